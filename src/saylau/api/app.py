@@ -1,0 +1,239 @@
+"""The FastAPI application: routes are thin; each declares its access policy."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse
+
+from saylau.api import errors
+from saylau.api.page import national_page
+from saylau.api.policies import (
+    ADMIN_ONLY,
+    ANY_TOKEN,
+    COMMISSION_WRITE,
+    PUBLIC_ROUTE,
+    READ_RECORD,
+    saylau_of,
+)
+from saylau.api.schemas import (
+    ContestOut,
+    ElectionOut,
+    FindingOut,
+    ProtocolIn,
+    ProtocolOut,
+    ReferendumIn,
+    ResultsOut,
+    SubmissionOut,
+    TurnoutIn,
+    TurnoutOut,
+    TurnoutPointOut,
+    UnitOut,
+    UnitResultOut,
+    UnitTreeOut,
+    decision_out,
+)
+from saylau.domain.access import Principal, Role
+from saylau.domain.errors import Forbidden, ValidationFailed
+from saylau.domain.geography import Geography
+from saylau.domain.ids import UnitId
+from saylau.domain.law.referendum import (
+    ParticipantsReading,
+    ReferendumReadings,
+    TwoThirdsReading,
+)
+from saylau.domain.protocols import ProtocolCounts
+from saylau.services import elections as election_svc
+from saylau.services import protocols as protocol_svc
+from saylau.services import results as results_svc
+from saylau.services.context import Saylau
+
+Public = Annotated[Principal, Depends(PUBLIC_ROUTE)]
+Admin = Annotated[Principal, Depends(ADMIN_ONLY)]
+Commission = Annotated[Principal, Depends(COMMISSION_WRITE)]
+Reader = Annotated[Principal, Depends(READ_RECORD)]
+AnyToken = Annotated[Principal, Depends(ANY_TOKEN)]
+
+MAX_BODY = 64 * 1024 * 1024
+
+
+def _results_max_age() -> float:
+    return float(os.environ.get("SAYLAU_RESULTS_MAX_AGE", "0.5"))
+
+
+def _read_scope(who: Principal, geo: Geography, unit: str) -> None:
+    """Commissions read the record of their own unit and below; observers and admins all."""
+    if who.role in (Role.ADMIN, Role.OBSERVER):
+        return
+    if who.scope is not None and unit in geo and geo.is_within(UnitId(unit), who.scope):
+        return
+    raise Forbidden(f"{who.role} {who.name!r} may not read the record of {unit!r}",
+                    code="out_of_scope", details={"scope": who.scope, "unit": unit})
+
+
+def create_app(saylau: Saylau | None = None) -> FastAPI:
+    app = FastAPI(
+        title="saylau",
+        summary="Referendums and elections with Kazakhstan's rules: protocols in, results out.",
+        version="0.1.0",
+    )
+    app.state.saylau = saylau if saylau is not None else Saylau.open()
+    errors.install(app)
+
+    def S(request: Request) -> Saylau:  # noqa: N802 - reads as the service context
+        return saylau_of(request)
+
+    # --- geography ------------------------------------------------------------------
+    @app.get("/api/geography/units/{unit_id}", response_model=UnitTreeOut, tags=["geography"])
+    def get_unit(unit_id: str, request: Request, _who: Public) -> UnitTreeOut:
+        geo = S(request).geography()
+        u = geo.unit(UnitId(unit_id))
+        return UnitTreeOut(
+            unit=UnitOut.of(u),
+            children=[UnitOut.of(geo.unit(c)) for c in geo.children[u.id]],
+            stations_below=len(geo.descendant_stations(u.id)) if not u.is_station else 1,
+        )
+
+    @app.get("/api/geography/root", response_model=UnitTreeOut, tags=["geography"])
+    def get_root(request: Request, who: Public) -> UnitTreeOut:
+        return get_unit(S(request).geography().root.id, request, who)
+
+    @app.get("/api/geography.csv", response_class=PlainTextResponse, tags=["geography"])
+    def export_geography(request: Request, _who: Public) -> PlainTextResponse:
+        from saylau.domain.geography_csv import geography_to_csv
+
+        return PlainTextResponse(geography_to_csv(S(request).geography()),
+                                 media_type="text/csv; charset=utf-8")
+
+    # --- elections ------------------------------------------------------------------
+    @app.get("/api/elections", response_model=list[ElectionOut], tags=["elections"])
+    def list_elections(request: Request, _who: Public) -> list[ElectionOut]:
+        s = S(request)
+        return [ElectionOut.of(e, election_svc.contests(s, e.id))
+                for e in election_svc.list_elections(s)]
+
+    @app.get("/api/elections/{election_id}", response_model=ElectionOut, tags=["elections"])
+    def get_election(election_id: str, request: Request, _who: Public) -> ElectionOut:
+        s = S(request)
+        e = election_svc.get_election(s, election_id)
+        return ElectionOut.of(e, election_svc.contests(s, e.id))
+
+    @app.post("/api/elections/referendum", response_model=ElectionOut, status_code=201,
+              tags=["elections"])
+    def create_referendum(body: ReferendumIn, request: Request, who: Admin) -> ElectionOut:
+        e, c = election_svc.create_referendum(
+            S(request), election_id=body.id, name=body.name.to_domain(),
+            ruleset_name=body.ruleset, date=body.date, question=body.question.to_domain(),
+            constitutional=body.constitutional, by=who.name,
+        )
+        return ElectionOut.of(e, [c])
+
+    @app.get("/api/contests/{contest_id}", response_model=ContestOut, tags=["elections"])
+    def get_contest(contest_id: str, request: Request, _who: Public) -> ContestOut:
+        return ContestOut.of(election_svc.get_contest(S(request), contest_id))
+
+    # --- protocols ------------------------------------------------------------------
+    @app.post("/api/contests/{contest_id}/protocols", response_model=SubmissionOut,
+              tags=["protocols"], responses={201: {"model": SubmissionOut}})
+    def submit_protocol(
+        contest_id: str, body: ProtocolIn, request: Request, response: Response, who: Commission
+    ) -> SubmissionOut:
+        counts = ProtocolCounts.of(
+            registered=body.registered, ballots_received=body.ballots_received,
+            ballots_issued=body.ballots_issued, ballots_cancelled=body.ballots_cancelled,
+            ballots_in_boxes=body.ballots_in_boxes, invalid=body.invalid,
+            both_marked=body.both_marked, votes=body.votes.items(),  # type: ignore[arg-type]
+        )
+        sub = protocol_svc.submit_protocol(
+            S(request), who, contest_id, body.station, counts,
+            correction=body.correction, reason=body.reason,
+        )
+        response.status_code = 201 if sub.status is protocol_svc.SubmissionStatus.ACCEPTED else 200
+        return SubmissionOut(status=sub.status.value, protocol=ProtocolOut.of(sub.protocol),
+                             findings=[FindingOut.of(f) for f in sub.findings])
+
+    @app.get("/api/contests/{contest_id}/stations/{station}/protocols",
+             response_model=list[ProtocolOut], tags=["protocols"])
+    def protocol_history(
+        contest_id: str, station: str, request: Request, who: Reader
+    ) -> list[ProtocolOut]:
+        s = S(request)
+        _read_scope(who, s.geography(), station)
+        return [ProtocolOut.of(p) for p in protocol_svc.protocol_history(s, contest_id, station)]
+
+    @app.get("/api/contests/{contest_id}/rejections", tags=["protocols"])
+    def rejections(
+        contest_id: str, request: Request, who: Reader,
+        station: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> list[dict[str, object]]:
+        s = S(request)
+        if who.role not in (Role.ADMIN, Role.OBSERVER):
+            if station is None:
+                raise ValidationFailed(
+                    "a commission reads the rejections of one station of its scope",
+                    details={"field": "station", "expected": "a station id", "actual": None},
+                )
+            _read_scope(who, s.geography(), station)
+        return protocol_svc.protocol_rejections(s, contest_id, station)
+
+    @app.post("/api/contests/{contest_id}/turnout", response_model=TurnoutOut,
+              tags=["protocols"], responses={201: {"model": TurnoutOut}})
+    def submit_turnout(
+        contest_id: str, body: TurnoutIn, request: Request, response: Response, who: Commission
+    ) -> TurnoutOut:
+        report, stored = protocol_svc.submit_turnout(
+            S(request), who, contest_id, body.station, body.at, body.ballots_issued
+        )
+        response.status_code = 201 if stored else 200
+        return TurnoutOut(status="accepted" if stored else "unchanged", contest=report.contest,
+                          station=report.station, at=report.at.strftime("%H:%M"),
+                          ballots_issued=report.ballots_issued)
+
+    # --- results --------------------------------------------------------------------
+    @app.get("/api/contests/{contest_id}/results", response_model=ResultsOut, tags=["results"])
+    def results(
+        contest_id: str, request: Request, _who: Public,
+        unit: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> ResultsOut:
+        v = results_svc.results(S(request), contest_id, unit, max_age=_results_max_age())
+        return ResultsOut(
+            contest=v.contest.id, as_of=v.as_of, turnout_as_of=v.turnout_as_of,
+            result=UnitResultOut.of(v.unit, v.result),
+            children=[UnitResultOut.of(u, r) for u, r in v.children],
+            turnout_during_day=[TurnoutPointOut.of(p) for p in v.turnout],
+            decision=decision_out(v.decision),
+        )
+
+    @app.get("/api/contests/{contest_id}/decision", tags=["results"])
+    def decision(
+        contest_id: str, request: Request, _who: Public,
+        participants: ParticipantsReading = ParticipantsReading.BALLOTS_IN_BOXES,
+        two_thirds: TwoThirdsReading = TwoThirdsReading.EXACT,
+    ) -> dict[str, object]:
+        readings = ReferendumReadings(participants=participants, two_thirds=two_thirds)
+        d, seq = results_svc.decide(S(request), contest_id, readings,
+                                    max_age=_results_max_age())
+        if d is None:
+            raise ValidationFailed(
+                f"contest {contest_id!r} is not a nationwide referendum",
+                details={"field": "contest", "expected": "a referendum", "actual": contest_id},
+            )
+        out = decision_out(d) or {}
+        out["as_of"] = seq
+        return out
+
+    @app.get("/api/whoami", tags=["access"])
+    def whoami(who: AnyToken) -> dict[str, str | None]:
+        return {"name": who.name, "role": who.role.value, "scope": who.scope}
+
+    @app.get("/", response_class=HTMLResponse, tags=["pages"])
+    def home(request: Request, _who: Public) -> HTMLResponse:
+        return HTMLResponse(national_page(S(request), max_age=_results_max_age()))
+
+    @app.get("/healthz", tags=["pages"])
+    def health(_who: Public) -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,90 @@
+"""The one error handler: every SaylauError, and every request FastAPI cannot parse, becomes
+one JSON envelope: {"error": {"code", "message", "details"}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from saylau.domain.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RuleError,
+    SaylauError,
+    Unauthorized,
+    Unavailable,
+    ValidationFailed,
+)
+
+STATUS: tuple[tuple[type[SaylauError], int], ...] = (
+    (ValidationFailed, 422),
+    (RuleError, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+    (Unauthorized, 401),
+    (Forbidden, 403),
+    (Unavailable, 503),
+)
+
+
+def status_of(exc: SaylauError) -> int:
+    for kind, status in STATUS:
+        if isinstance(exc, kind):
+            return status
+    return 400
+
+
+def envelope(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def _jsonable(value: Any) -> Any:
+    """Pydantic error inputs may be bytes or other objects: make them printable."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        if isinstance(value, int) and abs(value) > 2**53:
+            return str(value)
+        return value
+    return repr(value)[:200]
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(SaylauError)
+    async def _saylau(_req: Request, exc: SaylauError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        return JSONResponse(
+            envelope(exc.code, exc.message, _jsonable(exc.details)),
+            status_code=status_of(exc), headers=headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _request(_req: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+                "expected": e.get("type"),
+                "actual": _jsonable(e.get("input")),
+                "message": e.get("msg"),
+            }
+            for e in exc.errors()
+        ]
+        summary = "; ".join(f"{x['field']}: {x['message']}" for x in errors)
+        return JSONResponse(
+            envelope("request_invalid", f"the request is not valid: {summary}",
+                     {"errors": errors}),
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            envelope(f"http_{exc.status_code}", str(exc.detail)), status_code=exc.status_code
+        )

@@ -1,0 +1,257 @@
+"""Wire shapes (Pydantic). Adapters to and from domain values live beside them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from saylau.domain.contests import Contest, Election
+from saylau.domain.explain import share_json
+from saylau.domain.geography import Unit
+from saylau.domain.law.referendum import ReferendumDecision, decision_json
+from saylau.domain.names import Names
+from saylau.domain.protocols import AcceptedProtocol, Finding
+from saylau.domain.tally import TurnoutPoint, UnitResult
+
+Count = Annotated[int, Field(strict=True, ge=-(2**62), le=2**62)]
+"""A count on the wire: a JSON integer (not a string or a float). Range and sign are judged
+by the protocol checks, which name the field and the numbers."""
+
+Text = Annotated[str, StringConstraints(max_length=2000)]
+Ident = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NamesIO(Strict):
+    kk: Text
+    ru: Text
+    en: Text
+
+    def to_domain(self) -> Names:
+        return Names(kk=self.kk, ru=self.ru, en=self.en)
+
+    @staticmethod
+    def of(n: Names) -> NamesIO:
+        return NamesIO(kk=n.kk, ru=n.ru, en=n.en)
+
+
+class ProtocolIn(Strict):
+    station: Ident
+    registered: Count
+    ballots_received: Count
+    ballots_issued: Count
+    ballots_cancelled: Count
+    ballots_in_boxes: Count
+    invalid: Count
+    both_marked: Count = 0
+    votes: dict[Ident, Count] = Field(max_length=200)
+    correction: bool = False
+    reason: Text | None = None
+
+
+class FindingOut(Strict):
+    code: str
+    severity: str
+    field: str
+    message: str
+    numbers: dict[str, int]
+
+    @staticmethod
+    def of(f: Finding) -> FindingOut:
+        return FindingOut(code=f.code, severity=f.severity.value, field=f.field,
+                          message=f.message, numbers=dict(f.numbers))
+
+
+class ProtocolOut(Strict):
+    contest: str
+    station: str
+    version: int
+    registered: int
+    ballots_received: int
+    ballots_issued: int
+    ballots_cancelled: int
+    ballots_in_boxes: int
+    invalid: int
+    both_marked: int
+    votes: dict[str, int]
+    content_hash: str
+    warnings: list[FindingOut]
+    submitted_by: str
+    submitted_at: str
+    reason: str | None
+
+    @staticmethod
+    def of(p: AcceptedProtocol) -> ProtocolOut:
+        c = p.counts
+        return ProtocolOut(
+            contest=p.contest, station=p.station, version=p.version, registered=c.registered,
+            ballots_received=c.ballots_received, ballots_issued=c.ballots_issued,
+            ballots_cancelled=c.ballots_cancelled, ballots_in_boxes=c.ballots_in_boxes,
+            invalid=c.invalid, both_marked=c.both_marked, votes=dict(c.votes),
+            content_hash=p.content_hash, warnings=[FindingOut.of(w) for w in p.warnings],
+            submitted_by=p.submitted_by, submitted_at=p.submitted_at.isoformat(),
+            reason=p.reason,
+        )
+
+
+class SubmissionOut(Strict):
+    status: str
+    protocol: ProtocolOut
+    findings: list[FindingOut]
+
+
+class TurnoutIn(Strict):
+    station: Ident
+    at: Annotated[str, StringConstraints(min_length=4, max_length=8)]
+    ballots_issued: Count
+
+
+class TurnoutOut(Strict):
+    status: str
+    contest: str
+    station: str
+    at: str
+    ballots_issued: int
+
+
+class UnitOut(Strict):
+    id: str
+    parent: str | None
+    kind: str
+    name: NamesIO
+    code: str | None
+    registered: int
+    abroad: bool
+
+    @staticmethod
+    def of(u: Unit) -> UnitOut:
+        return UnitOut(id=u.id, parent=u.parent, kind=u.kind.value, name=NamesIO.of(u.name),
+                       code=u.code, registered=u.registered, abroad=u.abroad)
+
+
+class UnitTreeOut(Strict):
+    unit: UnitOut
+    children: list[UnitOut]
+    stations_below: int
+
+
+class OptionOut(Strict):
+    id: str
+    name: NamesIO
+    kind: str
+    registration_order: int | None
+
+
+class ContestOut(Strict):
+    id: str
+    election: str
+    kind: str
+    name: NamesIO
+    area: str
+    options: list[OptionOut]
+    constitutional: bool | None
+
+    @staticmethod
+    def of(c: Contest) -> ContestOut:
+        return ContestOut(
+            id=c.id, election=c.election, kind=c.kind.value, name=NamesIO.of(c.name),
+            area=c.area,
+            options=[OptionOut(id=o.id, name=NamesIO.of(o.name), kind=o.kind.value,
+                               registration_order=o.registration_order) for o in c.options],
+            constitutional=None if c.referendum is None else c.referendum.constitutional,
+        )
+
+
+class ElectionOut(Strict):
+    id: str
+    name: NamesIO
+    ruleset: str
+    date: str
+    contests: list[ContestOut]
+
+    @staticmethod
+    def of(e: Election, contests: list[Contest]) -> ElectionOut:
+        return ElectionOut(id=e.id, name=NamesIO.of(e.name), ruleset=e.ruleset.value,
+                           date=e.date, contests=[ContestOut.of(c) for c in contests])
+
+
+class ReferendumIn(Strict):
+    id: Ident
+    name: NamesIO
+    ruleset: Ident = "kz-2022"
+    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    question: NamesIO
+    constitutional: bool
+
+
+class Share(Strict):
+    fraction: str
+    percent: str
+
+
+class UnitResultOut(Strict):
+    unit: str
+    name: NamesIO
+    kind: str
+    stations_expected: int
+    stations_reported: int
+    list_size: int
+    registered: int
+    ballots_received: int
+    ballots_issued: int
+    ballots_cancelled: int
+    ballots_in_boxes: int
+    invalid: int
+    both_marked: int
+    participants: int
+    turnout: Share
+    votes: dict[str, int]
+    shares: dict[str, Share]
+
+    @staticmethod
+    def of(u: Unit, r: UnitResult) -> UnitResultOut:
+        return UnitResultOut(
+            unit=u.id, name=NamesIO.of(u.name), kind=u.kind.value,
+            stations_expected=r.stations_expected, stations_reported=r.stations_reported,
+            list_size=r.list_size, registered=r.registered, ballots_received=r.ballots_received,
+            ballots_issued=r.ballots_issued, ballots_cancelled=r.ballots_cancelled,
+            ballots_in_boxes=r.ballots_in_boxes, invalid=r.invalid, both_marked=r.both_marked,
+            participants=r.participants, turnout=Share(**share_json(r.turnout)),
+            votes=dict(r.votes), shares={o: Share(**share_json(r.vote_share(o))) for o, _ in r.votes},
+        )
+
+
+class TurnoutPointOut(Strict):
+    at: str
+    ballots_issued: int
+    list_size: int
+    stations_reporting: int
+    stations_expected: int
+    turnout: Share
+
+    @staticmethod
+    def of(p: TurnoutPoint) -> TurnoutPointOut:
+        return TurnoutPointOut(at=p.at.strftime("%H:%M"), ballots_issued=p.ballots_issued,
+                               list_size=p.list_size, stations_reporting=p.stations_reporting,
+                               stations_expected=p.stations_expected,
+                               turnout=Share(**share_json(p.turnout)))
+
+
+class ResultsOut(Strict):
+    contest: str
+    as_of: int
+    turnout_as_of: int
+    result: UnitResultOut
+    children: list[UnitResultOut]
+    turnout_during_day: list[TurnoutPointOut]
+    decision: dict[str, Any] | None
+
+
+def decision_out(d: ReferendumDecision | None) -> dict[str, Any] | None:
+    return None if d is None else decision_json(d)
+
+

@@ -1,0 +1,332 @@
+"""`saylau`: the command line of the election commission and of anyone checking results.
+
+Every command that touches the store uses $SAYLAU_DATABASE_URL, else ./saylau.db (SQLite).
+A SaylauError becomes a message on stderr naming the field, the expected and the actual
+values (every bad row of a file, with its line) and exit code 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from saylau.cli.decide import decide_app
+from saylau.domain.contests import QUESTION_2022
+from saylau.domain.errors import SaylauError
+from saylau.domain.explain import percent
+from saylau.domain.ids import ActorId
+from saylau.domain.names import Names
+from saylau.services.context import Saylau
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    help="saylau: run referendums and elections by Kazakhstan's rules, and check them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(decide_app, name="decide")
+geography_app = typer.Typer(help="Load, export or generate the electoral geography.",
+                            no_args_is_help=True)
+election_app = typer.Typer(help="Create elections.", no_args_is_help=True)
+protocols_app = typer.Typer(help="Protocols in bulk.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+app.add_typer(geography_app, name="geography")
+app.add_typer(election_app, name="election")
+app.add_typer(protocols_app, name="protocols")
+app.add_typer(token_app, name="token")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+EXIT_ERROR = 2
+CLI_ACTOR = ActorId("cli")
+
+
+def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn a SaylauError into a readable report and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except SaylauError as exc:
+            print_error(exc)
+            raise typer.Exit(EXIT_ERROR) from None
+
+    return wrapper
+
+
+def print_error(exc: SaylauError) -> None:
+    err.print(f"error ({exc.code}): {exc.message}", markup=False)
+    rows: list[Any] = exc.details.get("rows") or exc.details.get("problems") or []
+    for r in rows[:200]:
+        where = f"line {r.get('line')}: " if r.get("line") is not None else ""
+        err.print(f"  {where}{r.get('field')}: expected {r.get('expected')!s}, "
+                  f"got {r.get('actual')!s}: {r.get('message')}", markup=False)
+    if len(rows) > 200:
+        err.print(f"  ... and {len(rows) - 200} more", markup=False)
+    for f in exc.details.get("findings", []):
+        err.print(f"  [{f['severity']}] {f['code']}: {f['message']}", markup=False)
+    other = {k: v for k, v in exc.details.items() if k not in ("rows", "problems", "findings")}
+    if other:
+        err.print(f"  details: {json.dumps(other, ensure_ascii=False, default=str)}",
+                  markup=False)
+
+
+def _open() -> Saylau:
+    return Saylau.open()
+
+
+# --- init ----------------------------------------------------------------------------------
+
+
+@app.command()
+@reports_errors
+def init() -> None:
+    """Create the database (or bring its schema up to date)."""
+    s = _open()
+    out.print(f"database ready: {s.engine.url.render_as_string(hide_password=True)}")
+
+
+# --- geography -----------------------------------------------------------------------------
+
+
+@geography_app.command("import")
+@reports_errors
+def geography_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Import a geography CSV (columns: docs/geography-csv.md). All rows or none."""
+    from saylau.domain.geography_csv import parse_geography_csv
+    from saylau.services.geography import load_geography
+
+    geo = parse_geography_csv(file.read_bytes())
+    n = load_geography(_open(), geo)
+    out.print(f"imported {n:,} units ({len(geo.station_indices):,} stations)")
+
+
+@geography_app.command("export")
+@reports_errors
+def geography_export(
+    out_file: Annotated[Path | None, typer.Option("--out", help="file (default: stdout)")] = None,
+) -> None:
+    """Export the loaded geography as CSV."""
+    from saylau.domain.geography_csv import geography_to_csv
+
+    text = geography_to_csv(_open().geography())
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+        out.print(f"wrote {out_file}")
+
+
+@geography_app.command("generate")
+@reports_errors
+def geography_generate(
+    stations: Annotated[int, typer.Option(min=1, max=2_000_000)] = 10_000,
+    seed: int = 2022,
+    abroad: Annotated[int, typer.Option(min=0)] = 70,
+    out_file: Annotated[Path | None, typer.Option(
+        "--out", help="write CSV here instead of loading it into the database")] = None,
+) -> None:
+    """Generate a synthetic Kazakhstan (same seed, same country) and load it."""
+    from saylau.domain.geography_csv import geography_to_csv
+    from saylau.services.geography import load_geography
+
+    geo = generate_geography(stations, seed, abroad)
+    if out_file is not None:
+        out_file.write_text(geography_to_csv(geo), encoding="utf-8")
+        out.print(f"wrote {out_file}")
+        return
+    n = load_geography(_open(), geo)
+    out.print(f"generated and loaded {n:,} units: {len(geo.station_indices):,} stations, "
+              f"{sum(u.registered for u in geo.stations()):,} voters")
+
+
+def generate_geography(stations: int, seed: int, abroad: int) -> Any:
+    from saylau.data import load_kz_units
+    from saylau.domain.generator import generate_kazakhstan
+    from saylau.domain.geography import Geography
+
+    with Progress(transient=True, console=err) as progress:
+        progress.add_task(f"generating {stations:,} stations", total=None)
+        made = generate_kazakhstan(load_kz_units(), stations=stations, seed=seed, abroad=abroad)
+        return made if isinstance(made, Geography) else Geography.build(made)
+
+
+# --- elections -----------------------------------------------------------------------------
+
+
+@election_app.command("create")
+@reports_errors
+def election_create(
+    election_id: Annotated[str, typer.Option("--id", help="a short id, e.g. ref-2022")],
+    ruleset: str = "kz-2022",
+    date: str = "2022-06-05",
+    name: str = "Republican referendum",
+    question_kk: str = QUESTION_2022.kk,
+    question_ru: str = QUESTION_2022.ru,
+    question_en: str = QUESTION_2022.en,
+    constitutional: Annotated[bool, typer.Option(
+        "--constitutional/--ordinary", help="constitutional question (two-thirds of units)")
+    ] = True,
+) -> None:
+    """Create a referendum with one question over the whole country."""
+    from saylau.services.elections import create_referendum
+
+    e, c = create_referendum(
+        _open(), election_id=election_id, name=Names.same(name), ruleset_name=ruleset,
+        date=date, question=Names(kk=question_kk, ru=question_ru, en=question_en),
+        constitutional=constitutional, by=CLI_ACTOR,
+    )
+    out.print(f"created election {e.id} ({e.ruleset}) with contest {c.id}")
+
+
+# --- protocols -----------------------------------------------------------------------------
+
+
+@protocols_app.command("import")
+@reports_errors
+def protocols_import(
+    contest: str,
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Import protocols from CSV (columns: docs/protocols-csv.md). All rows or none."""
+    from saylau.domain.access import Principal, Role
+    from saylau.services.bulk import import_protocols
+
+    with Progress(transient=True, console=err) as progress:
+        progress.add_task(f"checking and storing {file.name}", total=None)
+        rep = import_protocols(_open(), Principal(CLI_ACTOR, Role.ADMIN), contest,
+                               file.read_bytes())
+    out.print(f"{rep.rows:,} rows: {rep.accepted:,} accepted ({rep.flagged:,} with warnings), "
+              f"{rep.unchanged:,} unchanged")
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@app.command()
+@reports_errors
+def results(
+    contest: Annotated[str | None, typer.Argument(help="contest id (default: the latest)")] = None,
+    unit: Annotated[str | None, typer.Option(help="unit id (default: the contest's area)")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Results of a unit and its children, and the law's decision."""
+    from saylau.api.schemas import TurnoutPointOut, UnitResultOut, decision_out
+    from saylau.services import elections as es
+    from saylau.services import results as rs
+
+    s = _open()
+    if contest is None:
+        contest = es.contests(s, es.get_election(s).id)[0].id
+    v = rs.results(s, contest, unit)
+    if as_json:
+        doc = {
+            "contest": v.contest.id, "as_of": v.as_of,
+            "result": UnitResultOut.of(v.unit, v.result).model_dump(),
+            "children": [UnitResultOut.of(u, r).model_dump() for u, r in v.children],
+            "turnout_during_day": [TurnoutPointOut.of(p).model_dump() for p in v.turnout],
+            "decision": decision_out(v.decision),
+        }
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        return
+    r = v.result
+    out.print(f"[bold]{v.contest.name.en}[/bold]  {v.unit.name.en}: "
+              f"{r.stations_reported:,} of {r.stations_expected:,} stations reported; "
+              f"turnout {percent(r.turnout)}%")
+    table = Table("unit", "reported", "registered", "participants", "turnout",
+                  *[o.name.en for o in v.contest.options], "both", "invalid")
+    for u, ur in ((v.unit, r), *v.children):
+        table.add_row(
+            u.name.en, f"{ur.stations_reported:,}/{ur.stations_expected:,}",
+            f"{ur.registered:,}", f"{ur.participants:,}", f"{percent(ur.turnout)}%",
+            *[f"{ur.vote(o.id):,} ({percent(ur.vote_share(o.id))}%)" for o in v.contest.options],
+            f"{ur.both_marked:,}", f"{ur.invalid:,}",
+        )
+    out.print(table)
+    if v.decision is not None:
+        out.print(f"[bold]decision: {v.decision.state.value}[/bold]")
+        for step in v.decision.explanation:
+            out.print(f"  - {step.render()}", markup=False)
+
+
+# --- tokens --------------------------------------------------------------------------------
+
+
+@token_app.command("create")
+@reports_errors
+def token_create(
+    name: str,
+    role: Annotated[str, typer.Option(help="admin | territorial | precinct | observer")],
+    scope: Annotated[str | None, typer.Option(
+        help="unit (territorial) or station (precinct)")] = None,
+) -> None:
+    """Issue a bearer token; it is printed once and stored only as a hash."""
+    from saylau.services.tokens import create_token
+
+    sys.stdout.write(create_token(_open(), name, role, scope) + "\n")
+
+
+@token_app.command("revoke")
+@reports_errors
+def token_revoke(name: str) -> None:
+    """Revoke every token issued to NAME."""
+    from saylau.services.tokens import revoke_token
+
+    out.print(f"revoked {revoke_token(_open(), name)} token(s) of {name}")
+
+
+# --- serve and demo ------------------------------------------------------------------------
+
+
+@app.command()
+@reports_errors
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the API (OpenAPI at /docs) and the results page."""
+    import uvicorn
+
+    from saylau.api.app import create_app
+
+    uvicorn.run(create_app(_open()), host=host, port=port, log_level="info")
+
+
+@app.command()
+@reports_errors
+def demo(
+    stations: Annotated[int, typer.Option(min=20, max=2_000_000)] = 10_000,
+    seed: int = 2022,
+    instant: Annotated[bool, typer.Option(
+        help="replay at full speed without serving, then exit")] = False,
+    minutes: Annotated[float, typer.Option(help="length of the protocol phase")] = 3.0,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    database: Annotated[Path, typer.Option(help="SQLite file to create")] = Path("saylau-demo.db"),
+) -> None:
+    """An election night: generate the country, create the 2022 constitutional referendum,
+    then replay turnout reports and protocols through the real API with commission tokens."""
+    from saylau.services.demo import DemoOptions, run_demo
+
+    run_demo(DemoOptions(stations=stations, seed=seed, instant=instant, minutes=minutes,
+                         host=host, port=port, database=database), out)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Who may do what: roles and their scopes, as pure rules (the API enforces them per route).
+
+- admin: the central commission; everything.
+- territorial: a territorial commission; writes for its unit and every unit below it.
+- precinct: a precinct (polling-station) commission; writes for its own station only.
+- observer: reads everything the commissions can read, writes nothing.
+- public: no token; reads published results only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from saylau.domain.errors import Forbidden
+from saylau.domain.geography import Geography
+from saylau.domain.ids import ActorId, UnitId
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    TERRITORIAL = "territorial"
+    PRECINCT = "precinct"
+    OBSERVER = "observer"
+    PUBLIC = "public"
+
+
+SCOPED_ROLES = frozenset({Role.TERRITORIAL, Role.PRECINCT})
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    name: ActorId
+    role: Role
+    scope: UnitId | None = None
+    """The unit a territorial commission answers for, or a precinct commission's station."""
+
+
+PUBLIC = Principal(ActorId("public"), Role.PUBLIC)
+
+
+def require_write_scope(who: Principal, geo: Geography, unit: UnitId) -> None:
+    """Raise Forbidden unless `who` may write for `unit` (a station, usually)."""
+    if who.role is Role.ADMIN:
+        return
+    if who.role is Role.PRECINCT and who.scope == unit:
+        return
+    if who.role is Role.TERRITORIAL and who.scope is not None and unit in geo:
+        if geo.is_within(unit, who.scope):
+            return
+    raise Forbidden(
+        f"{who.role} {who.name!r} may not write for {unit!r}"
+        + (f" (its scope is {who.scope!r})" if who.scope else ""),
+        code="out_of_scope",
+        details={"role": who.role.value, "scope": who.scope, "unit": unit},
+    )

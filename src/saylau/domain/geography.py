@@ -1,0 +1,397 @@
+"""The electoral geography: a tree of units of any depth.
+
+The root is the country; its children are the top-level units (regions, cities of republican
+significance, the capital), the units that the two-thirds rule of constitutional referendums
+counts and that each send two elected senators. Below them: districts of any depth, then
+polling stations, the leaves, each with the number of voters on its list. Stations abroad
+belong to the capital's unit (Constitutional Law on the Republican Referendum; LAW.md,
+Referendums 7) and carry `abroad=True`.
+
+`Geography` indexes the tree once (parents, children, depth order, each station's top-level
+unit) so that tallies over a million stations stay vectorised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from saylau.domain.errors import NotFound, ValidationFailed
+from saylau.domain.ids import StationId, UnitId
+from saylau.domain.names import Names
+
+
+class UnitKind(StrEnum):
+    COUNTRY = "country"
+    REGION = "region"
+    """A top-level oblys."""
+    CITY = "city"
+    """A top-level city of republican significance (Almaty, Shymkent) or the capital."""
+    DISTRICT = "district"
+    """Any intermediate unit: district (audan), city district, territorial commission area."""
+    STATION = "station"
+    """A polling station: a leaf with a voter list."""
+
+
+TOP_LEVEL_KINDS = frozenset({UnitKind.REGION, UnitKind.CITY})
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One node of the geography."""
+
+    id: UnitId
+    parent: UnitId | None
+    kind: UnitKind
+    name: Names
+    code: str | None = None
+    """ISO 3166-2 code for top-level units (e.g. 'KZ-71' for Astana), else None."""
+    registered: int = 0
+    """Voters on the station's list (stations only; 0 for other units)."""
+    abroad: bool = False
+    """A station abroad (it belongs to the capital's unit)."""
+
+    @property
+    def is_station(self) -> bool:
+        return self.kind is UnitKind.STATION
+
+
+@dataclass(frozen=True, slots=True)
+class GeographyProblem:
+    """One structural problem of a set of units; `line` is the input line when known."""
+
+    unit: str
+    field: str
+    expected: str
+    actual: str
+    message: str
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "line": self.line,
+            "unit": self.unit,
+            "field": self.field,
+            "expected": self.expected,
+            "actual": self.actual,
+            "message": self.message,
+        }
+
+
+def structural_problems(
+    units: Sequence[Unit], lines: Mapping[int, int] | None = None
+) -> list[GeographyProblem]:
+    """Every structural problem of `units`, all at once (never the first only).
+
+    Checks: exactly one root, and it is the country (kind `country` nowhere else); ids
+    unique; every parent exists; no cycles (every unit on a cycle is named); stations are
+    leaves with a non-negative voter list; non-stations have no list and are not abroad;
+    the children of the root are exactly the top-level units (regions or cities), and
+    regions and cities appear nowhere else. `lines` maps a unit's index in `units` to its
+    input line, so problems name the line. Problems are sorted by line.
+    """
+    problems: list[GeographyProblem] = []
+
+    def line_of(i: int) -> int | None:
+        return None if lines is None else lines.get(i)
+
+    def at(i: int) -> str:
+        line = line_of(i)
+        return f"line {line}" if line is not None else f"position {i + 1}"
+
+    first_index: dict[UnitId, int] = {}
+    for i, u in enumerate(units):
+        if u.id in first_index:
+            problems.append(
+                GeographyProblem(
+                    u.id, "id", "a unique id", u.id,
+                    f"duplicate unit id {u.id!r} (first at {at(first_index[u.id])})",
+                    line_of(i),
+                )
+            )
+        else:
+            first_index[u.id] = i
+    roots = [i for i, u in enumerate(units) if u.parent is None]
+    if not roots:
+        problems.append(
+            GeographyProblem(
+                "", "parent", "exactly one unit without a parent (the country)", "0",
+                "found no unit without a parent: the country is missing", None,
+            )
+        )
+    for i in roots[1:]:
+        r = roots[0]
+        problems.append(
+            GeographyProblem(
+                units[i].id, "parent", "exactly one unit without a parent (the country)",
+                str(len(roots)),
+                f"unit {units[i].id!r} has no parent, but {units[r].id!r} ({at(r)}) is "
+                f"already the root; only the country has no parent",
+                line_of(i),
+            )
+        )
+    for i, u in enumerate(units):
+        if u.parent is None and u.kind is not UnitKind.COUNTRY:
+            problems.append(
+                GeographyProblem(
+                    u.id, "kind", "country (the unit without a parent)", str(u.kind),
+                    f"unit {u.id!r} has no parent, so it must be the country, not a {u.kind}",
+                    line_of(i),
+                )
+            )
+        if u.parent is not None and u.kind is UnitKind.COUNTRY:
+            problems.append(
+                GeographyProblem(
+                    u.id, "kind", "a kind other than country (only the root is the country)",
+                    str(u.kind), f"unit {u.id!r} is a country but has parent {u.parent!r}",
+                    line_of(i),
+                )
+            )
+        if u.parent is not None and u.parent not in first_index:
+            problems.append(
+                GeographyProblem(
+                    u.id, "parent", "the id of a unit in the file", u.parent,
+                    f"unit {u.id!r} names an unknown parent {u.parent!r}", line_of(i),
+                )
+            )
+        if u.registered < 0:
+            problems.append(
+                GeographyProblem(
+                    u.id, "registered", "a non-negative integer", str(u.registered),
+                    f"unit {u.id!r} has a negative voter count {u.registered}", line_of(i),
+                )
+            )
+        if not u.is_station and u.registered != 0:
+            problems.append(
+                GeographyProblem(
+                    u.id, "registered", "0 (only stations have voter lists)",
+                    str(u.registered), f"unit {u.id!r} is a {u.kind} but has a voter list",
+                    line_of(i),
+                )
+            )
+        if u.abroad and not u.is_station:
+            problems.append(
+                GeographyProblem(
+                    u.id, "abroad", "false for units that are not stations", "true",
+                    f"unit {u.id!r} is a {u.kind}; only stations can be abroad", line_of(i),
+                )
+            )
+    # parents must not be stations; the root's children are exactly the top-level units.
+    # With duplicate ids, the first unit of that id is the one parents refer to.
+    by_id = {uid: units[i] for uid, i in first_index.items()}
+    for i, u in enumerate(units):
+        parent = by_id.get(u.parent) if u.parent is not None else None
+        if parent is not None and parent.is_station:
+            problems.append(
+                GeographyProblem(
+                    u.id, "parent", "a unit that is not a station", u.parent or "",
+                    f"unit {u.id!r} has station {parent.id!r} as its parent", line_of(i),
+                )
+            )
+        under_root = parent is not None and parent.parent is None
+        if under_root and u.kind not in TOP_LEVEL_KINDS:
+            problems.append(
+                GeographyProblem(
+                    u.id, "kind", "region or city (children of the country are top-level)",
+                    str(u.kind), f"unit {u.id!r} sits directly under the country", line_of(i),
+                )
+            )
+        if parent is not None and not under_root and u.kind in TOP_LEVEL_KINDS:
+            problems.append(
+                GeographyProblem(
+                    u.id, "kind", "district or station (below a top-level unit)",
+                    str(u.kind),
+                    f"unit {u.id!r} is a {u.kind}, a top-level kind, but its parent "
+                    f"{parent.id!r} is not the country",
+                    line_of(i),
+                )
+            )
+    # cycles: walk up from each unit; every unit found on a loop is reported once
+    state: dict[UnitId, int] = {}  # 1 = on the current path, 2 = done
+    for u in units:
+        path: list[UnitId] = []
+        on_path: dict[UnitId, int] = {}
+        cur: Unit | None = u
+        loop_start: int | None = None
+        while cur is not None and state.get(cur.id) != 2:
+            if state.get(cur.id) == 1:
+                loop_start = on_path[cur.id]
+                break
+            state[cur.id] = 1
+            on_path[cur.id] = len(path)
+            path.append(cur.id)
+            cur = by_id.get(cur.parent) if cur.parent is not None else None
+        for uid in path:
+            state[uid] = 2
+        if loop_start is not None:
+            loop = path[loop_start:]
+            chain = " -> ".join([*loop, loop[0]])
+            for uid in loop:
+                j = first_index[uid]
+                problems.append(
+                    GeographyProblem(
+                        uid, "parent", "a chain of parents that ends at the country", chain,
+                        f"unit {uid!r} is part of a cycle of parents: {chain}", line_of(j),
+                    )
+                )
+    problems.sort(key=lambda p: (p.line if p.line is not None else -1, p.field))
+    return problems
+
+
+@dataclass(frozen=True, eq=False)
+class Geography:
+    """A validated tree of units, indexed for fast tallies.
+
+    Build it with `Geography.build(units)`, which raises ValidationFailed listing every
+    structural problem. Index arrays (numpy, int64) number the units 0..n-1 in an order
+    where every parent comes before its children (`order`), so sums can run up the tree
+    level by level.
+
+    Two geographies are equal when they hold the same units in the same order: every
+    index is derived from the units (numpy arrays cannot be compared with `==`).
+    """
+
+    units: tuple[Unit, ...]
+    index: Mapping[UnitId, int]
+    parent_index: npt.NDArray[np.int64]
+    """parent_index[i] = index of unit i's parent, -1 for the root."""
+    depth: npt.NDArray[np.int64]
+    station_indices: npt.NDArray[np.int64]
+    """Indices of the stations, in the order of `units`."""
+    top_level_index: npt.NDArray[np.int64]
+    """top_level_index[i] = index of unit i's top-level unit (-1 for the root)."""
+    children: Mapping[UnitId, tuple[UnitId, ...]] = field(repr=False)
+
+    @staticmethod
+    def build(units: Iterable[Unit]) -> Geography:
+        ordered = _parents_first(tuple(units))
+        problems = structural_problems(ordered)
+        if problems:
+            raise ValidationFailed(
+                f"the geography has {len(problems)} problem(s); nothing was changed",
+                code="geography_invalid",
+                details={"problems": [p.as_dict() for p in problems]},
+            )
+        index = {u.id: i for i, u in enumerate(ordered)}
+        n = len(ordered)
+        # plain lists in the loop (numpy scalar access is slow), arrays at the end
+        parent_list = [-1] * n
+        depth_list = [0] * n
+        top_list = [-1] * n
+        kids: dict[UnitId, list[UnitId]] = {}
+        for i, u in enumerate(ordered):
+            if u.parent is None:
+                continue
+            p = index[u.parent]
+            parent_list[i] = p
+            d = depth_list[p] + 1
+            depth_list[i] = d
+            top_list[i] = i if d == 1 else top_list[p]
+            kids.setdefault(u.parent, []).append(u.id)
+        station = UnitKind.STATION
+        stations = [i for i, u in enumerate(ordered) if u.kind is station]
+        return Geography(
+            units=ordered,
+            index=index,
+            parent_index=np.array(parent_list, dtype=np.int64),
+            depth=np.array(depth_list, dtype=np.int64),
+            station_indices=np.array(stations, dtype=np.int64),
+            top_level_index=np.array(top_list, dtype=np.int64),
+            children={u.id: tuple(kids.get(u.id, ())) for u in ordered},
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Geography):
+            return NotImplemented
+        return self.units == other.units
+
+    def __hash__(self) -> int:
+        return hash(self.units)
+
+    # --- lookups -------------------------------------------------------------------------
+    @property
+    def root(self) -> Unit:
+        return self.units[0]
+
+    def unit(self, unit_id: UnitId) -> Unit:
+        i = self.index.get(unit_id)
+        if i is None:
+            raise NotFound(f"no unit {unit_id!r} in the geography", details={"unit": unit_id})
+        return self.units[i]
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self.index
+
+    def top_level(self) -> tuple[Unit, ...]:
+        """The top-level units (children of the root), in stored order."""
+        return tuple(self.unit(c) for c in self.children[self.root.id])
+
+    def top_level_of(self, unit_id: UnitId) -> Unit | None:
+        t = int(self.top_level_index[self.index[unit_id]])
+        return None if t < 0 else self.units[t]
+
+    def stations(self) -> Iterator[Unit]:
+        for i in self.station_indices:
+            yield self.units[int(i)]
+
+    def station_ids(self) -> list[StationId]:
+        return [StationId(self.units[int(i)].id) for i in self.station_indices]
+
+    def ancestors(self, unit_id: UnitId) -> list[Unit]:
+        """From the unit's parent up to the root."""
+        out: list[Unit] = []
+        i = int(self.parent_index[self.index[unit_id]])
+        while i >= 0:
+            out.append(self.units[i])
+            i = int(self.parent_index[i])
+        return out
+
+    def is_within(self, unit_id: UnitId, scope: UnitId) -> bool:
+        """True when `unit_id` is `scope` or lies below it."""
+        if unit_id == scope:
+            return True
+        return any(a.id == scope for a in self.ancestors(unit_id))
+
+    def descendant_stations(self, unit_id: UnitId) -> list[Unit]:
+        out: list[Unit] = []
+        stack = [unit_id]
+        while stack:
+            uid = stack.pop()
+            u = self.unit(uid)
+            if u.is_station:
+                out.append(u)
+            stack.extend(reversed(self.children[uid]))
+        return out
+
+
+def _parents_first(units: tuple[Unit, ...]) -> tuple[Unit, ...]:
+    """Units reordered so that each parent precedes its children (breadth-first from the
+    root, children in input order). Units not reachable from a single root (bad input) are
+    appended in input order so that `structural_problems` can report them."""
+    kids: dict[UnitId | None, list[Unit]] = {}
+    for u in units:
+        kids.setdefault(u.parent, []).append(u)
+    roots = kids.get(None, [])
+    if len(roots) != 1:
+        return units
+    out: list[Unit] = []
+    seen: set[UnitId] = set()
+    frontier = list(roots)
+    while frontier:
+        nxt: list[Unit] = []
+        for u in frontier:
+            if u.id in seen:
+                continue
+            seen.add(u.id)
+            out.append(u)
+            nxt.extend(kids.get(u.id, []))
+        frontier = nxt
+    if len(out) != len(units):
+        # duplicates, cycles and unreachable units: keep the input order so that
+        # structural_problems names each of them
+        return units
+    return tuple(out)

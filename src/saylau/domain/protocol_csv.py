@@ -1,0 +1,129 @@
+"""Protocols in bulk from CSV (`saylau protocols import`), pure: bytes in, values out.
+
+Columns (header required, any order; one row per station):
+
+    station, registered, ballots_received, ballots_issued, ballots_cancelled,
+    ballots_in_boxes, invalid, both_marked, then one column per option of the contest
+    (a referendum: `yes`, `no`; a party list: each party's option id and AGAINST_ALL)
+
+`both_marked` may be omitted for contests without that category (it is then 0). Every count
+is a non-negative whole number written in digits. The file is UTF-8 (a BOM is accepted).
+A file with any bad row imports nothing: `ImportFailed` lists every bad row with its line
+(the header is line 1), field, expected and actual values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from saylau.domain.contests import Contest
+from saylau.domain.errors import ImportFailed, field_error
+from saylau.domain.ids import OptionId
+from saylau.domain.protocols import COUNT_FIELDS, ProtocolCounts
+
+REQUIRED = ("station", *(f for f in COUNT_FIELDS if f != "both_marked"))
+
+
+@dataclass(frozen=True)
+class ProtocolColumns:
+    """A parsed file as columns: `counts` has one row per data row and the columns
+    COUNT_FIELDS + the contest's options (in contest order)."""
+
+    lines: npt.NDArray[np.int64]
+    stations: list[str]
+    options: tuple[OptionId, ...]
+    counts: npt.NDArray[np.int64]
+
+    def row(self, k: int) -> ProtocolCounts:
+        c = self.counts[k]
+        n = len(COUNT_FIELDS)
+        return ProtocolCounts(
+            votes=tuple(sorted((o, int(c[n + j])) for j, o in enumerate(self.options))),
+            **{f: int(c[i]) for i, f in enumerate(COUNT_FIELDS)},
+        )
+
+
+def _bad(line: int, field: str, expected: str, actual: object, message: str) -> dict[str, object]:
+    return {"line": line, **field_error(field, expected, actual, message)}
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFailed(
+            f"the file is not UTF-8: byte {exc.start} (line {line}) cannot be decoded",
+            rows=[_bad(line, "encoding", "UTF-8", data[exc.start : exc.start + 4].hex(),
+                       f"line {line} is not valid UTF-8")],
+        ) from None
+
+
+def parse_protocols_csv(data: bytes, contest: Contest, max_rows: int = 2_000_000) -> ProtocolColumns:
+    """Parse and type-check every row (not the protocol checks: those run after)."""
+    text = decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        raise ImportFailed("the file is empty; expected a header line",
+                           rows=[_bad(1, "header", ",".join(REQUIRED), "", "empty file")])
+    header = [h.strip() for h in header]
+    options = contest.option_ids
+    wanted = list(REQUIRED) + list(options)
+    if contest.has_both_marked:
+        wanted.insert(REQUIRED.index("invalid") + 1, "both_marked")
+    problems: list[dict[str, object]] = []
+    missing = [w for w in wanted if w not in header]
+    extra = [h for h in header if h not in wanted and h != "both_marked"]
+    if missing or extra or len(set(header)) != len(header):
+        raise ImportFailed(
+            "the header does not match the contest: "
+            + (f"missing {missing}; " if missing else "")
+            + (f"unknown columns {extra} (the contest's options are {list(options)})"
+               if extra else "")
+            + ("; a column appears twice" if len(set(header)) != len(header) else ""),
+            rows=[_bad(1, "header", ",".join(wanted), ",".join(header), "header mismatch")],
+        )
+    col = {h: i for i, h in enumerate(header)}
+    fields = list(COUNT_FIELDS) + list(options)
+    idx = [col.get(f, -1) for f in fields]
+    width = len(header)
+    stations: list[str] = []
+    lines: list[int] = []
+    rows: list[list[int]] = []
+    for lineno, rec in enumerate(reader, start=2):
+        if not rec or (len(rec) == 1 and not rec[0].strip()):
+            continue
+        if len(stations) >= max_rows:
+            raise ImportFailed(f"the file has more than {max_rows:,} rows",
+                               rows=[_bad(lineno, "rows", f"at most {max_rows:,}", "more",
+                                          "file too large")])
+        if len(rec) != width:
+            problems.append(_bad(lineno, "row", f"{width} fields", len(rec),
+                                 f"line {lineno} has {len(rec)} fields, the header {width}"))
+            continue
+        station = rec[col["station"]].strip()
+        if not station:
+            problems.append(_bad(lineno, "station", "a station id", "", "empty station id"))
+        values: list[int] = []
+        for f, i in zip(fields, idx, strict=True):
+            raw = rec[i].strip() if i >= 0 else "0"
+            if raw.isdigit() and raw.isascii() and len(raw) <= 12:
+                values.append(int(raw))
+            else:
+                problems.append(_bad(lineno, f, "a non-negative whole number", raw,
+                                     f"line {lineno}: {f} is {raw!r}, not a count"))
+                values.append(0)
+        stations.append(station)
+        lines.append(lineno)
+        rows.append(values)
+    if problems:
+        raise ImportFailed(f"{len(problems)} bad value(s) in the file; nothing was imported",
+                           rows=problems)
+    counts = np.array(rows, dtype=np.int64).reshape(len(rows), len(fields))
+    return ProtocolColumns(np.array(lines, dtype=np.int64), stations, options, counts)

@@ -1,0 +1,87 @@
+"""The services' shared context: the engine, the clock, and in-process caches."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from saylau.domain.errors import NotFound, Unavailable
+from saylau.domain.geography import Geography
+from saylau.store import db, repository
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Saylau:
+    """Everything a service needs. One per process; thread-safe."""
+
+    engine: Engine
+    clock: Callable[[], datetime] = utc_now
+    _geo: Geography | None = field(default=None, repr=False)
+    _geo_key: int = -1
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    caches: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @staticmethod
+    def open(url: str | None = None, *, migrate: bool = True) -> Saylau:
+        engine = db.make_engine(url)
+        if migrate:
+            db.upgrade(engine)
+        return Saylau(engine)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with _unavailable_on_failure(), self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction: committed when the block ends, rolled back on any error."""
+        with _unavailable_on_failure(), self.engine.execution_options(
+            **db.WRITE
+        ).connect() as conn, conn.begin():
+            yield conn
+
+    def geography(self) -> Geography:
+        """The loaded geography, built once per process and rebuilt when it changes."""
+        with self.read() as conn:
+            n = repository.unit_count(conn)
+            with self._lock:
+                if self._geo is not None and self._geo_key == n:
+                    return self._geo
+            if n == 0:
+                raise NotFound(
+                    "no geography is loaded; run `saylau geography import FILE.csv` or "
+                    "`saylau geography generate`",
+                    code="geography_missing",
+                )
+            units = repository.load_units(conn)
+        geo = Geography.build(units)
+        with self._lock:
+            self._geo, self._geo_key = geo, n
+        return geo
+
+
+@contextmanager
+def _unavailable_on_failure() -> Iterator[None]:
+    """A full disk or a read-only database becomes a clear Unavailable, nothing half-written
+    (the transaction is rolled back by the database)."""
+    try:
+        yield
+    except OperationalError as exc:
+        text = str(exc.orig).lower()
+        if any(s in text for s in ("disk is full", "readonly", "read-only", "no space")):
+            raise Unavailable(
+                f"the database cannot take writes now: {exc.orig}", code="store_unavailable"
+            ) from exc
+        raise

@@ -1,0 +1,85 @@
+"""Create elections and their contests."""
+
+from __future__ import annotations
+
+import re
+
+from saylau.domain.contests import Contest, Election, referendum_contest
+from saylau.domain.errors import Conflict, NotFound, ValidationFailed
+from saylau.domain.ids import ActorId, ContestId, ElectionId
+from saylau.domain.names import Names
+from saylau.domain.rulesets import ruleset
+from saylau.services.context import Saylau
+from saylau.store import repository
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def _check_id(value: str, field: str) -> None:
+    if not _ID.match(value):
+        raise ValidationFailed(
+            f"{field} {value!r} is not a valid id",
+            details={"field": field, "expected": "1-64 of A-Z a-z 0-9 _ . -", "actual": value},
+        )
+
+
+def create_referendum(
+    app: Saylau,
+    *,
+    election_id: str,
+    name: Names,
+    ruleset_name: str,
+    date: str,
+    question: Names,
+    constitutional: bool,
+    by: ActorId,
+) -> tuple[Election, Contest]:
+    """A referendum election with its one question, over the whole country."""
+    _check_id(election_id, "election_id")
+    rs = ruleset(ruleset_name)
+    geo = app.geography()
+    election = Election(ElectionId(election_id), name, rs.name, date)
+    contest = referendum_contest(
+        ContestId(f"{election_id}.referendum"), election.id, question,
+        constitutional=constitutional, area=geo.root.id,
+    )
+    with app.write() as conn:
+        if repository.get_election(conn, election_id) is not None:
+            raise Conflict(f"election {election_id!r} already exists", code="election_exists",
+                           details={"election": election_id})
+        repository.insert_election(conn, election, by, app.clock())
+        repository.insert_contest(conn, contest)
+    return election, contest
+
+
+def get_election(app: Saylau, election_id: str | None = None) -> Election:
+    """The named election, or the only/latest one when no name is given."""
+    with app.read() as conn:
+        if election_id is not None:
+            e = repository.get_election(conn, election_id)
+            if e is None:
+                raise NotFound(f"no election {election_id!r}", details={"election": election_id})
+            return e
+        all_ = repository.list_elections(conn)
+    if not all_:
+        raise NotFound("no election has been created yet", code="no_election")
+    return all_[-1]
+
+
+def list_elections(app: Saylau) -> list[Election]:
+    with app.read() as conn:
+        return repository.list_elections(conn)
+
+
+def contests(app: Saylau, election_id: str) -> list[Contest]:
+    get_election(app, election_id)
+    with app.read() as conn:
+        return repository.contests_of(conn, election_id)
+
+
+def get_contest(app: Saylau, contest_id: str) -> Contest:
+    with app.read() as conn:
+        c = repository.get_contest(conn, contest_id)
+    if c is None:
+        raise NotFound(f"no contest {contest_id!r}", details={"contest": contest_id})
+    return c

@@ -1,0 +1,26 @@
+"""Load and export the electoral geography."""
+
+from __future__ import annotations
+
+from saylau.domain.errors import Conflict
+from saylau.domain.geography import Geography
+from saylau.services.context import Saylau
+from saylau.store import repository
+
+
+def load_geography(app: Saylau, geo: Geography) -> int:
+    """Store a validated geography in an empty database; returns the number of units.
+
+    The geography is the frame every protocol refers to, so it is loaded once: a second
+    import is a Conflict (nothing is replaced or lost)."""
+    with app.write() as conn:
+        existing = repository.unit_count(conn)
+        if existing:
+            raise Conflict(
+                f"a geography of {existing:,} units is already loaded; saylau never replaces "
+                "it (protocols refer to it). Start a new database to load another one.",
+                code="geography_exists",
+                details={"units": existing},
+            )
+        repository.insert_units(conn, geo.units)
+    return len(geo.units)

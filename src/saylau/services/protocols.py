@@ -1,0 +1,178 @@
+"""Submit, correct and read protocols and turnout reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.exc import IntegrityError
+
+from saylau.domain.access import Principal, require_write_scope
+from saylau.domain.contests import Contest
+from saylau.domain.errors import NotFound, ValidationFailed
+from saylau.domain.geography import Geography, Unit
+from saylau.domain.ids import ContestId, StationId, UnitId
+from saylau.domain.protocols import (
+    AcceptedProtocol,
+    Finding,
+    NewVersion,
+    ProtocolCheckContext,
+    ProtocolCounts,
+    SameAsCurrent,
+    SubmittedProtocol,
+    accept,
+    classify_submission,
+    errors_of,
+    rejected,
+    run_checks,
+)
+from saylau.domain.turnout import TurnoutReport, check_turnout, turnout_rejected
+from saylau.services.context import Saylau
+from saylau.services.elections import get_contest
+from saylau.store import repository
+
+
+class SubmissionStatus(StrEnum):
+    ACCEPTED = "accepted"
+    """Stored as a new version (the first, or a correction)."""
+    UNCHANGED = "unchanged"
+    """Identical to the current version: nothing new stored (idempotent)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    status: SubmissionStatus
+    protocol: AcceptedProtocol
+    findings: tuple[Finding, ...]
+
+
+def station_in_contest(geo: Geography, contest: Contest, station: str) -> Unit:
+    """The station, if it exists, is a station, and votes in the contest's area."""
+    if station not in geo:
+        raise NotFound(f"no polling station {station!r} in the geography",
+                       code="station_unknown", details={"station": station})
+    unit = geo.unit(UnitId(station))
+    if not unit.is_station:
+        raise ValidationFailed(
+            f"{station!r} is a {unit.kind}, not a polling station",
+            details={"field": "station", "expected": "a polling station", "actual": station},
+        )
+    if not geo.is_within(unit.id, contest.area):
+        raise ValidationFailed(
+            f"station {station!r} does not vote in contest {contest.id!r} (area {contest.area})",
+            details={"field": "station", "expected": f"a station in {contest.area}",
+                     "actual": station},
+        )
+    return unit
+
+
+def submit_protocol(
+    app: Saylau,
+    who: Principal,
+    contest_id: str,
+    station: str,
+    counts: ProtocolCounts,
+    *,
+    correction: bool = False,
+    reason: str | None = None,
+) -> Submission:
+    """Check and store a protocol. Errors reject it (recorded as a rejection, then raised as
+    ValidationFailed with every finding); warnings accept and flag. The identical protocol
+    again is idempotent; a different one is a Conflict unless sent as a correction with a
+    reason, which makes a new version."""
+    contest = get_contest(app, contest_id)
+    geo = app.geography()
+    unit = station_in_contest(geo, contest, station)
+    require_write_scope(who, geo, unit.id)
+    submitted = SubmittedProtocol(ContestId(contest.id), StationId(unit.id), counts)
+    for _attempt in range(3):
+        try:
+            return _submit_once(app, who, contest, unit, submitted, correction, reason)
+        except IntegrityError:
+            # another writer took the same version slot first (PostgreSQL, concurrent
+            # submissions): classify again against what is now stored.
+            continue
+    raise AssertionError("unreachable: three slot races in a row")  # pragma: no cover
+
+
+def _submit_once(
+    app: Saylau,
+    who: Principal,
+    contest: Contest,
+    unit: Unit,
+    submitted: SubmittedProtocol,
+    correction: bool,
+    reason: str | None,
+) -> Submission:
+    now = app.clock()
+    with app.write() as conn:
+        current = repository.current_protocol(conn, contest.id, unit.id)
+        earlier = repository.station_turnout(conn, contest.id, unit.id)
+        ctx = ProtocolCheckContext(
+            contest, submitted.station, unit.registered,
+            last_turnout=earlier[-1].ballots_issued if earlier else None,
+        )
+        findings = run_checks(ctx, submitted.counts)
+        if errors_of(findings):
+            repository.insert_rejection(conn, submitted, findings, who.name, now)
+            error = rejected(submitted, findings)
+        else:
+            outcome = classify_submission(submitted, current, correction=correction)
+            if isinstance(outcome, SameAsCurrent):
+                return Submission(SubmissionStatus.UNCHANGED, outcome.current, findings)
+            assert isinstance(outcome, NewVersion)
+            accepted = accept(submitted, findings, previous=outcome.previous, by=who.name,
+                              at=now, reason=reason)
+            repository.insert_protocol(conn, accepted)
+            return Submission(SubmissionStatus.ACCEPTED, accepted, findings)
+    raise error  # after the rejection is committed: the record keeps what was refused
+
+
+def protocol_history(app: Saylau, contest_id: str, station: str) -> list[AcceptedProtocol]:
+    """Every accepted version, oldest first, with who, when and why."""
+    contest = get_contest(app, contest_id)
+    station_in_contest(app.geography(), contest, station)
+    with app.read() as conn:
+        return repository.protocol_history(conn, contest_id, station)
+
+
+def protocol_rejections(app: Saylau, contest_id: str, station: str | None = None) -> list[dict[
+        str, object]]:
+    get_contest(app, contest_id)
+    with app.read() as conn:
+        return repository.rejections(conn, contest_id, station)
+
+
+def submit_turnout(
+    app: Saylau, who: Principal, contest_id: str, station: str, at_: str, ballots_issued: int
+) -> tuple[TurnoutReport, bool]:
+    """Store a turnout report; returns (report, stored) where stored is False when the
+    identical report was already there (idempotent)."""
+    from datetime import time
+
+    contest = get_contest(app, contest_id)
+    geo = app.geography()
+    unit = station_in_contest(geo, contest, station)
+    require_write_scope(who, geo, unit.id)
+    try:
+        at = time.fromisoformat(at_)
+    except ValueError:
+        raise ValidationFailed(
+            f"time {at_!r} is not a time of day",
+            details={"field": "at", "expected": "HH:MM", "actual": at_},
+        ) from None
+    if at.second or at.microsecond:
+        raise ValidationFailed("turnout times are whole minutes",
+                               details={"field": "at", "expected": "HH:MM", "actual": at_})
+    report = TurnoutReport(ContestId(contest.id), StationId(unit.id), at, ballots_issued)
+    now: datetime = app.clock()
+    with app.write() as conn:
+        earlier = repository.station_turnout(conn, contest.id, unit.id)
+        if any(e == report for e in earlier):
+            return report, False
+        findings = check_turnout(report, unit.registered, earlier)
+        if findings:
+            raise turnout_rejected(report, findings)
+        repository.insert_turnout(conn, report, who.name, now)
+    return report, True

@@ -1,0 +1,171 @@
+"""Results: every unit's tally and the law's decision, kept up to date incrementally.
+
+A per-contest cache holds the station table (one row per unit) and the watermark of the last
+protocol version it has seen. A read brings it up to date by loading only the versions stored
+since (a later version of a station replaces its row), then re-sums the tree. Re-summing is
+vectorised (a million stations in a fraction of a second); `max_age` lets a busy server reuse a
+tally for a moment instead of re-summing on every read. Every view says which record it was
+computed from (`as_of`: the last protocol version's sequence number).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time as _time
+from dataclasses import dataclass, field
+
+from saylau.domain.contests import Contest, ContestKind, NO, YES
+from saylau.domain.geography import Geography, Unit
+from saylau.domain.ids import UnitId
+from saylau.domain.law.referendum import (
+    ReferendumDecision,
+    ReferendumReadings,
+    UnitFigures,
+    decide_referendum,
+)
+from saylau.domain.protocols import COUNT_FIELDS
+from saylau.domain.tally import (
+    BOOK_FIELDS,
+    StationTable,
+    Tally,
+    TurnoutPoint,
+    TurnoutTally,
+    UnitResult,
+    empty_table,
+    tally,
+    tally_turnout,
+)
+from saylau.services.context import Saylau
+from saylau.services.elections import get_contest
+from saylau.store import repository
+
+
+@dataclass
+class _ContestCache:
+    contest: Contest
+    geo: Geography
+    table: StationTable
+    seq: int = 0
+    tally: Tally | None = None
+    refreshed: float = 0.0
+    turnout_seq: int = -1
+    turnout: TurnoutTally | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass(frozen=True)
+class ResultsView:
+    contest: Contest
+    unit: Unit
+    result: UnitResult
+    children: tuple[tuple[Unit, UnitResult], ...]
+    turnout: tuple[TurnoutPoint, ...]
+    decision: ReferendumDecision | None
+    as_of: int
+    """Sequence number of the last protocol version included."""
+    turnout_as_of: int
+
+
+def _cache(app: Saylau, contest_id: str) -> _ContestCache:
+    geo = app.geography()
+    key = f"results:{contest_id}"
+    cache = app.caches.get(key)
+    if not isinstance(cache, _ContestCache) or cache.geo is not geo:
+        contest = get_contest(app, contest_id)
+        cache = _ContestCache(contest, geo, empty_table(geo, contest))
+        app.caches[key] = cache
+    return cache
+
+
+def refresh(app: Saylau, contest_id: str, max_age: float = 0.0) -> tuple[Tally, _ContestCache]:
+    """The contest's tally, brought up to date unless it is younger than `max_age` seconds."""
+    cache = _cache(app, contest_id)
+    with cache.lock:
+        if cache.tally is not None and _time.monotonic() - cache.refreshed < max_age:
+            return cache.tally, cache
+        geo, data = cache.geo, cache.table.data
+        base = len(BOOK_FIELDS)
+        opt_col = {o: base + len(COUNT_FIELDS) + k for k, o in enumerate(cache.table.options)}
+        changed = False
+        with app.read() as conn:
+            for row in repository.protocol_rows_after(conn, contest_id, cache.seq):
+                seq, station, _version = row[0], row[1], row[2]
+                i = geo.index[station]
+                data[i, 1:] = 0
+                data[i, 1] = 1
+                data[i, 2] = geo.units[i].registered
+                data[i, base : base + len(COUNT_FIELDS)] = row[3 : 3 + len(COUNT_FIELDS)]
+                for o, v in json.loads(row[3 + len(COUNT_FIELDS)]).items():
+                    data[i, opt_col[o]] = v
+                cache.seq = int(seq)
+                changed = True
+            tseq = repository.max_turnout_seq(conn, contest_id)
+            if tseq != cache.turnout_seq:
+                cache.turnout = tally_turnout(geo, cache.contest,
+                                              repository.all_turnout(conn, contest_id))
+                cache.turnout_seq = tseq
+        if changed or cache.tally is None:
+            cache.tally = tally(geo, cache.table)
+        cache.refreshed = _time.monotonic()
+        return cache.tally, cache
+
+
+def unit_figures(t: Tally, geo: Geography) -> list[UnitFigures]:
+    """The decision's input: one line per top-level unit, from the tally."""
+    out = []
+    for u in geo.top_level():
+        r = t.result(u.id)
+        out.append(
+            UnitFigures(
+                unit=u.id, name=u.name.en, registered=r.registered,
+                ballots_issued=r.ballots_issued, ballots_in_boxes=r.ballots_in_boxes,
+                yes=r.vote(YES), no=r.vote(NO), both_marked=r.both_marked,
+                invalid=r.invalid, stations_expected=r.stations_expected,
+                stations_reported=r.stations_reported,
+            )
+        )
+    return out
+
+
+def decide(
+    app: Saylau, contest_id: str, readings: ReferendumReadings | None = None, max_age: float = 0.0
+) -> tuple[ReferendumDecision | None, int]:
+    """The law's decision on the contest (None for a contest that is not a nationwide
+    referendum), and the record sequence it was computed from."""
+    t, cache = refresh(app, contest_id, max_age)
+    c = cache.contest
+    if c.kind is not ContestKind.REFERENDUM or c.referendum is None or c.area != cache.geo.root.id:
+        return None, cache.seq
+    figures = unit_figures(t, cache.geo)
+    d = decide_referendum(
+        figures, constitutional=c.referendum.constitutional,
+        readings=readings or ReferendumReadings(),
+    )
+    return d, cache.seq
+
+
+def results(
+    app: Saylau, contest_id: str, unit_id: str | None = None, *, max_age: float = 0.0,
+    with_decision: bool = True,
+) -> ResultsView:
+    t, cache = refresh(app, contest_id, max_age)
+    geo = cache.geo
+    unit = geo.unit(UnitId(unit_id)) if unit_id is not None else geo.unit(cache.contest.area)
+    children = tuple((geo.unit(c), t.result(c)) for c in geo.children[unit.id])
+    series = tuple(cache.turnout.series(unit.id)) if cache.turnout is not None else ()
+    decision = None
+    if with_decision:
+        decision, _ = decide(app, contest_id, max_age=max_age)
+    return ResultsView(
+        contest=cache.contest, unit=unit, result=t.result(unit.id), children=children,
+        turnout=series, decision=decision, as_of=cache.seq, turnout_as_of=cache.turnout_seq,
+    )
+
+
+def all_unit_results(app: Saylau, contest_id: str) -> tuple[Geography, Tally]:
+    t, cache = refresh(app, contest_id)
+    return cache.geo, t
+
+
+__all__ = ["ResultsView", "all_unit_results", "decide", "refresh", "results", "unit_figures"]

@@ -1,0 +1,78 @@
+"""The database: which one, how to connect, how to migrate.
+
+Default: an embedded SQLite file `saylau.db` in the working directory, in WAL mode with
+synchronous=FULL (an acknowledged write survives a killed process and a power cut). Writers
+take the write lock at the start of their transaction (BEGIN IMMEDIATE), so two writers never
+deadlock on a lock upgrade. PostgreSQL when SAYLAU_DATABASE_URL names one
+(postgresql+psycopg://...).
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+DEFAULT_URL = "sqlite:///saylau.db"
+WRITE = {"saylau_write": True}
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The URL to use: explicit, else $SAYLAU_DATABASE_URL, else ./saylau.db."""
+    url = explicit or os.environ.get("SAYLAU_DATABASE_URL") or DEFAULT_URL
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = database_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's BEGIN below be the only transaction control (pysqlite's own
+        # implicit BEGIN would be DEFERRED and could deadlock two writers).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get("saylau_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def migrations_dir() -> Path:
+    return Path(str(resources.files("saylau.store") / "migrations"))
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the latest Alembic revision (idempotent)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")

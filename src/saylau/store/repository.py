@@ -1,0 +1,341 @@
+"""Rows to domain values and back, explicitly. Functions take a Connection inside a transaction
+the caller (a service) owns; none of them commits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, func, insert, select
+
+from saylau.domain.contests import (
+    Contest,
+    ContestKind,
+    Election,
+    Option,
+    OptionKind,
+    ReferendumTerms,
+)
+from saylau.domain.geography import Unit, UnitKind
+from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId, StationId, UnitId
+from saylau.domain.names import Names
+from saylau.domain.protocols import (
+    COUNT_FIELDS,
+    AcceptedProtocol,
+    Finding,
+    ProtocolCounts,
+    Severity,
+    SubmittedProtocol,
+)
+from saylau.domain.rulesets import RulesetName
+from saylau.domain.turnout import TurnoutReport
+from saylau.store import tables as t
+
+# --- geography ---------------------------------------------------------------------------
+
+
+def _names(row: Any, prefix: str = "name") -> Names:
+    return Names(kk=row[f"{prefix}_kk"], ru=row[f"{prefix}_ru"], en=row[f"{prefix}_en"])
+
+
+def unit_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(t.units)).scalar_one())
+
+
+def load_units(conn: Connection) -> list[Unit]:
+    rows = conn.execute(select(t.units).order_by(t.units.c.position)).mappings()
+    return [
+        Unit(
+            id=UnitId(r["id"]),
+            parent=None if r["parent"] is None else UnitId(r["parent"]),
+            kind=UnitKind(r["kind"]),
+            name=_names(r),
+            code=r["code"],
+            registered=int(r["registered"]),
+            abroad=bool(r["abroad"]),
+        )
+        for r in rows
+    ]
+
+
+def insert_units(conn: Connection, units: Sequence[Unit], batch: int = 50_000) -> None:
+    for start in range(0, len(units), batch):
+        conn.execute(
+            insert(t.units),
+            [
+                {
+                    "position": start + k,
+                    "id": u.id,
+                    "parent": u.parent,
+                    "kind": u.kind.value,
+                    "name_kk": u.name.kk,
+                    "name_ru": u.name.ru,
+                    "name_en": u.name.en,
+                    "code": u.code,
+                    "registered": u.registered,
+                    "abroad": u.abroad,
+                }
+                for k, u in enumerate(units[start : start + batch])
+            ],
+        )
+
+
+# --- elections and contests ----------------------------------------------------------------
+
+
+def insert_election(conn: Connection, e: Election, by: ActorId, at: datetime) -> None:
+    conn.execute(
+        insert(t.elections).values(
+            id=e.id, name_kk=e.name.kk, name_ru=e.name.ru, name_en=e.name.en,
+            ruleset=e.ruleset.value, date=e.date, created_by=by, created_at=at.isoformat(),
+        )
+    )
+
+
+def insert_contest(conn: Connection, c: Contest) -> None:
+    conn.execute(
+        insert(t.contests).values(
+            id=c.id, election_id=c.election, kind=c.kind.value, name_kk=c.name.kk,
+            name_ru=c.name.ru, name_en=c.name.en, area=c.area,
+            constitutional=None if c.referendum is None else c.referendum.constitutional,
+        )
+    )
+    conn.execute(
+        insert(t.options),
+        [
+            {
+                "contest_id": c.id, "id": o.id, "position": k, "kind": o.kind.value,
+                "name_kk": o.name.kk, "name_ru": o.name.ru, "name_en": o.name.en,
+                "registration_order": o.registration_order,
+            }
+            for k, o in enumerate(c.options)
+        ],
+    )
+
+
+def _election(r: Any) -> Election:
+    return Election(
+        id=ElectionId(r["id"]), name=_names(r), ruleset=RulesetName(r["ruleset"]), date=r["date"]
+    )
+
+
+def get_election(conn: Connection, election_id: str) -> Election | None:
+    r = conn.execute(select(t.elections).where(t.elections.c.id == election_id)).mappings().first()
+    return None if r is None else _election(r)
+
+
+def list_elections(conn: Connection) -> list[Election]:
+    rows = conn.execute(
+        select(t.elections).order_by(t.elections.c.created_at, t.elections.c.id)
+    ).mappings()
+    return [_election(r) for r in rows]
+
+
+def _contest(conn: Connection, r: Any) -> Contest:
+    opts = conn.execute(
+        select(t.options).where(t.options.c.contest_id == r["id"]).order_by(t.options.c.position)
+    ).mappings()
+    kind = ContestKind(r["kind"])
+    name = _names(r)
+    return Contest(
+        id=ContestId(r["id"]),
+        election=ElectionId(r["election_id"]),
+        kind=kind,
+        name=name,
+        area=UnitId(r["area"]),
+        options=tuple(
+            Option(OptionId(o["id"]), _names(o), OptionKind(o["kind"]), o["registration_order"])
+            for o in opts
+        ),
+        referendum=ReferendumTerms(name, bool(r["constitutional"]))
+        if kind is ContestKind.REFERENDUM
+        else None,
+    )
+
+
+def get_contest(conn: Connection, contest_id: str) -> Contest | None:
+    r = conn.execute(select(t.contests).where(t.contests.c.id == contest_id)).mappings().first()
+    return None if r is None else _contest(conn, r)
+
+
+def contests_of(conn: Connection, election_id: str) -> list[Contest]:
+    rows = conn.execute(
+        select(t.contests).where(t.contests.c.election_id == election_id).order_by(t.contests.c.id)
+    ).mappings().all()
+    return [_contest(conn, r) for r in rows]
+
+
+# --- protocols -----------------------------------------------------------------------------
+
+
+def findings_json(findings: Iterable[Finding]) -> str:
+    return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, sort_keys=True)
+
+
+def findings_from_json(text: str) -> tuple[Finding, ...]:
+    return tuple(
+        Finding(
+            code=d["code"], severity=Severity(d["severity"]), field=d["field"],
+            message=d["message"], numbers=tuple((k, int(v)) for k, v in d["numbers"].items()),
+        )
+        for d in json.loads(text)
+    )
+
+
+def votes_json(counts: ProtocolCounts) -> str:
+    return json.dumps(dict(counts.votes), sort_keys=True, separators=(",", ":"))
+
+
+def protocol_row(p: AcceptedProtocol) -> dict[str, Any]:
+    row: dict[str, Any] = {f: getattr(p.counts, f) for f in COUNT_FIELDS}
+    row.update(
+        contest_id=p.contest, station_id=p.station, version=p.version,
+        votes=votes_json(p.counts), content_hash=p.content_hash,
+        warnings=findings_json(p.warnings), submitted_by=p.submitted_by,
+        submitted_at=p.submitted_at.isoformat(), reason=p.reason,
+    )
+    return row
+
+
+def _accepted(r: Any) -> AcceptedProtocol:
+    votes = json.loads(r["votes"])
+    counts = ProtocolCounts(
+        votes=tuple(sorted((OptionId(k), int(v)) for k, v in votes.items())),
+        **{f: int(r[f]) for f in COUNT_FIELDS},
+    )
+    return AcceptedProtocol(
+        contest=ContestId(r["contest_id"]), station=StationId(UnitId(r["station_id"])),
+        version=int(r["version"]), counts=counts, content_hash=r["content_hash"],
+        warnings=findings_from_json(r["warnings"]), submitted_by=ActorId(r["submitted_by"]),
+        submitted_at=datetime.fromisoformat(r["submitted_at"]), reason=r["reason"],
+    )
+
+
+def insert_protocol(conn: Connection, p: AcceptedProtocol) -> int:
+    res = conn.execute(insert(t.protocol_versions).values(**protocol_row(p)))
+    pk = res.inserted_primary_key
+    return int(pk[0]) if pk else 0
+
+
+def insert_protocols(conn: Connection, ps: Sequence[AcceptedProtocol]) -> None:
+    if ps:
+        conn.execute(insert(t.protocol_versions), [protocol_row(p) for p in ps])
+
+
+def current_protocol(conn: Connection, contest: str, station: str) -> AcceptedProtocol | None:
+    pv = t.protocol_versions
+    r = conn.execute(
+        select(pv)
+        .where(and_(pv.c.contest_id == contest, pv.c.station_id == station))
+        .order_by(pv.c.version.desc())
+        .limit(1)
+    ).mappings().first()
+    return None if r is None else _accepted(r)
+
+
+def protocol_history(conn: Connection, contest: str, station: str) -> list[AcceptedProtocol]:
+    pv = t.protocol_versions
+    rows = conn.execute(
+        select(pv)
+        .where(and_(pv.c.contest_id == contest, pv.c.station_id == station))
+        .order_by(pv.c.version)
+    ).mappings()
+    return [_accepted(r) for r in rows]
+
+
+def stations_with_protocols(conn: Connection, contest: str) -> set[str]:
+    pv = t.protocol_versions
+    rows = conn.execute(select(pv.c.station_id).where(pv.c.contest_id == contest).distinct())
+    return {r[0] for r in rows}
+
+
+def protocol_rows_after(conn: Connection, contest: str, after_seq: int) -> Iterator[Row[Any]]:
+    """Every protocol version of `contest` with seq > after_seq, in seq order: what a
+    results cache needs to bring itself up to date (later versions replace earlier ones)."""
+    pv = t.protocol_versions
+    cols = [pv.c.seq, pv.c.station_id, pv.c.version, *(pv.c[f] for f in COUNT_FIELDS), pv.c.votes]
+    result = conn.execute(
+        select(*cols)
+        .where(and_(pv.c.contest_id == contest, pv.c.seq > after_seq))
+        .order_by(pv.c.seq)
+        .execution_options(yield_per=50_000)
+    )
+    yield from result
+
+
+def max_protocol_seq(conn: Connection, contest: str) -> int:
+    pv = t.protocol_versions
+    v = conn.execute(select(func.max(pv.c.seq)).where(pv.c.contest_id == contest)).scalar()
+    return int(v or 0)
+
+
+def insert_rejection(
+    conn: Connection, p: SubmittedProtocol, findings: Iterable[Finding], by: str, at: datetime
+) -> None:
+    conn.execute(
+        insert(t.protocol_rejections).values(
+            contest_id=p.contest, station_id=p.station,
+            submitted=json.dumps(p.canonical(), sort_keys=True, ensure_ascii=False),
+            findings=findings_json(findings), submitted_by=by, submitted_at=at.isoformat(),
+        )
+    )
+
+
+def rejections(conn: Connection, contest: str, station: str | None = None) -> list[dict[str, Any]]:
+    pr = t.protocol_rejections
+    q = select(pr).where(pr.c.contest_id == contest).order_by(pr.c.seq)
+    if station is not None:
+        q = q.where(pr.c.station_id == station)
+    return [
+        {
+            "station": r["station_id"],
+            "submitted": json.loads(r["submitted"]),
+            "findings": json.loads(r["findings"]),
+            "submitted_by": r["submitted_by"],
+            "submitted_at": r["submitted_at"],
+        }
+        for r in conn.execute(q).mappings()
+    ]
+
+
+# --- turnout -------------------------------------------------------------------------------
+
+
+def _turnout(r: Any) -> TurnoutReport:
+    return TurnoutReport(
+        contest=ContestId(r["contest_id"]), station=StationId(UnitId(r["station_id"])),
+        at=time.fromisoformat(r["at"]), ballots_issued=int(r["ballots_issued"]),
+    )
+
+
+def station_turnout(conn: Connection, contest: str, station: str) -> list[TurnoutReport]:
+    tr = t.turnout_reports
+    rows = conn.execute(
+        select(tr)
+        .where(and_(tr.c.contest_id == contest, tr.c.station_id == station))
+        .order_by(tr.c.at)
+    ).mappings()
+    return [_turnout(r) for r in rows]
+
+
+def all_turnout(conn: Connection, contest: str) -> list[TurnoutReport]:
+    tr = t.turnout_reports
+    rows = conn.execute(select(tr).where(tr.c.contest_id == contest).order_by(tr.c.seq)).mappings()
+    return [_turnout(r) for r in rows]
+
+
+def max_turnout_seq(conn: Connection, contest: str) -> int:
+    tr = t.turnout_reports
+    v = conn.execute(select(func.max(tr.c.seq)).where(tr.c.contest_id == contest)).scalar()
+    return int(v or 0)
+
+
+def insert_turnout(conn: Connection, r: TurnoutReport, by: str, at: datetime) -> None:
+    conn.execute(
+        insert(t.turnout_reports).values(
+            contest_id=r.contest, station_id=r.station, at=r.at.strftime("%H:%M"),
+            ballots_issued=r.ballots_issued, submitted_by=by, submitted_at=at.isoformat(),
+        )
+    )

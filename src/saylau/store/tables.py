@@ -1,0 +1,145 @@
+"""The tables. Append-only where the record lives: protocol versions, rejections, turnout
+reports are inserted and never updated or deleted (the store has no code that does either)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# BigInteger autoincrement keys do not autoincrement on SQLite; use Integer there.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+units = Table(
+    "units",
+    metadata,
+    Column("position", Integer, nullable=False, unique=True),
+    Column("id", String(64), primary_key=True),
+    Column("parent", String(64), nullable=True, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("name_kk", Text, nullable=False),
+    Column("name_ru", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("code", String(16), nullable=True),
+    Column("registered", BigInteger, nullable=False),
+    Column("abroad", Boolean, nullable=False),
+)
+
+elections = Table(
+    "elections",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name_kk", Text, nullable=False),
+    Column("name_ru", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("ruleset", String(16), nullable=False),
+    Column("date", String(10), nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+contests = Table(
+    "contests",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("election_id", String(64), ForeignKey("elections.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("name_kk", Text, nullable=False),
+    Column("name_ru", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("area", String(64), nullable=False),
+    Column("constitutional", Boolean, nullable=True),
+)
+
+options = Table(
+    "options",
+    metadata,
+    Column("contest_id", String(64), ForeignKey("contests.id"), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("name_kk", Text, nullable=False),
+    Column("name_ru", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("registration_order", Integer, nullable=True),
+)
+
+protocol_versions = Table(
+    "protocol_versions",
+    metadata,
+    Column("seq", Id, primary_key=True, autoincrement=True),
+    Column("contest_id", String(64), ForeignKey("contests.id"), nullable=False),
+    Column("station_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("registered", BigInteger, nullable=False),
+    Column("ballots_received", BigInteger, nullable=False),
+    Column("ballots_issued", BigInteger, nullable=False),
+    Column("ballots_cancelled", BigInteger, nullable=False),
+    Column("ballots_in_boxes", BigInteger, nullable=False),
+    Column("invalid", BigInteger, nullable=False),
+    Column("both_marked", BigInteger, nullable=False),
+    Column("votes", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("warnings", Text, nullable=False),
+    Column("submitted_by", String(128), nullable=False),
+    Column("submitted_at", String(40), nullable=False),
+    Column("reason", Text, nullable=True),
+    UniqueConstraint("contest_id", "station_id", "version", name="uq_protocol_slot_version"),
+)
+
+protocol_rejections = Table(
+    "protocol_rejections",
+    metadata,
+    Column("seq", Id, primary_key=True, autoincrement=True),
+    Column("contest_id", String(64), nullable=False),
+    Column("station_id", String(64), nullable=False),
+    Column("submitted", Text, nullable=False),
+    Column("findings", Text, nullable=False),
+    Column("submitted_by", String(128), nullable=False),
+    Column("submitted_at", String(40), nullable=False),
+    Index("ix_rejections_slot", "contest_id", "station_id"),
+)
+
+turnout_reports = Table(
+    "turnout_reports",
+    metadata,
+    Column("seq", Id, primary_key=True, autoincrement=True),
+    Column("contest_id", String(64), ForeignKey("contests.id"), nullable=False),
+    Column("station_id", String(64), nullable=False),
+    Column("at", String(5), nullable=False),
+    Column("ballots_issued", BigInteger, nullable=False),
+    Column("submitted_by", String(128), nullable=False),
+    Column("submitted_at", String(40), nullable=False),
+    UniqueConstraint("contest_id", "station_id", "at", name="uq_turnout_slot"),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(128), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("scope", String(64), nullable=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", String(40), nullable=False),
+    Column("revoked_at", String(40), nullable=True),
+)
