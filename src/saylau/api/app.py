@@ -27,6 +27,8 @@ from saylau.api.schemas import (
     ReferendumIn,
     ResultsOut,
     SubmissionOut,
+    TurnoutBatchIn,
+    TurnoutBatchOut,
     TurnoutIn,
     TurnoutOut,
     TurnoutPointOut,
@@ -190,6 +192,17 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         return TurnoutOut(status="accepted" if stored else "unchanged", contest=report.contest,
                           station=report.station, at=report.at.strftime("%H:%M"),
                           ballots_issued=report.ballots_issued)
+
+    @app.post("/api/contests/{contest_id}/turnout/batch", response_model=TurnoutBatchOut,
+              tags=["protocols"])
+    def submit_turnout_batch(
+        contest_id: str, body: TurnoutBatchIn, request: Request, who: Commission
+    ) -> TurnoutBatchOut:
+        stored, unchanged = protocol_svc.submit_turnout_batch(
+            S(request), who, contest_id,
+            [(r.station, r.at, r.ballots_issued) for r in body.reports],
+        )
+        return TurnoutBatchOut(stored=stored, unchanged=unchanged)
 
     # --- results --------------------------------------------------------------------
     @app.get("/api/contests/{contest_id}/results", response_model=ResultsOut, tags=["results"])

@@ -110,6 +110,15 @@ class TurnoutIn(Strict):
     ballots_issued: Count
 
 
+class TurnoutBatchIn(Strict):
+    reports: list[TurnoutIn] = Field(min_length=1, max_length=50_000)
+
+
+class TurnoutBatchOut(Strict):
+    stored: int
+    unchanged: int
+
+
 class TurnoutOut(Strict):
     status: str
     contest: str

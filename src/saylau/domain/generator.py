@@ -119,7 +119,9 @@ def kz_top_level_units(data: Mapping[str, Any]) -> tuple[Unit, ...]:
         if not isinstance(code, str) or not code.startswith("KZ-"):
             findings.append(
                 field_error(
-                    f"{where}.iso3166_2", "an ISO 3166-2 code like 'KZ-71'", code,
+                    f"{where}.iso3166_2",
+                    "an ISO 3166-2 code like 'KZ-71'",
+                    code,
                     f"{where} has no ISO 3166-2 code",
                 )
             )
@@ -134,7 +136,9 @@ def kz_top_level_units(data: Mapping[str, Any]) -> tuple[Unit, ...]:
         ):
             findings.append(
                 field_error(
-                    f"{where}.name", "names in kk, ru and en", name,
+                    f"{where}.name",
+                    "names in kk, ru and en",
+                    name,
                     f"{where} lacks a name in kk, ru or en",
                 )
             )
@@ -176,7 +180,7 @@ def generate_kazakhstan_units(
 
     domestic = _apportion(stations - abroad, [POPULATION_THOUSANDS[c] for c in codes], 1)
     largest_region = max(
-        POPULATION_THOUSANDS[u.id] for u in top if u.id not in CITY_DISTRICTS
+        (POPULATION_THOUSANDS[u.id] for u in top if u.id not in CITY_DISTRICTS), default=1
     )
     per_unit_districts: list[list[int]] = []
     for u, n in zip(top, domestic, strict=True):
@@ -283,14 +287,18 @@ def _check_counts(top: Sequence[Unit], stations: int, abroad: int) -> None:
     if missing:
         findings.append(
             field_error(
-                "units", f"units with a population weight ({', '.join(POPULATION_THOUSANDS)})",
-                missing, f"no population weight for {', '.join(missing)}",
+                "units",
+                f"units with a population weight ({', '.join(POPULATION_THOUSANDS)})",
+                missing,
+                f"no population weight for {', '.join(missing)}",
             )
         )
     if CAPITAL_CODE not in {u.id for u in top}:
         findings.append(
             field_error(
-                "units", f"the capital {CAPITAL_CODE} among the units", [u.id for u in top],
+                "units",
+                f"the capital {CAPITAL_CODE} among the units",
+                [u.id for u in top],
                 f"the capital {CAPITAL_CODE} is missing, so stations abroad have no unit",
             )
         )

@@ -1,52 +1,58 @@
 """A geography as CSV: the one file format for importing and exporting units.
 
 Pure: `parse_geography_csv` takes the file's bytes, `geography_to_csv` returns text; reading
-and writing files belongs to the shell. The same text is in docs/geography-csv.md.
+and writing files belongs to the shell. The same specification is in docs/geography-csv.md.
 
 Format
 ------
-UTF-8 (a leading byte order mark is accepted and ignored), comma-separated, fields quoted with
-``"`` when they contain a comma, a quote or a line break (RFC 4180; a quote inside a quoted
-field is doubled). Lines end with LF or CRLF. Line 1 is the header; it names these nine
-columns, each exactly once, in any order (names are matched ignoring case and surrounding
-spaces; no other column is allowed)::
+UTF-8 (a leading byte order mark is accepted and ignored), comma-separated, a field quoted
+with ``"`` when it holds a comma, a quote or a line break (RFC 4180: a quote inside a quoted
+field is doubled). Lines end with LF, CRLF or CR. Line 1 is the header; it names these nine
+columns, each exactly once, in any order (matched ignoring case and surrounding spaces; no
+other column is allowed)::
 
     id,parent,kind,name_kk,name_ru,name_en,code,registered,abroad
 
-==========  ===================================================================================
-column      content
-==========  ===================================================================================
-id          the unit's id, unique in the file, not empty
-parent      the parent's id; empty only for the root (the country)
-kind        ``country``, ``region``, ``city``, ``district`` or ``station``; the root is the
-            country; its children, and only they, are regions and cities (top-level units)
-name_kk     name in Kazakh (Cyrillic) \
-name_ru     name in Russian            | at least one of the three is not blank; names are kept
-name_en     name in English           /  exactly as written, spaces included
-code        ISO 3166-2 code (e.g. ``KZ-71``) for regions and cities; empty for other kinds
-registered  voters on the list: stations only, an integer >= 0 written with the digits 0-9
-            (no sign, no separators, no decimals); empty (or 0) for other kinds
-abroad      ``true`` or ``false`` (any case) for stations, empty means false; only stations
-            can be abroad
-==========  ===================================================================================
+- ``id``: the unit's id, unique in the file, not empty.
+- ``parent``: the parent's id; empty only for the root (the country).
+- ``kind``: ``country``, ``region``, ``city``, ``district`` or ``station`` (any case). The
+  root is the country and no other unit is; the root's children are regions and cities (the
+  top-level units) and no other unit is a region or a city; stations are leaves.
+- ``name_kk``, ``name_ru``, ``name_en``: the name in Kazakh (Cyrillic), Russian and English.
+  At least one of the three is not blank; names are kept exactly as written, spaces included.
+- ``code``: the ISO 3166-2 code (two capital letters, a hyphen, 1-3 capitals or digits, e.g.
+  ``KZ-71``) of a region or city; empty for every other kind.
+- ``registered``: voters on the list, stations only: a whole number >= 0 in the digits 0-9
+  (no ``+``, no separators, no decimals; ``-12`` is reported as a negative count); required
+  for stations; empty or ``0`` for other kinds.
+- ``abroad``: ``true`` or ``false`` (any case); empty means false; only stations can be
+  abroad.
 
 Surrounding spaces are removed from every field except the names. Rows may come in any order
-(a child may precede its parent). Blank lines, and rows whose fields are all blank, are
+(a child may come before its parent). Blank lines, and rows whose fields are all blank, are
 skipped. The export writes the columns in the order above, LF line ends, no byte order mark,
-units parents first (the order of `Geography.units`), ``registered`` empty and ``abroad``
-empty for units that are not stations, ``true``/``false`` for stations.
+units parents first (the order of `Geography.units`), ``registered`` and ``abroad`` empty for
+units that are not stations and ``true``/``false`` in ``abroad`` for stations; reading the
+export gives back an equal `Geography`.
 
 All or nothing
 --------------
-A file with any bad row imports nothing: `ImportFailed` lists every problem at once, each with
-its line (1-based, counting physical lines, the header being line 1; a row with a quoted line
-break is named by its first line), the unit's id, the field, what was expected, what was found
-and a message. Row problems (wrong number of fields, empty id, unknown kind, a voter count that
-is not a whole number, a bad ``abroad`` or ``code``, no name) and tree problems (duplicate id,
-unknown parent, a cycle of parents, a negative voter count, a station used as a parent, a unit
-of the wrong kind at a level, more than one root) are reported together; a child whose parent's
-row was itself refused is not reported again as having an unknown parent. Bytes that are not
-UTF-8 are reported for every line that holds them, before anything else is read.
+A file with any bad row imports nothing. `ImportFailed` lists every problem at once in
+``rows``, each a dict with ``line`` (1-based physical line, the header is line 1; a row with
+a quoted line break is named by its first line), ``unit`` (the row's id, as far as readable),
+``field`` (a column; ``row`` for a row with the wrong number of fields or broken quoting;
+``header``; ``encoding``), ``expected``, ``actual`` and ``message``, sorted by line:
+
+1. Bytes that are not UTF-8: every line that holds them; nothing else is read.
+2. A bad header (no header, a missing, unknown or repeated column): reported alone, as rows
+   cannot be read without it.
+3. Otherwise, together: row problems (wrong number of fields, empty id, unknown kind, a voter
+   count that is not a whole number or missing for a station, a bad ``abroad`` or ``code``, no
+   name) and tree problems (duplicate id, unknown parent, a cycle of parents (each unit on it),
+   a negative voter count, a station used as a parent, a voter list or ``abroad`` on a unit
+   that is not a station, a unit of the wrong kind for its level, no root or more than one).
+   A child whose parent's row was itself refused is not reported again as having an unknown
+   parent.
 """
 
 from __future__ import annotations
@@ -101,7 +107,18 @@ def parse_geography_csv(data: bytes) -> Geography:
     except StopIteration:
         header = []
     except csv.Error as exc:
-        raise _failed([_problem(1, "", "header", "a header line", "", str(exc))]) from None
+        raise _failed(
+            [
+                GeographyProblem(
+                    unit="",
+                    field="header",
+                    expected="a header line",
+                    actual="",
+                    message=str(exc),
+                    line=1,
+                )
+            ]
+        ) from None
     columns = _header_problems(header, problems)
     if problems:
         raise _failed(problems)
@@ -109,7 +126,7 @@ def parse_geography_csv(data: bytes) -> Geography:
     units: list[Unit] = []
     lines: dict[int, int] = {}
     good_ids: set[str] = set()
-    refused: dict[str, int] = {}  # id of a refused row -> its line
+    refused: set[str] = set()  # ids of refused rows
     refused_root = False
     first_line: dict[str, tuple[int, bool]] = {}  # id -> (line of its first row, row refused)
     first_good: set[str] = set()
@@ -121,7 +138,14 @@ def parse_geography_csv(data: bytes) -> Geography:
             break
         except csv.Error as exc:
             problems.append(
-                _problem(last_line + 1, "", "row", "a well-formed CSV row", "", str(exc))
+                GeographyProblem(
+                    unit="",
+                    field="row",
+                    expected="a well-formed CSV row",
+                    actual="",
+                    message=str(exc),
+                    line=last_line + 1,
+                )
             )
             last_line = reader.line_num
             continue
@@ -138,16 +162,20 @@ def parse_geography_csv(data: bytes) -> Geography:
                 first_line[uid] = (line, unit is None)
             elif unit is None or (seen[1] and uid not in first_good):
                 problems.append(
-                    _problem(
-                        line, uid, "id", "a unique id", uid,
-                        f"duplicate unit id {uid!r} (first at line {seen[0]})",
+                    GeographyProblem(
+                        unit=uid,
+                        field="id",
+                        expected="a unique id",
+                        actual=uid,
+                        message=f"duplicate unit id {uid!r} (first at line {seen[0]})",
+                        line=line,
                     )
                 )
             if unit is not None:
                 first_good.add(uid)
         if unit is None:
             if uid:
-                refused.setdefault(uid, line)
+                refused.add(uid)
             refused_root = refused_root or parent_blank
             continue
         lines[len(units)] = line
@@ -211,14 +239,27 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError as exc:
             bad = raw[exc.start : exc.end].hex(" ")
             problems.append(
-                _problem(
-                    k, "", "encoding", "UTF-8 text", f"bytes {bad}",
-                    f"line {k} is not UTF-8: byte {exc.start + 1} of the line starts "
-                    f"{bad} ({exc.reason}); save the file as UTF-8",
+                GeographyProblem(
+                    unit="",
+                    field="encoding",
+                    expected="UTF-8 text",
+                    actual=f"bytes {bad}",
+                    message=f"line {k} is not UTF-8: bytes {bad} at byte {exc.start + 1} of "
+                    f"the line ({exc.reason}); save the file as UTF-8",
+                    line=k,
                 )
             )
     if not problems:  # pragma: no cover - a decoding error always lies within some line
-        problems.append(_problem(1, "", "encoding", "UTF-8 text", "", "the file is not UTF-8"))
+        problems.append(
+            GeographyProblem(
+                unit="",
+                field="encoding",
+                expected="UTF-8 text",
+                actual="",
+                message="the file is not UTF-8",
+                line=1,
+            )
+        )
     raise _failed(problems)
 
 
@@ -228,17 +269,25 @@ def _header_problems(header: list[str], problems: list[GeographyProblem]) -> dic
     wanted = ",".join(COLUMNS)
     if not any(names):
         problems.append(
-            _problem(
-                1, "", "header", wanted, "",
-                f"line 1 must be the header {wanted}; the file has no header",
+            GeographyProblem(
+                unit="",
+                field="header",
+                expected=wanted,
+                actual="",
+                message=f"line 1 must be the header {wanted}; the file has no header",
+                line=1,
             )
         )
         return {}
     if not set(names) & set(COLUMNS):
         problems.append(
-            _problem(
-                1, "", "header", wanted, _show(",".join(header)),
-                f"line 1 must be the header {wanted}; found {_show(','.join(header))!r}",
+            GeographyProblem(
+                unit="",
+                field="header",
+                expected=wanted,
+                actual=_show(",".join(header)),
+                message=f"line 1 must be the header {wanted}; found {_show(','.join(header))!r}",
+                line=1,
             )
         )
         return {}
@@ -246,17 +295,25 @@ def _header_problems(header: list[str], problems: list[GeographyProblem]) -> dic
     for pos, name in enumerate(names):
         if name not in COLUMNS:
             problems.append(
-                _problem(
-                    1, "", "header", f"only the columns {wanted}", _show(header[pos]),
-                    f"unknown column {header[pos]!r} (column {pos + 1} of the header)",
+                GeographyProblem(
+                    unit="",
+                    field="header",
+                    expected=f"only the columns {wanted}",
+                    actual=_show(header[pos]),
+                    message=f"unknown column {header[pos]!r} (column {pos + 1} of the header)",
+                    line=1,
                 )
             )
         elif name in columns:
             problems.append(
-                _problem(
-                    1, "", name, "each column once", name,
-                    f"column {name!r} appears twice in the header "
+                GeographyProblem(
+                    unit="",
+                    field=name,
+                    expected="each column once",
+                    actual=name,
+                    message=f"column {name!r} appears twice in the header "
                     f"(columns {columns[name] + 1} and {pos + 1})",
+                    line=1,
                 )
             )
         else:
@@ -264,9 +321,13 @@ def _header_problems(header: list[str], problems: list[GeographyProblem]) -> dic
     for name in COLUMNS:
         if name not in columns:
             problems.append(
-                _problem(
-                    1, "", name, f"a column {name!r}", "missing",
-                    f"the header has no column {name!r}; it needs {wanted}",
+                GeographyProblem(
+                    unit="",
+                    field=name,
+                    expected=f"a column {name!r}",
+                    actual="missing",
+                    message=f"the header has no column {name!r}; it needs {wanted}",
+                    line=1,
                 )
             )
     return columns
@@ -282,10 +343,14 @@ def _read_row(
     uid = row[id_pos].strip() if id_pos < len(row) else ""
     parent_blank = parent_pos >= len(row) or not row[parent_pos].strip()
     if len(row) != len(columns):
-        problem = _problem(
-            line, uid, "row", f"{len(columns)} fields", str(len(row)),
-            f"line {line} has {len(row)} fields, the header has {len(columns)} "
+        problem = GeographyProblem(
+            unit=uid,
+            field="row",
+            expected=f"{len(columns)} fields",
+            actual=str(len(row)),
+            message=f"line {line} has {len(row)} fields, the header has {len(columns)} "
             "(a comma inside a name needs the name in double quotes)",
+            line=line,
         )
         return None, [problem], uid, parent_blank
 
@@ -295,7 +360,16 @@ def _read_row(
     problems: list[GeographyProblem] = []
     usable = True  # False when the row cannot take part in the tree checks
     if not uid:
-        problems.append(_problem(line, "", "id", "a non-empty id", "", f"line {line} has no id"))
+        problems.append(
+            GeographyProblem(
+                unit="",
+                field="id",
+                expected="a non-empty id",
+                actual="",
+                message=f"line {line} has no id",
+                line=line,
+            )
+        )
         usable = False
     parent = cell("parent").strip()
     kind_text = cell("kind").strip()
@@ -305,34 +379,49 @@ def _read_row(
     except ValueError:
         kind = None
         problems.append(
-            _problem(
-                line, uid, "kind", f"one of {_KINDS}", _show(kind_text),
-                f"unit {uid!r} has unknown kind {_show(kind_text)!r}",
+            GeographyProblem(
+                unit=uid,
+                field="kind",
+                expected=f"one of {_KINDS}",
+                actual=_show(kind_text),
+                message=f"unit {uid!r} has unknown kind {_show(kind_text)!r}",
+                line=line,
             )
         )
         usable = False
     names = Names(kk=cell("name_kk"), ru=cell("name_ru"), en=cell("name_en"))
     if not (names.kk.strip() or names.ru.strip() or names.en.strip()):
         problems.append(
-            _problem(
-                line, uid, "name_kk,name_ru,name_en", "at least one name", "",
-                f"unit {uid!r} has no name in any language",
+            GeographyProblem(
+                unit=uid,
+                field="name_kk,name_ru,name_en",
+                expected="at least one name",
+                actual="",
+                message=f"unit {uid!r} has no name in any language",
+                line=line,
             )
         )
     code = cell("code").strip()
     if kind in TOP_LEVEL_KINDS and not _ISO_3166_2.fullmatch(code):
         problems.append(
-            _problem(
-                line, uid, "code", "an ISO 3166-2 code like 'KZ-71' (top-level units)",
-                _show(code),
-                f"{kind} {uid!r} needs its ISO 3166-2 code, found {_show(code)!r}",
+            GeographyProblem(
+                unit=uid,
+                field="code",
+                expected="an ISO 3166-2 code like 'KZ-71' (top-level units)",
+                actual=_show(code),
+                message=f"{kind} {uid!r} needs its ISO 3166-2 code, found {_show(code)!r}",
+                line=line,
             )
         )
     elif kind is not None and kind not in TOP_LEVEL_KINDS and code:
         problems.append(
-            _problem(
-                line, uid, "code", "empty (only regions and cities have a code)", _show(code),
-                f"{kind} {uid!r} has code {_show(code)!r}; only top-level units have one",
+            GeographyProblem(
+                unit=uid,
+                field="code",
+                expected="empty (only regions and cities have a code)",
+                actual=_show(code),
+                message=f"{kind} {uid!r} has code {_show(code)!r}; only top-level units have one",
+                line=line,
             )
         )
     registered_text = cell("registered").strip()
@@ -341,22 +430,28 @@ def _read_row(
         registered = int(registered_text)
     elif registered_text or kind is UnitKind.STATION:
         problems.append(
-            _problem(
-                line, uid, "registered",
-                "voters on the list: a whole number >= 0"
+            GeographyProblem(
+                unit=uid,
+                field="registered",
+                expected="voters on the list: a whole number >= 0"
                 + (" (required for stations)" if kind is UnitKind.STATION else ""),
-                _show(registered_text),
-                f"unit {uid!r}: voters on the list must be a whole number of voters, "
+                actual=_show(registered_text),
+                message=f"unit {uid!r}: voters on the list must be a whole number of voters, "
                 f"found {_show(registered_text)!r}",
+                line=line,
             )
         )
     abroad_text = cell("abroad").strip()
     abroad = abroad_text.lower() == "true"
     if abroad_text.lower() not in {"", "true", "false"}:
         problems.append(
-            _problem(
-                line, uid, "abroad", "true, false or empty", _show(abroad_text),
-                f"unit {uid!r}: abroad must be true or false, found {_show(abroad_text)!r}",
+            GeographyProblem(
+                unit=uid,
+                field="abroad",
+                expected="true, false or empty",
+                actual=_show(abroad_text),
+                message=f"unit {uid!r}: abroad must be true or false, found {_show(abroad_text)!r}",
+                line=line,
             )
         )
     if not usable or kind is None:
@@ -371,12 +466,6 @@ def _read_row(
         abroad=abroad,
     )
     return unit, problems, uid, parent_blank
-
-
-def _problem(
-    line: int, unit: str, field: str, expected: str, actual: str, message: str
-) -> GeographyProblem:
-    return GeographyProblem(unit, field, expected, actual, message, line)
 
 
 def _show(text: str) -> str:

@@ -53,6 +53,7 @@ def check_turnout(
             f"the list of station {report.station}",
             (("ballots_issued", n), ("registered", list_size)),
         ))
+    earlier = tuple(earlier)
     for e in earlier:
         if e.at == report.at and e.ballots_issued != n:
             out.append(Finding(
@@ -61,19 +62,26 @@ def check_turnout(
                 f"{e.at:%H:%M}; a report for that time cannot change",
                 (("ballots_issued", n), ("reported", e.ballots_issued)),
             ))
-        elif e.at < report.at and e.ballots_issued > n:
+    before = [e for e in earlier if e.at < report.at]
+    after = [e for e in earlier if e.at > report.at]
+    if before:
+        last = max(before, key=lambda e: e.at)
+        if last.ballots_issued > n:
             out.append(Finding(
                 "turnout.decreased", Severity.ERROR, "ballots_issued",
-                f"{n:,} ballots issued by {report.at:%H:%M} is fewer than the {e.ballots_issued:,}"
-                f" already reported by {e.at:%H:%M}: turnout cannot go down",
-                (("ballots_issued", n), ("earlier", e.ballots_issued)),
+                f"{n:,} ballots issued by {report.at:%H:%M} is fewer than the "
+                f"{last.ballots_issued:,} already reported by {last.at:%H:%M}: turnout cannot "
+                "go down",
+                (("ballots_issued", n), ("earlier", last.ballots_issued)),
             ))
-        elif e.at > report.at and e.ballots_issued < n:
+    if after:
+        first = min(after, key=lambda e: e.at)
+        if first.ballots_issued < n:
             out.append(Finding(
                 "turnout.decreased", Severity.ERROR, "ballots_issued",
-                f"{n:,} ballots issued by {report.at:%H:%M} is more than the {e.ballots_issued:,}"
-                f" already reported by the later time {e.at:%H:%M}",
-                (("ballots_issued", n), ("later", e.ballots_issued)),
+                f"{n:,} ballots issued by {report.at:%H:%M} is more than the "
+                f"{first.ballots_issued:,} already reported for the later time {first.at:%H:%M}",
+                (("ballots_issued", n), ("later", first.ballots_issued)),
             ))
     return tuple(out)
 

@@ -28,7 +28,6 @@ class Saylau:
     engine: Engine
     clock: Callable[[], datetime] = utc_now
     _geo: Geography | None = field(default=None, repr=False)
-    _geo_key: int = -1
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     caches: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -53,13 +52,15 @@ class Saylau:
             yield conn
 
     def geography(self) -> Geography:
-        """The loaded geography, built once per process and rebuilt when it changes."""
+        """The loaded geography, built once per process.
+
+        A loaded geography never changes (services.geography refuses a second import), so
+        once built it is kept for the life of the process."""
+        with self._lock:
+            if self._geo is not None:
+                return self._geo
         with self.read() as conn:
-            n = repository.unit_count(conn)
-            with self._lock:
-                if self._geo is not None and self._geo_key == n:
-                    return self._geo
-            if n == 0:
+            if repository.unit_count(conn) == 0:
                 raise NotFound(
                     "no geography is loaded; run `saylau geography import FILE.csv` or "
                     "`saylau geography generate`",
@@ -68,8 +69,9 @@ class Saylau:
             units = repository.load_units(conn)
         geo = Geography.build(units)
         with self._lock:
-            self._geo, self._geo_key = geo, n
-        return geo
+            if self._geo is None:
+                self._geo = geo
+            return self._geo
 
 
 @contextmanager

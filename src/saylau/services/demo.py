@@ -118,6 +118,7 @@ def run_night(
     client: Client,
     truths: list[StationTruth],
     tokens: dict[str, str],
+    units_of: dict[str, str],
     *,
     seed: int,
     pace: Callable[[float], None],
@@ -128,22 +129,31 @@ def run_night(
     advances (it sleeps in the served demo, does nothing in the instant one)."""
     rng = random.Random(seed + 1)
     log = NightLog()
-    url_t = f"/api/contests/{CONTEST}/turnout"
+    url_t = f"/api/contests/{CONTEST}/turnout/batch"
     url_p = f"/api/contests/{CONTEST}/protocols"
 
     def auth(station: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {tokens[station]}"}
 
-    def send_turnout(k: int, t: StationTruth) -> None:
-        at = CEC_REPORT_TIMES[k]
-        body = {"station": t.station, "at": at.strftime("%H:%M"),
-                "ballots_issued": int(t.issued * t.curve[k])}
-        r = client.post(url_t, json=body, headers=auth(t.station))
-        log.add(turnout=1) if r.status_code in (200, 201) else log.add(failures=1)
+    by_unit: dict[str, list[StationTruth]] = {}
+    for t in truths:
+        by_unit.setdefault(units_of[t.station], []).append(t)
+
+    def send_turnout(k: int, unit: str) -> None:
+        # territorial commissions relay their stations' turnout in one batch per report time
+        at = CEC_REPORT_TIMES[k].strftime("%H:%M")
+        body = {"reports": [{"station": t.station, "at": at,
+                             "ballots_issued": int(t.issued * t.curve[k])}
+                            for t in by_unit[unit]]}
+        r = client.post(url_t, json=body, headers={"Authorization": f"Bearer {tokens[unit]}"})
+        if r.status_code == 200:
+            log.add(turnout=len(body["reports"]))
+        else:
+            log.add(failures=1)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for k, at in enumerate(CEC_REPORT_TIMES):
-            list(pool.map(lambda t, k=k: send_turnout(k, t), truths))
+            list(pool.map(lambda u, k=k: send_turnout(k, u), sorted(by_unit)))
             console.print(f"  {at:%H:%M} turnout reports in from {len(truths):,} stations")
             pace(0.3 * (k + 1) / len(CEC_REPORT_TIMES))
         order = truths[:]
@@ -192,7 +202,9 @@ def run_night(
     return log
 
 
-def _prepare(opts: DemoOptions, console: Console) -> tuple[Any, list[StationTruth], dict[str, str]]:
+def _prepare(
+    opts: DemoOptions, console: Console
+) -> tuple[Any, list[StationTruth], dict[str, str], dict[str, str]]:
     from saylau.cli.main import generate_geography
     from saylau.domain.contests import QUESTION_2022
     from saylau.domain.ids import ActorId
@@ -225,13 +237,21 @@ def _prepare(opts: DemoOptions, console: Console) -> tuple[Any, list[StationTrut
         constitutional=True, by=ActorId("demo"),
     )
     stations: list[Unit] = list(geo.stations())
-    secrets_ = create_tokens(app, [(f"PEC {s.id}", "precinct", s.id) for s in stations])
-    tokens = {s.id: tok for s, tok in zip(stations, secrets_, strict=True)}
-    return app, simulate(geo, opts.seed), tokens
+    tops = list(geo.top_level())
+    specs = [(f"PEC {s.id}", "precinct", s.id) for s in stations]
+    specs += [(f"TEC {u.id}", "territorial", u.id) for u in tops]
+    secrets_ = create_tokens(app, specs)
+    tokens = {spec[2] or "": tok for spec, tok in zip(specs, secrets_, strict=True)}
+    units_of = {}
+    for s in stations:
+        top = geo.top_level_of(s.id)
+        assert top is not None
+        units_of[s.id] = top.id
+    return app, simulate(geo, opts.seed), tokens, units_of
 
 
 def run_demo(opts: DemoOptions, console: Console) -> NightLog:
-    app, truths, tokens = _prepare(opts, console)
+    app, truths, tokens, units_of = _prepare(opts, console)
     from saylau.api.app import create_app
 
     api = create_app(app)
@@ -239,7 +259,7 @@ def run_demo(opts: DemoOptions, console: Console) -> NightLog:
         from fastapi.testclient import TestClient
 
         with TestClient(api) as client:
-            log = run_night(client, truths, tokens, seed=opts.seed, pace=lambda _f: None,
+            log = run_night(client, truths, tokens, units_of, seed=opts.seed, pace=lambda _f: None,
                             workers=1, console=console)
         _report(app, log, console)
         return log
@@ -264,7 +284,7 @@ def run_demo(opts: DemoOptions, console: Console) -> NightLog:
             time.sleep(wait)
 
     with httpx.Client(base_url=base, timeout=60) as client:
-        log = run_night(client, truths, tokens, seed=opts.seed, pace=pace,
+        log = run_night(client, truths, tokens, units_of, seed=opts.seed, pace=pace,
                         workers=opts.workers, console=console)
     _report(app, log, console)
     console.print(f"the night is over; still serving on {base}/ (Ctrl-C to stop)")

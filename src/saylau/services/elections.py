@@ -78,8 +78,15 @@ def contests(app: Saylau, election_id: str) -> list[Contest]:
 
 
 def get_contest(app: Saylau, contest_id: str) -> Contest:
+    """The contest (cached per process: a contest never changes once created)."""
+    key = f"contest:{contest_id}"
+    cached = app.caches.get(key)
+    if isinstance(cached, Contest):
+        return cached
     with app.read() as conn:
         c = repository.get_contest(conn, contest_id)
+    if c is not None:
+        app.caches[key] = c
     if c is None:
         raise NotFound(f"no contest {contest_id!r}", details={"contest": contest_id})
     return c

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 
 from saylau.domain.access import Principal, require_write_scope
 from saylau.domain.contests import Contest
-from saylau.domain.errors import NotFound, ValidationFailed
+from saylau.domain.errors import NotFound, SaylauError, ValidationFailed
 from saylau.domain.geography import Geography, Unit
 from saylau.domain.ids import ContestId, StationId, UnitId
 from saylau.domain.protocols import (
@@ -144,28 +144,30 @@ def protocol_rejections(app: Saylau, contest_id: str, station: str | None = None
         return repository.rejections(conn, contest_id, station)
 
 
+def _time_of_day(value: str) -> time:
+    try:
+        at = time.fromisoformat(value)
+    except ValueError:
+        at = None
+    if at is None or at.second or at.microsecond or len(value) != 5:
+        raise ValidationFailed(
+            f"time {value!r} is not a time of day in whole minutes",
+            details={"field": "at", "expected": "HH:MM", "actual": value},
+        )
+    return at
+
+
 def submit_turnout(
     app: Saylau, who: Principal, contest_id: str, station: str, at_: str, ballots_issued: int
 ) -> tuple[TurnoutReport, bool]:
     """Store a turnout report; returns (report, stored) where stored is False when the
     identical report was already there (idempotent)."""
-    from datetime import time
-
     contest = get_contest(app, contest_id)
     geo = app.geography()
     unit = station_in_contest(geo, contest, station)
     require_write_scope(who, geo, unit.id)
-    try:
-        at = time.fromisoformat(at_)
-    except ValueError:
-        raise ValidationFailed(
-            f"time {at_!r} is not a time of day",
-            details={"field": "at", "expected": "HH:MM", "actual": at_},
-        ) from None
-    if at.second or at.microsecond:
-        raise ValidationFailed("turnout times are whole minutes",
-                               details={"field": "at", "expected": "HH:MM", "actual": at_})
-    report = TurnoutReport(ContestId(contest.id), StationId(unit.id), at, ballots_issued)
+    report = TurnoutReport(ContestId(contest.id), StationId(unit.id), _time_of_day(at_),
+                           ballots_issued)
     now: datetime = app.clock()
     with app.write() as conn:
         earlier = repository.station_turnout(conn, contest.id, unit.id)
@@ -176,3 +178,53 @@ def submit_turnout(
             raise turnout_rejected(report, findings)
         repository.insert_turnout(conn, report, who.name, now)
     return report, True
+
+
+def submit_turnout_batch(
+    app: Saylau, who: Principal, contest_id: str, reports: list[tuple[str, str, int]]
+) -> tuple[int, int]:
+    """Many stations' turnout at once, as a territorial commission relays them: all or none.
+    Each item is (station, HH:MM, ballots issued). Returns (stored, unchanged); any bad item
+    refuses the batch with every bad item listed by its index."""
+    contest = get_contest(app, contest_id)
+    geo = app.geography()
+    problems: list[dict[str, object]] = []
+    parsed: list[tuple[int, Unit, TurnoutReport]] = []
+    for k, (station, at_, issued) in enumerate(reports):
+        try:
+            unit = station_in_contest(geo, contest, station)
+            require_write_scope(who, geo, unit.id)
+            parsed.append((k, unit, TurnoutReport(ContestId(contest.id), StationId(unit.id),
+                                                  _time_of_day(at_), issued)))
+        except SaylauError as exc:
+            problems.append({"index": k, "station": station, "message": exc.message,
+                             **{k2: v for k2, v in exc.details.items() if k2 != "station"}})
+    stored = unchanged = 0
+    now: datetime = app.clock()
+    with app.write() as conn:
+        seen: dict[str, list[TurnoutReport]] = {}
+        fresh: list[TurnoutReport] = []
+        for k, unit, report in parsed:
+            if unit.id not in seen:
+                seen[unit.id] = repository.station_turnout(conn, contest.id, unit.id)
+            earlier = seen[unit.id]
+            if any(e == report for e in earlier):
+                unchanged += 1
+                continue
+            findings = check_turnout(report, unit.registered, earlier)
+            if findings:
+                problems.extend({"index": k, "station": unit.id, **f.as_dict()}
+                                for f in findings)
+                continue
+            earlier.append(report)
+            fresh.append(report)
+        if problems:
+            problems.sort(key=lambda p: int(str(p["index"])))
+            raise ValidationFailed(
+                f"{len(problems)} problem(s) in a batch of {len(reports):,} turnout reports; "
+                "nothing was stored",
+                code="turnout_batch_rejected", details={"rows": problems},
+            )
+        repository.insert_turnouts(conn, fresh, who.name, now)
+        stored = len(fresh)
+    return stored, unchanged

@@ -51,6 +51,9 @@ class _ContestCache:
     refreshed: float = 0.0
     turnout_seq: int = -1
     turnout: TurnoutTally | None = None
+    decisions: dict[tuple[int, ReferendumReadings], ReferendumDecision] = field(
+        default_factory=dict
+    )
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -137,11 +140,17 @@ def decide(
     c = cache.contest
     if c.kind is not ContestKind.REFERENDUM or c.referendum is None or c.area != cache.geo.root.id:
         return None, cache.seq
-    figures = unit_figures(t, cache.geo)
-    d = decide_referendum(
-        figures, constitutional=c.referendum.constitutional,
-        readings=readings or ReferendumReadings(),
-    )
+    readings = readings or ReferendumReadings()
+    key = (cache.seq, readings)
+    with cache.lock:
+        d = cache.decisions.get(key)
+        if d is None:
+            d = decide_referendum(
+                unit_figures(t, cache.geo), constitutional=c.referendum.constitutional,
+                readings=readings,
+            )
+            cache.decisions = {k: v for k, v in cache.decisions.items() if k[0] == cache.seq}
+            cache.decisions[key] = d
     return d, cache.seq
 
 

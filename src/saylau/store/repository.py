@@ -339,3 +339,13 @@ def insert_turnout(conn: Connection, r: TurnoutReport, by: str, at: datetime) ->
             ballots_issued=r.ballots_issued, submitted_by=by, submitted_at=at.isoformat(),
         )
     )
+
+
+def insert_turnouts(conn: Connection, rs: Sequence[TurnoutReport], by: str, at: datetime) -> None:
+    if rs:
+        conn.execute(insert(t.turnout_reports), [
+            {"contest_id": r.contest, "station_id": r.station, "at": r.at.strftime("%H:%M"),
+             "ballots_issued": r.ballots_issued, "submitted_by": by,
+             "submitted_at": at.isoformat()}
+            for r in rs
+        ])
