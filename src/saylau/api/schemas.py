@@ -230,7 +230,8 @@ class UnitResultOut(Strict):
             ballots_issued=r.ballots_issued, ballots_cancelled=r.ballots_cancelled,
             ballots_in_boxes=r.ballots_in_boxes, invalid=r.invalid, both_marked=r.both_marked,
             participants=r.participants, turnout=Share(**share_json(r.turnout)),
-            votes=dict(r.votes), shares={o: Share(**share_json(r.vote_share(o))) for o, _ in r.votes},
+            votes=dict(r.votes),
+            shares={o: Share(**share_json(r.vote_share(o))) for o, _ in r.votes},
         )
 
 

@@ -45,9 +45,9 @@ def require_write_scope(who: Principal, geo: Geography, unit: UnitId) -> None:
         return
     if who.role is Role.PRECINCT and who.scope == unit:
         return
-    if who.role is Role.TERRITORIAL and who.scope is not None and unit in geo:
-        if geo.is_within(unit, who.scope):
-            return
+    in_scope = who.scope is not None and unit in geo and geo.is_within(unit, who.scope)
+    if who.role is Role.TERRITORIAL and in_scope:
+        return
     raise Forbidden(
         f"{who.role} {who.name!r} may not write for {unit!r}"
         + (f" (its scope is {who.scope!r})" if who.scope else ""),

@@ -11,14 +11,16 @@ them is invented:
 - districts: the three cities get their real number of city districts (`CITY_DISTRICTS`),
   regions 6 to 20 districts growing with population (`_region_districts`); never more
   districts than stations; stations are shared among a unit's districts by random weights;
-- ids sort in tree order: districts ``KZ-71-D03``, stations ``KZ-71-D03-S0042``, where the
-  station number is unique within its top-level unit and zero-padded to a common width
-  (4 digits, more when a unit has 10,000 stations or more);
+- ids sort in tree order (the units come parents first, and each level in id order):
+  districts ``KZ-71-D03``, stations ``KZ-71-D03-S0042``, where the station number is unique
+  within its top-level unit and zero-padded to a common width (4 digits, more when a unit
+  has 10,000 stations or more);
 - voter lists are log-normal, truncated by redrawing (median 1,000, sigma 0.6, within
   40..3,500: mean about 1,140 and 98% of lists between 250 and 3,150; in 2022 11,734,642
   voters were on the lists of about 10,100 stations, 1,160 each);
 - ``abroad`` stations (65-74 in recent votes, LAW.md Geography) sit in the district
-  ``KZ-71-ABROAD`` under the capital (LAW.md, Referendums 7), with smaller lists
+  ``KZ-71-ABROAD`` (the capital's first district; numbered ``KZ-71-ABROAD-S0001`` on) under
+  the capital (LAW.md, Referendums 7), with smaller lists
   (median 250, sigma 0.8, within 10..3,000) and ``abroad=True``.
 
 Everything random comes from one ``random.Random(seed)``, consumed in a fixed order: the
@@ -144,7 +146,7 @@ def kz_top_level_units(data: Mapping[str, Any]) -> tuple[Unit, ...]:
             )
             ok = False
         if ok:
-            assert isinstance(name, Mapping)  # noqa: S101 - narrowed above, for mypy
+            assert isinstance(name, Mapping)
             out.append(
                 Unit(
                     id=UnitId(str(code)),
@@ -175,7 +177,7 @@ def generate_kazakhstan_units(
     """
     top = kz_top_level_units(data)
     _check_counts(top, stations, abroad)
-    rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible by design
+    rng = random.Random(seed)
     codes = [u.id for u in top]
 
     domestic = _apportion(stations - abroad, [POPULATION_THOUSANDS[c] for c in codes], 1)
@@ -199,6 +201,16 @@ def generate_kazakhstan_units(
     districts: list[Unit] = []
     plan: list[tuple[UnitId, range, bool]] = []  # (district, its station numbers, abroad)
     for u, sizes in zip(top, per_unit_districts, strict=True):
+        if u.id == CAPITAL_CODE and abroad:  # first, as "ABROAD" sorts before "D01"
+            districts.append(
+                Unit(
+                    id=ABROAD_DISTRICT_ID,
+                    parent=u.id,
+                    kind=UnitKind.DISTRICT,
+                    name=ABROAD_DISTRICT_NAMES,
+                )
+            )
+            plan.append((ABROAD_DISTRICT_ID, range(1, abroad + 1), True))
         first = 1  # station numbers run on through a top-level unit's districts
         for k, size in enumerate(sizes, start=1):
             did = UnitId(f"{u.id}-D{k:0{d_width}d}")
@@ -216,16 +228,6 @@ def generate_kazakhstan_units(
             )
             plan.append((did, range(first, first + size), False))
             first += size
-        if u.id == CAPITAL_CODE and abroad:
-            districts.append(
-                Unit(
-                    id=ABROAD_DISTRICT_ID,
-                    parent=u.id,
-                    kind=UnitKind.DISTRICT,
-                    name=ABROAD_DISTRICT_NAMES,
-                )
-            )
-            plan.append((ABROAD_DISTRICT_ID, range(1, abroad + 1), True))
 
     out: list[Unit] = [root, *top, *districts]
     # Station names depend only on the number (and abroad), which repeats in every top-level

@@ -235,7 +235,8 @@ def check_boxes_not_above_issued(ctx: ProtocolCheckContext, c: ProtocolCounts) -
         yield _err(
             "boxes.exceed_issued", "ballots_in_boxes",
             f"{c.ballots_in_boxes:,} ballots were found in the boxes but only "
-            f"{c.ballots_issued:,} were issued ({c.ballots_in_boxes - c.ballots_issued:,} too many)",
+            f"{c.ballots_issued:,} were issued "
+            f"({c.ballots_in_boxes - c.ballots_issued:,} too many)",
             ballots_in_boxes=c.ballots_in_boxes, ballots_issued=c.ballots_issued,
         )
 

@@ -143,7 +143,7 @@ def import_protocols(app: Saylau, who: Principal, contest_id: str, data: bytes) 
     cols_sql = ("contest_id, station_id, version, " + ", ".join(COUNT_FIELDS)
                 + ", votes, content_hash, warnings, submitted_by, submitted_at, reason")
     ph = "?" if app.engine.dialect.name == "sqlite" else "%s"
-    params = ", ".join([ph] * 17)
+    params = ", ".join([ph] * 16)
     sql = f"INSERT INTO protocol_versions ({cols_sql}) VALUES ({params})"  # noqa: S608 - fixed
     try:
         with app.write() as conn:

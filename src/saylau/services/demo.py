@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -106,7 +106,7 @@ class NightLog:
     conflicts: int = 0
     turnout: int = 0
     failures: int = 0
-    lock: threading.Lock = threading.Lock()
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, **kw: int) -> None:
         with self.lock:
@@ -238,11 +238,13 @@ def _prepare(
     )
     stations: list[Unit] = list(geo.stations())
     tops = list(geo.top_level())
-    specs = [(f"PEC {s.id}", "precinct", s.id) for s in stations]
+    specs: list[tuple[str, str, str | None]] = [
+        (f"PEC {s.id}", "precinct", s.id) for s in stations
+    ]
     specs += [(f"TEC {u.id}", "territorial", u.id) for u in tops]
     secrets_ = create_tokens(app, specs)
     tokens = {spec[2] or "": tok for spec, tok in zip(specs, secrets_, strict=True)}
-    units_of = {}
+    units_of: dict[str, str] = {}
     for s in stations:
         top = geo.top_level_of(s.id)
         assert top is not None
@@ -258,9 +260,9 @@ def run_demo(opts: DemoOptions, console: Console) -> NightLog:
     if opts.instant:
         from fastapi.testclient import TestClient
 
-        with TestClient(api) as client:
-            log = run_night(client, truths, tokens, units_of, seed=opts.seed, pace=lambda _f: None,
-                            workers=1, console=console)
+        with TestClient(api) as test_client:
+            log = run_night(test_client, truths, tokens, units_of, seed=opts.seed,
+                            pace=lambda _f: None, workers=1, console=console)
         _report(app, log, console)
         return log
 

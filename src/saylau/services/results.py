@@ -15,7 +15,7 @@ import threading
 import time as _time
 from dataclasses import dataclass, field
 
-from saylau.domain.contests import Contest, ContestKind, NO, YES
+from saylau.domain.contests import NO, YES, Contest, ContestKind
 from saylau.domain.geography import Geography, Unit
 from saylau.domain.ids import UnitId
 from saylau.domain.law.referendum import (

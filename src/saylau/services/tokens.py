@@ -18,7 +18,7 @@ from saylau.domain.ids import ActorId, UnitId
 from saylau.services.context import Saylau
 from saylau.store import tables as t
 
-TOKEN_PREFIX = "sl_"
+TOKEN_PREFIX = "sl_"  # noqa: S105 - a visible prefix of issued tokens, not a secret
 
 
 def _hash(token: str) -> str:

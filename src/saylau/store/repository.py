@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, insert, select
+from sqlalchemy import Connection, and_, func, insert, select
 
 from saylau.domain.contests import (
     Contest,
@@ -251,7 +251,9 @@ def stations_with_protocols(conn: Connection, contest: str) -> set[str]:
     return {r[0] for r in rows}
 
 
-def protocol_rows_after(conn: Connection, contest: str, after_seq: int) -> Iterator[Row[Any]]:
+def protocol_rows_after(
+    conn: Connection, contest: str, after_seq: int
+) -> Iterator[tuple[Any, ...]]:
     """Every protocol version of `contest` with seq > after_seq, in seq order: what a
     results cache needs to bring itself up to date (later versions replace earlier ones)."""
     pv = t.protocol_versions
@@ -262,7 +264,8 @@ def protocol_rows_after(conn: Connection, contest: str, after_seq: int) -> Itera
         .order_by(pv.c.seq)
         .execution_options(yield_per=50_000)
     )
-    yield from result
+    for row in result:
+        yield tuple(row)
 
 
 def max_protocol_seq(conn: Connection, contest: str) -> int:

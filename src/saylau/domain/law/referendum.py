@@ -292,7 +292,9 @@ def unit_findings(u: UnitFigures, readings: ReferendumReadings) -> list[dict[str
             )
     if negative:
         return found
-    if u.registered == 0:
+    if u.registered == 0 and u.complete:
+        # A unit none of whose stations has reported yet has no figures: it is pending
+        # (the decision says so), not a unit without voter lists.
         found.append(
             _finding(
                 label,
