@@ -18,9 +18,7 @@ from saylau.domain.geography_csv import COLUMNS, geography_to_csv, parse_geograp
 from saylau.domain.ids import UnitId
 from saylau.domain.names import Names
 
-SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # any text, including the characters CSV must quote: comma, quote, CR, LF; no surrogates
 _chars = st.one_of(

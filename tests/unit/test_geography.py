@@ -178,9 +178,7 @@ def replace(units: list[Unit], uid: str, new: Unit) -> list[Unit]:
             {("KZ", "kind")},
             id="root not a country",
         ),
-        pytest.param(
-            [*small(), unit("XX", None, COUNTRY)], {("XX", "parent")}, id="two roots"
-        ),
+        pytest.param([*small(), unit("XX", None, COUNTRY)], {("XX", "parent")}, id="two roots"),
         pytest.param(
             replace(small(), "KZ", unit("KZ", "KZ-71", COUNTRY)),
             {

@@ -216,9 +216,7 @@ KZ-71-ABROAD-S0001,KZ-71-ABROAD,station,Шетелдегі № 1 сайлау у
             [(9, "row")],
             id="too many fields",
         ),
-        pytest.param(
-            with_row(9, ",KZ-71-D01,station,,,No. 2,,10,"), [(9, "id")], id="empty id"
-        ),
+        pytest.param(with_row(9, ",KZ-71-D01,station,,,No. 2,,10,"), [(9, "id")], id="empty id"),
         pytest.param(
             with_row(9, "KZ-71-D01-S0002,KZ-71-D01,station,,,No. 2,,10,yes"),
             [(9, "abroad")],
@@ -253,9 +251,7 @@ KZ-71-ABROAD-S0001,KZ-71-ABROAD,station,Шетелдегі № 1 сайлау у
         pytest.param(
             [*GOOD_ROWS, "D9,KZ,district,,,x,,,"], [(12, "kind")], id="district under country"
         ),
-        pytest.param(
-            [*GOOD_ROWS, "KZ2,,country,,,x,,,"], [(12, "parent")], id="second root"
-        ),
+        pytest.param([*GOOD_ROWS, "KZ2,,country,,,x,,,"], [(12, "parent")], id="second root"),
         pytest.param(
             [*GOOD_ROWS, 'S9,KZ-71-D01,station,,,"x,,5,'],
             [(12, "row")],
@@ -365,9 +361,7 @@ def test_failure_is_a_validation_error_with_a_stable_code() -> None:
         pytest.param("", [(1, "header")], id="blank first line"),
     ],
 )
-def test_a_bad_header_is_refused_on_line_1(
-    header: str, expected: list[tuple[int, str]]
-) -> None:
+def test_a_bad_header_is_refused_on_line_1(header: str, expected: list[tuple[int, str]]) -> None:
     err = refused(csv_bytes(GOOD_ROWS, header=header))
     assert lines_and_fields(err) == expected
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
+from starlette.concurrency import run_in_threadpool
 
 from saylau.api import errors
 from saylau.api.page import national_page
@@ -38,7 +39,7 @@ from saylau.api.schemas import (
     decision_out,
 )
 from saylau.domain.access import Principal, Role
-from saylau.domain.errors import Forbidden, ValidationFailed
+from saylau.domain.errors import Forbidden, TooLarge, ValidationFailed
 from saylau.domain.geography import Geography
 from saylau.domain.ids import UnitId
 from saylau.domain.law.referendum import (
@@ -62,7 +63,10 @@ MAX_BODY = 64 * 1024 * 1024
 
 
 def _results_max_age() -> float:
-    return float(os.environ.get("SAYLAU_RESULTS_MAX_AGE", "0.5"))
+    """Seconds a tally may be reused before it is brought up to date (0: every read is
+    current). A busy national server sets e.g. 1 so a flood of reads does not re-sum the
+    tree after every single protocol."""
+    return float(os.environ.get("SAYLAU_RESULTS_MAX_AGE", "0"))
 
 
 def _read_scope(who: Principal, geo: Geography, unit: str) -> None:
@@ -75,11 +79,48 @@ def _read_scope(who: Principal, geo: Geography, unit: str) -> None:
                     code="out_of_scope", details={"scope": who.scope, "unit": unit})
 
 
+def _no_nul_in_params(request: Request) -> None:
+    """Path and query parameters reach the database as text, which cannot hold NUL on
+    PostgreSQL: refuse them as invalid input naming the parameter (not a 500)."""
+    for where, params in (("path", request.path_params), ("query", request.query_params)):
+        for name, value in params.items():
+            if isinstance(value, str) and "\x00" in value:
+                raise ValidationFailed(
+                    f"{where} parameter {name!r} contains a NUL character",
+                    details={"field": f"{where}.{name}", "expected": "text without NUL",
+                             "actual": value},
+                )
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, refused early (413) when it is larger than MAX_BODY."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+        raise PayloadTooLarge(int(declared))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise PayloadTooLarge(size)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class PayloadTooLarge(TooLarge):
+    def __init__(self, size: int) -> None:
+        super().__init__(
+            f"the body is {size:,} bytes; at most {MAX_BODY:,} are accepted",
+            details={"field": "body", "expected": f"<= {MAX_BODY} bytes", "actual": size},
+        )
+
+
 def create_app(saylau: Saylau | None = None) -> FastAPI:
     app = FastAPI(
         title="saylau",
         summary="Referendums and elections with Kazakhstan's rules: protocols in, results out.",
         version="0.1.0",
+        dependencies=[Depends(_no_nul_in_params)],
     )
     app.state.saylau = saylau if saylau is not None else Saylau.open()
     errors.install(app)
@@ -108,6 +149,18 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
 
         return PlainTextResponse(geography_to_csv(S(request).geography()),
                                  media_type="text/csv; charset=utf-8")
+
+    @app.post("/api/geography", status_code=201, tags=["geography"],
+              openapi_extra={"requestBody": {"content": {"text/csv": {}}, "required": True}})
+    async def import_geography(request: Request, _who: Admin) -> dict[str, int]:
+        """Load the geography from CSV (docs/geography-csv.md) into an empty store."""
+        from saylau.domain.geography_csv import parse_geography_csv
+        from saylau.services.geography import load_geography
+
+        data = await _body(request)
+        geo = await run_in_threadpool(parse_geography_csv, data)
+        n = await run_in_threadpool(load_geography, S(request), geo)
+        return {"units": n, "stations": len(geo.station_indices)}
 
     # --- elections ------------------------------------------------------------------
     @app.get("/api/elections", response_model=list[ElectionOut], tags=["elections"])
@@ -155,6 +208,19 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         response.status_code = 201 if sub.status is protocol_svc.SubmissionStatus.ACCEPTED else 200
         return SubmissionOut(status=sub.status.value, protocol=ProtocolOut.of(sub.protocol),
                              findings=[FindingOut.of(f) for f in sub.findings])
+
+    @app.post("/api/contests/{contest_id}/protocols/import", tags=["protocols"],
+              openapi_extra={"requestBody": {"content": {"text/csv": {}}, "required": True}})
+    async def import_protocols(
+        contest_id: str, request: Request, who: Admin
+    ) -> dict[str, int]:
+        """Protocols in bulk (docs/protocols-csv.md): every row checked, all or none."""
+        from saylau.services.bulk import import_protocols as run_import
+
+        data = await _body(request)
+        rep = await run_in_threadpool(run_import, S(request), who, contest_id, data)
+        return {"rows": rep.rows, "accepted": rep.accepted, "unchanged": rep.unchanged,
+                "flagged": rep.flagged}
 
     @app.get("/api/contests/{contest_id}/stations/{station}/protocols",
              response_model=list[ProtocolOut], tags=["protocols"])

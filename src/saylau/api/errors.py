@@ -16,12 +16,14 @@ from saylau.domain.errors import (
     NotFound,
     RuleError,
     SaylauError,
+    TooLarge,
     Unauthorized,
     Unavailable,
     ValidationFailed,
 )
 
 STATUS: tuple[tuple[type[SaylauError], int], ...] = (
+    (TooLarge, 413),
     (ValidationFailed, 422),
     (RuleError, 422),
     (NotFound, 404),
@@ -56,6 +58,24 @@ def _jsonable(value: Any) -> Any:
     return repr(value)[:200]
 
 
+def _field_error(e: Any) -> dict[str, Any]:
+    """One Pydantic error as {field, expected, actual, message}."""
+    loc = tuple(e.get("loc", ()))
+    if e.get("type") == "json_invalid":
+        # loc is ("body", character position): the position is no field; say where it broke
+        at = loc[1] if len(loc) > 1 else None
+        why = (e.get("ctx") or {}).get("error", "")
+        return {"field": "body", "expected": "a JSON document",
+                "actual": f"{why} at character {at}".strip(),
+                "message": f"the body is not JSON: {why} at character {at}".strip()}
+    return {
+        "field": ".".join(str(p) for p in loc if p != "body"),
+        "expected": e.get("type"),
+        "actual": _jsonable(e.get("input")),
+        "message": e.get("msg"),
+    }
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(SaylauError)
     async def _saylau(_req: Request, exc: SaylauError) -> JSONResponse:
@@ -67,15 +87,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _request(_req: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {
-                "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
-                "expected": e.get("type"),
-                "actual": _jsonable(e.get("input")),
-                "message": e.get("msg"),
-            }
-            for e in exc.errors()
-        ]
+        errors = [_field_error(e) for e in exc.errors()]
         summary = "; ".join(f"{x['field']}: {x['message']}" for x in errors)
         return JSONResponse(
             envelope("request_invalid", f"the request is not valid: {summary}",

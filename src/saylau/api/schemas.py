@@ -18,8 +18,10 @@ Count = Annotated[int, Field(strict=True, ge=-(2**62), le=2**62)]
 """A count on the wire: a JSON integer (not a string or a float). Range and sign are judged
 by the protocol checks, which name the field and the numbers."""
 
-Text = Annotated[str, StringConstraints(max_length=2000)]
-Ident = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+NO_NUL = r"^[^\x00]*$"
+"""PostgreSQL text cannot hold NUL characters: they are refused on the wire, naming the field."""
+Text = Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL)]
+Ident = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL)]
 
 
 class Strict(BaseModel):

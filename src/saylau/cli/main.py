@@ -47,7 +47,7 @@ app.add_typer(election_app, name="election")
 app.add_typer(protocols_app, name="protocols")
 app.add_typer(token_app, name="token")
 
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_ERROR = 2
 CLI_ACTOR = ActorId("cli")

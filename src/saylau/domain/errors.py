@@ -4,7 +4,8 @@
 
     SaylauError                 something the caller can act on; never a bug
     ├── ValidationFailed        input breaks a rule: carries every finding or field error
-    │   └── ImportFailed        a file was refused whole: carries every bad row with its line
+    │   ├── ImportFailed        a file was refused whole: carries every bad row with its line
+    │   └── TooLarge            a body or file over the size limit, refused before reading it
     ├── RuleError               the law cannot be applied to these figures (e.g. a tie
     │                           that needs a registration order nobody gave)
     ├── NotFound                no such unit, election, contest, protocol, token
@@ -53,6 +54,12 @@ class ImportFailed(ValidationFailed):
     def __init__(self, message: str, *, rows: Sequence[Mapping[str, Any]]) -> None:
         super().__init__(message, details={"rows": [dict(r) for r in rows]})
         self.rows = [dict(r) for r in rows]
+
+
+class TooLarge(ValidationFailed):
+    """A body or file larger than the limit: refused before it is read or parsed."""
+
+    code = "too_large"
 
 
 class RuleError(SaylauError):

@@ -91,6 +91,7 @@ COLUMNS: tuple[str, ...] = (
 _KINDS = ", ".join(k.value for k in UnitKind)
 _INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
 _ISO_3166_2 = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}", re.ASCII)
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 _SHOWN = 60  # how much of a bad value a message quotes
 
 
@@ -202,25 +203,37 @@ def geography_to_csv(geo: Geography) -> str:
 def units_to_csv(units: Iterable[Unit]) -> str:
     """Units as CSV text in the given order, e.g. straight from the generator without building
     a Geography first. Only a valid geography's units read back without problems."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
     station = UnitKind.STATION
-    writer.writerows(
-        (
-            u.id,
-            u.parent or "",
-            u.kind.value,
-            u.name.kk,
-            u.name.ru,
-            u.name.en,
-            u.code or "",
-            str(u.registered) if u.kind is station or u.registered else "",
-            "true" if u.abroad else ("false" if u.kind is station else ""),
+    lines = [",".join(COLUMNS)]
+    append = lines.append
+    for u in units:
+        is_station = u.kind is station
+        append(
+            ",".join(
+                (
+                    _cell(u.id),
+                    _cell(u.parent or ""),
+                    u.kind.value,
+                    _cell(u.name.kk),
+                    _cell(u.name.ru),
+                    _cell(u.name.en),
+                    _cell(u.code or ""),
+                    str(u.registered) if is_station or u.registered else "",
+                    "true" if u.abroad else ("false" if is_station else ""),
+                )
+            )
         )
-        for u in units
-    )
-    return out.getvalue()
+    append("")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """A field as RFC 4180 writes it: quoted when it holds a comma, a quote, CR or LF.
+    (The csv module's writer leaves a lone CR unquoted when lines end with LF, which would
+    split the record on reading; hence this small writer.)"""
+    if _NEEDS_QUOTES.search(text) is None:
+        return text
+    return '"' + text.replace('"', '""') + '"'
 
 
 # --- reading ------------------------------------------------------------------------------

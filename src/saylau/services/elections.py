@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from saylau.domain.contests import Contest, Election, referendum_contest
@@ -13,6 +14,8 @@ from saylau.services.context import Saylau
 from saylau.store import repository
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_MAX_ID = 64
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _check_id(value: str, field: str) -> None:
@@ -20,6 +23,19 @@ def _check_id(value: str, field: str) -> None:
         raise ValidationFailed(
             f"{field} {value!r} is not a valid id",
             details={"field": field, "expected": "1-64 of A-Z a-z 0-9 _ . -", "actual": value},
+        )
+
+
+def _check_date(value: str) -> None:
+    """Election day is a real calendar date, YYYY-MM-DD (2024-13-45 is refused)."""
+    try:
+        ok = bool(_DATE.match(value)) and bool(datetime.date.fromisoformat(value))
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValidationFailed(
+            f"date {value!r} is not a calendar date",
+            details={"field": "date", "expected": "YYYY-MM-DD, a real date", "actual": value},
         )
 
 
@@ -36,11 +52,21 @@ def create_referendum(
 ) -> tuple[Election, Contest]:
     """A referendum election with its one question, over the whole country."""
     _check_id(election_id, "election_id")
+    contest_id = f"{election_id}.referendum"
+    if len(contest_id) > _MAX_ID:  # the contest's id must fit the store's 64-character ids
+        raise ValidationFailed(
+            f"election_id {election_id!r} is too long: its contest id {contest_id!r} would "
+            f"have {len(contest_id)} characters, more than {_MAX_ID}",
+            details={"field": "election_id",
+                     "expected": f"at most {_MAX_ID - len('.referendum')} characters",
+                     "actual": election_id},
+        )
+    _check_date(date)
     rs = ruleset(ruleset_name)
     geo = app.geography()
     election = Election(ElectionId(election_id), name, rs.name, date)
     contest = referendum_contest(
-        ContestId(f"{election_id}.referendum"), election.id, question,
+        ContestId(contest_id), election.id, question,
         constitutional=constitutional, area=geo.root.id,
     )
     with app.write() as conn:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from saylau.domain.access import Principal, require_write_scope
 from saylau.domain.contests import Contest
-from saylau.domain.errors import NotFound, SaylauError, ValidationFailed
+from saylau.domain.errors import Forbidden, NotFound, SaylauError, ValidationFailed
 from saylau.domain.geography import Geography, Unit
 from saylau.domain.ids import ContestId, StationId, UnitId
 from saylau.domain.protocols import (
@@ -190,6 +190,7 @@ def submit_turnout_batch(
     geo = app.geography()
     problems: list[dict[str, object]] = []
     parsed: list[tuple[int, Unit, TurnoutReport]] = []
+    out_of_scope = False
     for k, (station, at_, issued) in enumerate(reports):
         try:
             unit = station_in_contest(geo, contest, station)
@@ -197,6 +198,7 @@ def submit_turnout_batch(
             parsed.append((k, unit, TurnoutReport(ContestId(contest.id), StationId(unit.id),
                                                   _time_of_day(at_), issued)))
         except SaylauError as exc:
+            out_of_scope = out_of_scope or isinstance(exc, Forbidden)
             problems.append({"index": k, "station": station, "message": exc.message,
                              **{k2: v for k2, v in exc.details.items() if k2 != "station"}})
     stored = unchanged = 0
@@ -220,6 +222,12 @@ def submit_turnout_batch(
             fresh.append(report)
         if problems:
             problems.sort(key=lambda p: int(str(p["index"])))
+            if out_of_scope:  # writing for a station outside one's scope is refused as such
+                raise Forbidden(
+                    f"{who.role} {who.name!r} may not write for every station of the batch "
+                    f"({len(problems)} problem(s)); nothing was stored",
+                    code="out_of_scope", details={"rows": problems},
+                )
             raise ValidationFailed(
                 f"{len(problems)} problem(s) in a batch of {len(reports):,} turnout reports; "
                 "nothing was stored",

@@ -1,0 +1,171 @@
+"""Helpers of the integration tests: a client with one token per role, and valid protocols.
+
+Everything goes through public entry points: the services build the country, the election and
+the tokens; the API (FastAPI's TestClient on `create_app`) does the rest.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from saylau.services.context import Saylau
+from saylau.services.tokens import create_token
+
+ROLES = ("admin", "territorial", "precinct", "observer")
+TERRITORIAL_SCOPE = "KZ-71"
+"""A top-level unit (Astana): the territorial commission's scope."""
+PRECINCT_STATION = "KZ-71-D0-S0"
+"""The precinct commission's own station (below KZ-71)."""
+STATION_BELOW_TERRITORY = "KZ-71-D1-S0"
+"""Another station below KZ-71: the territorial commission may write for it."""
+STATION_ELSEWHERE = "KZ-75-D0-S0"
+"""A station outside KZ-71 (Almaty)."""
+
+
+def scope_of(role: str) -> str | None:
+    return {"territorial": TERRITORIAL_SCOPE, "precinct": PRECINCT_STATION}.get(role)
+
+
+def protocol(
+    station: str, registered: int, *, issued: int | None = None, in_boxes: int | None = None,
+    yes: int | None = None, invalid: int | None = None, both_marked: int | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A protocol that passes every check (no warning either) unless figures are overridden:
+    the list as loaded, every ballot received accounted for, the boxes adding up."""
+    issued = registered * 7 // 10 if issued is None else issued
+    in_boxes = issued if in_boxes is None else in_boxes
+    invalid = in_boxes // 50 if invalid is None else invalid
+    both_marked = in_boxes // 100 if both_marked is None else both_marked
+    valid = in_boxes - invalid - both_marked
+    yes = valid * 3 // 4 if yes is None else yes
+    body: dict[str, Any] = {
+        "station": station, "registered": registered, "ballots_received": registered,
+        "ballots_issued": issued, "ballots_cancelled": registered - issued,
+        "ballots_in_boxes": in_boxes, "invalid": invalid, "both_marked": both_marked,
+        "votes": {"yes": yes, "no": valid - yes},
+    }
+    body.update(extra)
+    return body
+
+
+@dataclass
+class Api:
+    """A client on the app, the store under it, the contest, and a token per role."""
+
+    client: TestClient
+    saylau: Saylau
+    contest: str
+    tokens: dict[str, str]
+
+    def auth(self, role: str | None) -> dict[str, str]:
+        return {} if role is None else {"Authorization": f"Bearer {self.tokens[role]}"}
+
+    def registered(self, station: str) -> int:
+        from saylau.domain.ids import UnitId
+
+        return self.saylau.geography().unit(UnitId(station)).registered
+
+    def protocol(self, station: str, **overrides: Any) -> dict[str, Any]:
+        return protocol(station, self.registered(station), **overrides)
+
+    @property
+    def protocols_url(self) -> str:
+        return f"/api/contests/{self.contest}/protocols"
+
+    def submit(self, body: dict[str, Any], role: str | None = "admin") -> Any:
+        return self.client.post(self.protocols_url, json=body, headers=self.auth(role))
+
+    def history(self, station: str, role: str = "admin") -> list[dict[str, Any]]:
+        r = self.client.get(f"/api/contests/{self.contest}/stations/{station}/protocols",
+                            headers=self.auth(role))
+        assert r.status_code == 200, r.text
+        out: list[dict[str, Any]] = r.json()
+        return out
+
+    def results(self, unit: str | None = None) -> dict[str, Any]:
+        params = {} if unit is None else {"unit": unit}
+        r = self.client.get(f"/api/contests/{self.contest}/results", params=params)
+        assert r.status_code == 200, r.text
+        out: dict[str, Any] = r.json()
+        return out
+
+
+def make_api(app: Saylau, contest: str) -> Api:
+    tokens = {role: create_token(app, f"{role}-commission", role, scope_of(role))
+              for role in ROLES}
+    from saylau.api.app import create_app
+
+    return Api(TestClient(create_app(app), raise_server_exceptions=False), app, contest, tokens)
+
+
+def error_of(response: Any) -> dict[str, Any]:
+    """The error envelope's inner object; fails when the body is not the envelope."""
+    body = response.json()
+    assert set(body) == {"error"}, body
+    err: dict[str, Any] = body["error"]
+    assert {"code", "message", "details"} <= set(err), err
+    assert isinstance(err["message"], str)
+    assert err["message"]
+    return err
+
+
+def names_field(err: dict[str, Any], field: str, value: Any = None) -> bool:
+    """True when the error's details name `field` (and, when given, its value `value`):
+    as {"field", "actual"}, as {field: value}, among request errors, rows or findings."""
+    details = err.get("details") or {}
+    candidates: list[dict[str, Any]] = [details]
+    for key in ("errors", "rows", "findings"):
+        candidates.extend(x for x in details.get(key, []) if isinstance(x, dict))
+    for c in candidates:
+        if c.get("field") == field and (value is None or _same(c.get("actual"), value)):
+            return True
+        if field in c and (value is None or _same(c[field], value)):
+            return True
+    return False
+
+
+def _same(actual: Any, value: Any) -> bool:
+    if actual == value:
+        return True
+    # numbers beyond JSON's safe integers come back as strings
+    return isinstance(value, int) and not isinstance(value, bool) and actual == str(value)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Serve `app` with a real uvicorn server in a thread; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        for _ in range(500):
+            if server.started:
+                break
+            threading.Event().wait(0.01)
+        assert server.started, "uvicorn did not start"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

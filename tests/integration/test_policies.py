@@ -1,0 +1,335 @@
+"""Access fails closed (DESIGN.md habit 6): every route declares a policy, and every role gets
+exactly what its route's policy and its scope allow.
+
+The first test walks the app's routes; the matrix then calls every route as every role
+(admin, territorial commission of a top-level unit, precinct commission of a station,
+observer, no token) with parameters that are valid for that caller, and compares the answer
+with what the route's `Policy` says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import Depends, FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from sqlalchemy import create_engine
+
+from saylau.api.app import create_app
+from saylau.api.policies import Policy
+from saylau.domain.access import Role
+from saylau.services.context import Saylau
+from saylau.services.tokens import revoke_token
+from tests.integration.support import (
+    PRECINCT_STATION,
+    ROLES,
+    STATION_BELOW_TERRITORY,
+    STATION_ELSEWHERE,
+    TERRITORIAL_SCOPE,
+    Api,
+    error_of,
+)
+
+
+def policies_of(dependant: Dependant) -> list[Policy]:
+    """Every Policy among a route's dependencies, however deeply nested."""
+    found: list[Policy] = []
+    for dep in dependant.dependencies:
+        if isinstance(dep.call, Policy):
+            found.append(dep.call)
+        found.extend(policies_of(dep))
+    return found
+
+
+def routes_without_policy(app: FastAPI) -> list[str]:
+    return [
+        f"{','.join(sorted(r.methods))} {r.path} ({r.name})"
+        for r in app.routes
+        if isinstance(r, APIRoute) and not policies_of(r.dependant)
+    ]
+
+
+def _offline_app() -> FastAPI:
+    # walking routes touches no database: an engine that is never connected is enough
+    return create_app(Saylau(create_engine("sqlite://")))
+
+
+def test_every_route_declares_exactly_one_policy() -> None:
+    app = _offline_app()
+    routes = [r for r in app.routes if isinstance(r, APIRoute)]
+    assert len(routes) >= 15
+    missing = routes_without_policy(app)
+    assert not missing, "routes without an access policy (access must fail closed):\n" + (
+        "\n".join(missing)
+    )
+    several = [r.path for r in routes if len(set(policies_of(r.dependant))) > 1]
+    assert not several, f"routes with more than one policy: {several}"
+
+
+def test_the_walk_finds_a_route_without_policy() -> None:
+    """The check itself works: a route without a policy is named, one with a nested policy
+    is not."""
+    app = _offline_app()
+
+    @app.get("/api/forgotten")
+    def forgotten() -> dict[str, str]:
+        return {}
+
+    def nested(who: Any = Depends(Policy("nest", frozenset({Role.ADMIN})))) -> Any:  # noqa: B008
+        return who
+
+    @app.get("/api/nested")
+    def nested_route(_x: Any = Depends(nested)) -> dict[str, str]:  # noqa: B008
+        return {}
+
+    missing = routes_without_policy(app)
+    assert missing == ["GET /api/forgotten (forgotten)"]
+
+
+# --- the role matrix ----------------------------------------------------------------------
+
+STATION_OF_ROLE: dict[str | None, str] = {
+    "admin": "KZ-11-D0-S0",
+    "territorial": STATION_BELOW_TERRITORY,
+    "precinct": PRECINCT_STATION,
+    "observer": STATION_ELSEWHERE,
+    None: "KZ-75-D0-S1",
+}
+"""The station each caller writes for and reads: within its scope where it has one."""
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    url: str
+    json: Any = None
+
+
+CallFor = Callable[[Api, str | None], Call]
+
+
+def _referendum_body(role: str | None) -> dict[str, Any]:
+    names = {"kk": "Сауалнама", "ru": "Опрос", "en": "Poll"}
+    return {"id": f"poll-{role or 'anonymous'}", "name": names, "date": "2030-01-01",
+            "question": names, "constitutional": False}
+
+
+CALLS: dict[tuple[str, str], CallFor] = {
+    ("GET", "/api/geography/units/{unit_id}"):
+        lambda a, r: Call("GET", f"/api/geography/units/{TERRITORIAL_SCOPE}"),
+    ("GET", "/api/geography/root"): lambda a, r: Call("GET", "/api/geography/root"),
+    ("GET", "/api/geography.csv"): lambda a, r: Call("GET", "/api/geography.csv"),
+    ("GET", "/api/elections"): lambda a, r: Call("GET", "/api/elections"),
+    ("GET", "/api/elections/{election_id}"): lambda a, r: Call("GET", "/api/elections/ref"),
+    ("POST", "/api/elections/referendum"):
+        lambda a, r: Call("POST", "/api/elections/referendum", _referendum_body(r)),
+    ("GET", "/api/contests/{contest_id}"): lambda a, r: Call("GET", f"/api/contests/{a.contest}"),
+    ("POST", "/api/contests/{contest_id}/protocols"):
+        lambda a, r: Call("POST", a.protocols_url, a.protocol(STATION_OF_ROLE[r])),
+    ("GET", "/api/contests/{contest_id}/stations/{station}/protocols"):
+        lambda a, r: Call(
+            "GET", f"/api/contests/{a.contest}/stations/{STATION_OF_ROLE[r]}/protocols"),
+    ("GET", "/api/contests/{contest_id}/rejections"):
+        lambda a, r: Call(
+            "GET", f"/api/contests/{a.contest}/rejections?station={STATION_OF_ROLE[r]}"),
+    ("POST", "/api/contests/{contest_id}/turnout"):
+        lambda a, r: Call("POST", f"/api/contests/{a.contest}/turnout",
+                          {"station": STATION_OF_ROLE[r], "at": "10:00", "ballots_issued": 50}),
+    ("POST", "/api/contests/{contest_id}/turnout/batch"):
+        lambda a, r: Call("POST", f"/api/contests/{a.contest}/turnout/batch",
+                          {"reports": [{"station": STATION_OF_ROLE[r], "at": "12:00",
+                                        "ballots_issued": 90}]}),
+    ("GET", "/api/contests/{contest_id}/results"):
+        lambda a, r: Call("GET", f"/api/contests/{a.contest}/results?unit={TERRITORIAL_SCOPE}"),
+    ("GET", "/api/contests/{contest_id}/decision"):
+        lambda a, r: Call("GET", f"/api/contests/{a.contest}/decision"),
+    ("GET", "/api/whoami"): lambda a, r: Call("GET", "/api/whoami"),
+    ("GET", "/"): lambda a, r: Call("GET", "/"),
+    ("GET", "/healthz"): lambda a, r: Call("GET", "/healthz"),
+}
+
+
+def _api_routes(api: Api) -> list[tuple[str, str, Policy]]:
+    app = api.client.app
+    assert isinstance(app, FastAPI)
+    out = []
+    for r in app.routes:
+        if isinstance(r, APIRoute):
+            (policy,) = set(policies_of(r.dependant))
+            out.extend((m, r.path, policy) for m in sorted(r.methods))
+    return out
+
+
+def expected_status(policy: Policy, role: str | None) -> str:
+    if policy.public:
+        return "allowed"
+    if role is None:
+        return "401"
+    return "allowed" if Role(role) in policy.roles else "403"
+
+
+def _call(api: Api, call: Call, role: str | None, token: str | None = None) -> Any:
+    headers = api.auth(role) if token is None else {"Authorization": f"Bearer {token}"}
+    return api.client.request(call.method, call.url, json=call.json, headers=headers)
+
+
+def test_role_matrix_follows_each_routes_policy(api: Api) -> None:
+    routes = _api_routes(api)
+    unknown = [(m, p) for m, p, _ in routes if (m, p) not in CALLS]
+    assert not unknown, f"new routes: add them to the role matrix: {unknown}"
+    wrong: list[str] = []
+    for method, path, policy in routes:
+        for role in (*ROLES, None):
+            call = CALLS[(method, path)](api, role)
+            r = _call(api, call, role)
+            want = expected_status(policy, role)
+            got = r.status_code
+            ok = (200 <= got < 300) if want == "allowed" else got == int(want)
+            if not ok:
+                wrong.append(f"{method} {path} as {role or 'no token'}: expected {want}, got "
+                             f"{got}: {r.text[:300]}")
+            elif want != "allowed":
+                err = error_of(r)
+                assert err["code"] == ("token_missing" if want == "401" else "role_forbidden")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_refusals_say_who_and_what(api: Api) -> None:
+    r = api.submit(api.protocol(STATION_ELSEWHERE), role="observer")
+    assert r.status_code == 403
+    err = error_of(r)
+    assert err["details"] == {"role": "observer",
+                              "allowed": sorted(["admin", "precinct", "territorial"])}
+    r = api.submit(api.protocol(STATION_ELSEWHERE), role=None)
+    assert r.status_code == 401
+    assert r.headers["www-authenticate"] == "Bearer"
+
+
+def _write_calls(api: Api, station: str) -> list[Call]:
+    c = api.contest
+    return [
+        Call("POST", api.protocols_url, api.protocol(station)),
+        Call("POST", f"/api/contests/{c}/turnout",
+             {"station": station, "at": "10:00", "ballots_issued": 10}),
+        Call("POST", f"/api/contests/{c}/turnout/batch",
+             {"reports": [{"station": station, "at": "10:00", "ballots_issued": 10}]}),
+    ]
+
+
+def test_precinct_writes_only_for_its_own_station(api: Api) -> None:
+    for other in (STATION_BELOW_TERRITORY, STATION_ELSEWHERE):
+        for call in _write_calls(api, other):
+            r = _call(api, call, "precinct")
+            assert r.status_code == 403, (call, r.text)
+            assert error_of(r)["code"] == "out_of_scope"
+    for call in _write_calls(api, PRECINCT_STATION):
+        r = _call(api, call, "precinct")
+        assert 200 <= r.status_code < 300, (call, r.text)
+    assert len(api.history(STATION_BELOW_TERRITORY)) == 0
+    assert len(api.history(PRECINCT_STATION)) == 1
+
+
+def test_territorial_writes_below_its_unit_only(api: Api) -> None:
+    for call in _write_calls(api, STATION_ELSEWHERE):
+        r = _call(api, call, "territorial")
+        assert r.status_code == 403, (call, r.text)
+    abroad = "KZ-71-ABROAD-S0"  # abroad stations sit under the capital
+    for station in (STATION_BELOW_TERRITORY, PRECINCT_STATION, abroad):
+        for call in _write_calls(api, station):
+            r = _call(api, call, "territorial")
+            assert 200 <= r.status_code < 300, (call, r.text)
+    assert api.history(STATION_ELSEWHERE) == []
+    assert [p["submitted_by"] for p in api.history(abroad)] == ["territorial-commission"]
+
+
+def test_a_batch_with_one_station_out_of_scope_is_refused_whole(api: Api) -> None:
+    body = {"reports": [
+        {"station": STATION_BELOW_TERRITORY, "at": "10:00", "ballots_issued": 10},
+        {"station": STATION_ELSEWHERE, "at": "10:00", "ballots_issued": 10},
+    ]}
+    r = api.client.post(f"/api/contests/{api.contest}/turnout/batch", json=body,
+                        headers=api.auth("territorial"))
+    assert r.status_code == 403, r.text
+    err = error_of(r)
+    assert err["code"] == "out_of_scope"
+    assert [(x["index"], x["station"], x["scope"]) for x in err["details"]["rows"]] == [
+        (1, STATION_ELSEWHERE, TERRITORIAL_SCOPE)
+    ]
+    again = api.client.post(f"/api/contests/{api.contest}/turnout/batch",
+                            json={"reports": body["reports"][:1]},
+                            headers=api.auth("territorial"))
+    assert again.json() == {"stored": 1, "unchanged": 0}
+
+
+def test_commissions_read_only_their_own_record(api: Api) -> None:
+    c = api.contest
+    for role, station, want in [
+        ("precinct", PRECINCT_STATION, 200), ("precinct", STATION_BELOW_TERRITORY, 403),
+        ("territorial", STATION_BELOW_TERRITORY, 200), ("territorial", STATION_ELSEWHERE, 403),
+        ("observer", STATION_ELSEWHERE, 200), ("admin", STATION_ELSEWHERE, 200),
+    ]:
+        for url in (f"/api/contests/{c}/stations/{station}/protocols",
+                    f"/api/contests/{c}/rejections?station={station}"):
+            r = api.client.get(url, headers=api.auth(role))
+            assert r.status_code == want, (role, url, r.text)
+    # a commission names the station whose rejections it reads; observers may read them all
+    r = api.client.get(f"/api/contests/{c}/rejections", headers=api.auth("precinct"))
+    assert r.status_code == 422
+    assert error_of(r)["details"]["field"] == "station"
+    assert api.client.get(f"/api/contests/{c}/rejections",
+                          headers=api.auth("observer")).status_code == 200
+
+
+def test_observer_gets_403_on_every_write(api: Api) -> None:
+    writes = [(m, p) for m, p, _ in _api_routes(api) if m != "GET"]
+    assert len(writes) >= 4
+    for method, path in writes:
+        r = _call(api, CALLS[(method, path)](api, "observer"), "observer")
+        assert r.status_code == 403, (method, path, r.text)
+    assert api.history(STATION_OF_ROLE["observer"], role="observer") == []
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["Bearer sl_not-a-token", "Bearer ", "Bearer " + "x" * 5000, "Bearer \u00e9\u00e9"],
+    ids=["unknown", "empty", "huge", "non-ascii"],
+)
+def test_an_invalid_token_gets_401_everywhere(api: Api, authorization: str) -> None:
+    """A token that is not recognised is refused even on public routes: a caller who sends
+    credentials learns they are wrong instead of silently reading as the public."""
+    for method, path, _ in _api_routes(api):
+        call = CALLS[(method, path)](api, "admin")
+        headers = {"Authorization": authorization.encode("utf-8")}
+        r = api.client.request(call.method, call.url, json=call.json, headers=headers)
+        if authorization == "Bearer ":
+            # an empty credential is no credential: public routes answer, others ask for one
+            assert r.status_code in (200, 201, 401), (method, path, r.text)
+            continue
+        assert r.status_code == 401, (method, path, r.text)
+        assert error_of(r)["code"] == "token_invalid"
+
+
+def test_a_write_without_token_gets_401(api: Api) -> None:
+    for call in _write_calls(api, PRECINCT_STATION):
+        r = api.client.request(call.method, call.url, json=call.json)
+        assert r.status_code == 401, (call, r.text)
+        assert error_of(r)["code"] == "token_missing"
+    basic = {"Authorization": "Basic YWRtaW46YWRtaW4="}
+    r = api.client.post(api.protocols_url, json=api.protocol(PRECINCT_STATION), headers=basic)
+    assert r.status_code == 401
+    assert api.history(PRECINCT_STATION) == []
+
+
+def test_a_revoked_token_gets_401(api: Api) -> None:
+    assert api.client.get("/api/whoami", headers=api.auth("precinct")).json() == {
+        "name": "precinct-commission", "role": "precinct", "scope": PRECINCT_STATION,
+    }
+    assert revoke_token(api.saylau, "precinct-commission") == 1
+    r = api.submit(api.protocol(PRECINCT_STATION), role="precinct")
+    assert r.status_code == 401
+    assert error_of(r)["code"] == "token_invalid"
+    assert api.client.get("/api/whoami", headers=api.auth("precinct")).status_code == 401
