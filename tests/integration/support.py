@@ -10,7 +10,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
@@ -62,10 +62,10 @@ def protocol(
 class Api:
     """A client on the app, the store under it, the contest, and a token per role."""
 
-    client: TestClient
-    saylau: Saylau
+    client: TestClient = field(repr=False)
+    saylau: Saylau = field(repr=False)
     contest: str
-    tokens: dict[str, str]
+    tokens: dict[str, str] = field(repr=False)
 
     def auth(self, role: str | None) -> dict[str, str]:
         return {} if role is None else {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -77,6 +77,10 @@ class Api:
 
     def protocol(self, station: str, **overrides: Any) -> dict[str, Any]:
         return protocol(station, self.registered(station), **overrides)
+
+    def body(self, of: str, **fields: Any) -> dict[str, Any]:
+        """A valid protocol of station `of` with some body fields replaced as they are."""
+        return {**self.protocol(of), **fields}
 
     @property
     def protocols_url(self) -> str:
@@ -128,6 +132,11 @@ def names_field(err: dict[str, Any], field: str, value: Any = None) -> bool:
         candidates.extend(x for x in details.get(key, []) if isinstance(x, dict))
     for c in candidates:
         if c.get("field") == field and (value is None or _same(c.get("actual"), value)):
+            return True
+        numbers = c.get("numbers")
+        if c.get("field") == field and isinstance(numbers, dict) and field in numbers and (
+            _same(numbers[field], value)
+        ):
             return True
         if field in c and (value is None or _same(c[field], value)):
             return True

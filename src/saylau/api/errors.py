@@ -3,6 +3,7 @@ one JSON envelope: {"error": {"code", "message", "details"}}."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -54,8 +55,35 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
         if isinstance(value, int) and abs(value) > 2**53:
             return str(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)  # NaN and infinities (Python's JSON reader takes them) are no JSON
         return value
     return repr(value)[:200]
+
+
+MAX_ECHO = 256
+"""Characters of a string input, and items of a list or object, echoed back in an error."""
+MAX_ERRORS = 100
+"""Field errors listed in one response (the rest are counted)."""
+
+
+def _brief(value: Any, depth: int = 0) -> Any:
+    """An input echoed in an error, bounded: a large body must not come back in full."""
+    if isinstance(value, str) and len(value) > MAX_ECHO:
+        return f"{value[:MAX_ECHO]}... ({len(value):,} characters)"
+    if isinstance(value, dict | list | tuple):
+        if depth >= 3:
+            return f"({type(value).__name__} of {len(value):,} items)"
+        items = list(value.items()) if isinstance(value, dict) else list(value)
+        extra = len(items) - 20
+        if isinstance(value, dict):
+            out = {str(_brief(str(k))): _brief(v, depth + 1) for k, v in items[:20]}
+            if extra > 0:
+                out["..."] = f"{extra:,} more"
+            return out
+        seq = [_brief(v, depth + 1) for v in items[:20]]
+        return [*seq, f"... {extra:,} more"] if extra > 0 else seq
+    return _jsonable(value)
 
 
 def _field_error(e: Any) -> dict[str, Any]:
@@ -69,9 +97,9 @@ def _field_error(e: Any) -> dict[str, Any]:
                 "actual": f"{why} at character {at}".strip(),
                 "message": f"the body is not JSON: {why} at character {at}".strip()}
     return {
-        "field": ".".join(str(p) for p in loc if p != "body"),
+        "field": ".".join(str(_brief(str(p))) for p in loc if p != "body"),
         "expected": e.get("type"),
-        "actual": _jsonable(e.get("input")),
+        "actual": _brief(e.get("input")),
         "message": e.get("msg"),
     }
 
@@ -87,11 +115,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _request(_req: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [_field_error(e) for e in exc.errors()]
-        summary = "; ".join(f"{x['field']}: {x['message']}" for x in errors)
+        found = exc.errors()
+        errors = [_field_error(e) for e in found[:MAX_ERRORS]]
+        summary = "; ".join(f"{x['field']}: {x['message']}" for x in errors[:10])
+        if len(found) > 10:
+            summary += f"; and {len(found) - 10:,} more"
+        details: dict[str, Any] = {"errors": errors}
+        if len(found) > MAX_ERRORS:
+            details["omitted"] = len(found) - MAX_ERRORS
         return JSONResponse(
-            envelope("request_invalid", f"the request is not valid: {summary}",
-                     {"errors": errors}),
+            envelope("request_invalid", f"the request is not valid: {summary}", details),
             status_code=422,
         )
 

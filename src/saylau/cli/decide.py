@@ -1,6 +1,12 @@
 """`saylau decide ...`: decide a contest from figures in a file, without a store.
 
     saylau decide referendum --ruleset kz-2022 --constitutional FILE.csv --json
+    saylau decide district --ruleset kz-2022 FILE.csv --json
+    saylau decide president --ruleset kz-2022 [--round 2] FILE.csv --json
+    saylau decide senate-seat --ruleset kz-2022 --electors N --electors-present M FILE.csv --json
+
+Candidate files have the header `candidate,votes`; a row `AGAINST_ALL` carries the "against
+all" votes and a row `INVALID` the invalid ballots (see saylau.domain.law.allocation_csv).
 
 A bad file never prints a traceback: the problems go to stderr, each with its line, field,
 expected and actual value, and the command exits with code 2.
@@ -9,7 +15,7 @@ expected and actual value, and the command exits with code 2.
 from __future__ import annotations
 
 import json
-from enum import StrEnum
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -17,8 +23,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from saylau.domain.contests import AGAINST_ALL
 from saylau.domain.errors import ImportFailed, SaylauError, ValidationFailed
 from saylau.domain.explain import grouped, percent
+from saylau.domain.law.allocation_csv import CandidateCsv, parse_candidate_csv
+from saylau.domain.law.candidates import (
+    CandidateDecision,
+    decide_district,
+    decide_president,
+    decide_senate_seat,
+)
+from saylau.domain.law.candidates import decision_json as candidates_json
 from saylau.domain.law.referendum import (
     NationalMajorityReading,
     ParticipantsReading,
@@ -29,17 +44,9 @@ from saylau.domain.law.referendum import (
     decision_json,
 )
 from saylau.domain.law.referendum_csv import ReferendumCsv, decode_csv, parse_referendum_csv
+from saylau.domain.rulesets import RulesetName
 
 EXIT_BAD_INPUT = 2
-
-
-class RulesetName(StrEnum):
-    """The rulesets a referendum can be bound to (`REFERENDUM_RULESETS` in the domain)."""
-
-    KZ_2007 = "kz-2007"
-    KZ_2022 = "kz-2022"
-    KZ_2026 = "kz-2026"
-    GENERIC = "generic"
 
 
 decide_app = typer.Typer(
@@ -49,7 +56,8 @@ decide_app = typer.Typer(
 )
 
 
-def _fail(source: str, problems: list[dict[str, Any]], summary: str) -> NoReturn:
+def fail_input(source: str, problems: list[dict[str, Any]], summary: str) -> NoReturn:
+    """Print `summary` and every problem (line, field, expected, actual) to stderr; exit 2."""
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     err.print(f"error: {source}: {summary}", markup=False)
     for p in problems:
@@ -168,7 +176,7 @@ def referendum(
     try:
         data = file.read_bytes()
     except OSError as exc:
-        _fail(
+        fail_input(
             source,
             [
                 {
@@ -183,7 +191,7 @@ def referendum(
     try:
         parsed = parse_referendum_csv(decode_csv(data), readings=readings)
     except ImportFailed as exc:
-        _fail(source, exc.rows, f"the file was refused: {exc.message}")
+        fail_input(source, exc.rows, f"the file was refused: {exc.message}")
     try:
         decision = decide_referendum(
             parsed.units,
@@ -193,10 +201,146 @@ def referendum(
         )
     except ValidationFailed as exc:
         findings = list(exc.details.get("findings", []))
-        _fail(source, _with_lines(findings, parsed), exc.message)
+        fail_input(source, _with_lines(findings, parsed), exc.message)
     except SaylauError as exc:
-        _fail(source, [], exc.message)
+        fail_input(source, [], exc.message)
     if as_json:
         typer.echo(json.dumps(decision_json(decision), ensure_ascii=False, indent=2))
     else:
         _print_decision(decision)
+
+
+# --- candidate contests ---------------------------------------------------------------------
+
+
+def fail_error(source: str, exc: SaylauError, lines: Callable[[str], int | None] | None = None,
+               ) -> NoReturn:
+    """Report a domain error (its findings, or its field/expected/actual) and exit 2."""
+    findings: list[dict[str, Any]] = [dict(f) for f in exc.details.get("findings", [])]
+    if not findings and "field" in exc.details:
+        findings = [{**exc.details, "message": exc.message}]
+    if lines is not None:
+        for f in findings:
+            name = AGAINST_ALL if f.get("field") == "against_all" else str(f.get("actual", ""))
+            line = lines(name)
+            if line is not None:
+                f["line"] = line
+    fail_input(source, findings, exc.message)
+
+
+def read_input(file: Path) -> bytes:
+    """The file's bytes, or a report on stderr and exit 2."""
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        fail_input(
+            str(file),
+            [{"field": "file", "expected": "a readable CSV file",
+              "actual": exc.strerror or type(exc).__name__, "message": "cannot read the file"}],
+            "cannot read the file",
+        )
+
+
+def _read_candidates(file: Path) -> CandidateCsv:
+    data = read_input(file)
+    try:
+        return parse_candidate_csv(decode_csv(data))
+    except ImportFailed as exc:
+        fail_input(str(file), exc.rows, f"the file was refused: {exc.message}")
+
+
+def _print_candidates(d: CandidateDecision) -> None:
+    out = Console(highlight=False, soft_wrap=True)
+    title = {"district": "Single-member district", "president": "President",
+             "senate-seat": "Senate seat"}[d.kind.value]
+    table = Table(title=f"{title}, ruleset {d.ruleset.value}, round {d.round}")
+    table.add_column("candidate")
+    table.add_column("votes", justify="right")
+    table.add_column("%", justify="right")
+    for s in d.shares:
+        table.add_row("against all" if s.against_all else s.name, grouped(s.votes),
+                      percent(s.share))
+    table.add_section()
+    table.add_row("took part", grouped(d.participants), "")
+    out.print(table)
+    detail = ""
+    if d.winner is not None:
+        detail = f": {d.winner}"
+    elif d.runoff is not None:
+        detail = f": {d.runoff[0]} and {d.runoff[1]}"
+    elif d.tie is not None:
+        detail = f": {', '.join(d.tie.parties)} for {d.tie.places} place(s)"
+    out.print(f"Decision: {d.outcome.value.upper()}{detail}", markup=False)
+    out.print("Explanation:", markup=False)
+    for step in d.explanation:
+        out.print(f"  - {step.render()}", markup=False)
+
+
+def _emit(d: CandidateDecision, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(candidates_json(d), ensure_ascii=False, indent=2))
+    else:
+        _print_candidates(d)
+
+
+CandidateFile = Annotated[
+    Path,
+    typer.Argument(help="CSV with the header candidate,votes (rows AGAINST_ALL and INVALID "
+                        "optional)", dir_okay=False, metavar="FILE.csv"),
+]
+RulesetOption = Annotated[RulesetName, typer.Option("--ruleset", help="Ruleset the contest is "
+                                                                      "bound to.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")]
+RoundOption = Annotated[int, typer.Option("--round", help="1 (first round) or 2 (the runoff "
+                                                          "between the top two).")]
+
+
+@decide_app.command("district")
+def district(*, file: CandidateFile, ruleset: RulesetOption, as_json: JsonOption = False) -> None:
+    """A single-member district: the most votes wins; 'against all' first means a repeat."""
+    parsed = _read_candidates(file)
+    try:
+        decision = decide_district(parsed.candidates, ruleset=ruleset,
+                                   against_all=parsed.against_all, invalid=parsed.invalid)
+    except SaylauError as exc:
+        fail_error(str(file), exc, parsed.line_of)
+    _emit(decision, as_json)
+
+
+@decide_app.command("president")
+def president(
+    *, file: CandidateFile, ruleset: RulesetOption, round_: RoundOption = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """The President: more than half of the participants' votes, else a runoff of the top two."""
+    parsed = _read_candidates(file)
+    try:
+        decision = decide_president(parsed.candidates, ruleset=ruleset,
+                                    against_all=parsed.against_all, invalid=parsed.invalid,
+                                    round=round_)
+    except SaylauError as exc:
+        fail_error(str(file), exc, parsed.line_of)
+    _emit(decision, as_json)
+
+
+@decide_app.command("senate-seat")
+def senate_seat(
+    *,
+    file: CandidateFile,
+    ruleset: RulesetOption,
+    electors: Annotated[int, typer.Option("--electors", help="Deputies of the unit's "
+                                                             "maslikhats entitled to vote.")],
+    electors_present: Annotated[int, typer.Option("--electors-present",
+                                                  help="Electors who took part.")],
+    round_: RoundOption = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """A Senate seat: valid with more than half of the electors; more than half of their votes."""
+    parsed = _read_candidates(file)
+    try:
+        decision = decide_senate_seat(parsed.candidates, ruleset=ruleset, electors=electors,
+                                      electors_present=electors_present, invalid=parsed.invalid,
+                                      against_all=parsed.against_all, round=round_)
+    except SaylauError as exc:
+        fail_error(str(file), exc, parsed.line_of)
+    _emit(decision, as_json)

@@ -19,7 +19,9 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from saylau.cli.allocate import allocate_command
 from saylau.cli.decide import decide_app
+from saylau.cli.importers import import_app
 from saylau.domain.contests import QUESTION_2022
 from saylau.domain.errors import SaylauError
 from saylau.domain.explain import percent
@@ -37,6 +39,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(decide_app, name="decide")
+app.command("allocate")(allocate_command)
 geography_app = typer.Typer(help="Load, export or generate the electoral geography.",
                             no_args_is_help=True)
 election_app = typer.Typer(help="Create elections.", no_args_is_help=True)
@@ -46,6 +49,7 @@ app.add_typer(geography_app, name="geography")
 app.add_typer(election_app, name="election")
 app.add_typer(protocols_app, name="protocols")
 app.add_typer(token_app, name="token")
+app.add_typer(import_app, name="import")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

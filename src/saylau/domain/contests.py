@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from saylau.domain.districts import ElectoralDistrict
 from saylau.domain.errors import ValidationFailed
-from saylau.domain.ids import ContestId, ElectionId, OptionId, UnitId
+from saylau.domain.geography import Geography
+from saylau.domain.ids import ContestId, ElectionId, OptionId, StationId, UnitId
 from saylau.domain.names import Names
 from saylau.domain.rulesets import RulesetName
 
@@ -46,6 +48,10 @@ class Option:
     kind: OptionKind = OptionKind.CHOICE
     registration_order: int | None = None
     """Order in which the party list or candidate was registered (statute tie-breaking)."""
+    party: OptionId | None = None
+    """A candidate's nominating party (its party-list option id); None when self-nominated."""
+    list_names: tuple[str, ...] = ()
+    """A party's list of candidates, in order (party-list contests)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,8 @@ class Contest:
     """The unit whose stations vote on this contest (the country for nationwide contests)."""
     options: tuple[Option, ...]
     referendum: ReferendumTerms | None = None
+    district: ElectoralDistrict | None = None
+    """For a single-member contest: the district whose stations vote on it."""
 
     def __post_init__(self) -> None:
         ids = [o.id for o in self.options]
@@ -79,6 +87,12 @@ class Contest:
                 details={"field": "referendum", "expected": "terms iff kind=referendum",
                          "actual": str(self.kind)},
             )
+
+    def votes_at(self, geo: Geography, station: StationId) -> bool:
+        """Whether the station's voters vote in this contest."""
+        if self.district is not None:
+            return station in self.district.stations
+        return geo.is_within(station, self.area)
 
     @property
     def option_ids(self) -> tuple[OptionId, ...]:

@@ -117,7 +117,7 @@ def kz_top_level_units(data: Mapping[str, Any]) -> tuple[Unit, ...]:
         code = entry.get("iso3166_2")
         kind = entry.get("kind")
         name = entry.get("name")
-        ok = True
+        names = _names_of(name)
         if not isinstance(code, str) or not code.startswith("KZ-"):
             findings.append(
                 field_error(
@@ -127,15 +127,11 @@ def kz_top_level_units(data: Mapping[str, Any]) -> tuple[Unit, ...]:
                     f"{where} has no ISO 3166-2 code",
                 )
             )
-            ok = False
-        if kind not in {k.value for k in TOP_LEVEL_KINDS}:
+        if kind not in _TOP_LEVEL_KIND_NAMES:
             findings.append(
                 field_error(f"{where}.kind", "region or city", kind, f"{where} has kind {kind!r}")
             )
-            ok = False
-        if not isinstance(name, Mapping) or not all(
-            isinstance(name.get(lang), str) and name.get(lang) for lang in ("kk", "ru", "en")
-        ):
+        if names is None:
             findings.append(
                 field_error(
                     f"{where}.name",
@@ -144,16 +140,14 @@ def kz_top_level_units(data: Mapping[str, Any]) -> tuple[Unit, ...]:
                     f"{where} lacks a name in kk, ru or en",
                 )
             )
-            ok = False
-        if ok:
-            assert isinstance(name, Mapping)
+        if isinstance(code, str) and kind in _TOP_LEVEL_KIND_NAMES and names is not None:
             out.append(
                 Unit(
-                    id=UnitId(str(code)),
+                    id=UnitId(code),
                     parent=ROOT_ID,
                     kind=UnitKind(str(kind)),
-                    name=Names(kk=name["kk"], ru=name["ru"], en=name["en"]),
-                    code=str(code),
+                    name=names,
+                    code=code,
                 )
             )
     if findings:
@@ -163,6 +157,21 @@ def kz_top_level_units(data: Mapping[str, Any]) -> tuple[Unit, ...]:
             details={"findings": findings},
         )
     return tuple(out)
+
+
+_TOP_LEVEL_KIND_NAMES = frozenset(kind.value for kind in TOP_LEVEL_KINDS)
+
+
+def _names_of(value: object) -> Names | None:
+    """Names from a JSON object with non-empty strings under kk, ru and en, else None."""
+    if not isinstance(value, Mapping):
+        return None
+    kk, ru, en = value.get("kk"), value.get("ru"), value.get("en")
+    if not (isinstance(kk, str) and isinstance(ru, str) and isinstance(en, str)):
+        return None
+    if not (kk and ru and en):
+        return None
+    return Names(kk=kk, ru=ru, en=en)
 
 
 def generate_kazakhstan_units(

@@ -95,6 +95,7 @@ def structural_problems(
     input line, so problems name the line. Problems are sorted by line.
     """
     problems: list[GeographyProblem] = []
+    add = problems.append
 
     def line_of(i: int) -> int | None:
         return None if lines is None else lines.get(i)
@@ -106,7 +107,7 @@ def structural_problems(
     first_index: dict[UnitId, int] = {}
     for i, u in enumerate(units):
         if u.id in first_index:
-            problems.append(
+            add(
                 GeographyProblem(
                     u.id, "id", "a unique id", u.id,
                     f"duplicate unit id {u.id!r} (first at {at(first_index[u.id])})",
@@ -117,7 +118,7 @@ def structural_problems(
             first_index[u.id] = i
     roots = [i for i, u in enumerate(units) if u.parent is None]
     if not roots:
-        problems.append(
+        add(
             GeographyProblem(
                 "", "parent", "exactly one unit without a parent (the country)", "0",
                 "found no unit without a parent: the country is missing", None,
@@ -125,7 +126,7 @@ def structural_problems(
         )
     for i in roots[1:]:
         r = roots[0]
-        problems.append(
+        add(
             GeographyProblem(
                 units[i].id, "parent", "exactly one unit without a parent (the country)",
                 str(len(roots)),
@@ -134,108 +135,121 @@ def structural_problems(
                 line_of(i),
             )
         )
+    # With duplicate ids, the first unit of that id is the one parents refer to.
+    by_id = {uid: units[i] for uid, i in first_index.items()}
+    station, country = UnitKind.STATION, UnitKind.COUNTRY
     for i, u in enumerate(units):
-        if u.parent is None and u.kind is not UnitKind.COUNTRY:
-            problems.append(
+        kind, parent_id = u.kind, u.parent
+        parent = None if parent_id is None else by_id.get(parent_id)
+        if (  # the common case: a station under a district, or a district under a unit
+            parent is not None
+            and parent.parent is not None
+            and parent.kind is not station
+            and (kind is station or kind is UnitKind.DISTRICT)
+            and u.registered >= 0
+            and (kind is station or (u.registered == 0 and not u.abroad))
+        ):
+            continue
+        if parent_id is None and kind is not country:
+            add(
                 GeographyProblem(
-                    u.id, "kind", "country (the unit without a parent)", str(u.kind),
-                    f"unit {u.id!r} has no parent, so it must be the country, not a {u.kind}",
+                    u.id, "kind", "country (the unit without a parent)", str(kind),
+                    f"unit {u.id!r} has no parent, so it must be the country, not a {kind}",
                     line_of(i),
                 )
             )
-        if u.parent is not None and u.kind is UnitKind.COUNTRY:
-            problems.append(
+        if parent_id is not None and kind is country:
+            add(
                 GeographyProblem(
                     u.id, "kind", "a kind other than country (only the root is the country)",
-                    str(u.kind), f"unit {u.id!r} is a country but has parent {u.parent!r}",
+                    str(kind), f"unit {u.id!r} is a country but has parent {parent_id!r}",
                     line_of(i),
                 )
             )
-        if u.parent is not None and u.parent not in first_index:
-            problems.append(
+        if parent_id is not None and parent is None:
+            add(
                 GeographyProblem(
-                    u.id, "parent", "the id of a unit in the file", u.parent,
-                    f"unit {u.id!r} names an unknown parent {u.parent!r}", line_of(i),
+                    u.id, "parent", "the id of a unit in the file", parent_id,
+                    f"unit {u.id!r} names an unknown parent {parent_id!r}", line_of(i),
                 )
             )
         if u.registered < 0:
-            problems.append(
+            add(
                 GeographyProblem(
                     u.id, "registered", "a non-negative integer", str(u.registered),
                     f"unit {u.id!r} has a negative voter count {u.registered}", line_of(i),
                 )
             )
-        if not u.is_station and u.registered != 0:
-            problems.append(
+        if kind is not station and u.registered != 0:
+            add(
                 GeographyProblem(
                     u.id, "registered", "0 (only stations have voter lists)",
-                    str(u.registered), f"unit {u.id!r} is a {u.kind} but has a voter list",
+                    str(u.registered), f"unit {u.id!r} is a {kind} but has a voter list",
                     line_of(i),
                 )
             )
-        if u.abroad and not u.is_station:
-            problems.append(
+        if u.abroad and kind is not station:
+            add(
                 GeographyProblem(
                     u.id, "abroad", "false for units that are not stations", "true",
-                    f"unit {u.id!r} is a {u.kind}; only stations can be abroad", line_of(i),
+                    f"unit {u.id!r} is a {kind}; only stations can be abroad", line_of(i),
                 )
             )
-    # parents must not be stations; the root's children are exactly the top-level units.
-    # With duplicate ids, the first unit of that id is the one parents refer to.
-    by_id = {uid: units[i] for uid, i in first_index.items()}
-    for i, u in enumerate(units):
-        parent = by_id.get(u.parent) if u.parent is not None else None
-        if parent is not None and parent.is_station:
-            problems.append(
+        if parent is None:
+            continue
+        if parent.kind is station:
+            add(
                 GeographyProblem(
-                    u.id, "parent", "a unit that is not a station", u.parent or "",
+                    u.id, "parent", "a unit that is not a station", parent.id,
                     f"unit {u.id!r} has station {parent.id!r} as its parent", line_of(i),
                 )
             )
-        under_root = parent is not None and parent.parent is None
-        if under_root and u.kind not in TOP_LEVEL_KINDS:
-            problems.append(
+        under_root = parent.parent is None
+        if under_root and kind not in TOP_LEVEL_KINDS:
+            add(
                 GeographyProblem(
                     u.id, "kind", "region or city (children of the country are top-level)",
-                    str(u.kind), f"unit {u.id!r} sits directly under the country", line_of(i),
+                    str(kind), f"unit {u.id!r} sits directly under the country", line_of(i),
                 )
             )
-        if parent is not None and not under_root and u.kind in TOP_LEVEL_KINDS:
-            problems.append(
+        if not under_root and kind in TOP_LEVEL_KINDS:
+            add(
                 GeographyProblem(
-                    u.id, "kind", "district or station (below a top-level unit)",
-                    str(u.kind),
-                    f"unit {u.id!r} is a {u.kind}, a top-level kind, but its parent "
+                    u.id, "kind", "district or station (below a top-level unit)", str(kind),
+                    f"unit {u.id!r} is a {kind}, a top-level kind, but its parent "
                     f"{parent.id!r} is not the country",
                     line_of(i),
                 )
             )
     # cycles: walk up from each unit; every unit found on a loop is reported once
-    state: dict[UnitId, int] = {}  # 1 = on the current path, 2 = done
+    done: set[UnitId] = set()  # units whose chain of parents is known to end
     for u in units:
+        if u.id in done:
+            continue
+        if u.parent is None or u.parent in done or u.parent not in by_id:
+            done.add(u.id)
+            continue
         path: list[UnitId] = []
         on_path: dict[UnitId, int] = {}
         cur: Unit | None = u
         loop_start: int | None = None
-        while cur is not None and state.get(cur.id) != 2:
-            if state.get(cur.id) == 1:
+        while cur is not None and cur.id not in done:
+            if cur.id in on_path:
                 loop_start = on_path[cur.id]
                 break
-            state[cur.id] = 1
             on_path[cur.id] = len(path)
             path.append(cur.id)
             cur = by_id.get(cur.parent) if cur.parent is not None else None
-        for uid in path:
-            state[uid] = 2
+        done.update(path)
         if loop_start is not None:
             loop = path[loop_start:]
             chain = " -> ".join([*loop, loop[0]])
             for uid in loop:
-                j = first_index[uid]
-                problems.append(
+                add(
                     GeographyProblem(
                         uid, "parent", "a chain of parents that ends at the country", chain,
-                        f"unit {uid!r} is part of a cycle of parents: {chain}", line_of(j),
+                        f"unit {uid!r} is part of a cycle of parents: {chain}",
+                        line_of(first_index[uid]),
                     )
                 )
     problems.sort(key=lambda p: (p.line if p.line is not None else -1, p.field))

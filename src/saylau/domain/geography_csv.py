@@ -21,7 +21,8 @@ other column is allowed)::
 - ``name_kk``, ``name_ru``, ``name_en``: the name in Kazakh (Cyrillic), Russian and English.
   At least one of the three is not blank; names are kept exactly as written, spaces included.
 - ``code``: the ISO 3166-2 code (two capital letters, a hyphen, 1-3 capitals or digits, e.g.
-  ``KZ-71``) of a region or city; empty for every other kind.
+  ``KZ-71``) of a region or city, or empty when it has none (e.g. an imported foreign
+  geography); always empty for every other kind.
 - ``registered``: voters on the list, stations only: a whole number >= 0 in the digits 0-9
   (no ``+``, no separators, no decimals; ``-12`` is reported as a negative count); required
   for stations; empty or ``0`` for other kinds.
@@ -43,7 +44,8 @@ a quoted line break is named by its first line), ``unit`` (the row's id, as far 
 ``field`` (a column; ``row`` for a row with the wrong number of fields or broken quoting;
 ``header``; ``encoding``), ``expected``, ``actual`` and ``message``, sorted by line:
 
-1. Bytes that are not UTF-8: every line that holds them; nothing else is read.
+1. Bytes that are not UTF-8: every line that holds them (the bytes in hex, their place in
+   the line); nothing else is reported.
 2. A bad header (no header, a missing, unknown or repeated column): reported alone, as rows
    cannot be read without it.
 3. Otherwise, together: row problems (wrong number of fields, empty id, unknown kind, a voter
@@ -59,11 +61,10 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from saylau.domain.errors import ImportFailed
+from saylau.domain.errors import ImportFailed, ValidationFailed
 from saylau.domain.geography import (
     TOP_LEVEL_KINDS,
     Geography,
@@ -100,37 +101,28 @@ def parse_geography_csv(data: bytes) -> Geography:
 
     Raises ImportFailed listing every bad row with its line; nothing is returned then.
     """
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    encoding: list[GeographyProblem] = []
+    reader = csv.reader(_lines(data, encoding))
     problems: list[GeographyProblem] = []
     try:
         header = next(reader)
     except StopIteration:
         header = []
     except csv.Error as exc:
-        raise _failed(
-            [
-                GeographyProblem(
-                    unit="",
-                    field="header",
-                    expected="a header line",
-                    actual="",
-                    message=str(exc),
-                    line=1,
-                )
-            ]
-        ) from None
-    columns = _header_problems(header, problems)
+        header = []
+        problems.append(_row_error(1, exc))
+    if not problems:
+        columns = _header_problems(header, problems)
     if problems:
-        raise _failed(problems)
+        _read_on(reader)  # only to find every line that is not UTF-8
+        raise _failed(encoding or problems)
+    positions = tuple(columns[c] for c in COLUMNS)
 
     units: list[Unit] = []
-    lines: dict[int, int] = {}
-    good_ids: set[str] = set()
-    refused: set[str] = set()  # ids of refused rows
+    unit_lines: list[int] = []  # the line of each unit in `units`
+    refused_rows: list[tuple[int, str]] = []  # (line, id) of rows refused with an id
     refused_root = False
-    first_line: dict[str, tuple[int, bool]] = {}  # id -> (line of its first row, row refused)
-    first_good: set[str] = set()
+    parents: dict[str, UnitId] = {}  # one string per parent id, not one per row
     last_line = 1
     while True:
         try:
@@ -138,60 +130,78 @@ def parse_geography_csv(data: bytes) -> Geography:
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(
-                GeographyProblem(
-                    unit="",
-                    field="row",
-                    expected="a well-formed CSV row",
-                    actual="",
-                    message=str(exc),
-                    line=last_line + 1,
-                )
-            )
+            problems.append(_row_error(last_line + 1, exc))
             last_line = reader.line_num
             continue
         line = last_line + 1
         last_line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        unit, row_problems, uid, parent_blank = _read_row(row, columns, line)
-        problems.extend(row_problems)
-        # duplicates that involve a refused row (tree checks only see accepted rows)
-        if uid:
-            seen = first_line.get(uid)
-            if seen is None:
-                first_line[uid] = (line, unit is None)
-            elif unit is None or (seen[1] and uid not in first_good):
-                problems.append(
-                    GeographyProblem(
-                        unit=uid,
-                        field="id",
-                        expected="a unique id",
-                        actual=uid,
-                        message=f"duplicate unit id {uid!r} (first at line {seen[0]})",
-                        line=line,
-                    )
-                )
-            if unit is not None:
-                first_good.add(uid)
-        if unit is None:
-            if uid:
-                refused.add(uid)
+        unit, row_problems, uid, parent_blank = _read_row(row, positions, line, parents)
+        if unit is not None:
+            units.append(unit)
+            unit_lines.append(line)
+        elif row_problems:
+            refused_rows.append((line, uid))
             refused_root = refused_root or parent_blank
-            continue
-        lines[len(units)] = line
-        units.append(unit)
-        good_ids.add(unit.id)
+        problems.extend(row_problems)  # none for a blank row, which is skipped
+    if encoding:
+        raise _failed(encoding)
 
+    if not problems:  # the usual case: validate once, while building
+        try:
+            return Geography.build(units)
+        except ValidationFailed:
+            pass  # found again below, with their lines
+    refused = {uid for _, uid in refused_rows if uid}
+    problems.extend(_duplicates_of_refused(refused_rows, refused, units, unit_lines))
+    good_ids = {u.id for u in units}
+    lines = dict(enumerate(unit_lines))
     for p in structural_problems(units, lines=lines):
         if p.field == "parent" and p.actual in refused and p.actual not in good_ids:
             continue  # the parent's own row was refused and is reported already
         if p.line is None and p.field == "parent" and p.actual == "0" and refused_root:
             continue  # "no root": the root's row was refused and is reported already
         problems.append(p)
-    if problems:
-        raise _failed(problems)
-    return Geography.build(units)
+    raise _failed(problems)
+
+
+def _duplicates_of_refused(
+    refused_rows: list[tuple[int, str]],
+    refused: set[str],
+    units: list[Unit],
+    unit_lines: list[int],
+) -> list[GeographyProblem]:
+    """Duplicate ids that involve a refused row (the tree checks see accepted rows only, and
+    report the duplicates among them): every refused row whose id came before, and the first
+    accepted row of an id whose first row was refused."""
+    rows = sorted(
+        [(line, uid, True) for line, uid in refused_rows if uid]
+        + [
+            (line, u.id, False)
+            for u, line in zip(units, unit_lines, strict=True)
+            if u.id in refused
+        ]
+    )
+    first: dict[str, tuple[int, bool]] = {}  # id -> (first line, all its rows so far refused)
+    found: list[GeographyProblem] = []
+    for line, uid, was_refused in rows:
+        seen = first.get(uid)
+        if seen is None:
+            first[uid] = (line, was_refused)
+            continue
+        if was_refused or seen[1]:
+            found.append(
+                GeographyProblem(
+                    unit=uid,
+                    field="id",
+                    expected="a unique id",
+                    actual=uid,
+                    message=f"duplicate unit id {uid!r} (first at line {seen[0]})",
+                    line=line,
+                )
+            )
+        if not was_refused:
+            first[uid] = (seen[0], False)
+    return found
 
 
 def geography_to_csv(geo: Geography) -> str:
@@ -239,16 +249,19 @@ def _cell(text: str) -> str:
 # --- reading ------------------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> str:
-    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    problems: list[GeographyProblem] = []
-    for k, raw in enumerate(body.splitlines(), start=1):
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+"""One physical line with its end (LF, CRLF or CR), or a last line without one."""
+
+
+def _lines(data: bytes, problems: list[GeographyProblem]) -> Iterator[str]:
+    """The file's lines, decoded one at a time (a million-row file is never held twice as
+    text). A line that is not UTF-8 is appended to `problems` and read with U+FFFD in place
+    of the bad bytes, so that the lines after it keep their numbers."""
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    for k, match in enumerate(_LINE.finditer(data, start), start=1):
+        raw = match.group()
         try:
-            raw.decode("utf-8")
+            yield raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             bad = raw[exc.start : exc.end].hex(" ")
             problems.append(
@@ -262,18 +275,29 @@ def _decode(data: bytes) -> str:
                     line=k,
                 )
             )
-    if not problems:  # pragma: no cover - a decoding error always lies within some line
-        problems.append(
-            GeographyProblem(
-                unit="",
-                field="encoding",
-                expected="UTF-8 text",
-                actual="",
-                message="the file is not UTF-8",
-                line=1,
-            )
-        )
-    raise _failed(problems)
+            yield raw.decode("utf-8", errors="replace")
+
+
+def _read_on(reader: Iterator[list[str]]) -> None:
+    """Read the rest of a file whose rows will not be used (to find its encoding problems)."""
+    while True:
+        try:
+            next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            continue
+
+
+def _row_error(line: int, exc: csv.Error) -> GeographyProblem:
+    return GeographyProblem(
+        unit="",
+        field="row",
+        expected="a well-formed CSV row",
+        actual="",
+        message=f"line {line} cannot be read as CSV: {exc}",
+        line=line,
+    )
 
 
 def _header_problems(header: list[str], problems: list[GeographyProblem]) -> dict[str, int]:
@@ -346,29 +370,71 @@ def _header_problems(header: list[str], problems: list[GeographyProblem]) -> dic
     return columns
 
 
+_KIND_BY_TEXT: dict[str, UnitKind] = {k.value: k for k in UnitKind}
+_FLAG = {"": False, "false": False, "true": True}
+
+
 def _read_row(
-    row: list[str], columns: dict[str, int], line: int
+    row: list[str], positions: tuple[int, ...], line: int, parents: dict[str, UnitId]
 ) -> tuple[Unit | None, list[GeographyProblem], str, bool]:
     """(the unit, or None when the row cannot enter the tree checks; the row's problems;
-    its id as far as readable; whether its parent column is blank)."""
-    id_pos = columns["id"]
-    parent_pos = columns["parent"]
+    its id as far as readable, '' for a blank row; whether its parent column is blank).
+
+    `positions` are the columns' places in the order of COLUMNS; `parents` shares one
+    string per parent id among the rows."""
+    id_pos, parent_pos = positions[0], positions[1]
     uid = row[id_pos].strip() if id_pos < len(row) else ""
     parent_blank = parent_pos >= len(row) or not row[parent_pos].strip()
-    if len(row) != len(columns):
+    if len(row) != len(positions):
+        if not any(cell.strip() for cell in row):
+            return None, [], "", parent_blank  # a blank line or a row of empty fields
         problem = GeographyProblem(
             unit=uid,
             field="row",
-            expected=f"{len(columns)} fields",
+            expected=f"{len(positions)} fields",
             actual=str(len(row)),
-            message=f"line {line} has {len(row)} fields, the header has {len(columns)} "
+            message=f"line {line} has {len(row)} fields, the header has {len(positions)} "
             "(a comma inside a name needs the name in double quotes)",
             line=line,
         )
         return None, [problem], uid, parent_blank
+    parent_text, kind_text, kk, ru, en, code, registered_text, abroad_text = (
+        row[p] for p in positions[1:]
+    )
+    parent_text, kind_text, code = parent_text.strip(), kind_text.strip(), code.strip()
+    registered_text, abroad_text = registered_text.strip(), abroad_text.strip()
 
-    def cell(name: str) -> str:
-        return row[columns[name]]
+    # the usual row, accepted without building any message
+    kind = _KIND_BY_TEXT.get(kind_text)
+    flag = _FLAG.get(abroad_text)
+    if (
+        uid
+        and kind is not None
+        and flag is not None
+        and ((kk and not kk.isspace()) or (ru and not ru.isspace()) or (en and not en.isspace()))
+        and (not code or (kind in TOP_LEVEL_KINDS and _ISO_3166_2.fullmatch(code)))
+        and (
+            (registered_text.isascii() and registered_text.isdigit())
+            or (not registered_text and kind is not UnitKind.STATION)
+        )
+    ):
+        parent: UnitId | None = None
+        if parent_text:
+            parent = parents.get(parent_text)
+            if parent is None:
+                parent = parents[parent_text] = UnitId(parent_text)
+        unit = Unit(
+            id=UnitId(uid),
+            parent=parent,
+            kind=kind,
+            name=Names(kk=kk, ru=ru, en=en),
+            code=code or None,
+            registered=int(registered_text) if registered_text else 0,
+            abroad=flag,
+        )
+        return unit, [], uid, parent_blank
+    if not any(cell.strip() for cell in row):
+        return None, [], "", parent_blank
 
     problems: list[GeographyProblem] = []
     usable = True  # False when the row cannot take part in the tree checks
@@ -384,13 +450,8 @@ def _read_row(
             )
         )
         usable = False
-    parent = cell("parent").strip()
-    kind_text = cell("kind").strip()
-    kind: UnitKind | None
-    try:
-        kind = UnitKind(kind_text.lower())
-    except ValueError:
-        kind = None
+    kind = _KIND_BY_TEXT.get(kind_text.lower())
+    if kind is None:
         problems.append(
             GeographyProblem(
                 unit=uid,
@@ -402,7 +463,7 @@ def _read_row(
             )
         )
         usable = False
-    names = Names(kk=cell("name_kk"), ru=cell("name_ru"), en=cell("name_en"))
+    names = Names(kk=kk, ru=ru, en=en)
     if not (names.kk.strip() or names.ru.strip() or names.en.strip()):
         problems.append(
             GeographyProblem(
@@ -414,15 +475,15 @@ def _read_row(
                 line=line,
             )
         )
-    code = cell("code").strip()
-    if kind in TOP_LEVEL_KINDS and not _ISO_3166_2.fullmatch(code):
+    if kind in TOP_LEVEL_KINDS and code and not _ISO_3166_2.fullmatch(code):
         problems.append(
             GeographyProblem(
                 unit=uid,
                 field="code",
-                expected="an ISO 3166-2 code like 'KZ-71' (top-level units)",
+                expected="an ISO 3166-2 code like 'KZ-71', or empty",
                 actual=_show(code),
-                message=f"{kind} {uid!r} needs its ISO 3166-2 code, found {_show(code)!r}",
+                message=f"{kind} {uid!r} has code {_show(code)!r}, which is not an "
+                "ISO 3166-2 code (two capital letters, '-', 1-3 capitals or digits)",
                 line=line,
             )
         )
@@ -437,7 +498,6 @@ def _read_row(
                 line=line,
             )
         )
-    registered_text = cell("registered").strip()
     registered = 0
     if _INTEGER.fullmatch(registered_text):
         registered = int(registered_text)
@@ -454,7 +514,6 @@ def _read_row(
                 line=line,
             )
         )
-    abroad_text = cell("abroad").strip()
     abroad = abroad_text.lower() == "true"
     if abroad_text.lower() not in {"", "true", "false"}:
         problems.append(
@@ -471,7 +530,7 @@ def _read_row(
         return None, problems, uid, parent_blank
     unit = Unit(
         id=UnitId(uid),
-        parent=UnitId(parent) if parent else None,
+        parent=UnitId(parent_text) if parent_text else None,
         kind=kind,
         name=names,
         code=code or None,

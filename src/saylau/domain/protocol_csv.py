@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,8 +66,13 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def parse_protocols_csv(data: bytes, contest: Contest, max_rows: int = 2_000_000) -> ProtocolColumns:
-    """Parse and type-check every row (not the protocol checks: those run after)."""
+def parse_protocols_csv(
+    data: bytes, contest: Contest, max_rows: int = 2_000_000
+) -> ProtocolColumns:
+    """Parse and type-check every row (not the protocol checks: those run after).
+
+    A clean file (every row complete, every value plain digits) is converted column by
+    column; any other file goes row by row and reports every bad value with its line."""
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
@@ -77,7 +84,6 @@ def parse_protocols_csv(data: bytes, contest: Contest, max_rows: int = 2_000_000
     wanted = list(REQUIRED) + list(options)
     if contest.has_both_marked:
         wanted.insert(REQUIRED.index("invalid") + 1, "both_marked")
-    problems: list[dict[str, object]] = []
     missing = [w for w in wanted if w not in header]
     extra = [h for h in header if h not in wanted and h != "both_marked"]
     if missing or extra or len(set(header)) != len(header):
@@ -93,10 +99,55 @@ def parse_protocols_csv(data: bytes, contest: Contest, max_rows: int = 2_000_000
     fields = list(COUNT_FIELDS) + list(options)
     idx = [col.get(f, -1) for f in fields]
     width = len(header)
+    records = list(itertools.islice(reader, max_rows + 1))
+    fast = _parse_clean(records, width, col["station"], idx, options, max_rows)
+    if fast is not None:
+        return fast
+    rest = itertools.chain(records, reader)
+    return _parse_rows(rest, width, col["station"], fields, idx, options, max_rows)
+
+
+def _parse_clean(
+    records: list[list[str]], width: int, station_col: int, idx: list[int],
+    options: tuple[OptionId, ...], max_rows: int,
+) -> ProtocolColumns | None:
+    """The columns of a file without a single bad value, built column by column; None when
+    the file has anything `_parse_rows` would report or skip (a blank line, a wrong width, an
+    empty station, a value that is not plain digits, too many rows), so that it reports it."""
+    n = len(records)
+    if n > max_rows or any(len(r) != width for r in records):
+        return None
+    columns = list(zip(*records, strict=True)) if n else [() for _ in range(width)]
+    stations = [s.strip() for s in columns[station_col]]
+    if not all(stations):
+        return None
+    counts = np.zeros((n, len(idx)), dtype=np.int64)
+    for j, i in enumerate(idx):
+        if i < 0:
+            continue  # both_marked omitted: 0
+        cells = columns[i]
+        if n == 0:
+            continue
+        joined = "".join(cells)
+        # digits only (no sign, space or separator) in every cell, 1 to 12 of them
+        if not (joined.isdigit() and joined.isascii()):
+            return None
+        if min(map(len, cells)) < 1 or max(map(len, cells)) > 12:
+            return None
+        counts[:, j] = np.array(cells, dtype=np.int64)
+    return ProtocolColumns(np.arange(2, n + 2, dtype=np.int64), stations, options, counts)
+
+
+def _parse_rows(
+    records: Iterable[list[str]], width: int, station_col: int, fields: list[str], idx: list[int],
+    options: tuple[OptionId, ...], max_rows: int,
+) -> ProtocolColumns:
+    """Row by row, reporting every bad value with its line (any file)."""
+    problems: list[dict[str, object]] = []
     stations: list[str] = []
     lines: list[int] = []
     rows: list[list[int]] = []
-    for lineno, rec in enumerate(reader, start=2):
+    for lineno, rec in enumerate(records, start=2):
         if not rec or (len(rec) == 1 and not rec[0].strip()):
             continue
         if len(stations) >= max_rows:
@@ -107,7 +158,7 @@ def parse_protocols_csv(data: bytes, contest: Contest, max_rows: int = 2_000_000
             problems.append(_bad(lineno, "row", f"{width} fields", len(rec),
                                  f"line {lineno} has {len(rec)} fields, the header {width}"))
             continue
-        station = rec[col["station"]].strip()
+        station = rec[station_col].strip()
         if not station:
             problems.append(_bad(lineno, "station", "a station id", "", "empty station id"))
         values: list[int] = []

@@ -123,8 +123,11 @@ def empty_table(geo: Geography, contest: Contest) -> StationTable:
     cols = len(BOOK_FIELDS) + len(COUNT_FIELDS) + len(options)
     data = np.zeros((len(geo.units), cols), dtype=np.int64)
     stations = geo.station_indices
-    in_area = _in_area_mask(geo, contest.area)[stations]
-    chosen = stations[in_area]
+    if contest.district is not None:
+        chosen = np.array(sorted(geo.index[s] for s in contest.district.stations),
+                          dtype=np.int64)
+    else:
+        chosen = stations[_in_area_mask(geo, contest.area)[stations]]
     data[chosen, 0] = 1
     data[chosen, 2] = [geo.units[int(i)].registered for i in chosen]
     return StationTable(options, data)
@@ -209,8 +212,8 @@ def naive_unit_totals(
     unit: UnitId,
 ) -> UnitResult:
     """The plain oracle: walk the unit's stations and add their protocols one by one."""
-    in_area = {s.id for s in geo.descendant_stations(contest.area)}
-    stations = [s for s in geo.descendant_stations(unit) if s.id in in_area]
+    stations = [s for s in geo.descendant_stations(unit)
+                if contest.votes_at(geo, StationId(s.id))]
     sums = dict.fromkeys(COUNT_FIELDS, 0)
     votes = dict.fromkeys(contest.option_ids, 0)
     reported = 0

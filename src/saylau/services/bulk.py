@@ -11,23 +11,27 @@ Corrections are not taken in bulk: each needs its own reason (`POST .../protocol
 
 from __future__ import annotations
 
-import hashlib
-import json
+import gc
+import itertools
+import operator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
-from saylau.domain.access import Principal, require_write_scope
+from saylau.domain.access import Principal, Role, require_write_scope
 from saylau.domain.errors import Conflict, Forbidden, ImportFailed
+from saylau.domain.geography import Geography
 from saylau.domain.ids import StationId, UnitId
-from saylau.domain.protocol_batch import batch_flags
+from saylau.domain.protocol_batch import batch_flags, canonical_hashes, votes_json
 from saylau.domain.protocol_csv import ProtocolColumns, parse_protocols_csv
 from saylau.domain.protocols import (
     COUNT_FIELDS,
     ProtocolCheckContext,
-    canonical_json_fast,
     errors_of,
     run_checks,
     warnings_of,
@@ -48,14 +52,156 @@ class ImportReport:
 
 
 def import_protocols(app: Saylau, who: Principal, contest_id: str, data: bytes) -> ImportReport:
+    with _collector_paused():
+        return _import(app, who, contest_id, data)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A million-row file makes millions of small objects that hold no cycles; the cyclic
+    garbage collector would rescan them all again and again (seconds). It runs again after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> ImportReport:
     contest = get_contest(app, contest_id)
     geo = app.geography()
     cols: ProtocolColumns = parse_protocols_csv(data, contest)
     n = len(cols.stations)
     bad: list[dict[str, object]] = []
+    idx = _station_indices(geo, contest.area, who, cols.stations)
+    if idx is None:  # some row names a bad station: find each one, with its message
+        idx = _station_problems(geo, contest.area, who, cols, bad)
+    known = idx >= 0
+    list_sizes = np.zeros(n, dtype=np.int64)
+    if known.any():
+        registered = np.fromiter((u.registered for u in geo.units), dtype=np.int64,
+                                 count=len(geo.units))
+        list_sizes[known] = registered[idx[known]]
+    last_turnout = _last_turnout(app, contest_id, cols.stations)
+    flags = batch_flags(cols.counts, has_both_marked=contest.has_both_marked,
+                        list_sizes=list_sizes, last_turnout=last_turnout)
+    warn_findings: dict[int, str] = {}
+    for k in (int(x) for x in np.flatnonzero((flags.error | flags.warning) & known)):
+        lt = int(last_turnout[k])
+        ctx = ProtocolCheckContext(contest, StationId(UnitId(cols.stations[k])),
+                                   int(list_sizes[k]), None if lt < 0 else lt)
+        findings = run_checks(ctx, cols.row(k))
+        for f in errors_of(findings):
+            bad.append({"line": int(cols.lines[k]), "field": f.field, "code": f.code,
+                        "expected": "", "actual": dict(f.numbers), "message":
+                        f"line {int(cols.lines[k])}: {f.message}"})
+        ws = warnings_of(findings)
+        if ws:
+            warn_findings[k] = repository.findings_json(ws)
+    # hashes, and what is already stored
+    hashes = canonical_hashes(contest.id, cols.stations, cols.options, cols.counts)
+    current = _current_hashes(app, contest_id)
+    unchanged = np.zeros(n, dtype=bool)
+    if current:
+        for k, s in enumerate(cols.stations):
+            h = current.get(s)
+            if h is None:
+                continue
+            if h == hashes[k]:
+                unchanged[k] = True
+            else:
+                line = int(cols.lines[k])
+                bad.append({"line": line, "field": "station",
+                            "expected": "no accepted protocol yet", "actual": s,
+                            "message": f"line {line}: station {s!r} already has a different "
+                            "accepted protocol; send a correction with a reason instead"})
+    if bad:
+        bad.sort(key=lambda r: (int(str(r["line"])), str(r["field"])))
+        raise ImportFailed(
+            f"{len(bad)} problem(s) in {n:,} rows; nothing was imported", rows=bad
+        )
+    rows = _stored_rows(contest.id, who.name, app.clock().isoformat(), cols, hashes,
+                        warn_findings, unchanged)
+    try:
+        with app.write() as conn:
+            if rows:
+                repository.insert_protocol_rows(conn, rows)
+    except IntegrityError as exc:
+        raise Conflict(
+            "another protocol for a station in the file was accepted while the file was being "
+            "checked; nothing was imported; import the file again",
+            code="import_raced",
+        ) from exc
+    return ImportReport(rows=n, accepted=len(rows), unchanged=int(unchanged.sum()),
+                        flagged=len(warn_findings))
+
+
+def _stored_rows(
+    contest_id: str, by: str, now: str, cols: ProtocolColumns, hashes: list[str],
+    warn_findings: dict[int, str], unchanged: npt.NDArray[np.bool_],
+) -> list[tuple[object, ...]]:
+    """The rows of protocol_versions to insert (columns: repository.PROTOCOL_ROW_COLUMNS),
+    built column by column: version 1, the counts, the votes text, the hash, the warnings."""
+    counts = [cols.counts[:, j].tolist() for j in range(len(COUNT_FIELDS))]
+    votes = votes_json(cols.options, cols.counts)
+    n = len(cols.stations)
+    warnings = ([warn_findings.get(k, "[]") for k in range(n)] if warn_findings
+                else itertools.repeat("[]", n))
+    rep = itertools.repeat
+    rows = list(zip(rep(contest_id, n), cols.stations, rep(1, n), *counts, votes, hashes,
+                    warnings, rep(by, n), rep(now, n), rep(None, n), strict=True))
+    if unchanged.any():
+        rows = [r for r, same in zip(rows, unchanged.tolist(), strict=True) if not same]
+    return rows
+
+
+def _station_indices(  # noqa: PLR0911 - one early exit per kind of bad row
+    geo: Geography, area: UnitId, who: Principal, stations: list[str]
+) -> npt.NDArray[np.int64] | None:
+    """Each row's station index, when every row names a distinct polling station of the
+    contest's area within the importer's write scope; None when any row does not."""
+    if not stations:
+        return np.zeros(0, dtype=np.int64)
+    try:  # one lookup call for all rows; any unknown station goes row by row
+        found = operator.itemgetter(*stations)(geo.index)
+    except KeyError:
+        return None
+    idx = np.array([found] if len(stations) == 1 else found, dtype=np.int64)
+    is_station = np.zeros(len(geo.units), dtype=bool)
+    is_station[geo.station_indices] = True
+    if not bool(is_station[idx].all()) or np.unique(idx).size != idx.size:
+        return None
+    if area != geo.root.id and not bool(_within(geo, area)[idx].all()):
+        return None
+    if who.role is Role.ADMIN:
+        return idx
+    if who.role is Role.TERRITORIAL and who.scope is not None and who.scope in geo:
+        return idx if bool(_within(geo, who.scope)[idx].all()) else None
+    return None  # precinct commissions (one station each) and anyone else: row by row
+
+
+def _within(geo: Geography, unit: UnitId) -> npt.NDArray[np.bool_]:
+    """Mask of the units that are `unit` or lie below it (parents precede children)."""
+    a = geo.index[unit]
+    mask = np.zeros(len(geo.units), dtype=bool)
+    mask[a] = True
+    for d in range(int(geo.depth[a]) + 1, int(geo.depth.max()) + 1):
+        level = np.flatnonzero(geo.depth == d)
+        mask[level] |= mask[geo.parent_index[level]]
+    return mask
+
+
+def _station_problems(
+    geo: Geography, area: UnitId, who: Principal, cols: ProtocolColumns,
+    bad: list[dict[str, object]],
+) -> npt.NDArray[np.int64]:
+    """Row by row: each row's station index (-1 for a bad one, reported into `bad`)."""
+    n = len(cols.stations)
     idx = np.full(n, -1, dtype=np.int64)
     seen: dict[str, int] = {}
-    area_root = contest.area == geo.root.id
+    area_root = area == geo.root.id
     for k, s in enumerate(cols.stations):
         line = int(cols.lines[k])
         i = geo.index.get(UnitId(s))
@@ -63,9 +209,10 @@ def import_protocols(app: Saylau, who: Principal, contest_id: str, data: bytes) 
             bad.append({"line": line, "field": "station", "expected": "a polling station id",
                         "actual": s, "message": f"line {line}: no polling station {s!r}"})
             continue
-        if not area_root and not geo.is_within(UnitId(s), contest.area):
-            bad.append({"line": line, "field": "station", "expected": f"a station in {contest.area}",
-                        "actual": s, "message": f"line {line}: {s!r} does not vote in this contest"})
+        if not area_root and not geo.is_within(UnitId(s), area):
+            bad.append({"line": line, "field": "station", "expected": f"a station in {area}",
+                        "actual": s,
+                        "message": f"line {line}: {s!r} does not vote in this contest"})
             continue
         if s in seen:
             bad.append({"line": line, "field": "station", "expected": "one row per station",
@@ -80,83 +227,7 @@ def import_protocols(app: Saylau, who: Principal, contest_id: str, data: bytes) 
                         "actual": s, "message": f"line {line}: {exc.message}"})
             continue
         idx[k] = i
-    known = idx >= 0
-    list_sizes = np.zeros(n, dtype=np.int64)
-    if known.any():
-        registered = np.fromiter((u.registered for u in geo.units), dtype=np.int64,
-                                 count=len(geo.units))
-        list_sizes[known] = registered[idx[known]]
-    last_turnout = _last_turnout(app, contest_id, cols.stations)
-    flags = batch_flags(cols.counts, has_both_marked=contest.has_both_marked,
-                        list_sizes=list_sizes, last_turnout=last_turnout)
-    warn_findings: dict[int, str] = {}
-    for k in np.flatnonzero((flags.error | flags.warning) & known):
-        k = int(k)
-        lt = int(last_turnout[k])
-        ctx = ProtocolCheckContext(contest, StationId(UnitId(cols.stations[k])),
-                                   int(list_sizes[k]), None if lt < 0 else lt)
-        findings = run_checks(ctx, cols.row(k))
-        for f in errors_of(findings):
-            bad.append({"line": int(cols.lines[k]), "field": f.field, "code": f.code,
-                        "expected": "", "actual": dict(f.numbers), "message":
-                        f"line {int(cols.lines[k])}: {f.message}"})
-        ws = warnings_of(findings)
-        if ws:
-            warn_findings[k] = repository.findings_json(ws)
-    # hashes, and what is already stored
-    hashes = [
-        hashlib.sha256(
-            canonical_json_fast(
-                contest.id, cols.stations[k], tuple(int(x) for x in cols.counts[k, :7]),
-                tuple(sorted((o, int(cols.counts[k, 7 + j])) for j, o in enumerate(cols.options))),
-            ).encode("utf-8")
-        ).hexdigest()
-        for k in range(n)
-    ]
-    current = _current_hashes(app, contest_id)
-    unchanged = np.zeros(n, dtype=bool)
-    for k, s in enumerate(cols.stations):
-        h = current.get(s)
-        if h is None:
-            continue
-        if h == hashes[k]:
-            unchanged[k] = True
-        else:
-            line = int(cols.lines[k])
-            bad.append({"line": line, "field": "station", "expected": "no accepted protocol yet",
-                        "actual": s, "message": f"line {line}: station {s!r} already has a "
-                        "different accepted protocol; send a correction with a reason instead"})
-    if bad:
-        bad.sort(key=lambda r: (int(str(r["line"])), str(r["field"])))
-        raise ImportFailed(
-            f"{len(bad)} problem(s) in {n:,} rows; nothing was imported", rows=bad
-        )
-    now = app.clock().isoformat()
-    empty = "[]"
-    rows = [
-        (contest.id, cols.stations[k], 1, *(int(x) for x in cols.counts[k, :7]),
-         json.dumps({o: int(cols.counts[k, 7 + j]) for j, o in sorted(
-             enumerate(cols.options), key=lambda p: p[1])}, separators=(",", ":")),
-         hashes[k], warn_findings.get(k, empty), who.name, now, None)
-        for k in range(n) if not unchanged[k]
-    ]
-    cols_sql = ("contest_id, station_id, version, " + ", ".join(COUNT_FIELDS)
-                + ", votes, content_hash, warnings, submitted_by, submitted_at, reason")
-    ph = "?" if app.engine.dialect.name == "sqlite" else "%s"
-    params = ", ".join([ph] * 16)
-    sql = f"INSERT INTO protocol_versions ({cols_sql}) VALUES ({params})"  # noqa: S608 - fixed
-    try:
-        with app.write() as conn:
-            if rows:
-                conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
-    except IntegrityError as exc:
-        raise Conflict(
-            "another protocol for a station in the file was accepted while the file was being "
-            "checked; nothing was imported; import the file again",
-            code="import_raced",
-        ) from exc
-    return ImportReport(rows=n, accepted=len(rows), unchanged=int(unchanged.sum()),
-                        flagged=len(warn_findings))
+    return idx
 
 
 def _current_hashes(app: Saylau, contest_id: str) -> dict[str, str]:
@@ -174,7 +245,9 @@ def _current_hashes(app: Saylau, contest_id: str) -> dict[str, str]:
         return {r[0]: r[1] for r in conn.execute(q)}
 
 
-def _last_turnout(app: Saylau, contest_id: str, stations: list[str]) -> np.ndarray:  # type: ignore[type-arg]
+def _last_turnout(
+    app: Saylau, contest_id: str, stations: list[str]
+) -> npt.NDArray[np.int64]:
     tr = t.turnout_reports
     q = select(tr.c.station_id, tr.c.at, tr.c.ballots_issued).where(tr.c.contest_id == contest_id)
     last: dict[str, tuple[str, int]] = {}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from sqlalchemy.exc import IntegrityError
+
 from saylau.domain.contests import Contest, Election, referendum_contest
 from saylau.domain.errors import Conflict, NotFound, ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, ElectionId
@@ -19,7 +21,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _check_id(value: str, field: str) -> None:
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         raise ValidationFailed(
             f"{field} {value!r} is not a valid id",
             details={"field": field, "expected": "1-64 of A-Z a-z 0-9 _ . -", "actual": value},
@@ -29,7 +31,7 @@ def _check_id(value: str, field: str) -> None:
 def _check_date(value: str) -> None:
     """Election day is a real calendar date, YYYY-MM-DD (2024-13-45 is refused)."""
     try:
-        ok = bool(_DATE.match(value)) and bool(datetime.date.fromisoformat(value))
+        ok = bool(_DATE.fullmatch(value)) and bool(datetime.date.fromisoformat(value))
     except ValueError:
         ok = False
     if not ok:
@@ -69,12 +71,16 @@ def create_referendum(
         ContestId(contest_id), election.id, question,
         constitutional=constitutional, area=geo.root.id,
     )
-    with app.write() as conn:
-        if repository.get_election(conn, election_id) is not None:
-            raise Conflict(f"election {election_id!r} already exists", code="election_exists",
-                           details={"election": election_id})
-        repository.insert_election(conn, election, by, app.clock())
-        repository.insert_contest(conn, contest)
+    exists = Conflict(f"election {election_id!r} already exists", code="election_exists",
+                      details={"election": election_id})
+    try:
+        with app.write() as conn:
+            if repository.get_election(conn, election_id) is not None:
+                raise exists
+            repository.insert_election(conn, election, by, app.clock())
+            repository.insert_contest(conn, contest)
+    except IntegrityError:  # created by a concurrent request (PostgreSQL) since the check
+        raise exists from None
     return election, contest
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
@@ -58,7 +59,7 @@ def station_in_contest(geo: Geography, contest: Contest, station: str) -> Unit:
             f"{station!r} is a {unit.kind}, not a polling station",
             details={"field": "station", "expected": "a polling station", "actual": station},
         )
-    if not geo.is_within(unit.id, contest.area):
+    if not contest.votes_at(geo, StationId(unit.id)):
         raise ValidationFailed(
             f"station {station!r} does not vote in contest {contest.id!r} (area {contest.area})",
             details={"field": "station", "expected": f"a station in {contest.area}",
@@ -144,12 +145,14 @@ def protocol_rejections(app: Saylau, contest_id: str, station: str | None = None
         return repository.rejections(conn, contest_id, station)
 
 
+_HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
 def _time_of_day(value: str) -> time:
-    try:
-        at = time.fromisoformat(value)
-    except ValueError:
-        at = None
-    if at is None or at.second or at.microsecond or len(value) != 5:
+    # strictly HH:MM: time.fromisoformat alone also takes "10.00", "T1000" and "1000Z" (a
+    # time with a zone, which cannot be compared with the stored ones)
+    at = time.fromisoformat(value) if _HH_MM.fullmatch(value) else None
+    if at is None:
         raise ValidationFailed(
             f"time {value!r} is not a time of day in whole minutes",
             details={"field": "at", "expected": "HH:MM", "actual": value},
@@ -169,15 +172,22 @@ def submit_turnout(
     report = TurnoutReport(ContestId(contest.id), StationId(unit.id), _time_of_day(at_),
                            ballots_issued)
     now: datetime = app.clock()
-    with app.write() as conn:
-        earlier = repository.station_turnout(conn, contest.id, unit.id)
-        if any(e == report for e in earlier):
-            return report, False
-        findings = check_turnout(report, unit.registered, earlier)
-        if findings:
-            raise turnout_rejected(report, findings)
-        repository.insert_turnout(conn, report, who.name, now)
-    return report, True
+    for _attempt in range(3):
+        try:
+            with app.write() as conn:
+                earlier = repository.station_turnout(conn, contest.id, unit.id)
+                if any(e == report for e in earlier):
+                    return report, False
+                findings = check_turnout(report, unit.registered, earlier)
+                if findings:
+                    raise turnout_rejected(report, findings)
+                repository.insert_turnout(conn, report, who.name, now)
+            return report, True
+        except IntegrityError:
+            # another writer took the same (station, time) slot first (PostgreSQL, concurrent
+            # reports): check again against what is now stored.
+            continue
+    raise AssertionError("unreachable: three slot races in a row")  # pragma: no cover
 
 
 def submit_turnout_batch(
@@ -201,14 +211,30 @@ def submit_turnout_batch(
             out_of_scope = out_of_scope or isinstance(exc, Forbidden)
             problems.append({"index": k, "station": station, "message": exc.message,
                              **{k2: v for k2, v in exc.details.items() if k2 != "station"}})
-    stored = unchanged = 0
     now: datetime = app.clock()
+    for _attempt in range(3):
+        try:
+            return _store_turnout_batch(app, who, contest.id, len(reports), parsed,
+                                        list(problems), out_of_scope, now)
+        except IntegrityError:
+            # another writer stored one of these (station, time) slots first (PostgreSQL,
+            # concurrent batches): check the batch again against what is now stored.
+            continue
+    raise AssertionError("unreachable: three slot races in a row")  # pragma: no cover
+
+
+def _store_turnout_batch(
+    app: Saylau, who: Principal, contest_id: str, size: int,
+    parsed: list[tuple[int, Unit, TurnoutReport]], problems: list[dict[str, object]],
+    out_of_scope: bool, now: datetime,
+) -> tuple[int, int]:
+    unchanged = 0
     with app.write() as conn:
         seen: dict[str, list[TurnoutReport]] = {}
         fresh: list[TurnoutReport] = []
         for k, unit, report in parsed:
             if unit.id not in seen:
-                seen[unit.id] = repository.station_turnout(conn, contest.id, unit.id)
+                seen[unit.id] = repository.station_turnout(conn, contest_id, unit.id)
             earlier = seen[unit.id]
             if any(e == report for e in earlier):
                 unchanged += 1
@@ -229,7 +255,7 @@ def submit_turnout_batch(
                     code="out_of_scope", details={"rows": problems},
                 )
             raise ValidationFailed(
-                f"{len(problems)} problem(s) in a batch of {len(reports):,} turnout reports; "
+                f"{len(problems)} problem(s) in a batch of {size:,} turnout reports; "
                 "nothing was stored",
                 code="turnout_batch_rejected", details={"rows": problems},
             )

@@ -9,6 +9,7 @@ from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from saylau.domain.contests import (
     Contest,
@@ -18,6 +19,7 @@ from saylau.domain.contests import (
     OptionKind,
     ReferendumTerms,
 )
+from saylau.domain.districts import ElectoralDistrict
 from saylau.domain.geography import Unit, UnitKind
 from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId, StationId, UnitId
 from saylau.domain.names import Names
@@ -94,12 +96,43 @@ def insert_election(conn: Connection, e: Election, by: ActorId, at: datetime) ->
     )
 
 
+def insert_districts(conn: Connection, election: str, ds: Sequence[ElectoralDistrict]) -> None:
+    if not ds:
+        return
+    conn.execute(insert(t.electoral_districts), [
+        {"id": d.id, "election_id": election, "number": d.number, "name_kk": d.name.kk,
+         "name_ru": d.name.ru, "name_en": d.name.en, "unit": d.unit} for d in ds
+    ])
+    conn.execute(insert(t.district_stations), [
+        {"election_id": election, "district_id": d.id, "station_id": s}
+        for d in ds for s in sorted(d.stations)
+    ])
+
+
+def load_districts(conn: Connection, election: str) -> list[ElectoralDistrict]:
+    ed, dst = t.electoral_districts, t.district_stations
+    members: dict[str, set[StationId]] = {}
+    for did, sid in conn.execute(
+        select(dst.c.district_id, dst.c.station_id).where(dst.c.election_id == election)
+    ):
+        members.setdefault(did, set()).add(StationId(UnitId(sid)))
+    rows = conn.execute(
+        select(ed).where(ed.c.election_id == election).order_by(ed.c.number)
+    ).mappings()
+    return [
+        ElectoralDistrict(id=r["id"], number=int(r["number"]), name=_names(r),
+                          unit=UnitId(r["unit"]), stations=frozenset(members.get(r["id"], ())))
+        for r in rows
+    ]
+
+
 def insert_contest(conn: Connection, c: Contest) -> None:
     conn.execute(
         insert(t.contests).values(
             id=c.id, election_id=c.election, kind=c.kind.value, name_kk=c.name.kk,
             name_ru=c.name.ru, name_en=c.name.en, area=c.area,
             constitutional=None if c.referendum is None else c.referendum.constitutional,
+            district_id=None if c.district is None else c.district.id,
         )
     )
     conn.execute(
@@ -108,7 +141,9 @@ def insert_contest(conn: Connection, c: Contest) -> None:
             {
                 "contest_id": c.id, "id": o.id, "position": k, "kind": o.kind.value,
                 "name_kk": o.name.kk, "name_ru": o.name.ru, "name_en": o.name.en,
-                "registration_order": o.registration_order,
+                "registration_order": o.registration_order, "party": o.party,
+                "list_names": json.dumps(list(o.list_names), ensure_ascii=False)
+                if o.list_names else None,
             }
             for k, o in enumerate(c.options)
         ],
@@ -146,13 +181,26 @@ def _contest(conn: Connection, r: Any) -> Contest:
         name=name,
         area=UnitId(r["area"]),
         options=tuple(
-            Option(OptionId(o["id"]), _names(o), OptionKind(o["kind"]), o["registration_order"])
+            Option(OptionId(o["id"]), _names(o), OptionKind(o["kind"]), o["registration_order"],
+                   party=None if o["party"] is None else OptionId(o["party"]),
+                   list_names=tuple(json.loads(o["list_names"])) if o["list_names"] else ())
             for o in opts
         ),
         referendum=ReferendumTerms(name, bool(r["constitutional"]))
         if kind is ContestKind.REFERENDUM
         else None,
+        district=_district(conn, r["election_id"], r["district_id"]),
     )
+
+
+def _district(conn: Connection, election: str, district_id: str | None) -> (
+        ElectoralDistrict | None):
+    if district_id is None:
+        return None
+    for d in load_districts(conn, election):
+        if d.id == district_id:
+            return d
+    return None
 
 
 def get_contest(conn: Connection, contest_id: str) -> Contest | None:
@@ -222,6 +270,39 @@ def insert_protocol(conn: Connection, p: AcceptedProtocol) -> int:
 def insert_protocols(conn: Connection, ps: Sequence[AcceptedProtocol]) -> None:
     if ps:
         conn.execute(insert(t.protocol_versions), [protocol_row(p) for p in ps])
+
+
+PROTOCOL_ROW_COLUMNS: tuple[str, ...] = (
+    "contest_id", "station_id", "version", *COUNT_FIELDS, "votes", "content_hash", "warnings",
+    "submitted_by", "submitted_at", "reason",
+)
+"""The columns of a protocol_versions row as `insert_protocol_rows` takes it (a tuple)."""
+
+
+def insert_protocol_rows(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Append many protocol versions at once, each a tuple in PROTOCOL_ROW_COLUMNS order
+    (bulk import): PostgreSQL through COPY, SQLite through the driver's executemany, both in
+    the caller's transaction. A taken version slot raises sqlalchemy's IntegrityError on both,
+    as a single insert would."""
+    if not rows:
+        return
+    names = ", ".join(PROTOCOL_ROW_COLUMNS)
+    if conn.dialect.name == "postgresql":
+        import psycopg
+
+        raw = conn.connection.driver_connection
+        assert isinstance(raw, psycopg.Connection)
+        statement = f"COPY protocol_versions ({names}) FROM STDIN"
+        try:
+            with raw.cursor() as cur, cur.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except psycopg.IntegrityError as exc:
+            raise IntegrityError(statement, None, exc) from exc
+        return
+    marks = ", ".join("?" * len(PROTOCOL_ROW_COLUMNS))
+    sql = f"INSERT INTO protocol_versions ({names}) VALUES ({marks})"  # noqa: S608 - fixed text
+    conn.exec_driver_sql(sql, list(rows))
 
 
 def current_protocol(conn: Connection, contest: str, station: str) -> AcceptedProtocol | None:

@@ -55,6 +55,27 @@ elections = Table(
     Column("date", String(10), nullable=False),
     Column("created_by", String(128), nullable=False),
     Column("created_at", String(40), nullable=False),
+    Column("params", Text, nullable=True),
+)
+
+electoral_districts = Table(
+    "electoral_districts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("election_id", String(64), ForeignKey("elections.id"), primary_key=True),
+    Column("number", Integer, nullable=False),
+    Column("name_kk", Text, nullable=False),
+    Column("name_ru", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("unit", String(64), nullable=False),
+)
+
+district_stations = Table(
+    "district_stations",
+    metadata,
+    Column("election_id", String(64), primary_key=True),
+    Column("district_id", String(64), primary_key=True),
+    Column("station_id", String(64), primary_key=True),
 )
 
 contests = Table(
@@ -68,6 +89,7 @@ contests = Table(
     Column("name_en", Text, nullable=False),
     Column("area", String(64), nullable=False),
     Column("constitutional", Boolean, nullable=True),
+    Column("district_id", String(64), nullable=True),
 )
 
 options = Table(
@@ -81,6 +103,8 @@ options = Table(
     Column("name_ru", Text, nullable=False),
     Column("name_en", Text, nullable=False),
     Column("registration_order", Integer, nullable=True),
+    Column("party", String(64), nullable=True),
+    Column("list_names", Text, nullable=True),
 )
 
 protocol_versions = Table(

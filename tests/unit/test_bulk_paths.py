@@ -1,0 +1,100 @@
+"""The bulk import's column-at-once paths equal the one-protocol paths they replace.
+
+`canonical_hashes` = `SubmittedProtocol.content_hash`, `votes_json` = `repository.votes_json`,
+the clean-file parser = the row-by-row parser, and the bulk import reports bad stations exactly
+as before (its fast path is only taken when every row is fine)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from saylau.domain.contests import referendum_contest
+from saylau.domain.errors import ImportFailed
+from saylau.domain.ids import ContestId, ElectionId, OptionId, StationId, UnitId
+from saylau.domain.names import Names
+from saylau.domain.protocol_batch import canonical_hashes, votes_json
+from saylau.domain.protocol_csv import _parse_rows, parse_protocols_csv
+from saylau.domain.protocols import COUNT_FIELDS, ProtocolCounts, SubmittedProtocol
+from saylau.store import repository
+
+ODD_IDS = ['KZ-71-S1', 'a"b', "back\\slash", "Қазақ-№1", "tab\there", "100%", "", "\x7f", "nl\n"]
+ids = st.one_of(st.sampled_from(ODD_IDS), st.text(max_size=12))
+count = st.integers(min_value=0, max_value=10**9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    contest=ids,
+    options=st.lists(ids, min_size=0, max_size=4, unique=True),
+    rows=st.lists(st.tuples(ids, st.lists(count, min_size=11, max_size=11)), max_size=6),
+)
+def test_canonical_hashes_equal_the_one_protocol_hash(
+    contest: str, options: list[str], rows: list[tuple[str, list[int]]]
+) -> None:
+    width = len(COUNT_FIELDS) + len(options)
+    counts = np.array([c[:width] for _, c in rows], dtype=np.int64).reshape(len(rows), width)
+    stations = [s for s, _ in rows]
+    opts = tuple(OptionId(o) for o in options)
+    got = canonical_hashes(contest, stations, opts, counts)
+    protocols = [_counts(opts, [int(x) for x in counts[k]]) for k in range(len(rows))]
+    assert got == [
+        SubmittedProtocol(ContestId(contest), StationId(UnitId(s)), pc).content_hash()
+        for s, pc in zip(stations, protocols, strict=True)
+    ]
+    assert votes_json(opts, counts) == [repository.votes_json(pc) for pc in protocols]
+
+
+def _counts(options: tuple[OptionId, ...], c: list[int]) -> ProtocolCounts:
+    reg, rec, iss, can, box, inv, both, *votes = c
+    return ProtocolCounts.of(
+        registered=reg, ballots_received=rec, ballots_issued=iss, ballots_cancelled=can,
+        ballots_in_boxes=box, invalid=inv, both_marked=both,
+        votes=list(zip(options, votes, strict=True)),
+    )
+
+
+REFERENDUM = referendum_contest(ContestId("r"), ElectionId("e"), Names.same("q"),
+                                constitutional=True, area=UnitId("KZ"))
+HEADER = "station,registered,ballots_received,ballots_issued,ballots_cancelled,ballots_in_boxes," \
+    "invalid,both_marked,yes,no"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.from_regex(r"[A-Z0-9-]{1,10}", fullmatch=True),
+                          st.lists(count, min_size=9, max_size=9)), max_size=8))
+def test_the_clean_file_parser_equals_the_row_parser(rows: list[tuple[str, list[int]]]) -> None:
+    text = "\n".join([HEADER, *(",".join([s, *map(str, c)]) for s, c in rows)]) + "\n"
+    fast = parse_protocols_csv(text.encode(), REFERENDUM)
+    records = [line.split(",") for line in text.splitlines()[1:]]
+    slow = _parse_rows(records, 10, 0, [*COUNT_FIELDS, "yes", "no"], list(range(1, 10)),
+                       REFERENDUM.option_ids, 2_000_000)
+    assert fast.stations == slow.stations
+    assert (fast.lines == slow.lines).all()
+    assert (fast.counts == slow.counts).all() and fast.counts.shape == slow.counts.shape
+
+
+@pytest.mark.parametrize(
+    ("body", "rows"),
+    [
+        ("S1,10,5,5,0,5,0,0,3,2\n\nS2,1e3,5,5,0,5,0,0,3,2\n",
+         [(4, "registered")]),
+        ("S1,10,5,5,0,5,0,0,3,x\nS2,10,5,5\n",
+         [(2, "no"), (3, "row")]),
+        ("S1,0000000000001,5,5,0,5,0,0,3,2\n ,1,1,1,0,1,0,0,1,0\n",
+         [(2, "registered"), (3, "station")]),
+    ],
+)
+def test_files_with_bad_values_still_get_every_line_reported(
+    body: str, rows: list[tuple[int, str]]
+) -> None:
+    with pytest.raises(ImportFailed) as exc:
+        parse_protocols_csv((HEADER + "\n" + body).encode(), REFERENDUM)
+    assert [(r["line"], r["field"]) for r in exc.value.rows] == rows
+
+
+def test_spaces_around_values_are_still_read() -> None:
+    cols = parse_protocols_csv((HEADER + "\n S1 ,10,5,5,0,5,0, 0 ,3,2\r\n").encode(), REFERENDUM)
+    assert cols.stations == ["S1"] and cols.counts[0, 0] == 10
