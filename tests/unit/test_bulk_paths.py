@@ -62,11 +62,18 @@ HEADER = "station,registered,ballots_received,ballots_issued,ballots_cancelled,b
     "invalid,both_marked,yes,no"
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.from_regex(r"[A-Z0-9-]{1,10}", fullmatch=True),
-                          st.lists(count, min_size=9, max_size=9)), max_size=8))
-def test_the_clean_file_parser_equals_the_row_parser(rows: list[tuple[str, list[int]]]) -> None:
-    text = "\n".join([HEADER, *(",".join([s, *map(str, c)]) for s, c in rows)]) + "\n"
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.from_regex(r"[A-Z0-9-]{1,10}", fullmatch=True),
+                            st.lists(count, min_size=9, max_size=9)), max_size=8),
+    end=st.sampled_from(["\n", "\r\n"]),  # LF: the plain path; CRLF: through csv
+    last=st.booleans(),
+)
+def test_the_clean_file_parsers_equal_the_row_parser(
+    rows: list[tuple[str, list[int]]], end: str, last: bool
+) -> None:
+    text = end.join([HEADER, *(",".join([s, *map(str, c)]) for s, c in rows)]) + (
+        end if last else "")
     fast = parse_protocols_csv(text.encode(), REFERENDUM)
     records = [line.split(",") for line in text.splitlines()[1:]]
     slow = _parse_rows(records, 10, 0, [*COUNT_FIELDS, "yes", "no"], list(range(1, 10)),
@@ -85,11 +92,18 @@ def test_the_clean_file_parser_equals_the_row_parser(rows: list[tuple[str, list[
          [(2, "no"), (3, "row")]),
         ("S1,0000000000001,5,5,0,5,0,0,3,2\n ,1,1,1,0,1,0,0,1,0\n",
          [(2, "registered"), (3, "station")]),
+        ("S1,10,5,5,0,5,0,0,3,2\nS2,10,5,5\n", [(3, "row")]),
+        ("S1,10,5,5,0,5,0,0,3,2,7\nS2,10,5,5,0,5,0,0,3\n", [(2, "row"), (3, "row")]),
+        ("S1,10,5,5,0,5,0,0,3,2\nS2\n", [(3, "row")]),
+        ("S1,10,5,5,0,5,0,0,3,2\nS2,10,5,5,0,5,0,0,3,2", []),
     ],
 )
 def test_files_with_bad_values_still_get_every_line_reported(
     body: str, rows: list[tuple[int, str]]
 ) -> None:
+    if not rows:  # no newline at the end: fine
+        assert len(parse_protocols_csv((HEADER + "\n" + body).encode(), REFERENDUM).stations) == 2
+        return
     with pytest.raises(ImportFailed) as exc:
         parse_protocols_csv((HEADER + "\n" + body).encode(), REFERENDUM)
     assert [(r["line"], r["field"]) for r in exc.value.rows] == rows

@@ -39,9 +39,12 @@ from saylau.api.schemas import (
     decision_out,
 )
 from saylau.domain.access import Principal, Role
+from saylau.domain.contests import ContestKind
 from saylau.domain.errors import Forbidden, TooLarge, ValidationFailed
 from saylau.domain.geography import Geography
 from saylau.domain.ids import UnitId
+from saylau.domain.law.candidates import decision_json as candidate_json
+from saylau.domain.law.parliament import decision_json as list_json
 from saylau.domain.law.referendum import (
     ParticipantsReading,
     ReferendumReadings,
@@ -49,6 +52,7 @@ from saylau.domain.law.referendum import (
 )
 from saylau.domain.protocols import ProtocolCounts
 from saylau.services import elections as election_svc
+from saylau.services import parliament as parliament_svc
 from saylau.services import protocols as protocol_svc
 from saylau.services import results as results_svc
 from saylau.services.context import Saylau
@@ -292,16 +296,51 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         two_thirds: TwoThirdsReading = TwoThirdsReading.EXACT,
     ) -> dict[str, object]:
         readings = ReferendumReadings(participants=participants, two_thirds=two_thirds)
-        d, seq = results_svc.decide(S(request), contest_id, readings,
-                                    max_age=_results_max_age())
+        s = S(request)
+        contest = election_svc.get_contest(s, contest_id)
+        if contest.kind is ContestKind.PARTY_LIST:
+            ld, progress = parliament_svc.list_decision(s, contest_id)
+            return {**list_json(ld), "stations_reported": progress.stations_reported,
+                    "stations_expected": progress.stations_expected}
+        if contest.kind in (ContestKind.SINGLE_MEMBER, ContestKind.PRESIDENTIAL):
+            cd, progress = parliament_svc.candidate_decision(s, contest_id)
+            return {**candidate_json(cd), "stations_reported": progress.stations_reported,
+                    "stations_expected": progress.stations_expected}
+        d, seq = results_svc.decide(s, contest_id, readings, max_age=_results_max_age())
         if d is None:
             raise ValidationFailed(
-                f"contest {contest_id!r} is not a nationwide referendum",
-                details={"field": "contest", "expected": "a referendum", "actual": contest_id},
+                f"contest {contest_id!r} has no decision of its own",
+                details={"field": "contest", "expected": "a nationwide referendum, a list, "
+                         "district or presidential contest", "actual": contest_id},
             )
         out = decision_out(d) or {}
         out["as_of"] = seq
         return out
+
+    @app.get("/api/elections/{election_id}/composition", tags=["results"])
+    def chamber(election_id: str, request: Request, _who: Public) -> dict[str, object]:
+        """The chamber the current record gives: list seats + district winners, vacancies."""
+        return parliament_svc.composition_json(
+            parliament_svc.composition(S(request), election_id))
+
+    @app.get("/api/elections/{election_id}/compare", tags=["results"])
+    def compare(
+        election_id: str, request: Request, _who: Public,
+        rulesets: Annotated[str, Query(max_length=200)] = "kz-2007,kz-2022",
+    ) -> dict[str, object]:
+        """The same list votes decided under each ruleset, seats side by side."""
+        names = [r.strip() for r in rulesets.split(",") if r.strip()]
+        decided = parliament_svc.compare(S(request), election_id, names)
+        return {"rulesets": names,
+                "seats": {n: d.seats for n, d in decided.items()},
+                "decisions": {n: list_json(d) for n, d in decided.items()}}
+
+    @app.get("/api/senate", tags=["results"])
+    def senate(
+        request: Request, _who: Public, ruleset: Annotated[str, Query(max_length=16)] = "kz-2022"
+    ) -> dict[str, object]:
+        """The Senate's make-up under a ruleset: 2 per top-level unit + the appointed."""
+        return parliament_svc.senate_json(parliament_svc.senate(S(request), ruleset))
 
     @app.get("/api/whoami", tags=["access"])
     def whoami(who: AnyToken) -> dict[str, str | None]:

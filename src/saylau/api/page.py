@@ -6,6 +6,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from saylau.domain.contests import ContestKind
 from saylau.domain.errors import NotFound
 from saylau.domain.explain import percent
 from saylau.services import elections as election_svc
@@ -54,6 +55,18 @@ def national_page(app: Saylau, max_age: float = 0.0) -> str:
             "state_label": STATE_LABELS.get(view.decision.state.value, view.decision.state.value),
             "explanation": [s.render() for s in view.decision.explanation],
         }
+    chamber = None
+    if contest.kind is ContestKind.PARTY_LIST:
+        from saylau.services.parliament import composition
+
+        comp = composition(app, election.id)
+        chamber = {
+            "title": f"{comp.chamber}: {len(comp.seats)} of {comp.size} seats",
+            "rows": sorted(comp.by_party().items(), key=lambda kv: -kv[1]["total"]),
+            "vacancies": ", ".join(comp.vacancies),
+            "pending": len(comp.pending),
+            "explanation": [s.render() for s in comp.list_decision.explanation],
+        }
     points = [
         {"at": p.at.strftime("%H:%M"), "ballots_issued": p.ballots_issued,
          "turnout": percent(p.turnout),
@@ -63,5 +76,5 @@ def national_page(app: Saylau, max_age: float = 0.0) -> str:
     return _env.get_template("national.html").render(
         election_name=election.name.en, question=contest.name.en, view=view, r=r,
         turnout=percent(r.turnout), options=options, units=units, decision=decision,
-        turnout_points=points,
+        turnout_points=points, chamber=chamber,
     )

@@ -22,7 +22,7 @@ from rich.table import Table
 from saylau.cli.allocate import allocate_command
 from saylau.cli.decide import decide_app
 from saylau.cli.importers import import_app
-from saylau.domain.contests import QUESTION_2022
+from saylau.domain.contests import QUESTION_2022, ContestKind
 from saylau.domain.errors import SaylauError
 from saylau.domain.explain import percent
 from saylau.domain.ids import ActorId
@@ -236,7 +236,12 @@ def results(
 
     s = _open()
     if contest is None:
-        contest = es.contests(s, es.get_election(s).id)[0].id
+        latest = es.get_election(s)
+        first = es.contests(s, latest.id)[0]
+        if first.kind is ContestKind.PARTY_LIST:
+            _parliament_results(s, latest.id, as_json)
+            return
+        contest = first.id
     v = rs.results(s, contest, unit)
     if as_json:
         doc = {
@@ -266,6 +271,83 @@ def results(
         out.print(f"[bold]decision: {v.decision.state.value}[/bold]")
         for step in v.decision.explanation:
             out.print(f"  - {step.render()}", markup=False)
+
+
+def _parliament_results(s: Saylau, election_id: str, as_json: bool) -> None:
+    from saylau.services.parliament import composition, composition_json
+
+    comp = composition(s, election_id)
+    if as_json:
+        sys.stdout.write(json.dumps(composition_json(comp), ensure_ascii=False, indent=2) + "\n")
+        return
+    print_composition(comp, out)
+
+
+def print_composition(comp: Any, console: Console) -> None:
+    """The chamber as a table: seats by party, list and district, then what is open."""
+    from saylau.domain.law.parliament import decision_json as list_json
+
+    by = comp.by_party()
+    table = Table("party", "list seats", "district seats", "other", "total",
+                  title=f"{comp.chamber} ({comp.ruleset}): {len(comp.seats)} of {comp.size} "
+                  "seats filled")
+    for party, row in sorted(by.items(), key=lambda kv: -kv[1]["total"]):
+        table.add_row(party, str(row["list"]), str(row["district"]), str(row["other"]),
+                      str(row["total"]))
+    console.print(table)
+    if comp.vacancies:
+        console.print(f"vacant (repeat election or tie): {', '.join(comp.vacancies)}")
+    if comp.pending:
+        shown = ", ".join(comp.pending[:10]) + (" ..." if len(comp.pending) > 10 else "")
+        console.print(f"provisional: still waiting for protocols in {shown}")
+    for line in list_json(comp.list_decision)["explanation"]:
+        console.print(f"  - {line}", markup=False)
+
+
+@app.command()
+@reports_errors
+def compare(
+    rulesets: Annotated[str, typer.Option(help="comma-separated, e.g. kz-2007,kz-2022")],
+    file: Annotated[Path | None, typer.Argument(
+        exists=True, dir_okay=False, help="party,votes,registration_order CSV (no database)"
+    )] = None,
+    election: Annotated[str | None, typer.Option(help="an election in the store")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Decide the same list votes under several rulesets and show the seats side by side."""
+    from saylau.domain.law.parliament import ListDecision, decide_list_seats
+    from saylau.domain.law.parliament import decision_json as list_json
+
+    names = [r.strip() for r in rulesets.split(",") if r.strip()]
+    decisions: dict[str, ListDecision] = {}
+    if file is not None:
+        from saylau.domain.law.allocation_csv import parse_party_csv
+        from saylau.domain.protocol_csv import decode
+
+        parsed = parse_party_csv(decode(file.read_bytes()))
+        for name in names:
+            against = parsed.against_all if name != "kz-2007" else None
+            decisions[name] = decide_list_seats(parsed.parties, ruleset=name,
+                                                against_all=against)
+    else:
+        from saylau.services.parliament import compare as compare_in_store
+
+        decisions = compare_in_store(_open(), election, names)
+    if as_json:
+        sys.stdout.write(json.dumps({k: list_json(v) for k, v in decisions.items()},
+                                    ensure_ascii=False, indent=2) + "\n")
+        return
+    parties = sorted({p for d in decisions.values() for p in d.seats},
+                     key=lambda p: -max(d.seats.get(p, 0) for d in decisions.values()))
+    table = Table("party", *names)
+    for p in parties:
+        table.add_row(p, *[str(decisions[n].seats.get(p, 0)) for n in names])
+    table.add_row("[bold]list seats[/bold]", *[str(decisions[n].seats_total) for n in names])
+    out.print(table)
+    for n in names:
+        d = decisions[n]
+        out.print(f"{n}: threshold {d.threshold * 100}% of {d.threshold_base:,}; "
+                  f"passed: {', '.join(d.passed) or 'none'}")
 
 
 # --- tokens --------------------------------------------------------------------------------
@@ -319,13 +401,19 @@ def demo(
     host: str = "127.0.0.1",
     port: int = 8000,
     database: Annotated[Path, typer.Option(help="SQLite file to create")] = Path("saylau-demo.db"),
+    election: Annotated[str, typer.Option(
+        help="referendum (5 June 2022) or majilis (kz-2022: lists + 29 districts)")
+    ] = "referendum",
 ) -> None:
     """An election night: generate the country, create the 2022 constitutional referendum,
     then replay turnout reports and protocols through the real API with commission tokens."""
     from saylau.services.demo import DemoOptions, run_demo
 
+    if election not in ("referendum", "majilis"):
+        raise typer.BadParameter(f"expected referendum or majilis, got {election!r}",
+                                 param_hint="--election")
     run_demo(DemoOptions(stations=stations, seed=seed, instant=instant, minutes=minutes,
-                         host=host, port=port, database=database), out)
+                         host=host, port=port, database=database, election=election), out)
 
 
 def main() -> None:

@@ -101,7 +101,7 @@ def draw_districts(geo: Geography, count: int = 29) -> tuple[ElectoralDistrict, 
             f"{count} districts cannot give each of the {len(tops)} top-level units one",
             details={"field": "count", "expected": f">= {len(tops)}", "actual": count},
         )
-    stations = {u.id: [s for s in geo.descendant_stations(u.id)] for u in tops}
+    stations = {u.id: geo.descendant_stations(u.id) for u in tops}
     voters = {u.id: sum(s.registered for s in stations[u.id]) for u in tops}
     total = sum(voters.values()) or 1
     extra = count - len(tops)
@@ -123,7 +123,7 @@ def draw_districts(geo: Geography, count: int = 29) -> tuple[ElectoralDistrict, 
             j = min(k - 1, int(Fraction(acc) / target)) if target else 0
             runs[j].append(StationId(s.id))
             acc += s.registered
-        for j, run in enumerate(runs):
+        for run in runs:
             if not run:
                 continue
             number += 1

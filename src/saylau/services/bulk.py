@@ -81,9 +81,7 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
     known = idx >= 0
     list_sizes = np.zeros(n, dtype=np.int64)
     if known.any():
-        registered = np.fromiter((u.registered for u in geo.units), dtype=np.int64,
-                                 count=len(geo.units))
-        list_sizes[known] = registered[idx[known]]
+        list_sizes[known] = _voter_lists(app, geo)[idx[known]]
     last_turnout = _last_turnout(app, contest_id, cols.stations)
     flags = batch_flags(cols.counts, has_both_marked=contest.has_both_marked,
                         list_sizes=list_sizes, last_turnout=last_turnout)
@@ -171,8 +169,10 @@ def _station_indices(  # noqa: PLR0911 - one early exit per kind of bad row
     idx = np.array([found] if len(stations) == 1 else found, dtype=np.int64)
     is_station = np.zeros(len(geo.units), dtype=bool)
     is_station[geo.station_indices] = True
-    if not bool(is_station[idx].all()) or np.unique(idx).size != idx.size:
+    if not bool(is_station[idx].all()):
         return None
+    if int(np.bincount(idx, minlength=len(geo.units)).max()) > 1:
+        return None  # a station on two rows
     if area != geo.root.id and not bool(_within(geo, area)[idx].all()):
         return None
     if who.role is Role.ADMIN:
@@ -180,6 +180,17 @@ def _station_indices(  # noqa: PLR0911 - one early exit per kind of bad row
     if who.role is Role.TERRITORIAL and who.scope is not None and who.scope in geo:
         return idx if bool(_within(geo, who.scope)[idx].all()) else None
     return None  # precinct commissions (one station each) and anyone else: row by row
+
+
+def _voter_lists(app: Saylau, geo: Geography) -> npt.NDArray[np.int64]:
+    """Every unit's voter list (0 for units that are not stations), kept per process with the
+    geography it comes from (a loaded geography never changes)."""
+    cached = app.caches.get("bulk:voter_lists")
+    if isinstance(cached, tuple) and cached[0] is geo:
+        return cached[1]  # type: ignore[no-any-return]  # the array stored below
+    lists = np.fromiter((u.registered for u in geo.units), dtype=np.int64, count=len(geo.units))
+    app.caches["bulk:voter_lists"] = (geo, lists)
+    return lists
 
 
 def _within(geo: Geography, unit: UnitId) -> npt.NDArray[np.bool_]:
@@ -255,4 +266,6 @@ def _last_turnout(
         for s, at, v in conn.execute(q):
             if s not in last or at > last[s][0]:
                 last[s] = (at, int(v))
+    if not last:
+        return np.full(len(stations), -1, dtype=np.int64)
     return np.array([last[s][1] if s in last else -1 for s in stations], dtype=np.int64)

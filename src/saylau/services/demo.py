@@ -1,11 +1,14 @@
-"""The demo election night: a synthetic Kazakhstan votes on the 2022 constitutional question.
+"""The demo election nights: a synthetic Kazakhstan votes, everything through the real API.
 
-Everything goes through the real API with commission tokens: each polling station's precinct
-commission sends its turnout through the day, then its protocol. A few protocols arrive with
-errors and are rejected, then resent; a few are corrected after acceptance, with a reason; one
-station sends different figures without saying it is a correction and gets 409. The figures
-are drawn from a seeded random generator around the shape of the real 2022 result (turnout
-about two-thirds, yes about three-quarters), so the same seed replays the same night.
+`referendum`: the 5 June 2022 constitutional question under kz-2022. `majilis`: a kz-2022
+Majilis election with seven party lists and 29 single-member districts (one station reports
+both contests). Each polling station's precinct commission sends its protocols with its own
+token; territorial commissions relay turnout through the day in batches. A few protocols
+arrive with errors and are rejected, then resent; a few are corrected after acceptance, with a
+reason; one station sends different figures without saying it is a correction and gets 409.
+The figures are drawn from a seeded random generator around the shape of the real results
+(2022 referendum: turnout about two-thirds, yes about three-quarters; Majilis 2023: the
+parties' national shares as published by the CEC), so the same seed replays the same night.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ from rich.console import Console
 from saylau.domain.geography import Geography, Unit
 from saylau.domain.turnout import CEC_REPORT_TIMES
 
-ELECTION = "ref-2022"
-CONTEST = f"{ELECTION}.referendum"
+REFERENDUM = "ref-2022"
+MAJILIS = "majilis-2023"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,18 @@ class DemoOptions:
     port: int = 8000
     database: Path = Path("saylau-demo.db")
     workers: int = 8
+    election: str = "referendum"
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One contest's figures at one station, as counted: what the protocol will say."""
+
+    contest: str
+    in_boxes: int
+    invalid: int
+    both: int
+    votes: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -48,28 +63,43 @@ class StationTruth:
     station: str
     registered: int
     issued: int
-    in_boxes: int
-    yes: int
-    no: int
-    both: int
-    invalid: int
     cancelled: int
     curve: tuple[float, ...]
     """Share of the final ballots issued already issued at each CEC report time."""
+    ballots: tuple[Ballot, ...]
 
-    def protocol(self) -> dict[str, Any]:
+    def protocol(self, b: Ballot) -> dict[str, Any]:
         return {
             "station": self.station, "registered": self.registered,
             "ballots_received": self.issued + self.cancelled, "ballots_issued": self.issued,
-            "ballots_cancelled": self.cancelled, "ballots_in_boxes": self.in_boxes,
-            "invalid": self.invalid, "both_marked": self.both,
-            "votes": {"yes": self.yes, "no": self.no},
+            "ballots_cancelled": self.cancelled, "ballots_in_boxes": b.in_boxes,
+            "invalid": b.invalid, "both_marked": b.both, "votes": dict(b.votes),
         }
 
 
-def simulate(geo: Geography, seed: int) -> list[StationTruth]:
-    """Seeded figures for every station: each top-level unit gets its own turnout and yes
-    levels, stations vary around them."""
+def _split(rng: random.Random, total: int, weights: dict[str, float]) -> dict[str, int]:
+    """`total` votes spread over options by noisy weights; sums exactly to `total`."""
+    noisy = {k: max(0.0001, w * rng.uniform(0.7, 1.3)) for k, w in weights.items()}
+    s = sum(noisy.values())
+    out = {k: int(total * w / s) for k, w in noisy.items()}
+    first = max(noisy, key=lambda k: noisy[k])
+    out[first] += total - sum(out.values())
+    return out
+
+
+def _station_base(rng: random.Random, s: Unit, level: float) -> tuple[int, int, int, tuple[
+        float, ...]]:
+    t = min(0.97, max(0.05, rng.gauss(level, 0.07)))
+    issued = round(s.registered * t)
+    in_boxes = issued - (1 if issued > 50 and rng.random() < 0.05 else 0)
+    cancelled = rng.randint(5, 60)
+    shape = sorted(rng.uniform(0.05, 1.0) for _ in range(len(CEC_REPORT_TIMES) - 2))
+    curve = (*(round(x * 0.9, 4) for x in shape), 0.97, 1.0)
+    return issued, in_boxes, cancelled, curve
+
+
+def simulate_referendum(geo: Geography, seed: int, contest: str) -> list[StationTruth]:
+    """Each top-level unit gets its own turnout and yes levels; stations vary around them."""
     rng = random.Random(seed)
     unit_turnout = {u.id: rng.uniform(0.55, 0.82) for u in geo.top_level()}
     unit_yes = {u.id: rng.uniform(0.58, 0.90) for u in geo.top_level()}
@@ -77,18 +107,60 @@ def simulate(geo: Geography, seed: int) -> list[StationTruth]:
     for s in geo.stations():
         top = geo.top_level_of(s.id)
         assert top is not None
-        t = min(0.97, max(0.05, rng.gauss(unit_turnout[top.id], 0.07)))
-        issued = round(s.registered * t)
-        in_boxes = issued - (1 if issued > 50 and rng.random() < 0.05 else 0)
+        issued, in_boxes, cancelled, curve = _station_base(rng, s, unit_turnout[top.id])
         invalid = round(in_boxes * rng.uniform(0.01, 0.04))
         both = round(in_boxes * rng.uniform(0.005, 0.025))
         valid = in_boxes - invalid - both
         yes = round(valid * min(0.99, max(0.2, rng.gauss(unit_yes[top.id], 0.06))))
-        cancelled = rng.randint(5, 60)
-        shape = sorted(rng.uniform(0.05, 1.0) for _ in range(len(CEC_REPORT_TIMES) - 2))
-        curve = (*(round(x * 0.9, 4) for x in shape), 0.97, 1.0)
-        out.append(StationTruth(s.id, s.registered, issued, in_boxes, yes, valid - yes, both,
-                                invalid, cancelled, curve))
+        out.append(StationTruth(s.id, s.registered, issued, cancelled, curve,
+                                (Ballot(contest, in_boxes, invalid, both,
+                                        {"yes": yes, "no": valid - yes}),)))
+    return out
+
+
+# National list shares of the Majilis election of 19 March 2023 as published by the CEC
+# (27 March 2023), used as the centre of the synthetic night's noise.
+PARTIES_2023: tuple[tuple[str, str, str, str, float], ...] = (
+    ("AMANAT", "AMANAT", "AMANAT", "Amanat", 53.90),
+    ("AUYL", "AUYL", "AUYL", "Auyl", 10.90),
+    ("RESPUBLICA", "RESPUBLICA", "RESPUBLICA", "Respublica", 8.59),
+    ("AKZHOL", "Ақ жол", "Ак жол", "Ak Zhol", 8.41),
+    ("QHP", "Қазақстан Халық партиясы", "Народная партия Казахстана",
+     "People's Party of Kazakhstan", 6.80),
+    ("NSDP", "ЖСДП", "ОСДП", "National Social Democratic Party", 5.20),
+    ("BAITAQ", "Байтақ", "Байтак", "Baitaq", 2.30),
+)
+AGAINST_ALL_2023 = 3.90
+
+
+def simulate_majilis(geo: Geography, seed: int, list_contest: str,
+                     district_of: dict[str, tuple[str, list[str]]]) -> list[StationTruth]:
+    """List votes around the 2023 shares; district votes for each district's candidates
+    (the first candidate is Amanat's), with "against all". `district_of` maps a station to
+    (contest, candidate ids)."""
+    rng = random.Random(seed)
+    unit_turnout = {u.id: rng.uniform(0.45, 0.70) for u in geo.top_level()}
+    weights = {p[0]: p[4] for p in PARTIES_2023} | {"AGAINST_ALL": AGAINST_ALL_2023}
+    cand_weights: dict[str, dict[str, float]] = {}
+    out = []
+    for s in geo.stations():
+        top = geo.top_level_of(s.id)
+        assert top is not None
+        issued, in_boxes, cancelled, curve = _station_base(rng, s, unit_turnout[top.id])
+        invalid = round(in_boxes * rng.uniform(0.01, 0.03))
+        lst = Ballot(list_contest, in_boxes, invalid, 0,
+                     _split(rng, in_boxes - invalid, weights))
+        contest, cands = district_of[s.id]
+        if contest not in cand_weights:
+            w = {c: rng.uniform(5, 25) for c in cands}
+            w[cands[0]] = rng.uniform(25, 60)
+            # the district with the highest number has a strong "against all": a repeat
+            w["AGAINST_ALL"] = 90.0 if contest.endswith("smd-29") else rng.uniform(2, 8)
+            cand_weights[contest] = w
+        d_invalid = round(in_boxes * rng.uniform(0.01, 0.03))
+        smd = Ballot(contest, in_boxes, d_invalid, 0,
+                     _split(rng, in_boxes - d_invalid, cand_weights[contest]))
+        out.append(StationTruth(s.id, s.registered, issued, cancelled, curve, (lst, smd)))
     return out
 
 
@@ -114,30 +186,34 @@ class NightLog:
                 setattr(self, k, getattr(self, k) + v)
 
 
-def run_night(
-    client: Client,
-    truths: list[StationTruth],
-    tokens: dict[str, str],
-    units_of: dict[str, str],
-    *,
-    seed: int,
-    pace: Callable[[float], None],
-    workers: int,
-    console: Console,
-) -> NightLog:
+@dataclass(frozen=True)
+class Night:
+    """Everything the replay needs: who votes, their tokens, and where turnout goes."""
+
+    truths: list[StationTruth]
+    tokens: dict[str, str]
+    units_of: dict[str, str]
+    turnout_contest: str
+
+
+def run_night(client: Client, night: Night, *, seed: int, pace: Callable[[float], None],
+              workers: int, console: Console) -> NightLog:
     """Replay turnout and protocols through `client`. `pace(fraction)` is called as the night
     advances (it sleeps in the served demo, does nothing in the instant one)."""
     rng = random.Random(seed + 1)
     log = NightLog()
-    url_t = f"/api/contests/{CONTEST}/turnout/batch"
-    url_p = f"/api/contests/{CONTEST}/protocols"
+    truths, tokens = night.truths, night.tokens
+    url_t = f"/api/contests/{night.turnout_contest}/turnout/batch"
+
+    def url_p(contest: str) -> str:
+        return f"/api/contests/{contest}/protocols"
 
     def auth(station: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {tokens[station]}"}
 
     by_unit: dict[str, list[StationTruth]] = {}
     for t in truths:
-        by_unit.setdefault(units_of[t.station], []).append(t)
+        by_unit.setdefault(night.units_of[t.station], []).append(t)
 
     def send_turnout(k: int, unit: str) -> None:
         # territorial commissions relay their stations' turnout in one batch per report time
@@ -151,71 +227,69 @@ def run_night(
         else:
             log.add(failures=1)
 
+    order = truths[:]
+    rng.shuffle(order)
+    n_bad = max(1, len(order) // 200)
+    n_fix = max(1, len(order) // 300)
+    bad = {t.station for t in order[:n_bad]}
+    fixes = {t.station for t in order[n_bad : n_bad + n_fix]}
+    conflict = order[n_bad + n_fix] if len(order) > n_bad + n_fix else None
+
+    def send_protocols(t: StationTruth) -> None:
+        for k, b in enumerate(t.ballots):
+            body = t.protocol(b)
+            if k == 0 and t.station in bad:  # a count that does not add up: rejected, resent
+                wrong = dict(body, ballots_in_boxes=body["ballots_in_boxes"] + 7)
+                r = client.post(url_p(b.contest), json=wrong, headers=auth(t.station))
+                log.add(rejected=1 if r.status_code == 422 else 0,
+                        failures=0 if r.status_code == 422 else 1)
+            r = client.post(url_p(b.contest), json=body, headers=auth(t.station))
+            log.add(accepted=1) if r.status_code in (200, 201) else log.add(failures=1)
+
+    def moved(t: StationTruth) -> dict[str, Any]:
+        """The first contest's protocol with three votes moved from the first option with
+        votes to another: what a recount might find."""
+        b = t.ballots[0]
+        votes = dict(b.votes)
+        src = next((k for k, v in votes.items() if v >= 3), None)
+        dst = next((k for k in votes if k != src), None)
+        if src is not None and dst is not None:
+            votes[src] -= 3
+            votes[dst] += 3
+        return dict(t.protocol(b), votes=votes)
+
+    def correct(t: StationTruth, reason: str) -> None:
+        body = dict(moved(t), correction=True, reason=reason)
+        r = client.post(url_p(t.ballots[0].contest), json=body, headers=auth(t.station))
+        log.add(corrected=1) if r.status_code == 201 else log.add(failures=1)
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for k, at in enumerate(CEC_REPORT_TIMES):
             list(pool.map(lambda u, k=k: send_turnout(k, u), sorted(by_unit)))
             console.print(f"  {at:%H:%M} turnout reports in from {len(truths):,} stations")
             pace(0.3 * (k + 1) / len(CEC_REPORT_TIMES))
-        order = truths[:]
-        rng.shuffle(order)
-        n_bad = max(1, len(order) // 200)
-        n_fix = max(1, len(order) // 300)
-        bad = {t.station for t in order[:n_bad]}
-        fixes = {t.station for t in order[n_bad : n_bad + n_fix]}
-        conflict = order[n_bad + n_fix].station if len(order) > n_bad + n_fix else None
         batches = 20
         size = max(1, len(order) // batches + 1)
-
-        def send_protocol(t: StationTruth) -> None:
-            body = t.protocol()
-            if t.station in bad:  # a count that does not add up: rejected, then resent right
-                wrong = dict(body, ballots_in_boxes=body["ballots_in_boxes"] + 7)
-                r = client.post(url_p, json=wrong, headers=auth(t.station))
-                log.add(rejected=1 if r.status_code == 422 else 0,
-                        failures=0 if r.status_code == 422 else 1)
-            r = client.post(url_p, json=body, headers=auth(t.station))
-            log.add(accepted=1) if r.status_code in (200, 201) else log.add(failures=1)
-
         for b in range(batches):
-            chunk = order[b * size : (b + 1) * size]
-            list(pool.map(send_protocol, chunk))
+            list(pool.map(send_protocols, order[b * size : (b + 1) * size]))
             pace(0.3 + 0.6 * (b + 1) / batches)
         console.print(f"  protocols in from {len(order):,} stations")
-
-        def correct(t: StationTruth, reason: str) -> None:
-            moved = min(t.yes, 3)
-            body = dict(t.protocol(), votes={"yes": t.yes - moved, "no": t.no + moved},
-                        correction=True, reason=reason)
-            r = client.post(url_p, json=body, headers=auth(t.station))
-            log.add(corrected=1) if r.status_code == 201 else log.add(failures=1)
-
         if conflict is not None:
-            t = next(x for x in truths if x.station == conflict)
-            moved = min(t.yes, 3)
-            body = dict(t.protocol(), votes={"yes": t.yes - moved, "no": t.no + moved})
-            r = client.post(url_p, json=body, headers=auth(t.station))
+            r = client.post(url_p(conflict.ballots[0].contest), json=moved(conflict),
+                            headers=auth(conflict.station))
             log.add(conflicts=1 if r.status_code == 409 else 0)
-            correct(t, "second count after the 409: three ballots had been misfiled as yes")
+            correct(conflict, "second count after the 409: three ballots had been misfiled")
         for t in (x for x in truths if x.station in fixes):
             correct(t, "recount ordered by the territorial commission")
         pace(1.0)
     return log
 
 
-def _prepare(
-    opts: DemoOptions, console: Console
-) -> tuple[Any, list[StationTruth], dict[str, str], dict[str, str]]:
-    from saylau.cli.main import generate_geography
-    from saylau.domain.contests import QUESTION_2022
-    from saylau.domain.ids import ActorId
-    from saylau.domain.names import Names
+def _fresh_store(opts: DemoOptions, console: Console) -> Any:
     from saylau.services.context import Saylau
-    from saylau.services.elections import create_referendum
-    from saylau.services.geography import load_geography
-    from saylau.services.tokens import create_tokens
 
     db = opts.database
-    if db.exists():
+    if db.exists():  # nothing is lost: the previous night's database is kept aside
         keep = db.with_name(db.name + f".{int(time.time())}.previous")
         shutil.move(db, keep)
         for suffix in ("-wal", "-shm"):
@@ -223,25 +297,17 @@ def _prepare(
             if side.exists():
                 shutil.move(side, keep.with_name(keep.name + suffix))
         console.print(f"kept the previous demo database as {keep}")
-    app = Saylau.open(f"sqlite:///{db}")
-    geo = generate_geography(opts.stations, opts.seed, max(1, min(70, opts.stations // 140)))
-    load_geography(app, geo)
-    console.print(f"generated Kazakhstan: {len(geo.top_level())} top-level units, "
-                  f"{len(geo.station_indices):,} stations, "
-                  f"{sum(u.registered for u in geo.stations()):,} voters  -> {db}")
-    create_referendum(
-        app, election_id=ELECTION,
-        name=Names(kk="Республикалық референдум", ru="Республиканский референдум",
-                   en="Republican referendum"),
-        ruleset_name="kz-2022", date="2022-06-05", question=QUESTION_2022,
-        constitutional=True, by=ActorId("demo"),
-    )
+    return Saylau.open(f"sqlite:///{db}")
+
+
+def _tokens(app: Any, geo: Geography) -> tuple[dict[str, str], dict[str, str]]:
+    from saylau.services.tokens import create_tokens
+
     stations: list[Unit] = list(geo.stations())
-    tops = list(geo.top_level())
     specs: list[tuple[str, str, str | None]] = [
         (f"PEC {s.id}", "precinct", s.id) for s in stations
     ]
-    specs += [(f"TEC {u.id}", "territorial", u.id) for u in tops]
+    specs += [(f"TEC {u.id}", "territorial", u.id) for u in geo.top_level()]
     secrets_ = create_tokens(app, specs)
     tokens = {spec[2] or "": tok for spec, tok in zip(specs, secrets_, strict=True)}
     units_of: dict[str, str] = {}
@@ -249,11 +315,81 @@ def _prepare(
         top = geo.top_level_of(s.id)
         assert top is not None
         units_of[s.id] = top.id
-    return app, simulate(geo, opts.seed), tokens, units_of
+    return tokens, units_of
+
+
+def _prepare(opts: DemoOptions, console: Console) -> tuple[Any, Night]:
+    from saylau.cli.main import generate_geography
+    from saylau.domain.contests import QUESTION_2022
+    from saylau.domain.ids import ActorId
+    from saylau.domain.names import Names
+    from saylau.services.elections import create_referendum
+    from saylau.services.geography import load_geography
+
+    app = _fresh_store(opts, console)
+    geo = generate_geography(opts.stations, opts.seed, max(1, min(70, opts.stations // 140)))
+    load_geography(app, geo)
+    console.print(f"generated Kazakhstan: {len(geo.top_level())} top-level units, "
+                  f"{len(geo.station_indices):,} stations, "
+                  f"{sum(u.registered for u in geo.stations()):,} voters  -> {opts.database}")
+    tokens, units_of = _tokens(app, geo)
+    if opts.election == "majilis":
+        return app, _prepare_majilis(app, geo, opts, tokens, units_of, console)
+    _, contest = create_referendum(
+        app, election_id=REFERENDUM,
+        name=Names(kk="Республикалық референдум", ru="Республиканский референдум",
+                   en="Republican referendum"),
+        ruleset_name="kz-2022", date="2022-06-05", question=QUESTION_2022,
+        constitutional=True, by=ActorId("demo"),
+    )
+    return app, Night(simulate_referendum(geo, opts.seed, contest.id), tokens, units_of,
+                      contest.id)
+
+
+def _prepare_majilis(app: Any, geo: Geography, opts: DemoOptions, tokens: dict[str, str],
+                     units_of: dict[str, str], console: Console) -> Night:
+    from saylau.domain.districts import draw_districts
+    from saylau.domain.ids import ActorId
+    from saylau.domain.names import Names
+    from saylau.services.parliament import CandidateSpec, PartySpec, create_parliament
+
+    rng = random.Random(opts.seed + 7)
+    parties = [PartySpec(pid, Names(kk=kk, ru=ru, en=en), order,
+                         tuple(f"{en} candidate {k + 1}" for k in range(rng.randint(20, 90))))
+               for order, (pid, kk, ru, en, _share) in enumerate(PARTIES_2023, start=1)]
+    districts = draw_districts(geo, 29)
+    candidates: dict[str, list[CandidateSpec]] = {}
+    for d in districts:
+        others = rng.sample([p.id for p in parties[1:]], 2)
+        cands = [CandidateSpec(f"{d.id}-C1", Names.same(f"Amanat nominee, district {d.number}"),
+                               "AMANAT")]
+        cands += [CandidateSpec(f"{d.id}-C{k + 2}",
+                                Names.same(f"{p} nominee, district {d.number}"), p)
+                  for k, p in enumerate(others)]
+        cands.append(CandidateSpec(f"{d.id}-C4",
+                                   Names.same(f"Self-nominated, district {d.number}"), None))
+        candidates[d.id] = cands
+    _, made = create_parliament(
+        app, election_id=MAJILIS,
+        name=Names(kk="Мәжіліс сайлауы", ru="Выборы в Мажилис", en="Majilis election"),
+        ruleset_name="kz-2022", date="2023-03-19", parties=parties, districts=districts,
+        candidates=candidates, by=ActorId("demo"),
+    )
+    list_contest = made[0].id
+    district_of: dict[str, tuple[str, list[str]]] = {}
+    for c in made[1:]:
+        assert c.district is not None
+        ids: list[str] = [o.id for o in c.options if o.id != "AGAINST_ALL"]
+        for s in c.district.stations:
+            district_of[s] = (str(c.id), ids)
+    console.print(f"created the kz-2022 Majilis election: {len(parties)} party lists, "
+                  f"{len(districts)} single-member districts")
+    return Night(simulate_majilis(geo, opts.seed, list_contest, district_of), tokens, units_of,
+                 list_contest)
 
 
 def run_demo(opts: DemoOptions, console: Console) -> NightLog:
-    app, truths, tokens, units_of = _prepare(opts, console)
+    app, night = _prepare(opts, console)
     from saylau.api.app import create_app
 
     api = create_app(app)
@@ -261,9 +397,9 @@ def run_demo(opts: DemoOptions, console: Console) -> NightLog:
         from fastapi.testclient import TestClient
 
         with TestClient(api) as test_client:
-            log = run_night(test_client, truths, tokens, units_of, seed=opts.seed,
-                            pace=lambda _f: None, workers=1, console=console)
-        _report(app, log, console)
+            log = run_night(test_client, night, seed=opts.seed, pace=lambda _f: None,
+                            workers=1, console=console)
+        _report(app, log, opts, console)
         return log
 
     import httpx
@@ -274,6 +410,8 @@ def run_demo(opts: DemoOptions, console: Console) -> NightLog:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
+        if not thread.is_alive():
+            raise SystemExit(f"could not serve on {opts.host}:{opts.port}")
         time.sleep(0.05)
     base = f"http://{opts.host}:{opts.port}"
     console.print(f"[bold]serving on {base}/[/bold]  (API: {base}/docs); the night begins")
@@ -286,9 +424,9 @@ def run_demo(opts: DemoOptions, console: Console) -> NightLog:
             time.sleep(wait)
 
     with httpx.Client(base_url=base, timeout=60) as client:
-        log = run_night(client, truths, tokens, units_of, seed=opts.seed, pace=pace,
-                        workers=opts.workers, console=console)
-    _report(app, log, console)
+        log = run_night(client, night, seed=opts.seed, pace=pace, workers=opts.workers,
+                        console=console)
+    _report(app, log, opts, console)
     console.print(f"the night is over; still serving on {base}/ (Ctrl-C to stop)")
     try:
         thread.join()
@@ -297,13 +435,19 @@ def run_demo(opts: DemoOptions, console: Console) -> NightLog:
     return log
 
 
-def _report(app: Any, log: NightLog, console: Console) -> None:
-    from saylau.services.results import decide
-
+def _report(app: Any, log: NightLog, opts: DemoOptions, console: Console) -> None:
     console.print(f"accepted {log.accepted:,} protocols; rejected {log.rejected:,} with errors "
                   f"(then resent); corrected {log.corrected:,}; {log.conflicts} conflict(s) "
                   f"answered 409; {log.turnout:,} turnout reports; {log.failures} failures")
-    d, seq = decide(app, CONTEST)
+    if opts.election == "majilis":
+        from saylau.cli.main import print_composition
+        from saylau.services.parliament import composition
+
+        print_composition(composition(app, MAJILIS), console)
+        return
+    from saylau.services.results import decide
+
+    d, seq = decide(app, f"{REFERENDUM}.referendum")
     if d is not None:
         console.print(f"[bold]decision ({seq:,} protocol versions): {d.state.value}[/bold]")
         for step in d.explanation:

@@ -20,7 +20,7 @@ _MAX_ID = 64
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _check_id(value: str, field: str) -> None:
+def check_id(value: str, field: str) -> None:
     if not _ID.fullmatch(value):
         raise ValidationFailed(
             f"{field} {value!r} is not a valid id",
@@ -53,7 +53,7 @@ def create_referendum(
     by: ActorId,
 ) -> tuple[Election, Contest]:
     """A referendum election with its one question, over the whole country."""
-    _check_id(election_id, "election_id")
+    check_id(election_id, "election_id")
     contest_id = f"{election_id}.referendum"
     if len(contest_id) > _MAX_ID:  # the contest's id must fit the store's 64-character ids
         raise ValidationFailed(

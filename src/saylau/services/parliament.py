@@ -1,0 +1,446 @@
+"""Parliament and president: create the contests, decide them from the tally, compose the
+chamber, and compare rulesets on the same votes.
+
+The law is in domain/law/ (parliament.py: list seats; candidates.py: districts, president);
+this module gathers the figures from the current tally and applies it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import update
+
+from saylau.domain.contests import (
+    AGAINST_ALL,
+    Contest,
+    ContestKind,
+    Election,
+    Option,
+    OptionKind,
+)
+from saylau.domain.districts import ElectoralDistrict, validate_districts
+from saylau.domain.errors import Conflict, RuleError, ValidationFailed
+from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId
+from saylau.domain.law.candidates import (
+    CandidateDecision,
+    CandidateVotes,
+    Outcome,
+    decide_district,
+    decide_president,
+)
+from saylau.domain.law.parliament import (
+    LIST_RULES,
+    ListDecision,
+    PartyVotes,
+    decide_list_seats,
+)
+from saylau.domain.names import Names
+from saylau.domain.rulesets import RulesetName, ruleset
+from saylau.services.context import Saylau
+from saylau.services.elections import check_id, contests, get_election
+from saylau.services.results import refresh
+from saylau.store import repository
+from saylau.store import tables as t
+
+AGAINST_ALL_NAMES = Names(kk="Барлығына қарсы", ru="Против всех", en="Against all")
+
+APPOINTED: dict[RulesetName, int] = {RulesetName.KZ_2007: 15, RulesetName.KZ_2022: 10}
+"""Senators appointed by the President (kz-2022: 5 of them on the APK's recommendation)."""
+APK_MAJILIS: dict[RulesetName, int] = {RulesetName.KZ_2007: 9}
+"""Majilis deputies elected by the Assembly of the People of Kazakhstan (kz-2007 only)."""
+DISTRICTS: dict[RulesetName, int] = {RulesetName.KZ_2022: 29}
+
+
+@dataclass(frozen=True)
+class PartySpec:
+    id: str
+    name: Names
+    registration_order: int
+    list_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CandidateSpec:
+    id: str
+    name: Names
+    party: str | None
+    """The nominating party's id, or None when self-nominated."""
+
+
+def list_size_limit(seats: int) -> int:
+    """The most names a party list may hold: the list seats plus 30%, rounded up
+    (kz-2022: 69 + 30% -> 90; LAW.md Majilis kz-2022)."""
+    return math.ceil(seats * 13 / 10)
+
+
+def _options(ballot_has_against_all: bool, choices: list[Option]) -> tuple[Option, ...]:
+    if ballot_has_against_all:
+        choices.append(Option(AGAINST_ALL, AGAINST_ALL_NAMES, OptionKind.AGAINST_ALL))
+    return tuple(choices)
+
+
+def create_parliament(
+    app: Saylau,
+    *,
+    election_id: str,
+    name: Names,
+    ruleset_name: str,
+    date: str,
+    parties: Sequence[PartySpec],
+    districts: Sequence[ElectoralDistrict] = (),
+    candidates: Mapping[str, Sequence[CandidateSpec]] | None = None,
+    params: dict[str, str] | None = None,
+    by: ActorId,
+) -> tuple[Election, list[Contest]]:
+    """A parliamentary election: the nationwide party-list contest and, where the ruleset has
+    them (kz-2022), one single-member contest per electoral district."""
+    check_id(election_id, "election_id")
+    rs = ruleset(ruleset_name)
+    rules = LIST_RULES[rs.name]
+    seats = rules.seats or int((params or {}).get("seats", "0"))
+    if seats <= 0:
+        raise ValidationFailed("the generic ruleset needs the number of list seats",
+                               details={"field": "params.seats", "expected": "> 0",
+                                        "actual": (params or {}).get("seats")})
+    geo = app.geography()
+    limit = list_size_limit(seats)
+    problems: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for p in parties:
+        if p.id in seen or p.id == AGAINST_ALL:
+            problems.append({"field": "parties.id", "expected": "unique, not AGAINST_ALL",
+                             "actual": p.id, "message": f"party id {p.id!r} repeated or reserved"})
+        seen.add(p.id)
+        if len(p.list_names) > limit:
+            problems.append({"field": f"parties.{p.id}.list_names",
+                             "expected": f"at most {limit} names ({seats} seats + 30%)",
+                             "actual": len(p.list_names),
+                             "message": f"the list of {p.id} has {len(p.list_names)} names"})
+    orders = [p.registration_order for p in parties]
+    if len(set(orders)) != len(orders):
+        problems.append({"field": "parties.registration_order", "expected": "distinct",
+                         "actual": orders, "message": "two lists share a registration order"})
+    n_districts = DISTRICTS.get(rs.name, 0)
+    if n_districts and len(districts) != n_districts:
+        problems.append({"field": "districts", "expected": n_districts,
+                         "actual": len(districts), "message": f"{rs.name} elects "
+                         f"{n_districts} deputies in single-member districts"})
+    if not n_districts and districts:
+        problems.append({"field": "districts", "expected": 0, "actual": len(districts),
+                         "message": f"{rs.name} has no single-member districts"})
+    if problems:
+        raise ValidationFailed(f"the election cannot be created: {len(problems)} problem(s)",
+                               details={"rows": problems})
+    if districts:
+        validate_districts(geo, districts)
+    election = Election(ElectionId(election_id), name, rs.name, date)
+    list_contest = Contest(
+        id=ContestId(f"{election_id}.list"), election=election.id,
+        kind=ContestKind.PARTY_LIST,
+        name=Names(kk="Партиялық тізімдер", ru="Партийные списки", en="Party lists"),
+        area=geo.root.id,
+        options=_options(rs.against_all_on_ballot, [
+            Option(OptionId(p.id), p.name, registration_order=p.registration_order,
+                   list_names=p.list_names)
+            for p in sorted(parties, key=lambda p: p.registration_order)
+        ]),
+    )
+    made = [list_contest]
+    for d in districts:
+        cands = (candidates or {}).get(d.id, ())
+        if not cands:
+            raise ValidationFailed(f"district {d.id} has no candidates",
+                                   details={"field": f"candidates.{d.id}",
+                                            "expected": "at least one", "actual": 0})
+        for c in cands:
+            if c.party is not None and c.party not in seen:
+                raise ValidationFailed(
+                    f"candidate {c.id} names an unknown party {c.party!r}",
+                    details={"field": f"candidates.{d.id}.{c.id}.party",
+                             "expected": sorted(seen), "actual": c.party})
+        made.append(Contest(
+            id=ContestId(f"{election_id}.{d.id.lower()}"), election=election.id,
+            kind=ContestKind.SINGLE_MEMBER, name=d.name, area=d.unit,
+            options=_options(rs.against_all_on_ballot, [
+                Option(OptionId(c.id), c.name,
+                       party=None if c.party is None else OptionId(c.party))
+                for c in cands
+            ]),
+            district=d,
+        ))
+    with app.write() as conn:
+        if repository.get_election(conn, election_id) is not None:
+            raise Conflict(f"election {election_id!r} already exists", code="election_exists",
+                           details={"election": election_id})
+        repository.insert_election(conn, election, by, app.clock())
+        if params:
+            conn.execute(update(t.elections).where(t.elections.c.id == election_id)
+                         .values(params=json.dumps(params, sort_keys=True)))
+        repository.insert_districts(conn, election_id, districts)
+        for contest in made:
+            repository.insert_contest(conn, contest)
+    return election, made
+
+
+def create_presidential(
+    app: Saylau, *, election_id: str, name: Names, ruleset_name: str, date: str,
+    candidates: Sequence[CandidateSpec], by: ActorId,
+) -> tuple[Election, Contest]:
+    check_id(election_id, "election_id")
+    rs = ruleset(ruleset_name)
+    geo = app.geography()
+    election = Election(ElectionId(election_id), name, rs.name, date)
+    contest = Contest(
+        id=ContestId(f"{election_id}.president"), election=election.id,
+        kind=ContestKind.PRESIDENTIAL,
+        name=Names(kk="Президент сайлауы", ru="Выборы Президента", en="Presidential election"),
+        area=geo.root.id,
+        options=_options(rs.against_all_on_ballot,
+                         [Option(OptionId(c.id), c.name,
+                                 party=None if c.party is None else OptionId(c.party))
+                          for c in candidates]),
+    )
+    with app.write() as conn:
+        if repository.get_election(conn, election_id) is not None:
+            raise Conflict(f"election {election_id!r} already exists", code="election_exists",
+                           details={"election": election_id})
+        repository.insert_election(conn, election, by, app.clock())
+        repository.insert_contest(conn, contest)
+    return election, contest
+
+
+# --- deciding -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    stations_reported: int
+    stations_expected: int
+
+    @property
+    def complete(self) -> bool:
+        return self.stations_reported >= self.stations_expected
+
+
+def _root_votes(app: Saylau, contest_id: str) -> tuple[Contest, dict[OptionId, int], int,
+                                                       Progress]:
+    tally, cache = refresh(app, contest_id)
+    c = cache.contest
+    r = tally.result(c.district.unit if c.district is not None else c.area)
+    return c, dict(r.votes), r.invalid, Progress(r.stations_reported, r.stations_expected)
+
+
+def election_params(app: Saylau, election_id: str) -> dict[str, str]:
+    with app.read() as conn:
+        row = conn.execute(t.elections.select().where(t.elections.c.id == election_id)).first()
+    if row is None or row.params is None:
+        return {}
+    params: dict[str, str] = json.loads(row.params)
+    return params
+
+
+def list_decision(
+    app: Saylau, contest_id: str, ruleset_name: str | None = None
+) -> tuple[ListDecision, Progress]:
+    """The list seats from the current tally, under the election's ruleset or another one
+    (to compare). Provisional while stations are outstanding: `Progress` says how far."""
+    c, votes, _invalid, progress = _root_votes(app, contest_id)
+    if c.kind is not ContestKind.PARTY_LIST:
+        raise ValidationFailed(f"{contest_id} is not a party-list contest",
+                               details={"field": "contest", "expected": "party-list",
+                                        "actual": c.kind.value})
+    election = get_election(app, c.election)
+    rs = RulesetName(ruleset_name or election.ruleset)
+    params = election_params(app, election.id) if rs is RulesetName.GENERIC else {}
+    parties = [PartyVotes(o.id, votes.get(o.id, 0), o.registration_order)
+               for o in c.options if o.kind is OptionKind.CHOICE]
+    against = votes.get(AGAINST_ALL) if any(
+        o.kind is OptionKind.AGAINST_ALL for o in c.options) else None
+    if not LIST_RULES[rs].against_all:
+        against = None  # e.g. kz-2007: no such option on its ballot; its votes are not counted
+    from fractions import Fraction
+
+    d = decide_list_seats(
+        parties, ruleset=rs, against_all=against,
+        seats=int(params["seats"]) if "seats" in params else None,
+        threshold_share=Fraction(params["threshold"]) / 100 if "threshold" in params else None,
+        method=params.get("method"),
+    )
+    return d, progress
+
+
+def candidate_decision(app: Saylau, contest_id: str) -> tuple[CandidateDecision, Progress]:
+    c, votes, invalid, progress = _root_votes(app, contest_id)
+    cands = [CandidateVotes(o.id, votes.get(o.id, 0)) for o in c.options
+             if o.kind is OptionKind.CHOICE]
+    against = votes.get(AGAINST_ALL) if any(
+        o.kind is OptionKind.AGAINST_ALL for o in c.options) else None
+    election = get_election(app, c.election)
+    if c.kind is ContestKind.SINGLE_MEMBER:
+        d = decide_district(cands, ruleset=election.ruleset, against_all=against,
+                            invalid=invalid)
+    elif c.kind is ContestKind.PRESIDENTIAL:
+        d = decide_president(cands, ruleset=election.ruleset, against_all=against,
+                             invalid=invalid)
+    else:
+        raise ValidationFailed(f"{contest_id} is not a candidate contest",
+                               details={"field": "contest", "expected":
+                                        "single-member or presidential", "actual": c.kind.value})
+    return d, progress
+
+
+# --- the chamber ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seat:
+    source: str
+    """'list', 'district', 'apk' or 'appointed'."""
+    party: str | None
+    """The party's option id, or None (an independent; an appointed or APK seat)."""
+    district: str | None = None
+    member: str | None = None
+    """The district winner's option id; for list seats the list name when known."""
+
+
+@dataclass(frozen=True)
+class Composition:
+    chamber: str
+    ruleset: RulesetName
+    size: int
+    seats: tuple[Seat, ...]
+    vacancies: tuple[str, ...]
+    """Districts where a repeat election is due ("against all" first) or a tie stands."""
+    pending: tuple[str, ...]
+    """Districts (or 'list') still waiting for protocols."""
+    list_decision: ListDecision
+    district_decisions: dict[str, CandidateDecision] = field(default_factory=dict)
+
+    def by_party(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for s in self.seats:
+            key = s.party or ("independent" if s.source == "district" else s.source)
+            row = out.setdefault(key, {"list": 0, "district": 0, "other": 0, "total": 0})
+            row[s.source if s.source in ("list", "district") else "other"] += 1
+            row["total"] += 1
+        return out
+
+
+def composition(app: Saylau, election_id: str | None = None) -> Composition:
+    """The chamber as the current record gives it: list seats (by the election's ruleset) plus
+    district winners, with vacancies where a repeat election is due. Provisional while
+    protocols are outstanding (`pending`)."""
+    election = get_election(app, election_id)
+    cs = contests(app, election.id)
+    lists = [c for c in cs if c.kind is ContestKind.PARTY_LIST]
+    if not lists:
+        raise RuleError(f"election {election.id} has no party-list contest",
+                        details={"election": election.id})
+    ld, lp = list_decision(app, lists[0].id)
+    seats: list[Seat] = []
+    for party, n in ld.seats.items():
+        names = lists[0].option(OptionId(party)).list_names
+        seats.extend(Seat("list", party, member=names[k] if k < len(names) else None)
+                     for k in range(n))
+    vacancies: list[str] = []
+    pending: list[str] = [] if lp.complete else ["list"]
+    decisions: dict[str, CandidateDecision] = {}
+    for c in cs:
+        if c.kind is not ContestKind.SINGLE_MEMBER or c.district is None:
+            continue
+        d, p = candidate_decision(app, c.id)
+        decisions[c.district.id] = d
+        if not p.complete:
+            pending.append(c.district.id)
+            continue
+        if d.outcome is Outcome.ELECTED and d.winner is not None:
+            nominee = c.option(OptionId(d.winner)).party
+            seats.append(Seat("district", nominee, district=c.district.id, member=d.winner))
+        else:
+            vacancies.append(c.district.id)
+    rs = election.ruleset
+    seats.extend(Seat("apk", None) for _ in range(APK_MAJILIS.get(rs, 0)))
+    chamber = "Kurultai" if rs is RulesetName.KZ_2026 else "Majilis"
+    size = (ld.seats_total + DISTRICTS.get(rs, 0) + APK_MAJILIS.get(rs, 0))
+    return Composition(chamber, rs, size, tuple(seats), tuple(vacancies), tuple(pending), ld,
+                       decisions)
+
+
+@dataclass(frozen=True)
+class SenateComposition:
+    ruleset: RulesetName
+    elected: int
+    appointed: int
+    apk_recommended: int
+    per_unit: tuple[tuple[str, int], ...]
+
+    @property
+    def size(self) -> int:
+        return self.elected + self.appointed
+
+
+def senate(app: Saylau, ruleset_name: str) -> SenateComposition:
+    """The Senate: two senators per top-level unit of the geography plus the appointed ones
+    (kz-2022: 10, five on the APK's recommendation; kz-2007: 15). None under kz-2026."""
+    rs = ruleset(ruleset_name).name
+    if rs is RulesetName.KZ_2026:
+        raise RuleError("the Constitution of 2026 has a unicameral Kurultai: no Senate",
+                        code="no_senate", details={"ruleset": rs.value})
+    tops = app.geography().top_level()
+    return SenateComposition(rs, 2 * len(tops), APPOINTED.get(rs, 0),
+                             5 if rs is RulesetName.KZ_2022 else 0,
+                             tuple((u.id, 2) for u in tops))
+
+
+def compare(app: Saylau, election_id: str | None, rulesets: Sequence[str]) -> dict[
+        str, ListDecision]:
+    """The same list votes decided under each ruleset (e.g. 2021's votes at 5%)."""
+    election = get_election(app, election_id)
+    lists = [c for c in contests(app, election.id) if c.kind is ContestKind.PARTY_LIST]
+    if not lists:
+        raise RuleError(f"election {election.id} has no party-list contest",
+                        details={"election": election.id})
+    out: dict[str, ListDecision] = {}
+    for name in rulesets:
+        out[ruleset(name).name.value] = list_decision(app, lists[0].id, name)[0]
+    return out
+
+
+def composition_json(c: Composition) -> dict[str, object]:
+    from saylau.domain.law.candidates import decision_json as candidate_json
+    from saylau.domain.law.parliament import decision_json as list_json
+
+    return {
+        "chamber": c.chamber,
+        "ruleset": c.ruleset.value,
+        "size": c.size,
+        "filled": len(c.seats),
+        "by_party": c.by_party(),
+        "seats": [{"source": s.source, "party": s.party, "district": s.district,
+                   "member": s.member} for s in c.seats],
+        "vacancies": list(c.vacancies),
+        "pending": list(c.pending),
+        "list": list_json(c.list_decision),
+        "districts": {k: candidate_json(v) for k, v in c.district_decisions.items()},
+    }
+
+
+def senate_json(s: SenateComposition) -> dict[str, object]:
+    return {
+        "chamber": "Senate", "ruleset": s.ruleset.value, "size": s.size,
+        "elected": s.elected, "appointed": s.appointed,
+        "appointed_on_apk_recommendation": s.apk_recommended,
+        "per_unit": dict(s.per_unit),
+        "explanation": [
+            f"2 senators from each of the {len(s.per_unit)} top-level units: {s.elected} "
+            "[Constitution Art. 50(2); LAW.md Senate]",
+            f"{s.appointed} appointed by the President"
+            + (f", {s.apk_recommended} of them on the APK's recommendation"
+               if s.apk_recommended else "") + " [LAW.md Senate]",
+            f"Senate: {s.elected} + {s.appointed} = {s.size}",
+        ],
+    }
