@@ -305,6 +305,14 @@ def test_bad_query_and_path_parameters(api: Api) -> None:
          "query.station", "\x00"),
         ("rejections, unknown contest", "/api/contests/nope/rejections", 404, "contest",
          "nope"),
+        ("senate, unknown ruleset", "/api/senate?ruleset=kz-1995", 422, "ruleset", "kz-1995"),
+        ("senate, long ruleset", f"/api/senate?ruleset={'r' * 17}", 422, "query.ruleset",
+         "r" * 17),
+        ("composition, unknown election", "/api/elections/nope/composition", 404, "election",
+         "nope"),
+        ("compare, unknown election", "/api/elections/nope/compare", 404, "election", "nope"),
+        ("compare, long rulesets", f"/api/elections/ref/compare?rulesets={'r' * 201}", 422,
+         "query.rulesets", "r" * 201),
     ]
     wrong = []
     for label, url, status, field, value in cases:

@@ -170,6 +170,12 @@ CALLS: dict[tuple[str, str], CallFor] = {
         lambda a, r: Call("GET", f"/api/contests/{a.contest}/results?unit={TERRITORIAL_SCOPE}"),
     ("GET", "/api/contests/{contest_id}/decision"):
         lambda a, r: Call("GET", f"/api/contests/{a.contest}/decision"),
+    # a referendum has no chamber: an admitted caller is told so (422)
+    ("GET", "/api/elections/{election_id}/composition"):
+        lambda a, r: Call("GET", "/api/elections/ref/composition", allowed=(422,)),
+    ("GET", "/api/elections/{election_id}/compare"):
+        lambda a, r: Call("GET", "/api/elections/ref/compare", allowed=(422,)),
+    ("GET", "/api/senate"): lambda a, r: Call("GET", "/api/senate?ruleset=kz-2022"),
     ("GET", "/api/whoami"): lambda a, r: Call("GET", "/api/whoami"),
     ("GET", "/"): lambda a, r: Call("GET", "/"),
     ("GET", "/healthz"): lambda a, r: Call("GET", "/healthz"),

@@ -11,9 +11,13 @@ computed from (`as_of`: the last protocol version's sequence number).
 from __future__ import annotations
 
 import json
+import operator
 import threading
 import time as _time
 from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
 
 from saylau.domain.contests import NO, YES, Contest, ContestKind
 from saylau.domain.geography import Geography, Unit
@@ -92,17 +96,22 @@ def refresh(app: Saylau, contest_id: str, max_age: float = 0.0) -> tuple[Tally, 
         opt_col = {o: base + len(COUNT_FIELDS) + k for k, o in enumerate(cache.table.options)}
         changed = False
         with app.read() as conn:
-            for row in repository.protocol_rows_after(conn, contest_id, cache.seq):
-                seq, station, _version = row[0], row[1], row[2]
-                i = geo.index[station]
-                data[i, 1:] = 0
-                data[i, 1] = 1
-                data[i, 2] = geo.units[i].registered
-                data[i, base : base + len(COUNT_FIELDS)] = row[3 : 3 + len(COUNT_FIELDS)]
-                for o, v in json.loads(row[3 + len(COUNT_FIELDS)]).items():
-                    data[i, opt_col[o]] = v
-                cache.seq = int(seq)
-                changed = True
+            columns = repository.protocol_columns_after(conn, contest_id, cache.seq,
+                                                        cache.table.options)
+            if columns is not None:
+                changed = _fill_columns(cache, *columns)
+            else:  # option ids the columns query cannot name: one row at a time
+                for row in repository.protocol_rows_after(conn, contest_id, cache.seq):
+                    seq, station, _version = row[0], row[1], row[2]
+                    i = geo.index[station]
+                    data[i, 1:] = 0
+                    data[i, 1] = 1
+                    data[i, 2] = geo.units[i].registered
+                    data[i, base : base + len(COUNT_FIELDS)] = row[3 : 3 + len(COUNT_FIELDS)]
+                    for o, v in json.loads(row[3 + len(COUNT_FIELDS)]).items():
+                        data[i, opt_col[o]] = v
+                    cache.seq = int(seq)
+                    changed = True
             tseq = repository.max_turnout_seq(conn, contest_id)
             if tseq != cache.turnout_seq:
                 cache.turnout = tally_turnout(geo, cache.contest,
@@ -112,6 +121,34 @@ def refresh(app: Saylau, contest_id: str, max_age: float = 0.0) -> tuple[Tally, 
             cache.tally = tally(geo, cache.table)
         cache.refreshed = _time.monotonic()
         return cache.tally, cache
+
+
+def _fill_columns(
+    cache: _ContestCache, seqs: npt.NDArray[np.int64], stations: list[str],
+    counts: npt.NDArray[np.int64],
+) -> bool:
+    """Put new protocol versions into the station table, all at once: what the row-by-row
+    path does (each station's row reset, marked reported, its list, counts and votes set; a
+    later version replaces an earlier one), for a million rows in well under a second.
+    Returns whether anything changed."""
+    if not stations:
+        return False
+    geo, data = cache.geo, cache.table.data
+    found = operator.itemgetter(*stations)(geo.index)
+    idx = np.array([found] if len(stations) == 1 else found, dtype=np.int64)
+    # the latest version of each station wins
+    last = np.full(len(geo.units), -1, dtype=np.int64)
+    np.maximum.at(last, idx, seqs)
+    keep = seqs == last[idx]
+    idx, counts = idx[keep], counts[keep]
+    base = len(BOOK_FIELDS)
+    data[idx, 1:] = 0
+    data[idx, 1] = 1
+    data[idx, 2] = np.fromiter((geo.units[i].registered for i in idx.tolist()),
+                               dtype=np.int64, count=len(idx))
+    data[idx, base:] = counts
+    cache.seq = int(seqs.max())
+    return True
 
 
 def unit_figures(t: Tally, geo: Geography) -> list[UnitFigures]:

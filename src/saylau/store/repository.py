@@ -4,11 +4,14 @@ the caller (a service) owns; none of them commits."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Connection, and_, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from saylau.domain.contests import (
@@ -347,6 +350,56 @@ def protocol_rows_after(
     )
     for row in result:
         yield tuple(row)
+
+
+_SAFE_KEY = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+_STATION_SEP = "\n"
+
+
+def protocol_columns_after(
+    conn: Connection, contest: str, after_seq: int, options: Sequence[str]
+) -> tuple[npt.NDArray[np.int64], list[str], npt.NDArray[np.int64]] | None:
+    """The rows of `protocol_rows_after`, as columns and fast (a million in a few seconds):
+    (seq of each row, station of each row, counts with the columns COUNT_FIELDS + `options`,
+    an option missing from a row's votes being 0). Rows come in no particular order: sort by
+    seq. The database packs the rows into two texts (station ids; numbers) read at once.
+    None when this cannot be done safely (an option id that is not a plain word, a station
+    id with a line break): use `protocol_rows_after` then."""
+    if not all(_SAFE_KEY.fullmatch(o) for o in options):
+        return None
+    numbers = ["seq", *COUNT_FIELDS]
+    params: dict[str, Any] = {"contest": contest, "after": after_seq, "sep": _STATION_SEP}
+    if conn.dialect.name == "postgresql":
+        for k, o in enumerate(options):
+            params[f"o{k}"] = o
+        votes = [f"coalesce((votes::jsonb ->> :o{k})::bigint, 0)" for k in range(len(options))]
+        row = ", ".join([*numbers, *votes])
+        sql = (
+            f"SELECT count(*), string_agg(station_id, :sep ORDER BY seq), "  # noqa: S608 - fixed
+            f"string_agg(concat_ws(',', {row}), ',' ORDER BY seq) FROM protocol_versions "
+            "WHERE contest_id = :contest AND seq > :after"
+        )
+    else:
+        for k, o in enumerate(options):
+            params[f"o{k}"] = f'$."{o}"'
+        votes = [f"coalesce(json_extract(votes, :o{k}), 0)" for k in range(len(options))]
+        row = " || ',' || ".join([*numbers, *votes])
+        sql = (
+            f"SELECT count(*), group_concat(station_id, :sep), group_concat({row}, ',') "  # noqa: S608 - fixed
+            "FROM (SELECT * FROM protocol_versions WHERE contest_id = :contest "
+            "AND seq > :after ORDER BY seq)"
+        )
+    n, station_text, number_text = conn.execute(text(sql), params).one()
+    width = len(numbers) + len(options)
+    if not n:
+        return (np.zeros(0, dtype=np.int64), [],
+                np.zeros((0, width - 1), dtype=np.int64))
+    stations = str(station_text).split(_STATION_SEP)
+    values = np.fromstring(str(number_text), dtype=np.int64, sep=",")
+    if len(stations) != n or values.size != n * width:
+        return None
+    values = values.reshape(n, width)
+    return values[:, 0].copy(), stations, values[:, 1:].copy()
 
 
 def max_protocol_seq(conn: Connection, contest: str) -> int:
