@@ -23,10 +23,13 @@ from saylau.api.schemas import (
     ContestOut,
     ElectionOut,
     FindingOut,
+    ParliamentIn,
     ProtocolIn,
     ProtocolOut,
     ReferendumIn,
     ResultsOut,
+    SenateIn,
+    SessionIn,
     SubmissionOut,
     TurnoutBatchIn,
     TurnoutBatchOut,
@@ -51,10 +54,12 @@ from saylau.domain.law.referendum import (
     TwoThirdsReading,
 )
 from saylau.domain.protocols import ProtocolCounts
+from saylau.domain.rulesets import RulesetName
 from saylau.services import elections as election_svc
 from saylau.services import parliament as parliament_svc
 from saylau.services import protocols as protocol_svc
 from saylau.services import results as results_svc
+from saylau.services import senate as senate_svc
 from saylau.services.context import Saylau
 
 Public = Annotated[Principal, Depends(PUBLIC_ROUTE)]
@@ -189,6 +194,67 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         )
         return ElectionOut.of(e, [c])
 
+    @app.post("/api/elections/parliament", response_model=ElectionOut, status_code=201,
+              tags=["elections"])
+    def create_parliament(body: ParliamentIn, request: Request, who: Admin) -> ElectionOut:
+        """A Majilis (kz-2007, kz-2022) or Kurultai (kz-2026) election: the party lists and,
+        under kz-2022, the 29 single-member districts drawn over the geography."""
+        from saylau.domain.districts import draw_districts
+
+        s = S(request)
+        n = parliament_svc.DISTRICTS.get(RulesetName(body.ruleset), 0) \
+            if body.ruleset in {r.value for r in RulesetName} else 0
+        districts = draw_districts(s.geography(), n) if n else ()
+        candidates = {
+            d.id: [parliament_svc.CandidateSpec(c.id, c.name.to_domain(), c.party)
+                   for c in body.candidates.get(str(d.number), [])]
+            for d in districts
+        }
+        e, made = parliament_svc.create_parliament(
+            s, election_id=body.id, name=body.name.to_domain(), ruleset_name=body.ruleset,
+            date=body.date,
+            parties=[parliament_svc.PartySpec(p.id, p.name.to_domain(), p.registration_order,
+                                              tuple(p.list_names)) for p in body.parties],
+            districts=districts, candidates=candidates, params=body.params, by=who.name,
+        )
+        return ElectionOut.of(e, made)
+
+    @app.post("/api/elections/senate", response_model=ElectionOut, status_code=201,
+              tags=["elections"])
+    def create_senate(body: SenateIn, request: Request, who: Admin) -> ElectionOut:
+        """Senate seats: one contest per top-level unit named, decided at a joint session."""
+        e, made = senate_svc.create_senate_election(
+            S(request), election_id=body.id, name=body.name.to_domain(),
+            ruleset_name=body.ruleset, date=body.date,
+            seats={u: [parliament_svc.CandidateSpec(c.id, c.name.to_domain(), c.party)
+                       for c in cs] for u, cs in body.seats.items()},
+            by=who.name,
+        )
+        return ElectionOut.of(e, made)
+
+    @app.post("/api/contests/{contest_id}/session", tags=["protocols"], status_code=201)
+    def submit_session(
+        contest_id: str, body: SessionIn, request: Request, response: Response, who: Commission
+    ) -> dict[str, object]:
+        """The joint session's protocol of a Senate seat (the unit's commission)."""
+        p, stored = senate_svc.submit_session(
+            S(request), who, contest_id, round_=body.round, electors=body.electors,
+            electors_present=body.electors_present, invalid=body.invalid, votes=body.votes,
+            correction=body.correction, reason=body.reason)
+        response.status_code = 201 if stored else 200
+        return {"status": "accepted" if stored else "unchanged", "round": p.round,
+                "version": p.version}
+
+    @app.get("/api/contests/{contest_id}/sessions", tags=["protocols"])
+    def session_history(contest_id: str, request: Request, _who: Public) -> list[dict[
+            str, object]]:
+        """Every version of every round's session protocol, with who, when and why."""
+        return [{"round": p.round, "version": p.version, "electors": p.electors,
+                 "electors_present": p.electors_present, "invalid": p.invalid,
+                 "votes": dict(p.votes), "submitted_by": p.submitted_by,
+                 "submitted_at": p.submitted_at, "reason": p.reason}
+                for p in senate_svc.session_history(S(request), contest_id)]
+
     @app.get("/api/contests/{contest_id}", response_model=ContestOut, tags=["elections"])
     def get_contest(contest_id: str, request: Request, _who: Public) -> ContestOut:
         return ContestOut.of(election_svc.get_contest(S(request), contest_id))
@@ -302,6 +368,12 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
             ld, progress = parliament_svc.list_decision(s, contest_id)
             return {**list_json(ld), "stations_reported": progress.stations_reported,
                     "stations_expected": progress.stations_expected}
+        if contest.kind is ContestKind.SENATE_SEAT:
+            sd = senate_svc.seat_decision(s, contest_id)
+            if sd is None:
+                return {"outcome": None, "state": "pending",
+                        "explanation": ["no joint session protocol yet"]}
+            return candidate_json(sd)
         if contest.kind in (ContestKind.SINGLE_MEMBER, ContestKind.PRESIDENTIAL):
             cd, progress = parliament_svc.candidate_decision(s, contest_id)
             return {**candidate_json(cd), "stations_reported": progress.stations_reported,

@@ -199,6 +199,51 @@ class ReferendumIn(Strict):
     constitutional: bool
 
 
+class PartyIn(Strict):
+    id: Ident
+    name: NamesIO
+    registration_order: Annotated[int, Field(strict=True, ge=1, le=10_000)]
+    list_names: list[Text] = Field(default_factory=list, max_length=1000)
+
+
+class CandidateIn(Strict):
+    id: Ident
+    name: NamesIO
+    party: Ident | None = None
+
+
+class ParliamentIn(Strict):
+    id: Ident
+    name: NamesIO
+    ruleset: Ident = "kz-2022"
+    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    parties: list[PartyIn] = Field(min_length=1, max_length=200)
+    candidates: dict[Ident, list[CandidateIn]] = Field(
+        default_factory=dict, max_length=1000,
+        description="district number (as text, '1'..'29') -> its candidates; the districts "
+        "are drawn over the geography (one per top-level unit, the rest by voters)")
+    params: dict[Ident, Ident] | None = Field(
+        default=None, description="generic ruleset only: seats, threshold (percent), method")
+
+
+class SenateIn(Strict):
+    id: Ident
+    name: NamesIO
+    ruleset: Ident = "kz-2022"
+    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    seats: dict[Ident, list[CandidateIn]] = Field(min_length=1, max_length=100)
+
+
+class SessionIn(Strict):
+    round: Annotated[int, Field(strict=True, ge=1, le=2)] = 1
+    electors: Count
+    electors_present: Count
+    invalid: Count = 0
+    votes: dict[Ident, Count] = Field(max_length=200)
+    correction: bool = False
+    reason: Text | None = None
+
+
 class Share(Strict):
     fraction: str
     percent: str

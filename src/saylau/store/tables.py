@@ -156,6 +156,23 @@ turnout_reports = Table(
     UniqueConstraint("contest_id", "station_id", "at", name="uq_turnout_slot"),
 )
 
+senate_sessions = Table(
+    "senate_sessions",
+    metadata,
+    Column("seq", Id, primary_key=True, autoincrement=True),
+    Column("contest_id", String(64), ForeignKey("contests.id"), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("electors", Integer, nullable=False),
+    Column("electors_present", Integer, nullable=False),
+    Column("invalid", Integer, nullable=False),
+    Column("votes", Text, nullable=False),
+    Column("submitted_by", String(128), nullable=False),
+    Column("submitted_at", String(40), nullable=False),
+    Column("reason", Text, nullable=True),
+    UniqueConstraint("contest_id", "round", "version", name="uq_senate_session_version"),
+)
+
 tokens = Table(
     "tokens",
     metadata,

@@ -1,0 +1,215 @@
+"""Senate seats: elected by the deputies of all maslikhats of a top-level unit at a joint
+session (LAW.md, Senate). A seat's contest has the unit as its area and the candidates as its
+options; its record is the session's protocol per round (electors, electors present, invalid
+ballots, votes per candidate), append-only like station protocols: the same protocol again is
+idempotent, a different one is a conflict unless sent as a correction with a reason.
+
+Round 2 is held between the top two of round 1 when no one won a majority; its protocol may
+give votes only to those two.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, insert, select
+
+from saylau.domain.access import Principal, require_write_scope
+from saylau.domain.contests import Contest, ContestKind, Election, Option
+from saylau.domain.errors import Conflict, RuleError, ValidationFailed
+from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId, UnitId
+from saylau.domain.law.candidates import (
+    CandidateDecision,
+    CandidateVotes,
+    Outcome,
+    decide_senate_seat,
+)
+from saylau.domain.names import Names
+from saylau.domain.rulesets import RulesetName, ruleset
+from saylau.services.context import Saylau
+from saylau.services.elections import check_id, get_contest, get_election
+from saylau.services.parliament import CandidateSpec
+from saylau.store import repository
+from saylau.store import tables as t
+
+
+@dataclass(frozen=True, slots=True)
+class SessionProtocol:
+    contest: str
+    round: int
+    version: int
+    electors: int
+    electors_present: int
+    invalid: int
+    votes: tuple[tuple[str, int], ...]
+    submitted_by: str
+    submitted_at: str
+    reason: str | None
+
+    def same_figures(self, other: SessionProtocol) -> bool:
+        return (self.electors, self.electors_present, self.invalid, self.votes) == (
+            other.electors, other.electors_present, other.invalid, other.votes)
+
+
+def create_senate_election(
+    app: Saylau, *, election_id: str, name: Names, ruleset_name: str, date: str,
+    seats: Mapping[str, Sequence[CandidateSpec]], by: ActorId,
+) -> tuple[Election, list[Contest]]:
+    """One Senate seat contest per top-level unit named in `seats` (unit id -> candidates)."""
+    check_id(election_id, "election_id")
+    rs = ruleset(ruleset_name)
+    if rs.name is RulesetName.KZ_2026:
+        raise RuleError("there is no Senate under kz-2026", code="no_senate",
+                        details={"field": "ruleset", "expected": "kz-2007 | kz-2022 | generic",
+                                 "actual": rs.name.value})
+    geo = app.geography()
+    tops = {u.id for u in geo.top_level()}
+    election = Election(ElectionId(election_id), name, rs.name, date)
+    made: list[Contest] = []
+    for unit, cands in seats.items():
+        if unit not in tops:
+            raise ValidationFailed(f"{unit!r} is not a top-level unit",
+                                   details={"field": "seats", "expected": sorted(tops),
+                                            "actual": unit})
+        if not cands:
+            raise ValidationFailed(f"the seat of {unit} has no candidates",
+                                   details={"field": f"seats.{unit}", "expected": ">= 1",
+                                            "actual": 0})
+        u = geo.unit(UnitId(unit))
+        made.append(Contest(
+            id=ContestId(f"{election_id}.senate-{unit.lower()}"), election=election.id,
+            kind=ContestKind.SENATE_SEAT,
+            name=Names(kk=f"Сенат: {u.name.kk}", ru=f"Сенат: {u.name.ru}",
+                       en=f"Senate: {u.name.en}"),
+            area=u.id,
+            options=tuple(Option(OptionId(c.id), c.name,
+                                 party=None if c.party is None else OptionId(c.party))
+                          for c in cands),
+        ))
+    with app.write() as conn:
+        if repository.get_election(conn, election_id) is not None:
+            raise Conflict(f"election {election_id!r} already exists", code="election_exists",
+                           details={"election": election_id})
+        repository.insert_election(conn, election, by, app.clock())
+        for c in made:
+            repository.insert_contest(conn, c)
+    return election, made
+
+
+def _sessions(app: Saylau, contest_id: str, rnd: int | None = None) -> list[SessionProtocol]:
+    ss = t.senate_sessions
+    q = select(ss).where(ss.c.contest_id == contest_id).order_by(ss.c.round, ss.c.version)
+    if rnd is not None:
+        q = q.where(ss.c.round == rnd)
+    with app.read() as conn:
+        rows = conn.execute(q).mappings().all()
+    return [SessionProtocol(r["contest_id"], int(r["round"]), int(r["version"]),
+                            int(r["electors"]), int(r["electors_present"]), int(r["invalid"]),
+                            tuple(sorted(json.loads(r["votes"]).items())), r["submitted_by"],
+                            r["submitted_at"], r["reason"]) for r in rows]
+
+
+def session_history(app: Saylau, contest_id: str) -> list[SessionProtocol]:
+    _senate_contest(app, contest_id)
+    return _sessions(app, contest_id)
+
+
+def _senate_contest(app: Saylau, contest_id: str) -> Contest:
+    c = get_contest(app, contest_id)
+    if c.kind is not ContestKind.SENATE_SEAT:
+        raise ValidationFailed(f"{contest_id} is not a Senate seat",
+                               details={"field": "contest", "expected": "senate-seat",
+                                        "actual": c.kind.value})
+    return c
+
+
+def _decide_round(app: Saylau, c: Contest, s: SessionProtocol) -> CandidateDecision:
+    election = get_election(app, c.election)
+    return decide_senate_seat(
+        [CandidateVotes(o, v) for o, v in s.votes], ruleset=election.ruleset,
+        electors=s.electors, electors_present=s.electors_present, invalid=s.invalid,
+        round=s.round)
+
+
+def submit_session(
+    app: Saylau, who: Principal, contest_id: str, *, round_: int, electors: int,
+    electors_present: int, invalid: int, votes: Mapping[str, int],
+    correction: bool = False, reason: str | None = None,
+) -> tuple[SessionProtocol, bool]:
+    """Store a joint session's protocol; returns (protocol, stored). The figures go through the
+    law's own checks (decide_senate_seat raises on impossible figures) before storing."""
+    c = _senate_contest(app, contest_id)
+    require_write_scope(who, app.geography(), c.area)
+    if round_ not in (1, 2):
+        raise ValidationFailed("a Senate seat has two rounds at most",
+                               details={"field": "round", "expected": "1 or 2", "actual": round_})
+    allowed: set[str] = set(c.option_ids)
+    if round_ == 2:
+        first = _sessions(app, contest_id, 1)
+        if not first:
+            raise ValidationFailed("round 2 needs round 1's protocol first",
+                                   details={"field": "round", "expected": 1, "actual": 2})
+        d1 = _decide_round(app, c, first[-1])
+        if d1.outcome is not Outcome.RUNOFF or d1.runoff is None:
+            raise RuleError(f"round 1 ended '{d1.outcome.value}': there is no second round",
+                            code="no_second_round", details={"round1": d1.outcome.value})
+        allowed = set(d1.runoff)
+    bad = {k: v for k, v in votes.items() if k not in allowed}
+    missing = sorted(allowed - set(votes))
+    if bad or missing:
+        raise ValidationFailed(
+            f"votes must be given for exactly {sorted(allowed)}",
+            details={"field": "votes", "expected": sorted(allowed),
+                     "actual": sorted(votes), "unknown": sorted(bad), "missing": missing})
+    proposed = SessionProtocol(c.id, round_, 0, electors, electors_present, invalid,
+                               tuple(sorted(votes.items())), who.name,
+                               app.clock().isoformat(), reason)
+    _decide_round(app, c, proposed)  # raises ValidationFailed on impossible figures
+    with app.write() as conn:
+        ss = t.senate_sessions
+        rows = conn.execute(select(ss.c.version, ss.c.electors, ss.c.electors_present,
+                                   ss.c.invalid, ss.c.votes)
+                            .where(and_(ss.c.contest_id == c.id, ss.c.round == round_))
+                            .order_by(ss.c.version.desc()).limit(1)).first()
+        version = 1
+        if rows is not None:
+            current = SessionProtocol(c.id, round_, int(rows[0]), int(rows[1]), int(rows[2]),
+                                      int(rows[3]), tuple(sorted(json.loads(rows[4]).items())),
+                                      "", "", None)
+            if current.same_figures(proposed):
+                return current, False
+            if not correction:
+                raise Conflict(f"round {round_} of {c.id} already has a different protocol; "
+                               "send a correction with a reason", code="protocol_conflict",
+                               details={"current_version": current.version})
+            if not (reason and reason.strip()):
+                raise ValidationFailed("a correction must say why",
+                                       details={"field": "reason", "expected": "a reason",
+                                                "actual": reason})
+            version = current.version + 1
+        elif correction:
+            raise ValidationFailed("there is no protocol of this round to correct",
+                                   details={"field": "correction", "expected": False,
+                                            "actual": True})
+        conn.execute(insert(ss).values(
+            contest_id=c.id, round=round_, version=version, electors=electors,
+            electors_present=electors_present, invalid=invalid,
+            votes=json.dumps(dict(votes), sort_keys=True), submitted_by=who.name,
+            submitted_at=proposed.submitted_at, reason=reason if version > 1 else None))
+    stored = SessionProtocol(c.id, round_, version, electors, electors_present, invalid,
+                             proposed.votes, who.name, proposed.submitted_at,
+                             reason if version > 1 else None)
+    return stored, True
+
+
+def seat_decision(app: Saylau, contest_id: str) -> CandidateDecision | None:
+    """The seat's decision from its latest round's current protocol (None before round 1)."""
+    c = _senate_contest(app, contest_id)
+    sessions = _sessions(app, contest_id)
+    if not sessions:
+        return None
+    latest_round = max(s.round for s in sessions)
+    current = [s for s in sessions if s.round == latest_round][-1]
+    return _decide_round(app, c, current)
