@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from saylau.api import errors
+from saylau.api.limits import BodyLimit
 from saylau.api.page import national_page
 from saylau.api.policies import (
     ADMIN_ONLY,
@@ -133,6 +134,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
     )
     app.state.saylau = saylau if saylau is not None else Saylau.open()
     errors.install(app)
+    app.add_middleware(BodyLimit)
 
     def S(request: Request) -> Saylau:  # noqa: N802 - reads as the service context
         return saylau_of(request)

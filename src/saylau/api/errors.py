@@ -130,6 +130,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI could not read the body at all (e.g. not UTF-8)
+            return JSONResponse(
+                envelope("request_invalid", f"the body could not be read: {exc.detail}",
+                         {"field": "body", "expected": "a UTF-8 JSON document",
+                          "actual": "unreadable bytes"}),
+                status_code=400,
+            )
         return JSONResponse(
             envelope(f"http_{exc.status_code}", str(exc.detail)), status_code=exc.status_code
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from saylau.domain.contests import Contest, Election
 from saylau.domain.explain import share_json
@@ -51,7 +51,7 @@ class ProtocolIn(Strict):
     invalid: Count
     both_marked: Count = 0
     votes: dict[Ident, Count] = Field(max_length=200)
-    correction: bool = False
+    correction: StrictBool = False
     reason: Text | None = None
 
 
@@ -240,7 +240,7 @@ class SessionIn(Strict):
     electors_present: Count
     invalid: Count = 0
     votes: dict[Ident, Count] = Field(max_length=200)
-    correction: bool = False
+    correction: StrictBool = False
     reason: Text | None = None
 
 
