@@ -67,6 +67,8 @@ def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except SaylauError as exc:
             print_error(exc)
             raise typer.Exit(EXIT_ERROR) from None
+        finally:
+            _close_all()
 
     return wrapper
 
@@ -88,8 +90,19 @@ def print_error(exc: SaylauError) -> None:
                   markup=False)
 
 
+_opened: list[Saylau] = []
+
+
 def _open() -> Saylau:
-    return Saylau.open()
+    """The store for this command; its connections are closed when the command ends."""
+    s = Saylau.open()
+    _opened.append(s)
+    return s
+
+
+def _close_all() -> None:
+    while _opened:
+        _opened.pop().engine.dispose()
 
 
 # --- init ----------------------------------------------------------------------------------
