@@ -211,6 +211,78 @@ def election_create(
     out.print(f"created election {e.id} ({e.ruleset}) with contest {c.id}")
 
 
+@election_app.command("create-parliament")
+@reports_errors
+def election_create_parliament(
+    election_id: Annotated[str, typer.Option("--id", help="a short id, e.g. majilis-2023")],
+    parties: Annotated[Path, typer.Option(
+        exists=True, dir_okay=False,
+        help="CSV: party,name_kk,name_ru,name_en,registration_order")],
+    candidates: Annotated[Path | None, typer.Option(
+        exists=True, dir_okay=False,
+        help="CSV: district,candidate,name,party (district = its number; party empty when "
+        "self-nominated)")] = None,
+    ruleset: str = "kz-2022",
+    date: str = "2023-03-19",
+    name: str = "Majilis election",
+) -> None:
+    """Create a Majilis (kz-2007, kz-2022) or Kurultai (kz-2026) election; under kz-2022 the
+    29 single-member districts are drawn over the geography."""
+    import csv
+    import io
+
+    from saylau.domain.districts import draw_districts
+    from saylau.domain.errors import ImportFailed
+    from saylau.domain.protocol_csv import decode
+    from saylau.services.parliament import (
+        DISTRICTS,
+        CandidateSpec,
+        PartySpec,
+        create_parliament,
+    )
+
+    def rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+        reader = csv.DictReader(io.StringIO(decode(path.read_bytes())))
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ImportFailed(f"{path.name}: missing columns {missing}", rows=[{
+                "line": 1, "field": "header", "expected": ",".join(columns),
+                "actual": ",".join(reader.fieldnames or []), "message": "header mismatch"}])
+        return [(k + 2, r) for k, r in enumerate(reader)]
+
+    bad: list[dict[str, object]] = []
+    specs: list[PartySpec] = []
+    for line, r in rows(parties, ("party", "name_kk", "name_ru", "name_en",
+                                  "registration_order")):
+        order = r["registration_order"].strip()
+        if not order.isdigit():
+            bad.append({"line": line, "field": "registration_order", "expected": "a number",
+                        "actual": order, "message": "registration order must be a number"})
+            continue
+        specs.append(PartySpec(r["party"].strip(), Names(kk=r["name_kk"], ru=r["name_ru"],
+                                                         en=r["name_en"]), int(order)))
+    by_number: dict[str, list[CandidateSpec]] = {}
+    if candidates is not None:
+        for _line, r in rows(candidates, ("district", "candidate", "name", "party")):
+            by_number.setdefault(r["district"].strip(), []).append(CandidateSpec(
+                r["candidate"].strip(), Names.same(r["name"]), r["party"].strip() or None))
+    if bad:
+        raise ImportFailed(f"{len(bad)} bad row(s) in {parties.name}", rows=bad)
+    s = _open()
+    from saylau.domain.rulesets import ruleset as lookup
+
+    n = DISTRICTS.get(lookup(ruleset).name, 0)
+    districts = draw_districts(s.geography(), n) if n else ()
+    e, made = create_parliament(
+        s, election_id=election_id, name=Names.same(name), ruleset_name=ruleset, date=date,
+        parties=specs, districts=districts,
+        candidates={d.id: by_number.get(str(d.number), []) for d in districts},
+        by=CLI_ACTOR,
+    )
+    out.print(f"created election {e.id} ({e.ruleset}): " + ", ".join(c.id for c in made[:3])
+              + (f" and {len(made) - 3} more contests" if len(made) > 3 else ""))
+
+
 # --- protocols -----------------------------------------------------------------------------
 
 
