@@ -96,3 +96,27 @@ def test_a_kurultai_election_over_the_api(referendum: tuple[Saylau, str]) -> Non
                headers=admin)
     assert r.status_code == 422
     assert r.json()["error"]["details"]["rows"][0]["expected"].startswith("at most 189")
+
+
+def test_a_presidential_election_goes_to_a_runoff(referendum: tuple[Saylau, str]) -> None:
+    app, _ = referendum
+    admin = {"Authorization": f"Bearer {create_token(app, 'cec', 'admin')}"}
+    c = TestClient(create_app(app))
+    cands = [{"id": x, "name": _names(x)} for x in ("T", "U", "V")]
+    r = c.post("/api/elections/presidential", json={
+        "id": "p", "name": _names("President"), "date": "2022-11-20", "candidates": cands},
+        headers=admin)
+    assert r.status_code == 201, r.text
+    [contest] = r.json()["contests"]
+    assert [o["id"] for o in contest["options"]] == ["T", "U", "V", "AGAINST_ALL"]
+    geo = app.geography()
+    for s in geo.stations():  # T leads everywhere but without a majority of participants
+        body = {"station": s.id, "registered": s.registered, "ballots_received": 300,
+                "ballots_issued": 250, "ballots_cancelled": 50, "ballots_in_boxes": 250,
+                "invalid": 10, "votes": {"T": 115, "U": 75, "V": 30, "AGAINST_ALL": 20}}
+        r = c.post(f"/api/contests/{contest['id']}/protocols", json=body, headers=admin)
+        assert r.status_code == 201, r.text
+    d = c.get(f"/api/contests/{contest['id']}/decision").json()
+    assert d["outcome"] == "runoff"
+    assert sorted(d["runoff"]) == ["T", "U"]
+    assert d["stations_reported"] == d["stations_expected"] == len(list(geo.stations()))

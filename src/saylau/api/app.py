@@ -25,6 +25,7 @@ from saylau.api.schemas import (
     ElectionOut,
     FindingOut,
     ParliamentIn,
+    PresidentialIn,
     ProtocolIn,
     ProtocolOut,
     ReferendumIn,
@@ -220,6 +221,19 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
             districts=districts, candidates=candidates, params=body.params, by=who.name,
         )
         return ElectionOut.of(e, made)
+
+    @app.post("/api/elections/presidential", response_model=ElectionOut, status_code=201,
+              tags=["elections"])
+    def create_presidential(body: PresidentialIn, request: Request, who: Admin) -> ElectionOut:
+        """A presidential election: more than half of the participants' votes, else a runoff."""
+        e, c = parliament_svc.create_presidential(
+            S(request), election_id=body.id, name=body.name.to_domain(),
+            ruleset_name=body.ruleset, date=body.date,
+            candidates=[parliament_svc.CandidateSpec(x.id, x.name.to_domain(), x.party)
+                        for x in body.candidates],
+            by=who.name,
+        )
+        return ElectionOut.of(e, [c])
 
     @app.post("/api/elections/senate", response_model=ElectionOut, status_code=201,
               tags=["elections"])

@@ -226,6 +226,14 @@ class ParliamentIn(Strict):
         default=None, description="generic ruleset only: seats, threshold (percent), method")
 
 
+class PresidentialIn(Strict):
+    id: Ident
+    name: NamesIO
+    ruleset: Ident = "kz-2022"
+    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    candidates: list[CandidateIn] = Field(min_length=1, max_length=100)
+
+
 class SenateIn(Strict):
     id: Ident
     name: NamesIO

@@ -352,6 +352,16 @@ def results(
             f"{ur.both_marked:,}", f"{ur.invalid:,}",
         )
     out.print(table)
+    if v.contest.kind in (ContestKind.PRESIDENTIAL, ContestKind.SINGLE_MEMBER):
+        from saylau.services.parliament import candidate_decision
+
+        cd, progress = candidate_decision(s, v.contest.id)
+        state = "final" if progress.complete else "provisional"
+        out.print(f"[bold]decision ({state}): {cd.outcome.value}"
+                  + (f", {cd.winner}" if cd.winner else "")
+                  + (f", runoff {' and '.join(cd.runoff)}" if cd.runoff else "") + "[/bold]")
+        for step in cd.explanation:
+            out.print(f"  - {step.render()}", markup=False)
     if v.decision is not None:
         out.print(f"[bold]decision: {v.decision.state.value}[/bold]")
         for step in v.decision.explanation:

@@ -133,7 +133,7 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
             code="import_raced",
         ) from exc
     return ImportReport(rows=n, accepted=len(rows), unchanged=int(unchanged.sum()),
-                        flagged=len(warn_findings))
+                        flagged=sum(1 for k in warn_findings if not unchanged[k]))
 
 
 def _stored_rows(
