@@ -115,6 +115,10 @@ class Call:
 CallFor = Callable[[Api, str | None], Call]
 
 
+def _names(text: str) -> dict[str, str]:
+    return {"kk": text, "ru": text, "en": text}
+
+
 def _referendum_body(role: str | None) -> dict[str, Any]:
     names = {"kk": "Сауалнама", "ru": "Опрос", "en": "Poll"}
     return {"id": f"poll-{role or 'anonymous'}", "name": names, "date": "2030-01-01",
@@ -176,6 +180,25 @@ CALLS: dict[tuple[str, str], CallFor] = {
     ("GET", "/api/elections/{election_id}/compare"):
         lambda a, r: Call("GET", "/api/elections/ref/compare", allowed=(422,)),
     ("GET", "/api/senate"): lambda a, r: Call("GET", "/api/senate?ruleset=kz-2022"),
+    ("POST", "/api/elections/parliament"):
+        lambda a, r: Call("POST", "/api/elections/parliament", {
+            "id": f"k-{r or 'anonymous'}", "name": _names("Kurultai"), "ruleset": "kz-2026",
+            "date": "2030-01-01",
+            "parties": [{"id": "A", "name": _names("A"), "registration_order": 1}]}),
+    ("POST", "/api/elections/presidential"):
+        lambda a, r: Call("POST", "/api/elections/presidential", {
+            "id": f"p-{r or 'anonymous'}", "name": _names("President"), "date": "2030-01-01",
+            "candidates": [{"id": "A", "name": _names("A")}]}),
+    ("POST", "/api/elections/senate"):
+        lambda a, r: Call("POST", "/api/elections/senate", {
+            "id": f"s-{r or 'anonymous'}", "name": _names("Senate"), "date": "2030-01-01",
+            "seats": {TERRITORIAL_SCOPE: [{"id": "A", "name": _names("A")}]}}),
+    # the referendum's contest is no Senate seat: an admitted caller is told so (422)
+    ("POST", "/api/contests/{contest_id}/session"):
+        lambda a, r: Call("POST", f"/api/contests/{a.contest}/session", {
+            "electors": 10, "electors_present": 8, "votes": {"yes": 8}}, allowed=(422,)),
+    ("GET", "/api/contests/{contest_id}/sessions"):
+        lambda a, r: Call("GET", f"/api/contests/{a.contest}/sessions", allowed=(422,)),
     ("GET", "/api/whoami"): lambda a, r: Call("GET", "/api/whoami"),
     ("GET", "/"): lambda a, r: Call("GET", "/"),
     ("GET", "/healthz"): lambda a, r: Call("GET", "/healthz"),
