@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-python3 -m ruff check src tests benchmarks
+python3 -m ruff check src tests benchmarks scripts
 python3 -m mypy src
 set +e
 python3 -m pytest -q -p no:cacheprovider "$@"
