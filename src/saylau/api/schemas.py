@@ -41,6 +41,20 @@ class NamesIO(Strict):
         return NamesIO(kk=n.kk, ru=n.ru, en=n.en)
 
 
+class SignatureIn(Strict):
+    key: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+    value: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{128}$")]
+
+
+class KeyIn(Strict):
+    unit: Ident
+    public_key: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class RevocationIn(Strict):
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
 class ProtocolIn(Strict):
     station: Ident
     registered: Count
@@ -53,6 +67,9 @@ class ProtocolIn(Strict):
     votes: dict[Ident, Count] = Field(max_length=200)
     correction: StrictBool = False
     reason: Text | None = None
+    signature: SignatureIn | None = None
+    """The commission's Ed25519 signature over the canonical bytes of the protocol record's
+    {v, type, body} (docs/record.md); required where the election says so."""
 
 
 class FindingOut(Strict):
@@ -314,6 +331,8 @@ class ResultsOut(Strict):
     children: list[UnitResultOut]
     turnout_during_day: list[TurnoutPointOut]
     decision: dict[str, Any] | None
+    tree_head: dict[str, Any] | None = None
+    """The signed tree head of the election's log when these results were computed."""
 
 
 def decision_out(d: ReferendumDecision | None) -> dict[str, Any] | None:

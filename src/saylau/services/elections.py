@@ -12,6 +12,7 @@ from saylau.domain.errors import Conflict, NotFound, ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, ElectionId
 from saylau.domain.names import Names
 from saylau.domain.rulesets import ruleset
+from saylau.services import record
 from saylau.services.context import Saylau
 from saylau.store import repository
 
@@ -51,8 +52,11 @@ def create_referendum(
     question: Names,
     constitutional: bool,
     by: ActorId,
+    signatures: str = "optional",
 ) -> tuple[Election, Contest]:
-    """A referendum election with its one question, over the whole country."""
+    """A referendum election with its one question, over the whole country. `signatures`:
+    'required' refuses protocols without the commission's signature; 'optional' accepts them
+    and the record says which are unsigned."""
     check_id(election_id, "election_id")
     contest_id = f"{election_id}.referendum"
     if len(contest_id) > _MAX_ID:  # the contest's id must fit the store's 64-character ids
@@ -79,6 +83,7 @@ def create_referendum(
                 raise exists
             repository.insert_election(conn, election, by, app.clock())
             repository.insert_contest(conn, contest)
+            record.log_election(app, conn, election, [contest], by=by, signatures=signatures)
     except IntegrityError:  # created by a concurrent request (PostgreSQL) since the check
         raise exists from None
     return election, contest

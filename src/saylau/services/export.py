@@ -39,6 +39,7 @@ from sqlalchemy import and_, func, select
 
 from saylau import __version__
 from saylau.domain.contests import Contest, ContestKind, Election, Option, OptionKind
+from saylau.domain.decisions import unit_figures
 from saylau.domain.errors import RuleError, ValidationFailed
 from saylau.domain.explain import share_json
 from saylau.domain.geography import Geography, Unit, UnitKind
@@ -58,7 +59,7 @@ from saylau.domain.rulesets import RulesetName
 from saylau.domain.tally import Tally, UnitResult
 from saylau.services.context import Saylau
 from saylau.services.elections import contests, get_contest, get_election
-from saylau.services.results import refresh, unit_figures
+from saylau.services.results import refresh
 from saylau.store import repository
 from saylau.store import tables as t
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import update
 
+from saylau.domain import decisions
 from saylau.domain.contests import (
     AGAINST_ALL,
     Contest,
@@ -27,19 +28,16 @@ from saylau.domain.errors import Conflict, RuleError, ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId
 from saylau.domain.law.candidates import (
     CandidateDecision,
-    CandidateVotes,
     Outcome,
-    decide_district,
-    decide_president,
 )
 from saylau.domain.law.parliament import (
     LIST_RULES,
     ListDecision,
-    PartyVotes,
-    decide_list_seats,
 )
 from saylau.domain.names import Names
 from saylau.domain.rulesets import RulesetName, ruleset
+from saylau.domain.tally import Tally
+from saylau.services import record
 from saylau.services.context import Saylau
 from saylau.services.elections import check_id, contests, get_election
 from saylau.services.results import refresh
@@ -95,6 +93,7 @@ def create_parliament(
     candidates: Mapping[str, Sequence[CandidateSpec]] | None = None,
     params: dict[str, str] | None = None,
     by: ActorId,
+    signatures: str = "optional",
 ) -> tuple[Election, list[Contest]]:
     """A parliamentary election: the nationwide party-list contest and, where the ruleset has
     them (kz-2022), one single-member contest per electoral district."""
@@ -183,6 +182,7 @@ def create_parliament(
         repository.insert_districts(conn, election_id, districts)
         for contest in made:
             repository.insert_contest(conn, contest)
+        record.log_election(app, conn, election, made, by=by, signatures=signatures)
     return election, made
 
 
@@ -210,6 +210,7 @@ def create_presidential(
                            details={"election": election_id})
         repository.insert_election(conn, election, by, app.clock())
         repository.insert_contest(conn, contest)
+        record.log_election(app, conn, election, [contest], by=by)
     return election, contest
 
 
@@ -226,14 +227,6 @@ class Progress:
         return self.stations_reported >= self.stations_expected
 
 
-def _root_votes(app: Saylau, contest_id: str) -> tuple[Contest, dict[OptionId, int], int,
-                                                       Progress]:
-    tally, cache = refresh(app, contest_id)
-    c = cache.contest
-    r = tally.result(c.district.unit if c.district is not None else c.area)
-    return c, dict(r.votes), r.invalid, Progress(r.stations_reported, r.stations_expected)
-
-
 def election_params(app: Saylau, election_id: str) -> dict[str, str]:
     with app.read() as conn:
         row = conn.execute(t.elections.select().where(t.elections.c.id == election_id)).first()
@@ -248,49 +241,24 @@ def list_decision(
 ) -> tuple[ListDecision, Progress]:
     """The list seats from the current tally, under the election's ruleset or another one
     (to compare). Provisional while stations are outstanding: `Progress` says how far."""
-    c, votes, _invalid, progress = _root_votes(app, contest_id)
-    if c.kind is not ContestKind.PARTY_LIST:
-        raise ValidationFailed(f"{contest_id} is not a party-list contest",
-                               details={"field": "contest", "expected": "party-list",
-                                        "actual": c.kind.value})
+    tally, cache = refresh(app, contest_id)
+    c = cache.contest
     election = get_election(app, c.election)
     rs = RulesetName(ruleset_name or election.ruleset)
     params = election_params(app, election.id) if rs is RulesetName.GENERIC else {}
-    parties = [PartyVotes(o.id, votes.get(o.id, 0), o.registration_order)
-               for o in c.options if o.kind is OptionKind.CHOICE]
-    against = votes.get(AGAINST_ALL) if any(
-        o.kind is OptionKind.AGAINST_ALL for o in c.options) else None
-    if not LIST_RULES[rs].against_all:
-        against = None  # e.g. kz-2007: no such option on its ballot; its votes are not counted
-    from fractions import Fraction
-
-    d = decide_list_seats(
-        parties, ruleset=rs, against_all=against,
-        seats=int(params["seats"]) if "seats" in params else None,
-        threshold_share=Fraction(params["threshold"]) / 100 if "threshold" in params else None,
-        method=params.get("method"),
-    )
-    return d, progress
+    return decisions.list_decision(c, tally, rs, params), _progress(c, tally)
 
 
 def candidate_decision(app: Saylau, contest_id: str) -> tuple[CandidateDecision, Progress]:
-    c, votes, invalid, progress = _root_votes(app, contest_id)
-    cands = [CandidateVotes(o.id, votes.get(o.id, 0)) for o in c.options
-             if o.kind is OptionKind.CHOICE]
-    against = votes.get(AGAINST_ALL) if any(
-        o.kind is OptionKind.AGAINST_ALL for o in c.options) else None
+    tally, cache = refresh(app, contest_id)
+    c = cache.contest
     election = get_election(app, c.election)
-    if c.kind is ContestKind.SINGLE_MEMBER:
-        d = decide_district(cands, ruleset=election.ruleset, against_all=against,
-                            invalid=invalid)
-    elif c.kind is ContestKind.PRESIDENTIAL:
-        d = decide_president(cands, ruleset=election.ruleset, against_all=against,
-                             invalid=invalid)
-    else:
-        raise ValidationFailed(f"{contest_id} is not a candidate contest",
-                               details={"field": "contest", "expected":
-                                        "single-member or presidential", "actual": c.kind.value})
-    return d, progress
+    return decisions.candidate_decision(c, tally, election.ruleset), _progress(c, tally)
+
+
+def _progress(c: Contest, tally: Tally) -> Progress:
+    r = decisions.contest_total(c, tally)
+    return Progress(r.stations_reported, r.stations_expected)
 
 
 # --- the chamber ------------------------------------------------------------------------------

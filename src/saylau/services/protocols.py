@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +16,7 @@ from saylau.domain.errors import Forbidden, NotFound, SaylauError, ValidationFai
 from saylau.domain.geography import Geography, Unit
 from saylau.domain.ids import ContestId, StationId, UnitId
 from saylau.domain.protocols import (
+    COUNT_FIELDS,
     AcceptedProtocol,
     Finding,
     NewVersion,
@@ -28,7 +30,17 @@ from saylau.domain.protocols import (
     rejected,
     run_checks,
 )
+from saylau.domain.record.envelope import (
+    RecordType,
+    Signature,
+    format_timestamp,
+    leaf_bytes,
+    make_record,
+    protocol_body,
+    turnout_record,
+)
 from saylau.domain.turnout import TurnoutReport, check_turnout, turnout_rejected
+from saylau.services import record
 from saylau.services.context import Saylau
 from saylau.services.elections import get_contest
 from saylau.store import repository
@@ -77,11 +89,14 @@ def submit_protocol(
     *,
     correction: bool = False,
     reason: str | None = None,
+    signature: Signature | None = None,
 ) -> Submission:
     """Check and store a protocol. Errors reject it (recorded as a rejection, then raised as
     ValidationFailed with every finding); warnings accept and flag. The identical protocol
     again is idempotent; a different one is a Conflict unless sent as a correction with a
-    reason, which makes a new version."""
+    reason, which makes a new version. The version is appended to the election's log with
+    the commission's signature over its record body (docs/record.md), which is checked
+    before anything is stored."""
     contest = get_contest(app, contest_id)
     geo = app.geography()
     unit = station_in_contest(geo, contest, station)
@@ -89,7 +104,8 @@ def submit_protocol(
     submitted = SubmittedProtocol(ContestId(contest.id), StationId(unit.id), counts)
     for _attempt in range(3):
         try:
-            return _submit_once(app, who, contest, unit, submitted, correction, reason)
+            return _submit_once(app, who, contest, unit, submitted, correction, reason,
+                                signature)
         except IntegrityError:
             # another writer took the same version slot first (PostgreSQL, concurrent
             # submissions): classify again against what is now stored.
@@ -105,6 +121,7 @@ def _submit_once(
     submitted: SubmittedProtocol,
     correction: bool,
     reason: str | None,
+    signature: Signature | None = None,
 ) -> Submission:
     now = app.clock()
     with app.write() as conn:
@@ -125,9 +142,28 @@ def _submit_once(
             assert isinstance(outcome, NewVersion)
             accepted = accept(submitted, findings, previous=outcome.previous, by=who.name,
                               at=now, reason=reason)
+            body = protocol_record_body(accepted)
+            record.check_signature(conn, app.geography(), contest.election, unit.id,
+                                   RecordType.PROTOCOL, body, signature)
             repository.insert_protocol(conn, accepted)
+            record.append(conn, contest.election, make_record(
+                RecordType.PROTOCOL, body, recorded_at=format_timestamp(now),
+                recorded_by=who.name, signature=signature))
             return Submission(SubmissionStatus.ACCEPTED, accepted, findings)
     raise error  # after the rejection is committed: the record keeps what was refused
+
+
+def _turnout_record(r: TurnoutReport, by: str, at: datetime) -> dict[str, Any]:
+    return turnout_record(contest=r.contest, station=r.station, at=r.at.strftime("%H:%M"),
+                          ballots_issued=r.ballots_issued, recorded_by=by,
+                          recorded_at=format_timestamp(at))
+
+
+def protocol_record_body(p: AcceptedProtocol) -> dict[str, Any]:
+    """The body of a protocol version's record: what the commission signs (docs/record.md)."""
+    counts = {f: int(getattr(p.counts, f)) for f in COUNT_FIELDS}
+    return protocol_body(contest=p.contest, station=p.station, version=p.version,
+                         counts=counts, votes=dict(p.counts.votes), reason=p.reason)
 
 
 def protocol_history(app: Saylau, contest_id: str, station: str) -> list[AcceptedProtocol]:
@@ -182,6 +218,7 @@ def submit_turnout(
                 if findings:
                     raise turnout_rejected(report, findings)
                 repository.insert_turnout(conn, report, who.name, now)
+                record.append(conn, contest.election, _turnout_record(report, who.name, now))
             return report, True
         except IntegrityError:
             # another writer took the same (station, time) slot first (PostgreSQL, concurrent
@@ -260,5 +297,8 @@ def _store_turnout_batch(
                 code="turnout_batch_rejected", details={"rows": problems},
             )
         repository.insert_turnouts(conn, fresh, who.name, now)
+        record.append_many(conn, get_contest(app, contest_id).election, [
+            (RecordType.TURNOUT.value, leaf_bytes(_turnout_record(r, who.name, now)))
+            for r in fresh])
         stored = len(fresh)
     return stored, unchanged

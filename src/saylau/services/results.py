@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from saylau.domain.contests import NO, YES, Contest, ContestKind
+from saylau.domain.contests import Contest, ContestKind
+from saylau.domain.decisions import referendum_decision
 from saylau.domain.geography import Geography, Unit
 from saylau.domain.ids import UnitId
 from saylau.domain.law.referendum import (
     ReferendumDecision,
     ReferendumReadings,
-    UnitFigures,
-    decide_referendum,
 )
 from saylau.domain.protocols import COUNT_FIELDS
 from saylau.domain.tally import (
@@ -41,7 +40,7 @@ from saylau.domain.tally import (
     tally_turnout,
 )
 from saylau.services.context import Saylau
-from saylau.services.elections import get_contest
+from saylau.services.elections import get_contest, get_election
 from saylau.store import repository
 
 
@@ -151,23 +150,6 @@ def _fill_columns(
     return True
 
 
-def unit_figures(t: Tally, geo: Geography) -> list[UnitFigures]:
-    """The decision's input: one line per top-level unit, from the tally."""
-    out = []
-    for u in geo.top_level():
-        r = t.result(u.id)
-        out.append(
-            UnitFigures(
-                unit=u.id, name=u.name.en, registered=r.registered,
-                ballots_issued=r.ballots_issued, ballots_in_boxes=r.ballots_in_boxes,
-                yes=r.vote(YES), no=r.vote(NO), both_marked=r.both_marked,
-                invalid=r.invalid, stations_expected=r.stations_expected,
-                stations_reported=r.stations_reported,
-            )
-        )
-    return out
-
-
 def decide(
     app: Saylau, contest_id: str, readings: ReferendumReadings | None = None, max_age: float = 0.0
 ) -> tuple[ReferendumDecision | None, int]:
@@ -182,10 +164,9 @@ def decide(
     with cache.lock:
         d = cache.decisions.get(key)
         if d is None:
-            d = decide_referendum(
-                unit_figures(t, cache.geo), constitutional=c.referendum.constitutional,
-                readings=readings,
-            )
+            d = referendum_decision(c, t, cache.geo, readings,
+                                    get_election(app, c.election).ruleset)
+            assert d is not None
             cache.decisions = {k: v for k, v in cache.decisions.items() if k[0] == cache.seq}
             cache.decisions[key] = d
     return d, cache.seq
@@ -214,4 +195,4 @@ def all_unit_results(app: Saylau, contest_id: str) -> tuple[Geography, Tally]:
     return cache.geo, t
 
 
-__all__ = ["ResultsView", "all_unit_results", "decide", "refresh", "results", "unit_figures"]
+__all__ = ["ResultsView", "all_unit_results", "decide", "refresh", "results"]

@@ -28,6 +28,7 @@ from saylau.domain.law.candidates import (
 )
 from saylau.domain.names import Names
 from saylau.domain.rulesets import RulesetName, ruleset
+from saylau.services import record
 from saylau.services.context import Saylau
 from saylau.services.elections import check_id, get_contest, get_election
 from saylau.services.parliament import CandidateSpec
@@ -95,6 +96,7 @@ def create_senate_election(
         repository.insert_election(conn, election, by, app.clock())
         for c in made:
             repository.insert_contest(conn, c)
+        record.log_election(app, conn, election, made, by=by)
     return election, made
 
 

@@ -56,6 +56,7 @@ elections = Table(
     Column("created_by", String(128), nullable=False),
     Column("created_at", String(40), nullable=False),
     Column("params", Text, nullable=True),
+    Column("signatures", String(16), nullable=False, server_default="optional"),
 )
 
 electoral_districts = Table(
@@ -171,6 +172,47 @@ senate_sessions = Table(
     Column("submitted_at", String(40), nullable=False),
     Column("reason", Text, nullable=True),
     UniqueConstraint("contest_id", "round", "version", name="uq_senate_session_version"),
+)
+
+log_leaves = Table(
+    "log_leaves",
+    metadata,
+    Column("seq", Id, primary_key=True, autoincrement=True),
+    Column("election_id", String(64), ForeignKey("elections.id"), nullable=False),
+    Column("idx", BigInteger, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("leaf_hash", String(64), nullable=False),
+    UniqueConstraint("election_id", "idx", name="uq_log_leaf_index"),
+)
+"""The transparency log: leaf `idx` of an election's log is the canonical bytes (as UTF-8
+text) of one record (docs/record.md). Appended in the same transaction as what it records."""
+
+tree_heads = Table(
+    "tree_heads",
+    metadata,
+    Column("seq", Id, primary_key=True, autoincrement=True),
+    Column("election_id", String(64), ForeignKey("elections.id"), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("root", String(64), nullable=False),
+    Column("timestamp", String(40), nullable=False),
+    Column("key", String(32), nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("frontier", Text, nullable=False),
+    UniqueConstraint("election_id", "size", name="uq_tree_head_size"),
+)
+
+commission_keys = Table(
+    "commission_keys",
+    metadata,
+    Column("election_id", String(64), ForeignKey("elections.id"), primary_key=True),
+    Column("key", String(32), primary_key=True),
+    Column("unit", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("registered_at", String(40), nullable=False),
+    Column("revoked_at", String(40), nullable=True),
+    Column("revoked_leaf", BigInteger, nullable=True),
 )
 
 tokens = Table(

@@ -1,0 +1,474 @@
+"""The verifiable record in the store: the per-election transparency log, signed tree heads,
+commission keys, and the checks of signatures on what commissions send.
+
+Every accepted record (the geography and the election's definition when it is created, every
+key, every protocol version, every turnout report) is appended to its election's log in the
+same transaction that stores it, so the log and the tables never disagree. Tree heads are
+signed by the central commission's key when results are read and the log has grown (at most
+one per size). The formats are those of docs/record.md (saylau.domain.record).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Connection, and_, func, insert, select, update
+
+from saylau.domain.contests import Contest, Election
+from saylau.domain.errors import Conflict, NotFound, ValidationFailed
+from saylau.domain.geography import Geography, Unit
+from saylau.domain.record.envelope import (
+    KeyRole,
+    Record,
+    RecordType,
+    Signature,
+    election_record,
+    format_timestamp,
+    geography_record,
+    key_body,
+    key_record,
+    key_revocation_record,
+    leaf_bytes,
+    record_signing_bytes,
+)
+from saylau.domain.record.merkle import Frontier, MerkleTree, TreeHead, leaf_hash
+from saylau.domain.record.signing import key_id, public_key_bytes, sign_tree_head, verify
+from saylau.services.context import Saylau
+from saylau.store import tables as t
+
+GEOGRAPHY_PART = 10_000
+"""Units per geography record: a large country is logged in parts (docs/record.md)."""
+
+SIGNATURES_REQUIRED = "required"
+SIGNATURES_OPTIONAL = "optional"
+
+_key_lock = threading.Lock()
+
+
+# --- the central commission's key -----------------------------------------------------------
+
+
+def central_key_path(app: Saylau) -> Path:
+    """$SAYLAU_CENTRAL_KEY, else beside the SQLite file (`x.db` -> `x.db.central.pem`), else
+    ./saylau-central.pem."""
+    explicit = os.environ.get("SAYLAU_CENTRAL_KEY")
+    if explicit:
+        return Path(explicit)
+    db = app.engine.url.database if app.engine.dialect.name == "sqlite" else None
+    if db and db != ":memory:":
+        return Path(f"{db}.central.pem")
+    return Path("saylau-central.pem")
+
+
+def central_key(app: Saylau) -> Ed25519PrivateKey:
+    """The central commission's signing key: loaded, or created (mode 0600) on first use."""
+    cached = app.caches.get("central-key")
+    if isinstance(cached, Ed25519PrivateKey):
+        return cached
+    from saylau.services.keys import generate_keypair, load_private_key, save_private_key
+
+    with _key_lock:
+        path = central_key_path(app)
+        if path.exists():
+            key = load_private_key(path)
+        else:
+            key, _ = generate_keypair()
+            save_private_key(key, path)
+        app.caches["central-key"] = key
+        return key
+
+
+def central_public_hex(app: Saylau) -> str:
+    return public_key_bytes(central_key(app)).hex()
+
+
+# --- appending -----------------------------------------------------------------------------
+
+
+def append(conn: Connection, election: str, record: Mapping[str, Any]) -> int:
+    """Append `record` as the next leaf of `election`'s log; returns its index. Inside the
+    caller's transaction: two writers racing for one index make one of them fail on the
+    unique (election, idx) constraint, and the caller retries."""
+    data = leaf_bytes(record)
+    lv = t.log_leaves
+    size = conn.execute(
+        select(func.coalesce(func.max(lv.c.idx) + 1, 0)).where(lv.c.election_id == election)
+    ).scalar_one()
+    conn.execute(insert(lv).values(
+        election_id=election, idx=int(size), type=str(record["type"]),
+        data=data.decode("utf-8"), leaf_hash=leaf_hash(data).hex()))
+    return int(size)
+
+
+def append_many(conn: Connection, election: str, leaves: Iterable[tuple[str, bytes]]) -> int:
+    """Append pre-encoded leaves (type, canonical bytes) in order; returns the new size."""
+    lv = t.log_leaves
+    size = int(conn.execute(
+        select(func.coalesce(func.max(lv.c.idx) + 1, 0)).where(lv.c.election_id == election)
+    ).scalar_one())
+    rows = []
+    for type_, data in leaves:
+        rows.append({"election_id": election, "idx": size, "type": type_,
+                     "data": data.decode("utf-8"), "leaf_hash": leaf_hash(data).hex()})
+        size += 1
+        if len(rows) >= 50_000:
+            conn.execute(insert(lv), rows)
+            rows = []
+    if rows:
+        conn.execute(insert(lv), rows)
+    return size
+
+
+def unit_json(u: Unit) -> dict[str, Any]:
+    return {"id": u.id, "parent": u.parent, "kind": u.kind.value, "name": u.name.as_dict(),
+            "code": u.code, "registered": u.registered, "abroad": u.abroad}
+
+
+def contest_json(c: Contest) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "contest": c.id, "kind": c.kind.value, "name": c.name.as_dict(), "area": c.area,
+        "options": [{"id": o.id, "name": o.name.as_dict(), "kind": o.kind.value,
+                     "registration_order": o.registration_order, "party": o.party}
+                    for o in c.options],
+        "constitutional": None if c.referendum is None else c.referendum.constitutional,
+        "district": None,
+    }
+    if c.district is not None:
+        d = c.district
+        out["district"] = {"id": d.id, "number": d.number, "name": d.name.as_dict(),
+                           "unit": d.unit, "stations": sorted(d.stations)}
+    return out
+
+
+def log_election(
+    app: Saylau, conn: Connection, election: Election, contests: Iterable[Contest],
+    *, by: str, signatures: str = SIGNATURES_OPTIONAL,
+) -> None:
+    """The first leaves of a new election's log: the geography (in parts), then the
+    election's definition with its contests and the central commission's public key."""
+    geo = app.geography()
+    at = format_timestamp(app.clock())
+    central_pub = public_key_bytes(central_key(app))
+    leaves: list[tuple[str, bytes]] = []
+    units = [unit_json(u) for u in geo.units]
+    for start in range(0, len(units), GEOGRAPHY_PART):
+        rec = geography_record(units[start : start + GEOGRAPHY_PART], recorded_by=by,
+                               recorded_at=at)
+        leaves.append((RecordType.GEOGRAPHY.value, leaf_bytes(rec)))
+    central = key_body(election=election.id, unit=geo.root.id, role=KeyRole.CENTRAL,
+                       key=key_id(central_pub), public_key=central_pub.hex())
+    body = {"election": election.id, "name": election.name.as_dict(),
+            "ruleset": election.ruleset.value, "date": election.date,
+            "signatures": signatures, "geography_parts": len(leaves),
+            "contests": [contest_json(c) for c in contests], "keys": [central]}
+    leaves.append((RecordType.ELECTION.value,
+                   leaf_bytes(election_record(body, recorded_by=by, recorded_at=at))))
+    append_many(conn, election.id, leaves)
+    conn.execute(insert(t.commission_keys).values(
+        election_id=election.id, key=central["key"], unit=geo.root.id, role="central",
+        public_key=central["public_key"], registered_at=at))
+    if signatures != SIGNATURES_OPTIONAL:
+        conn.execute(update(t.elections).where(t.elections.c.id == election.id)
+                     .values(signatures=signatures))
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    key: str
+    unit: str
+    role: str
+    public_key: str
+    registered_at: str
+    revoked_at: str | None
+
+
+def register_key(app: Saylau, election: str, unit: str, public_key_hex: str, by: str) -> str:
+    """Register a commission's public key for `unit` (its station or territory); returns the
+    key id. Logged as a key record."""
+    from saylau.domain.record.signing import public_key_from_hex
+
+    geo = app.geography()
+    if unit not in geo:
+        raise NotFound(f"no unit {unit!r}", details={"field": "unit", "actual": unit})
+    raw = public_key_from_hex(public_key_hex)
+    kid = key_id(raw)
+    at = format_timestamp(app.clock())
+    with app.write() as conn:
+        _election_exists(conn, election)
+        known = conn.execute(select(t.commission_keys.c.key).where(and_(
+            t.commission_keys.c.election_id == election, t.commission_keys.c.key == kid))).first()
+        if known is not None:
+            raise Conflict(f"key {kid} is already registered", code="key_exists",
+                           details={"key": kid})
+        append(conn, election, key_record(election=election, unit=unit,
+                                          role=KeyRole.COMMISSION, key=kid,
+                                          public_key=raw.hex(), recorded_by=by, recorded_at=at))
+        conn.execute(insert(t.commission_keys).values(
+            election_id=election, key=kid, unit=unit, role="commission",
+            public_key=raw.hex(), registered_at=at))
+    return kid
+
+
+def register_keys(app: Saylau, election: str, keys: list[tuple[str, bytes]], by: str) -> None:
+    """Many commissions' keys at once (unit, raw public key): an election night's setup."""
+    at = format_timestamp(app.clock())
+    with app.write() as conn:
+        _election_exists(conn, election)
+        leaves = []
+        rows = []
+        for unit, raw in keys:
+            kid = key_id(raw)
+            rec = key_record(election=election, unit=unit, role=KeyRole.COMMISSION, key=kid,
+                             public_key=raw.hex(), recorded_by=by, recorded_at=at)
+            leaves.append((RecordType.KEY.value, leaf_bytes(rec)))
+            rows.append({"election_id": election, "key": kid, "unit": unit,
+                         "role": "commission", "public_key": raw.hex(), "registered_at": at})
+        append_many(conn, election, leaves)
+        conn.execute(insert(t.commission_keys), rows)
+
+
+def revoke_key(app: Saylau, election: str, kid: str, reason: str, by: str) -> None:
+    """Stop trusting a key from now on; what it signed before stays valid (docs/record.md)."""
+    if not reason.strip():
+        raise ValidationFailed("a revocation must say why",
+                               details={"field": "reason", "expected": "a reason",
+                                        "actual": reason})
+    at = format_timestamp(app.clock())
+    ck = t.commission_keys
+    with app.write() as conn:
+        row = conn.execute(select(ck).where(and_(ck.c.election_id == election,
+                                                 ck.c.key == kid))).mappings().first()
+        if row is None:
+            raise NotFound(f"no key {kid} in election {election}",
+                           details={"field": "key", "actual": kid})
+        if row["revoked_at"] is not None:
+            raise Conflict(f"key {kid} was already revoked at {row['revoked_at']}",
+                           code="key_revoked", details={"key": kid})
+        if row["role"] == "central":
+            raise ValidationFailed("the central commission's key cannot be revoked here",
+                                   details={"field": "key", "expected": "a commission key",
+                                            "actual": kid})
+        idx = append(conn, election, key_revocation_record(
+            election=election, key=kid, reason=reason, recorded_by=by, recorded_at=at))
+        conn.execute(update(ck).where(and_(ck.c.election_id == election, ck.c.key == kid))
+                     .values(revoked_at=at, revoked_leaf=idx))
+
+
+def keys(app: Saylau, election: str) -> list[KeyInfo]:
+    ck = t.commission_keys
+    with app.read() as conn:
+        rows = conn.execute(select(ck).where(ck.c.election_id == election)
+                            .order_by(ck.c.registered_at, ck.c.key)).mappings().all()
+    return [KeyInfo(r["key"], r["unit"], r["role"], r["public_key"], r["registered_at"],
+                    r["revoked_at"]) for r in rows]
+
+
+def _election_exists(conn: Connection, election: str) -> None:
+    if conn.execute(select(t.elections.c.id).where(t.elections.c.id == election)).first() is None:
+        raise NotFound(f"no election {election!r}", details={"election": election})
+
+
+def signatures_rule(conn: Connection, election: str) -> str:
+    v = conn.execute(select(t.elections.c.signatures)
+                     .where(t.elections.c.id == election)).scalar()
+    return str(v or SIGNATURES_OPTIONAL)
+
+
+def check_signature(
+    conn: Connection, geo: Geography, election: str, unit: str, type_: str,
+    body: Mapping[str, Any], signature: Signature | None,
+) -> None:
+    """Raise ValidationFailed unless the signature is acceptable for a record about `unit`:
+    made by a registered, unrevoked key of the unit, of a unit above it, or of the central
+    commission, over the canonical bytes of {v, type, body}. A missing signature is accepted
+    only where the election accepts unsigned records (the record then says it is unsigned)."""
+    if signature is None:
+        if signatures_rule(conn, election) == SIGNATURES_REQUIRED:
+            raise ValidationFailed(
+                f"election {election} requires the commission's signature; none was sent",
+                code="signature_missing",
+                details={"field": "signature", "expected": "{key, value} by the commission",
+                         "actual": None})
+        return
+    ck = t.commission_keys
+    row = conn.execute(select(ck).where(and_(ck.c.election_id == election,
+                                             ck.c.key == signature.key))).mappings().first()
+    if row is None:
+        raise ValidationFailed(f"key {signature.key} is not registered for election {election}",
+                               code="signature_unknown_key",
+                               details={"field": "signature.key", "expected": "a registered key",
+                                        "actual": signature.key})
+    if row["revoked_at"] is not None:
+        raise ValidationFailed(f"key {signature.key} was revoked at {row['revoked_at']}",
+                               code="signature_revoked_key",
+                               details={"field": "signature.key", "expected": "an unrevoked key",
+                                        "actual": signature.key})
+    scope = str(row["unit"])
+    if row["role"] != "central" and not (unit in geo and geo.is_within(unit, scope)):  # type: ignore[arg-type]
+        raise ValidationFailed(
+            f"key {signature.key} belongs to {scope}, which does not cover {unit}",
+            code="signature_out_of_scope",
+            details={"field": "signature.key", "expected": f"a key of {unit} or above it",
+                     "actual": scope})
+    message = record_signing_bytes({"v": 1, "type": type_, "body": dict(body)})
+    if not verify(bytes.fromhex(str(row["public_key"])), message, signature.value):
+        raise ValidationFailed(
+            "the signature does not match the protocol's figures (or was made with another "
+            "key); nothing was stored", code="signature_invalid",
+            details={"field": "signature.value", "expected": "Ed25519 over the canonical "
+                     "bytes of {v, type, body}", "actual": signature.value.hex()[:16] + "..."})
+
+
+# --- tree heads and proofs -------------------------------------------------------------------
+
+
+def log_size(conn: Connection, election: str) -> int:
+    lv = t.log_leaves
+    return int(conn.execute(select(func.count()).select_from(lv)
+                            .where(lv.c.election_id == election)).scalar_one())
+
+
+def _head_from_row(r: Any) -> TreeHead:
+    return TreeHead(int(r["size"]), r["root"], r["timestamp"],
+                    Signature(r["key"], bytes.fromhex(r["signature"])))
+
+
+def latest_head(conn: Connection, election: str) -> tuple[TreeHead, Frontier] | None:
+    th = t.tree_heads
+    r = conn.execute(select(th).where(th.c.election_id == election)
+                     .order_by(th.c.size.desc()).limit(1)).mappings().first()
+    if r is None:
+        return None
+    return _head_from_row(r), Frontier.from_json(json.loads(r["frontier"]))
+
+
+def tree_head(app: Saylau, election: str) -> TreeHead:
+    """The latest signed tree head of `election`'s log, signing a new one first when the log
+    has grown since (an empty log gets a head of size 0)."""
+    with app.read() as conn:
+        size = log_size(conn, election)
+        latest = latest_head(conn, election)
+    if latest is not None and latest[0].size == size:
+        return latest[0]
+    frontier = latest[1] if latest is not None else Frontier()
+    lv = t.log_leaves
+    with app.read() as conn:
+        rows = conn.execute(select(lv.c.leaf_hash).where(and_(
+            lv.c.election_id == election, lv.c.idx >= frontier.size, lv.c.idx < size))
+            .order_by(lv.c.idx))
+        frontier = frontier.extend(bytes.fromhex(h) for (h,) in rows)
+    head = sign_tree_head(TreeHead(frontier.size, frontier.root().hex(),
+                                   format_timestamp(app.clock())), central_key(app))
+    assert head.signature is not None
+    try:
+        with app.write() as conn:
+            conn.execute(insert(t.tree_heads).values(
+                election_id=election, size=head.size, root=head.root,
+                timestamp=head.timestamp, key=head.signature.key,
+                signature=head.signature.value.hex(),
+                frontier=json.dumps(frontier.as_json())))
+    except Exception:  # another reader signed this size first: use the stored one
+        with app.read() as conn:
+            th = t.tree_heads
+            r = conn.execute(select(th).where(and_(th.c.election_id == election,
+                                                   th.c.size == head.size))).mappings().first()
+        if r is None:
+            raise
+        return _head_from_row(r)
+    return head
+
+
+def tree_heads(app: Saylau, election: str) -> list[TreeHead]:
+    th = t.tree_heads
+    with app.read() as conn:
+        rows = conn.execute(select(th).where(th.c.election_id == election)
+                            .order_by(th.c.size)).mappings().all()
+    return [_head_from_row(r) for r in rows]
+
+
+def _tree(app: Saylau, election: str, size: int) -> MerkleTree:
+    lv = t.log_leaves
+    with app.read() as conn:
+        hashes = [bytes.fromhex(h) for (h,) in conn.execute(
+            select(lv.c.leaf_hash).where(and_(lv.c.election_id == election, lv.c.idx < size))
+            .order_by(lv.c.idx))]
+    if len(hashes) != size:
+        raise NotFound(f"the log of {election} has {len(hashes)} leaves, not {size}",
+                       details={"field": "size", "expected": f"<= {len(hashes)}",
+                                "actual": size})
+    return MerkleTree.of(hashes)
+
+
+def leaf(app: Saylau, election: str, idx: int) -> Record:
+    lv = t.log_leaves
+    with app.read() as conn:
+        r = conn.execute(select(lv.c.data).where(and_(lv.c.election_id == election,
+                                                      lv.c.idx == idx))).first()
+    if r is None:
+        raise NotFound(f"no leaf {idx} in the log of {election}",
+                       details={"field": "index", "actual": idx})
+    data: Record = json.loads(r[0])
+    return data
+
+
+def protocol_leaf_index(app: Saylau, election: str, contest: str, station: str,
+                        version: int) -> int:
+    """Where a protocol version sits in the log."""
+    lv = t.log_leaves
+    needle_contest = json.dumps(contest, ensure_ascii=False)
+    needle_station = json.dumps(station, ensure_ascii=False)
+    with app.read() as conn:
+        rows = conn.execute(select(lv.c.idx, lv.c.data).where(and_(
+            lv.c.election_id == election, lv.c.type == "protocol",
+            lv.c.data.contains(f'"station":{needle_station}'),
+            lv.c.data.contains(f'"contest":{needle_contest}'))).order_by(lv.c.idx)).all()
+    for idx, data in rows:
+        body = json.loads(data)["body"]
+        if body["contest"] == contest and body["station"] == station and \
+                body["version"] == version:
+            return int(idx)
+    raise NotFound(f"no version {version} of the protocol of {station} for {contest} in the log",
+                   details={"contest": contest, "station": station, "version": version})
+
+
+def inclusion(app: Saylau, election: str, idx: int, size: int | None = None) -> dict[str, Any]:
+    """An inclusion proof of leaf `idx` in the tree of `size` leaves (the latest signed head
+    by default), with the leaf and the head: a station's receipt."""
+    head = tree_head(app, election) if size is None else _head_at(app, election, size)
+    proof = _tree(app, election, head.size).inclusion_proof(idx, head.size)
+    return {"leaf": leaf(app, election, idx), "proof": proof.as_json(),
+            "tree_head": head.as_json()}
+
+
+def consistency(app: Saylau, election: str, first: int, second: int) -> dict[str, Any]:
+    a, b = _head_at(app, election, first), _head_at(app, election, second)
+    proof = _tree(app, election, b.size).consistency_proof(a.size, b.size)
+    return {"first": a.as_json(), "second": b.as_json(), "proof": proof.as_json()}
+
+
+def _head_at(app: Saylau, election: str, size: int) -> TreeHead:
+    for h in tree_heads(app, election):
+        if h.size == size:
+            return h
+    raise NotFound(f"no signed tree head of size {size} for {election}",
+                   details={"field": "size", "actual": size})
+
+
+def all_leaves(app: Saylau, election: str) -> Iterable[bytes]:
+    lv = t.log_leaves
+    with app.read() as conn:
+        for (data,) in conn.execute(select(lv.c.data).where(lv.c.election_id == election)
+                                    .order_by(lv.c.idx)).yield_per(20_000):
+            yield str(data).encode("utf-8")
+
+
