@@ -267,3 +267,122 @@ def pg_copy(template: str) -> Iterator[str]:
 
 def pg_drop(name: str) -> None:
     pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- stores filled with one protocol per station (kept between runs of the benchmarks) -------
+
+
+def filled_sqlite(stations: int, seed: int) -> tuple[Path, str, Geography]:
+    """A SQLite store with the synthetic country, a referendum and one protocol per station
+    (imported through the bulk import). Built once per (stations, seed) under WORK and reused;
+    delete WORK to rebuild. Returns (path, contest id, geography)."""
+    from saylau.domain.access import Principal, Role
+    from saylau.services.bulk import import_protocols
+    from saylau.services.context import Saylau
+
+    geo = synthetic_country(stations, seed)
+    path = WORK / f"filled-{stations}-{seed}.db"
+    done = Path(f"{path}.done")
+    if path.exists() and done.exists():
+        return path, done.read_text().strip(), geo
+    done.unlink(missing_ok=True)
+    contest = sqlite_template(path, geo)
+    ids, counts = synthetic_counts(geo, contest, seed)
+    app = Saylau(_engine(f"sqlite:///{path}"), _geo=geo)
+    import_protocols(app, Principal(ActorId("bench"), Role.ADMIN), contest.id,
+                     protocols_csv(ids, counts, contest))
+    app.engine.dispose()
+    checkpoint(path)
+    done.write_text(contest.id)
+    return path, contest.id, geo
+
+
+def filled_pg(stations: int, seed: int, geo: Geography) -> tuple[str, str]:
+    """The PostgreSQL twin of `filled_sqlite` (database saylau_bench_filled_N_SEED, reused
+    when complete). Returns (url, contest id)."""
+    import psycopg
+
+    from saylau.domain.access import Principal, Role
+    from saylau.services.bulk import import_protocols
+    from saylau.services.context import Saylau
+
+    name = f"saylau_bench_filled_{stations}_{seed}"
+    marker = WORK / f"{name}.done"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                              (name,)).fetchone() is not None
+    if exists and marker.exists():
+        return pg_url(name), marker.read_text().strip()
+    marker.unlink(missing_ok=True)
+    pg_drop(name)
+    pg_admin(f'CREATE DATABASE "{name}"')
+    from saylau.services.geography import load_geography
+
+    app = Saylau.open(pg_url(name))
+    load_geography(app, geo)
+    contest = create_referendum_in(app)
+    ids, counts = synthetic_counts(geo, contest, seed)
+    app = Saylau(app.engine, _geo=geo)
+    import_protocols(app, Principal(ActorId("bench"), Role.ADMIN), contest.id,
+                     protocols_csv(ids, counts, contest))
+    app.engine.dispose()
+    WORK.mkdir(parents=True, exist_ok=True)
+    marker.write_text(contest.id)
+    return pg_url(name), contest.id
+
+
+def _engine(url: str) -> Any:
+    from saylau.store import db
+
+    return db.make_engine(url)
+
+
+# --- a real server --------------------------------------------------------------------------
+
+
+@contextmanager
+def server(url: str, port: int, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`saylau serve` in a subprocess on `url`'s store; yields its base URL once /healthz
+    answers. Its output goes to $SAYLAU_BENCH_SERVER_LOG when set, else nowhere."""
+    import subprocess
+
+    import httpx
+
+    env = {**os.environ, "SAYLAU_DATABASE_URL": url, **(extra_env or {})}
+    log_path = os.environ.get("SAYLAU_BENCH_SERVER_LOG")
+    log: Any = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "saylau.cli.main", "serve", "--host", "127.0.0.1", "--port",
+         str(port)],
+        env=env, stdout=log, stderr=log,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start (exit code {proc.poll()})")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if log is not subprocess.DEVNULL:
+            log.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

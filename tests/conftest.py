@@ -91,6 +91,12 @@ def small_country(stations_per_district: int = 2) -> Geography:
     return Geography.build(units)
 
 
+@pytest.fixture(autouse=True)
+def _central_key_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The central commission's key of each test lives in its own temporary directory."""
+    monkeypatch.setenv("SAYLAU_CENTRAL_KEY", str(tmp_path / "central.pem"))
+
+
 @pytest.fixture
 def saylau(db_url: str) -> Iterator[Saylau]:
     """A migrated, empty store on each database."""

@@ -33,7 +33,7 @@ from saylau.store import tables as t
 from tests.conftest import small_country
 from tests.integration.support import free_port, protocol
 
-pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]  # two server starts: ~8-15 s
+pytestmark = pytest.mark.timeout(120)  # two server starts: about 6 s per database
 
 CONTEST = "ref.referendum"
 WORKERS = 4

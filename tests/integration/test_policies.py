@@ -23,6 +23,7 @@ from saylau.api.app import create_app
 from saylau.api.policies import Policy
 from saylau.domain.access import Role
 from saylau.services.context import Saylau
+from saylau.services.keys import generate_keypair
 from saylau.services.tokens import revoke_token
 from tests.integration.support import (
     PRECINCT_STATION,
@@ -200,7 +201,38 @@ CALLS: dict[tuple[str, str], CallFor] = {
     ("GET", "/api/contests/{contest_id}/sessions"):
         lambda a, r: Call("GET", f"/api/contests/{a.contest}/sessions", allowed=(422,)),
     ("GET", "/api/whoami"): lambda a, r: Call("GET", "/api/whoami"),
+    ("GET", "/api/elections/{election_id}/tree-head"):
+        lambda a, r: Call("GET", "/api/elections/ref/tree-head"),
+    ("GET", "/api/elections/{election_id}/tree-heads"):
+        lambda a, r: Call("GET", "/api/elections/ref/tree-heads"),
+    ("GET", "/api/elections/{election_id}/consistency"):
+        lambda a, r: Call("GET", "/api/elections/ref/consistency?first=0&second=0",
+                          allowed=(200, 404)),
+    ("GET", "/api/elections/{election_id}/log/{index}"):
+        lambda a, r: Call("GET", "/api/elections/ref/log/0"),
+    ("GET", "/api/contests/{contest_id}/stations/{station}/protocols/{version}/proof"):
+        lambda a, r: Call("GET", f"/api/contests/{a.contest}/stations/{STATION_OF_ROLE[r]}"
+                          "/protocols/1/proof", allowed=(200, 404)),
+    ("GET", "/api/elections/{election_id}/keys"):
+        lambda a, r: Call("GET", "/api/elections/ref/keys"),
+    ("POST", "/api/elections/{election_id}/keys"):
+        lambda a, r: Call("POST", "/api/elections/ref/keys", {
+            "unit": STATION_OF_ROLE[r],
+            "public_key": generate_keypair()[1].hex()}, allowed=(201,)),
+    ("POST", "/api/elections/{election_id}/keys/{key}/revoke"):
+        lambda a, r: Call("POST", "/api/elections/ref/keys/" + "0" * 32 + "/revoke",
+                          {"reason": "test"}, allowed=(404,)),
     ("GET", "/"): lambda a, r: Call("GET", "/"),
+    ("GET", "/elections"): lambda a, r: Call("GET", "/elections"),
+    ("GET", "/elections/{election_id}"): lambda a, r: Call("GET", "/elections/ref"),
+    ("GET", "/elections/{election_id}/units/{unit_id}"):
+        lambda a, r: Call("GET", f"/elections/ref/units/{STATION_OF_ROLE[r]}"),
+    ("GET", "/elections/{election_id}/units/{unit_id}/live"):
+        lambda a, r: Call("GET", f"/elections/ref/units/{TERRITORIAL_SCOPE}/live",
+                          allowed=(200, 204)),
+    ("GET", "/elections/{election_id}/contests/{contest_id}"):
+        lambda a, r: Call("GET", f"/elections/ref/contests/{a.contest}"),
+    ("GET", "/static/{path:path}"): lambda a, r: Call("GET", "/static/site.css"),
     ("GET", "/healthz"): lambda a, r: Call("GET", "/healthz"),
 }
 

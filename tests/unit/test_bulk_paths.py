@@ -11,13 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from saylau.domain.contests import referendum_contest
+from saylau.domain.access import Principal, Role
+from saylau.domain.contests import NO, YES, referendum_contest
 from saylau.domain.errors import ImportFailed
-from saylau.domain.ids import ContestId, ElectionId, OptionId, StationId, UnitId
+from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId, StationId, UnitId
 from saylau.domain.names import Names
 from saylau.domain.protocol_batch import canonical_hashes, votes_json
 from saylau.domain.protocol_csv import _parse_rows, parse_protocols_csv
 from saylau.domain.protocols import COUNT_FIELDS, ProtocolCounts, SubmittedProtocol
+from saylau.services import results as results_svc
+from saylau.services.context import Saylau
+from saylau.services.protocols import submit_protocol
 from saylau.store import repository
 
 ODD_IDS = ['KZ-71-S1', 'a"b', "back\\slash", "Қазақ-№1", "tab\there", "100%", "", "\x7f", "nl\n"]
@@ -112,3 +116,42 @@ def test_files_with_bad_values_still_get_every_line_reported(
 def test_spaces_around_values_are_still_read() -> None:
     cols = parse_protocols_csv((HEADER + "\n S1 ,10,5,5,0,5,0, 0 ,3,2\r\n").encode(), REFERENDUM)
     assert cols.stations == ["S1"] and cols.counts[0, 0] == 10
+
+
+# --- the results cache: loading many versions at once = one by one ---------------------------
+
+
+def _protocol(registered: int, k: int) -> ProtocolCounts:
+    issued = registered // 2 + k
+    return ProtocolCounts.of(
+        registered=registered, ballots_received=issued + 5, ballots_issued=issued,
+        ballots_cancelled=5, ballots_in_boxes=issued, invalid=k, both_marked=1,
+        votes={YES: issued - k - 1 - k, NO: k},
+    )
+
+
+def test_the_results_cache_loads_columns_as_it_loads_rows(
+    referendum: tuple[Saylau, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, contest = referendum
+    admin = Principal(ActorId("admin"), Role.ADMIN)
+    stations = list(app.geography().stations())
+    for k, s in enumerate(stations[:8]):
+        submit_protocol(app, admin, contest, s.id, _protocol(s.registered, k))
+    first = results_svc.all_unit_results(app, contest)[1].totals.copy()  # columns, cold
+    for k, s in enumerate(stations[:3]):  # corrections: later versions replace earlier ones
+        submit_protocol(app, admin, contest, s.id, _protocol(s.registered, k + 20),
+                        correction=True, reason="recount")
+    submit_protocol(app, admin, contest, stations[0].id, _protocol(stations[0].registered, 40),
+                    correction=True, reason="second recount")
+    submit_protocol(app, admin, contest, stations[9].id, _protocol(stations[9].registered, 3))
+    fast = results_svc.all_unit_results(app, contest)[1].totals  # columns, incremental
+
+    monkeypatch.setattr(repository, "protocol_columns_after", lambda *_a, **_k: None)
+    rows_app = Saylau(app.engine)  # fresh caches: every version one by one
+    slow = results_svc.all_unit_results(rows_app, contest)[1].totals
+    assert (fast == slow).all()
+    assert not (first == slow).all()
+    root = app.geography().root.id
+    assert results_svc.results(app, contest, root).as_of == results_svc.results(
+        rows_app, contest, root).as_of

@@ -42,6 +42,7 @@ ROWS: list[tuple[int, str]] = [
     (13, f"{MOSCOW},Тверская,Участок на вокзале,300,200,200,2,198,100,98"),  # odd precinct id
     (15, f"{ABROAD},Зарубежная,УИК №8001,400,300,300,3,297,200,97"),  # abroad, clean
     (16, f"{MOSCOW},Тверская,УИК №15,1500,1000,1001,5,995,700,295"),  # two findings
+    (17, f"{ADYGEA},1 Адыгейская,УИК № 1,900,800,790,10,780,600,180"),  # UIK 1 again
 ]
 TEXT = "\n".join([HEADER, *(r for _, r in ROWS[:12]), "", *(r for _, r in ROWS[12:])]) + "\n"
 DATA = TEXT.encode("utf-8")
@@ -127,8 +128,9 @@ def test_every_bad_row_is_reported_with_line_field_and_numbers(
         (12, "region", "source.missing_name"),
         (16, "ballots_in_boxes", "boxes.exceed_issued"),
         (16, "ballots_in_boxes", "boxes.sum_mismatch"),
+        (17, "precinct_id", "source.duplicate_station"),
     ]
-    assert mapping.bad_lines == (4, 5, 6, 7, 8, 9, 10, 11, 12, 16)
+    assert mapping.bad_lines == (4, 5, 6, 7, 8, 9, 10, 11, 12, 16, 17)
     by_line = {(p.line, p.code): p for p in mapping.problems}
     p = by_line[(4, "boxes.exceed_issued")]
     assert p.actual == "ballots_in_boxes=950, ballots_given=900"
@@ -143,6 +145,7 @@ def test_every_bad_row_is_reported_with_line_field_and_numbers(
     p = by_line[(9, "source.valid_mismatch")]
     assert (p.expected, p.actual) == ("yes + no = 995", "990")
     assert "line 7" in by_line[(10, "source.duplicate_station")].message
+    assert "line 2" in by_line[(17, "source.duplicate_station")].message
     assert by_line[(11, "source.row_width")].actual == "5"
     assert [int(x) for x in mapping.failed_checks.lines] == list(FAILING_CHECKS_LINES)
 
@@ -168,8 +171,8 @@ def test_protocols_csv_is_saylau_import_format(mapping: ru.RussiaMapping) -> Non
 def test_report_is_plain_data(mapping: ru.RussiaMapping) -> None:
     rep = mapping.report()
     json.dumps(rep, ensure_ascii=False)
-    assert rep["rows"] == 14 and rep["stations"] == 10 and rep["regions"] == 3
-    assert rep["districts"] == 4 and rep["bad_rows"] == 10
+    assert rep["rows"] == 15 and rep["stations"] == 10 and rep["regions"] == 3
+    assert rep["districts"] == 4 and rep["bad_rows"] == 11
     assert rep["protocols_accepted"] == 4 and rep["protocols_failing_checks"] == 3
 
 
@@ -209,8 +212,8 @@ def test_transliteration() -> None:
 def test_strict_refuses_the_whole_file_and_stores_nothing(store: Saylau) -> None:
     with pytest.raises(ImportFailed) as exc:
         ru.load(store, DATA, on_bad_rows=ru.OnBadRows.STRICT)
-    assert [r["line"] for r in exc.value.rows] == [4, 5, 6, 7, 8, 9, 10, 11, 12, 16, 16]
-    assert "10 of 14 rows" in exc.value.message
+    assert [r["line"] for r in exc.value.rows] == [4, 5, 6, 7, 8, 9, 10, 11, 12, 16, 16, 17]
+    assert "11 of 15 rows" in exc.value.message
     with store.read() as conn:
         assert repository.unit_count(conn) == 0
 
@@ -271,7 +274,7 @@ def test_cli_skip_with_report_and_protocols_csv(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "4 protocols accepted" in res.output
     doc = json.loads(report.read_text(encoding="utf-8"))
-    assert doc["bad_rows"] == 10 and len(doc["problems"]) == 11
+    assert doc["bad_rows"] == 11 and len(doc["problems"]) == 12
     assert protocols.read_bytes() == ru.map_file(DATA).protocols_csv()
     # the protocols CSV goes through `saylau protocols import` too: identical, so unchanged
     res = runner.invoke(cli, ["protocols", "import", "ru-2020.referendum", str(protocols)],
@@ -287,5 +290,5 @@ def test_cli_dry_run_stores_nothing(tmp_path: Path) -> None:
     res = runner.invoke(cli, ["import", "russia-2020", str(src), "--dry-run"],
                         env={"SAYLAU_DATABASE_URL": f"sqlite:///{db}"})
     assert res.exit_code == 0, res.output
-    assert "10 rows are bad" in res.output
+    assert "11 rows are bad" in res.output
     assert not db.exists()

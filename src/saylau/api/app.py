@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request, Response
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi import Depends, FastAPI, Path, Query, Request, Response
+from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from saylau.api import errors
 from saylau.api.limits import BodyLimit
-from saylau.api.page import national_page
 from saylau.api.policies import (
     ADMIN_ONLY,
     ANY_TOKEN,
@@ -24,12 +23,14 @@ from saylau.api.schemas import (
     ContestOut,
     ElectionOut,
     FindingOut,
+    KeyIn,
     ParliamentIn,
     PresidentialIn,
     ProtocolIn,
     ProtocolOut,
     ReferendumIn,
     ResultsOut,
+    RevocationIn,
     SenateIn,
     SessionIn,
     SubmissionOut,
@@ -56,13 +57,16 @@ from saylau.domain.law.referendum import (
     TwoThirdsReading,
 )
 from saylau.domain.protocols import ProtocolCounts
+from saylau.domain.record.envelope import Signature
 from saylau.domain.rulesets import RulesetName
 from saylau.services import elections as election_svc
 from saylau.services import parliament as parliament_svc
 from saylau.services import protocols as protocol_svc
+from saylau.services import record as record_svc
 from saylau.services import results as results_svc
 from saylau.services import senate as senate_svc
 from saylau.services.context import Saylau
+from saylau.web.routes import router as web_router
 
 Public = Annotated[Principal, Depends(PUBLIC_ROUTE)]
 Admin = Annotated[Principal, Depends(ADMIN_ONLY)]
@@ -287,9 +291,11 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
             ballots_in_boxes=body.ballots_in_boxes, invalid=body.invalid,
             both_marked=body.both_marked, votes=body.votes.items(),  # type: ignore[arg-type]
         )
+        sig = None if body.signature is None else Signature(
+            body.signature.key, bytes.fromhex(body.signature.value))
         sub = protocol_svc.submit_protocol(
             S(request), who, contest_id, body.station, counts,
-            correction=body.correction, reason=body.reason,
+            correction=body.correction, reason=body.reason, signature=sig,
         )
         response.status_code = 201 if sub.status is protocol_svc.SubmissionStatus.ACCEPTED else 200
         return SubmissionOut(status=sub.status.value, protocol=ProtocolOut.of(sub.protocol),
@@ -362,8 +368,11 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         contest_id: str, request: Request, _who: Public,
         unit: Annotated[str | None, Query(max_length=64)] = None,
     ) -> ResultsOut:
-        v = results_svc.results(S(request), contest_id, unit, max_age=_results_max_age())
+        s = S(request)
+        v = results_svc.results(s, contest_id, unit, max_age=_results_max_age())
+        head = record_svc.tree_head(s, v.contest.election)
         return ResultsOut(
+            tree_head=head.as_json(),
             contest=v.contest.id, as_of=v.as_of, turnout_as_of=v.turnout_as_of,
             result=UnitResultOut.of(v.unit, v.result),
             children=[UnitResultOut.of(u, r) for u, r in v.children],
@@ -430,16 +439,79 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         """The Senate's make-up under a ruleset: 2 per top-level unit + the appointed."""
         return parliament_svc.senate_json(parliament_svc.senate(S(request), ruleset))
 
+    # --- the verifiable record ---------------------------------------------------------
+    @app.get("/api/elections/{election_id}/tree-head", tags=["record"])
+    def tree_head(election_id: str, request: Request, _who: Public) -> dict[str, Any]:
+        """The latest tree head of the election's log, signed by the central commission."""
+        s = S(request)
+        election_svc.get_election(s, election_id)
+        return record_svc.tree_head(s, election_id).as_json()
+
+    @app.get("/api/elections/{election_id}/tree-heads", tags=["record"])
+    def tree_heads(election_id: str, request: Request, _who: Public) -> list[dict[str, Any]]:
+        """Every signed tree head, oldest first."""
+        s = S(request)
+        election_svc.get_election(s, election_id)
+        return [h.as_json() for h in record_svc.tree_heads(s, election_id)]
+
+    @app.get("/api/elections/{election_id}/consistency", tags=["record"])
+    def consistency(
+        election_id: str, request: Request, _who: Public,
+        first: Annotated[int, Query(ge=0)], second: Annotated[int, Query(ge=0)],
+    ) -> dict[str, Any]:
+        """A consistency proof between two signed tree heads (by their sizes)."""
+        return record_svc.consistency(S(request), election_id, first, second)
+
+    @app.get("/api/elections/{election_id}/log/{index}", tags=["record"])
+    def log_leaf(election_id: str, index: Annotated[int, Path(ge=0)], request: Request,
+                 _who: Public) -> dict[str, Any]:
+        """One leaf of the log (a record) with its inclusion proof in the latest tree head."""
+        return record_svc.inclusion(S(request), election_id, index)
+
+    @app.get("/api/contests/{contest_id}/stations/{station}/protocols/{version}/proof",
+             tags=["record"])
+    def protocol_proof(
+        contest_id: str, station: str, version: Annotated[int, Path(ge=1)], request: Request,
+        _who: Public,
+    ) -> dict[str, Any]:
+        """A station's receipt: its protocol version's record, where it is in the log, and
+        the inclusion proof against the latest signed tree head."""
+        s = S(request)
+        c = election_svc.get_contest(s, contest_id)
+        idx = record_svc.protocol_leaf_index(s, c.election, c.id, station, version)
+        return {"index": idx, **record_svc.inclusion(s, c.election, idx)}
+
+    @app.get("/api/elections/{election_id}/keys", tags=["record"])
+    def list_keys(election_id: str, request: Request, _who: Public) -> list[dict[str, Any]]:
+        """The commissions' public keys, with when each was registered or revoked."""
+        s = S(request)
+        election_svc.get_election(s, election_id)
+        return [{"key": k.key, "unit": k.unit, "role": k.role, "public_key": k.public_key,
+                 "registered_at": k.registered_at, "revoked_at": k.revoked_at}
+                for k in record_svc.keys(s, election_id)]
+
+    @app.post("/api/elections/{election_id}/keys", tags=["record"], status_code=201)
+    def register_key(election_id: str, body: KeyIn, request: Request,
+                     who: Admin) -> dict[str, str]:
+        """Register a commission's public key for its station or territory (logged)."""
+        kid = record_svc.register_key(S(request), election_id, body.unit, body.public_key,
+                                      who.name)
+        return {"key": kid}
+
+    @app.post("/api/elections/{election_id}/keys/{key}/revoke", tags=["record"])
+    def revoke_key(election_id: str, key: Annotated[str, Path(max_length=32)],
+                   body: RevocationIn, request: Request, who: Admin) -> dict[str, str]:
+        """Stop trusting a key from now on (logged); what it signed before stays valid."""
+        record_svc.revoke_key(S(request), election_id, key, body.reason, who.name)
+        return {"key": key, "status": "revoked"}
+
     @app.get("/api/whoami", tags=["access"])
     def whoami(who: AnyToken) -> dict[str, str | None]:
         return {"name": who.name, "role": who.role.value, "scope": who.scope}
-
-    @app.get("/", response_class=HTMLResponse, tags=["pages"])
-    def home(request: Request, _who: Public) -> HTMLResponse:
-        return HTMLResponse(national_page(S(request), max_age=_results_max_age()))
 
     @app.get("/healthz", tags=["pages"])
     def health(_who: Public) -> dict[str, str]:
         return {"status": "ok"}
 
+    app.include_router(web_router)
     return app

@@ -21,6 +21,8 @@ from rich.table import Table
 
 from saylau.cli.allocate import allocate_command
 from saylau.cli.decide import decide_app
+from saylau.cli.record import keys_app, record_app, verify_command
+from saylau.cli.export import export_app
 from saylau.cli.importers import import_app
 from saylau.domain.contests import QUESTION_2022, ContestKind
 from saylau.domain.errors import SaylauError
@@ -28,6 +30,7 @@ from saylau.domain.explain import percent
 from saylau.domain.ids import ActorId
 from saylau.domain.names import Names
 from saylau.services.context import Saylau
+from saylau.web.publish import publish_command
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -39,7 +42,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(decide_app, name="decide")
+app.add_typer(keys_app, name="keys")
+app.add_typer(record_app, name="record")
+app.command("verify")(verify_command)
 app.command("allocate")(allocate_command)
+app.command("publish")(publish_command)
 geography_app = typer.Typer(help="Load, export or generate the electoral geography.",
                             no_args_is_help=True)
 election_app = typer.Typer(help="Create elections.", no_args_is_help=True)
@@ -50,6 +57,7 @@ app.add_typer(election_app, name="election")
 app.add_typer(protocols_app, name="protocols")
 app.add_typer(token_app, name="token")
 app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -83,7 +91,9 @@ def print_error(exc: SaylauError) -> None:
     if len(rows) > 200:
         err.print(f"  ... and {len(rows) - 200} more", markup=False)
     for f in exc.details.get("findings", []):
-        err.print(f"  [{f['severity']}] {f['code']}: {f['message']}", markup=False)
+        label = f.get("severity") or f.get("field") or ""
+        code = f.get("code") or f.get("expected") or ""
+        err.print(f"  [{label}] {code}: {f.get('message')}", markup=False)
     other = {k: v for k, v in exc.details.items() if k not in ("rows", "problems", "findings")}
     if other:
         err.print(f"  details: {json.dumps(other, ensure_ascii=False, default=str)}",

@@ -20,7 +20,8 @@ Geography
       region;
     - each row is a station under its TIK: ``RU-001-T001-U1234`` when ``precinct_id`` reads
       "УИК №1234" (the digits as written), else ``RU-001-T001-X1``, ``-X2``, ... in order of
-      appearance within the TIK. Its voter list is ``registered``. Stations of the region
+      appearance within the TIK (a precinct number or text seen twice in a TIK is a duplicate
+      row). Its voter list is ``registered``. Stations of the region
       "Территория за пределами РФ" carry ``abroad=True``;
     - names: ``kk`` and ``ru`` both hold the Russian text of the file (no Kazakh names exist
       for these units), ``en`` a transliteration of it (`transliterate`: a simplified
@@ -278,13 +279,13 @@ class RussiaMapping:
 
 @dataclass
 class _Builder:
-    election_id: str
     units: list[Unit] = field(default_factory=list)
     regions: dict[str, UnitId] = field(default_factory=dict)
     tiks: dict[tuple[str, str], UnitId] = field(default_factory=dict)
     tik_count: dict[UnitId, int] = field(default_factory=dict)
     odd_count: dict[UnitId, int] = field(default_factory=dict)
     stations: dict[tuple[UnitId, str], int] = field(default_factory=dict)
+    station_lines: dict[StationId, int] = field(default_factory=dict)
     problems: list[RowProblem] = field(default_factory=list)
     notes: list[RowProblem] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
@@ -365,7 +366,7 @@ def map_file(data: bytes, *, election_id: str = ELECTION_ID) -> RussiaMapping:
     reader = csv.reader(io.StringIO(decode(data), newline=""))
     col = _read_header(next(reader, None))
     width = len(col)
-    b = _Builder(election_id)
+    b = _Builder()
     b.units.append(Unit(ROOT_ID, None, UnitKind.COUNTRY, ROOT_NAMES))
     rows = 0
     for rec in reader:
@@ -432,7 +433,8 @@ def _place(b: _Builder, line: int, names: dict[str, str], values: dict[str, int]
     rid = b.region(names["region"])
     tid = b.tik(rid, names["region"], names["tik"])
     key = (tid, names["precinct_id"])
-    first = b.stations.get(key)
+    sid = b.station_id(tid, names["precinct_id"])
+    first = b.stations.get(key) or b.station_lines.get(sid)
     if first is not None:
         b.problem(line, None, "precinct_id", "source.duplicate_station",
                   "one row per precinct of a TIK", names["precinct_id"],
@@ -440,9 +442,9 @@ def _place(b: _Builder, line: int, names: dict[str, str], values: dict[str, int]
                   f"is already on line {first}")
         return
     b.stations[key] = line
+    b.station_lines[sid] = line
     if "registered" not in values:
         return
-    sid = b.station_id(tid, names["precinct_id"])
     b.units.append(Unit(sid, tid, UnitKind.STATION, _names(names["precinct_id"]),
                         registered=values["registered"],
                         abroad=names["region"] == ABROAD_REGION))

@@ -194,6 +194,27 @@ class Night:
     tokens: dict[str, str]
     units_of: dict[str, str]
     turnout_contest: str
+    keys: dict[str, Any] = field(default_factory=dict)
+    """Each station's commission's private signing key (the demo signs every protocol)."""
+
+
+def signed(night: Night, body: dict[str, Any], contest: str, version: int) -> dict[str, Any]:
+    """`body` with the station commission's signature over its protocol record (as a
+    commission's own software would make it: docs/record.md)."""
+    from saylau.domain.record.envelope import protocol_body
+    from saylau.domain.record.signing import sign_body
+
+    key = night.keys.get(body["station"])
+    if key is None:
+        return body
+    counts = {f: body[f] for f in ("registered", "ballots_received", "ballots_issued",
+                                   "ballots_cancelled", "ballots_in_boxes", "invalid",
+                                   "both_marked")}
+    record_body = protocol_body(contest=contest, station=body["station"], version=version,
+                                counts=counts, votes=body["votes"],
+                                reason=body.get("reason"))
+    sig = sign_body(key, "protocol", record_body)
+    return {**body, "signature": sig.as_json()}
 
 
 def run_night(client: Client, night: Night, *, seed: int, pace: Callable[[float], None],
@@ -240,10 +261,12 @@ def run_night(client: Client, night: Night, *, seed: int, pace: Callable[[float]
             body = t.protocol(b)
             if k == 0 and t.station in bad:  # a count that does not add up: rejected, resent
                 wrong = dict(body, ballots_in_boxes=body["ballots_in_boxes"] + 7)
-                r = client.post(url_p(b.contest), json=wrong, headers=auth(t.station))
+                r = client.post(url_p(b.contest), json=signed(night, wrong, b.contest, 1),
+                                headers=auth(t.station))
                 log.add(rejected=1 if r.status_code == 422 else 0,
                         failures=0 if r.status_code == 422 else 1)
-            r = client.post(url_p(b.contest), json=body, headers=auth(t.station))
+            r = client.post(url_p(b.contest), json=signed(night, body, b.contest, 1),
+                            headers=auth(t.station))
             log.add(accepted=1) if r.status_code in (200, 201) else log.add(failures=1)
 
     def moved(t: StationTruth) -> dict[str, Any]:
@@ -260,7 +283,9 @@ def run_night(client: Client, night: Night, *, seed: int, pace: Callable[[float]
 
     def correct(t: StationTruth, reason: str) -> None:
         body = dict(moved(t), correction=True, reason=reason)
-        r = client.post(url_p(t.ballots[0].contest), json=body, headers=auth(t.station))
+        contest = t.ballots[0].contest
+        r = client.post(url_p(contest), json=signed(night, body, contest, 2),
+                        headers=auth(t.station))
         log.add(corrected=1) if r.status_code == 201 else log.add(failures=1)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -275,7 +300,9 @@ def run_night(client: Client, night: Night, *, seed: int, pace: Callable[[float]
             pace(0.3 + 0.6 * (b + 1) / batches)
         console.print(f"  protocols in from {len(order):,} stations")
         if conflict is not None:
-            r = client.post(url_p(conflict.ballots[0].contest), json=moved(conflict),
+            contest = conflict.ballots[0].contest
+            # sent as a first protocol (version 1): the server answers 409, nothing stored
+            r = client.post(url_p(contest), json=signed(night, moved(conflict), contest, 1),
                             headers=auth(conflict.station))
             log.add(conflicts=1 if r.status_code == 409 else 0)
             correct(conflict, "second count after the 409: three ballots had been misfiled")
@@ -340,10 +367,24 @@ def _prepare(opts: DemoOptions, console: Console) -> tuple[Any, Night]:
         name=Names(kk="Республикалық референдум", ru="Республиканский референдум",
                    en="Republican referendum"),
         ruleset_name="kz-2022", date="2022-06-05", question=QUESTION_2022,
-        constitutional=True, by=ActorId("demo"),
+        constitutional=True, by=ActorId("demo"), signatures="required",
     )
-    return app, Night(simulate_referendum(geo, opts.seed, contest.id), tokens, units_of,
-                      contest.id)
+    night = Night(simulate_referendum(geo, opts.seed, contest.id), tokens, units_of, contest.id)
+    return app, _with_keys(app, night, REFERENDUM, console)
+
+
+def _with_keys(app: Any, night: Night, election: str, console: Console) -> Night:
+    """Every station commission gets an Ed25519 key; the public halves are registered in the
+    election's record (the private halves stay with the 'commissions' of this demo)."""
+    from saylau.domain.ids import ActorId
+    from saylau.services.keys import generate_keypair
+    from saylau.services.record import register_keys
+
+    pairs = {t.station: generate_keypair() for t in night.truths}
+    register_keys(app, election, [(s, pub) for s, (_k, pub) in pairs.items()], ActorId("demo"))
+    console.print(f"registered {len(pairs):,} commission signing keys; every protocol is signed")
+    return Night(night.truths, night.tokens, night.units_of, night.turnout_contest,
+                 {s: k for s, (k, _pub) in pairs.items()})
 
 
 def _prepare_majilis(app: Any, geo: Geography, opts: DemoOptions, tokens: dict[str, str],
@@ -373,7 +414,7 @@ def _prepare_majilis(app: Any, geo: Geography, opts: DemoOptions, tokens: dict[s
         app, election_id=MAJILIS,
         name=Names(kk="Мәжіліс сайлауы", ru="Выборы в Мажилис", en="Majilis election"),
         ruleset_name="kz-2022", date="2023-03-19", parties=parties, districts=districts,
-        candidates=candidates, by=ActorId("demo"),
+        candidates=candidates, by=ActorId("demo"), signatures="required",
     )
     list_contest = made[0].id
     district_of: dict[str, tuple[str, list[str]]] = {}
@@ -384,8 +425,9 @@ def _prepare_majilis(app: Any, geo: Geography, opts: DemoOptions, tokens: dict[s
             district_of[s] = (str(c.id), ids)
     console.print(f"created the kz-2022 Majilis election: {len(parties)} party lists, "
                   f"{len(districts)} single-member districts")
-    return Night(simulate_majilis(geo, opts.seed, list_contest, district_of), tokens, units_of,
-                 list_contest)
+    night = Night(simulate_majilis(geo, opts.seed, list_contest, district_of), tokens, units_of,
+                  list_contest)
+    return _with_keys(app, night, MAJILIS, console)
 
 
 def run_demo(opts: DemoOptions, console: Console) -> NightLog:

@@ -363,8 +363,13 @@ def protocol_columns_after(
 
     The database packs each column into one text (all aggregates of one query read the rows
     in the same order), numpy and json read them back. The rows are found through the seq
-    range (the primary key), not the contest's index: a refresh with nothing new costs
-    nothing. None when a station id holds a line break: use `protocol_rows_after` then."""
+    range (the primary key), not the contest's index, and a refresh with nothing new stops
+    at the newest seq: it costs next to nothing even without planner statistics. None when a
+    station id holds a line break: use `protocol_rows_after` then."""
+    width = len(COUNT_FIELDS) + len(options)
+    newest = conn.execute(select(func.max(t.protocol_versions.c.seq))).scalar()
+    if newest is None or int(newest) <= after_seq:  # nothing new (primary key: instant)
+        return np.zeros(0, dtype=np.int64), [], np.zeros((0, width), dtype=np.int64)
     numbers = ("seq", *COUNT_FIELDS)
     if conn.dialect.name == "postgresql":
         packed = [f"string_agg({c}::text, ',')" for c in numbers]
@@ -374,12 +379,13 @@ def protocol_columns_after(
         station_agg, votes_agg = "group_concat(station_id, :sep)", "group_concat(votes, ',')"
     sql = (
         f"SELECT count(*), {station_agg}, {votes_agg}, {', '.join(packed)} "  # noqa: S608
-        "FROM protocol_versions WHERE contest_id || '' = :contest AND seq > :after"
-    )  # (`|| ''` keeps the planner on the seq range; the text above is fixed)
+        "FROM protocol_versions WHERE contest_id || '' = :contest "
+        "AND seq > :after AND seq <= :newest"
+    )  # (a closed seq range, and `|| ''`, keep the planner on the primary key)
     n, station_text, votes_text, *columns = conn.execute(
-        text(sql), {"contest": contest, "after": after_seq, "sep": _STATION_SEP}
+        text(sql), {"contest": contest, "after": after_seq, "newest": int(newest),
+                    "sep": _STATION_SEP},
     ).one()
-    width = len(COUNT_FIELDS) + len(options)
     if not n:
         return np.zeros(0, dtype=np.int64), [], np.zeros((0, width), dtype=np.int64)
     stations = str(station_text).split(_STATION_SEP)

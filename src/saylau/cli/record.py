@@ -1,0 +1,191 @@
+"""`saylau keys ...`, `saylau record ...` and `saylau verify ...`: the verifiable record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from saylau.domain.errors import NotFound, SaylauError, ValidationFailed
+
+keys_app = typer.Typer(help="Commission signing keys (Ed25519).", no_args_is_help=True)
+record_app = typer.Typer(help="The election's public record and receipts.",
+                         no_args_is_help=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+@keys_app.command("create")
+def keys_create(
+    name: str,
+    out_dir: Annotated[Path, typer.Option("--out", help="directory for NAME.pem and NAME.pub")
+                       ] = Path(),
+) -> None:
+    """Make a commission's key pair: NAME.pem (private, mode 0600) and NAME.pub (hex)."""
+    from saylau.cli.main import print_error
+    from saylau.services.keys import generate_keypair, save_private_key
+
+    try:
+        key, pub = generate_keypair()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        save_private_key(key, out_dir / f"{name}.pem")
+        (out_dir / f"{name}.pub").write_text(pub.hex() + "\n", encoding="utf-8")
+    except SaylauError as exc:
+        print_error(exc)
+        raise typer.Exit(2) from None
+    from saylau.domain.record.signing import key_id
+
+    out.print(f"key {key_id(pub)}: private {out_dir / (name + '.pem')}, public "
+              f"{out_dir / (name + '.pub')}")
+
+
+def _run(fn: object) -> None:
+    from saylau.cli.main import _close_all, print_error
+
+    try:
+        fn()  # type: ignore[operator]
+    except SaylauError as exc:
+        print_error(exc)
+        raise typer.Exit(2) from None
+    finally:
+        _close_all()
+
+
+@keys_app.command("register")
+def keys_register(election: str, unit: str, public_key: Path) -> None:
+    """Register a commission's public key (a .pub file of hex) for its station or unit."""
+    from saylau.cli.main import CLI_ACTOR, _open
+    from saylau.services.record import register_key
+
+    def go() -> None:
+        kid = register_key(_open(), election, unit, _read_hex(public_key), CLI_ACTOR)
+        out.print(f"registered key {kid} for {unit} in {election}")
+
+    _run(go)
+
+
+@keys_app.command("revoke")
+def keys_revoke(election: str, key: str,
+                reason: Annotated[str, typer.Option(help="why it is no longer trusted")]) -> None:
+    """Revoke a key from now on; what it signed before stays valid."""
+    from saylau.cli.main import CLI_ACTOR, _open
+    from saylau.services.record import revoke_key
+
+    def go() -> None:
+        revoke_key(_open(), election, key, reason, CLI_ACTOR)
+        out.print(f"revoked key {key} in {election}")
+
+    _run(go)
+
+
+def _read_hex(path: Path) -> str:
+    if not path.exists():
+        raise NotFound(f"no file {path}", details={"field": "path", "actual": str(path)})
+    return path.read_text(encoding="utf-8").strip()
+
+
+@record_app.command("export")
+def record_export(
+    election: Annotated[str | None, typer.Argument(help="default: the only or latest")] = None,
+    out_dir: Annotated[Path, typer.Option("--out")] = Path("record"),
+) -> None:
+    """Write the election's whole public record to a directory, for `saylau verify`."""
+    from saylau.cli.main import _open
+    from saylau.services.elections import get_election
+    from saylau.services.record import export_record
+
+    def go() -> None:
+        s = _open()
+        e = get_election(s, election)
+        n = export_record(s, e.id, out_dir)
+        out.print(f"wrote the record of {e.id}: {n['leaves']:,} leaves, {n['tree_heads']} "
+                  f"signed tree head(s) -> {out_dir}")
+
+    _run(go)
+
+
+@record_app.command("proof")
+def record_proof(
+    contest: str, station: str, version: int = 1,
+    out_dir: Annotated[Path, typer.Option("--out")] = Path("receipt"),
+) -> None:
+    """A station's receipt: protocol.json, proof.json and tree-head.json."""
+    from saylau.cli.main import _open
+    from saylau.services.elections import get_contest
+    from saylau.services.record import inclusion, protocol_leaf_index
+
+    def go() -> None:
+        s = _open()
+        c = get_contest(s, contest)
+        idx = protocol_leaf_index(s, c.election, c.id, station, version)
+        doc = inclusion(s, c.election, idx)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, key in (("protocol.json", "leaf"), ("proof.json", "proof"),
+                          ("tree-head.json", "tree_head")):
+            (out_dir / name).write_text(json.dumps(doc[key], ensure_ascii=False, indent=1),
+                                        encoding="utf-8")
+        out.print(f"receipt of {station} v{version} (leaf {idx}) -> {out_dir}")
+
+    _run(go)
+
+
+def verify_command(
+    directory: Annotated[Path | None, typer.Argument(
+        help="a directory written by `saylau record export`")] = None,
+    protocol: Annotated[Path | None, typer.Option(help="a station's record (receipt)")] = None,
+    proof: Annotated[Path | None, typer.Option(help="its inclusion proof")] = None,
+    tree_head: Annotated[Path | None, typer.Option(help="the signed tree head")] = None,
+    central_key: Annotated[Path | None, typer.Option(
+        help="the central commission's public key (hex file); default: DIR/central.pub")
+    ] = None,
+) -> None:
+    """Check a published record from the files alone, or one station's receipt."""
+    from saylau.domain.record.merkle import TreeHead
+    from saylau.domain.record.verify import VerificationFailed, verify_receipt, verify_record
+
+    try:
+        if directory is None:
+            if protocol is None or proof is None or tree_head is None:
+                raise ValidationFailed(
+                    "give a record directory, or --protocol, --proof and --tree-head",
+                    details={"field": "arguments", "expected": "DIR or the three files",
+                             "actual": None})
+            central = bytes.fromhex(_read_hex(central_key)) if central_key else None
+            for line in verify_receipt(json.loads(protocol.read_text(encoding="utf-8")),
+                                       json.loads(proof.read_text(encoding="utf-8")),
+                                       json.loads(tree_head.read_text(encoding="utf-8")),
+                                       central):
+                out.print(f"ok: {line}")
+            out.print("[bold green]receipt verified[/bold green]")
+            return
+        central = bytes.fromhex(_read_hex(central_key or directory / "central.pub"))
+        heads = [TreeHead.from_json(h) for h in json.loads(
+            (directory / "tree-heads.json").read_text(encoding="utf-8"))]
+        published = json.loads((directory / "results.json").read_text(encoding="utf-8")) \
+            if (directory / "results.json").exists() else None
+
+        def leaves() -> object:
+            with (directory / "leaves.jsonl").open("rb") as f:
+                for line in f:
+                    yield line.rstrip(b"\n")
+
+        report, v = verify_record(leaves(), heads, central, published)  # type: ignore[arg-type]
+        for line in report.lines:
+            out.print(f"ok: {line}")
+        for cid, d in v.decisions.items():
+            out.print(f"  {cid}: {json.dumps(d, ensure_ascii=False)}")
+        out.print(f"[bold green]the record of {v.election} verifies[/bold green]")
+    except VerificationFailed as exc:
+        Console(stderr=True).print(f"MISMATCH: {exc.message}", markup=False)
+        raise typer.Exit(1) from None
+    except SaylauError as exc:
+        from saylau.cli.main import print_error
+
+        print_error(exc)
+        raise typer.Exit(2) from None
+    except (OSError, json.JSONDecodeError) as exc:
+        Console(stderr=True).print(f"error: cannot read the record: {exc}", markup=False)
+        raise typer.Exit(2) from None
+

@@ -1,0 +1,400 @@
+"""The independent verifier: from a published record alone, recompute and check everything.
+
+Input (docs/record.md, "The exported record"): the log's leaves (canonical bytes), the signed
+tree heads, the central commission's public key (the trust anchor, obtained outside the log)
+and, optionally, the results the server published. Checked, in order:
+
+1. every leaf is canonical and well-formed; every tree head is signed by the central key and
+   its root is the Merkle root of the first `size` leaves;
+2. every signed record is signed by a key registered earlier in the log, not revoked before
+   it, whose unit covers the record's station; unsigned protocols only where the election
+   accepts them (turnout reports, relayed during the day, may always be unsigned);
+3. protocol versions of a station and contest follow 1, 2, 3 ... and every correction gives a
+   reason; every version passes the protocol checks without an error;
+4. the tally of every unit from the current versions, and the law's decision or seats;
+5. when published results are given: every unit's figures and every decision equal them.
+
+The first failure stops the run and names the leaf, station, unit or figure. Pure: it uses
+only the core (no store, no server code).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from saylau.domain import decisions
+from saylau.domain.contests import Contest, ContestKind, Option, OptionKind, ReferendumTerms
+from saylau.domain.districts import ElectoralDistrict
+from saylau.domain.errors import SaylauError
+from saylau.domain.geography import Geography, Unit, UnitKind
+from saylau.domain.ids import ContestId, ElectionId, OptionId, StationId, UnitId
+from saylau.domain.names import Names
+from saylau.domain.protocols import (
+    COUNT_FIELDS,
+    ProtocolCheckContext,
+    ProtocolCounts,
+    errors_of,
+    run_checks,
+)
+from saylau.domain.record.canonical import parse_canonical
+from saylau.domain.record.envelope import Record, RecordType, record_problems, record_signature
+from saylau.domain.record.merkle import Frontier, TreeHead, leaf_hash
+from saylau.domain.record.signing import key_id, verify, verify_tree_head
+from saylau.domain.rulesets import RulesetName
+from saylau.domain.tally import Tally, tally_protocols
+
+
+class VerificationFailed(SaylauError):
+    """The record does not check out: `message` names the first thing that does not match."""
+
+    code = "verification_failed"
+
+
+@dataclass
+class Report:
+    """What was checked, line by line, for the person running the verifier."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def ok(self, text: str) -> None:
+        self.lines.append(text)
+
+
+@dataclass(frozen=True)
+class VerifiedElection:
+    election: str
+    ruleset: RulesetName
+    geography: Geography
+    contests: tuple[Contest, ...]
+    tallies: dict[str, Tally]
+    decisions: dict[str, dict[str, Any]]
+    """Each contest's decision as plain data (see `decision_summary`)."""
+
+
+def _names(d: Mapping[str, Any]) -> Names:
+    return Names(kk=str(d["kk"]), ru=str(d["ru"]), en=str(d["en"]))
+
+
+def _fail(message: str, **details: Any) -> VerificationFailed:
+    return VerificationFailed(message, details=details)
+
+
+def _contest(election: str, c: Mapping[str, Any]) -> Contest:
+    kind = ContestKind(c["kind"])
+    d = c.get("district")
+    return Contest(
+        id=ContestId(c["contest"]), election=ElectionId(election), kind=kind,
+        name=_names(c["name"]), area=UnitId(c["area"]),
+        options=tuple(Option(OptionId(o["id"]), _names(o["name"]), OptionKind(o["kind"]),
+                             o.get("registration_order"),
+                             None if o.get("party") is None else OptionId(o["party"]))
+                      for o in c["options"]),
+        referendum=ReferendumTerms(_names(c["name"]), bool(c["constitutional"]))
+        if kind is ContestKind.REFERENDUM else None,
+        district=None if d is None else ElectoralDistrict(
+            id=d["id"], number=int(d["number"]), name=_names(d["name"]), unit=UnitId(d["unit"]),
+            stations=frozenset(StationId(UnitId(s)) for s in d["stations"])),
+    )
+
+
+def decision_summary(contest: Contest, t: Tally, geo: Geography,
+                     ruleset: RulesetName) -> dict[str, Any]:
+    """The figures of a contest's decision that published results must match."""
+    if contest.kind is ContestKind.REFERENDUM:
+        d = decisions.referendum_decision(contest, t, geo, ruleset=ruleset)
+        if d is None:
+            return {}
+        return {"state": d.state.value, "valid": d.valid, "adopted": d.adopted,
+                "units_with_majority": d.units_with_majority}
+    total = decisions.contest_total(contest, t)
+    if total.stations_reported == 0:
+        return {"state": "pending"}
+    if contest.kind is ContestKind.PARTY_LIST:
+        return {"seats": dict(decisions.list_decision(contest, t, ruleset).seats)}
+    if contest.kind in (ContestKind.SINGLE_MEMBER, ContestKind.PRESIDENTIAL):
+        cd = decisions.candidate_decision(contest, t, ruleset)
+        return {"outcome": cd.outcome.value, "winner": cd.winner}
+    return {}
+
+
+def verify_record(
+    leaves: Iterable[bytes],
+    tree_heads: Sequence[TreeHead],
+    central_public_key: bytes,
+    published: Mapping[str, Any] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Report, VerifiedElection]:
+    """Check a whole election record; raises VerificationFailed at the first mismatch."""
+    report = Report()
+    central_id = key_id(central_public_key)
+    heads = sorted(tree_heads, key=lambda h: h.size)
+    for h in heads:
+        if not verify_tree_head(h, central_public_key):
+            raise _fail(f"the tree head of size {h.size} is not signed by the central "
+                        f"commission's key {central_id}", tree_head=h.size)
+    report.ok(f"{len(heads)} tree head(s) signed by the central commission's key {central_id}")
+
+    frontier = Frontier()
+    head_at = {h.size: h for h in heads}
+    state = _State(central_id)
+    unsigned = 0
+    idx = -1
+    first_problem: VerificationFailed | None = None
+    for idx, data in enumerate(leaves):
+        frontier = frontier.append(leaf_hash(data))
+        if frontier.size in head_at and frontier.root().hex() != head_at[frontier.size].root:
+            h = head_at[frontier.size]
+            raise _fail(f"the root of the first {h.size} leaves is {frontier.root().hex()}, "
+                        f"not the signed tree head's {h.root}: the log was changed",
+                        tree_head=h.size)
+        if first_problem is not None:
+            continue  # keep hashing: a changed log is the more fundamental finding
+        try:
+            unsigned += _read_leaf(idx, data, state)
+        except VerificationFailed as exc:
+            first_problem = exc
+        if progress is not None and idx % 100_000 == 0:
+            progress(idx)
+    size = idx + 1
+    if heads and heads[-1].size > size:
+        raise _fail(f"the latest tree head covers {heads[-1].size} leaves but the record has "
+                    f"only {size}: leaves were dropped", tree_head=heads[-1].size)
+    if first_problem is not None:
+        raise first_problem
+    units, election_body, versions = state.units, state.election, state.versions
+    counts_by_type = state.counts_by_type
+    report.ok(f"{size:,} leaves, every one canonical and well-formed; the Merkle root of each "
+              f"signed tree head recomputed and equal")
+    report.ok("records: " + ", ".join(f"{n:,} {t}" for t, n in sorted(counts_by_type.items())))
+    report.ok(f"every signature checked against keys registered before it "
+              f"({unsigned:,} unsigned record(s), accepted by the election's rules)")
+    if election_body is None:
+        raise _fail("the record holds no election definition")
+    geo = Geography.build(units)
+    contests = tuple(_contest(election_body["election"], c) for c in election_body["contests"])
+    ruleset = RulesetName(election_body["ruleset"])
+    by_id = {c.id: c for c in contests}
+    current: dict[str, list[tuple[StationId, ProtocolCounts]]] = {c.id: [] for c in contests}
+    for (contest_id, station), history in versions.items():
+        contest = by_id.get(ContestId(contest_id))
+        if contest is None:
+            raise _fail(f"leaf {history[0][0]}: protocol for unknown contest {contest_id}",
+                        leaf=history[0][0])
+        sid = StationId(UnitId(station))
+        if station not in geo or not contest.votes_at(geo, sid):
+            raise _fail(f"leaf {history[0][0]}: station {station} does not vote in {contest_id}",
+                        leaf=history[0][0], station=station)
+        for leaf_idx, counts, _reason in history:
+            errors = errors_of(run_checks(ProtocolCheckContext(
+                contest, sid, geo.unit(sid).registered), counts))
+            if errors:
+                raise _fail(f"leaf {leaf_idx}: the protocol of station {station} fails "
+                            f"{errors[0].code}: {errors[0].message}", leaf=leaf_idx,
+                            station=station)
+        current[contest.id].append((sid, history[-1][1]))
+    report.ok(f"{sum(len(h) for h in versions.values()):,} protocol version(s) of "
+              f"{len(versions):,} station-contest pair(s): versions in order, every "
+              "correction with a reason, every version passes the protocol checks")
+    tallies: dict[str, Tally] = {c.id: tally_protocols(geo, c, current[c.id]) for c in contests}
+    summaries: dict[str, dict[str, Any]] = {
+        c.id: decision_summary(c, tallies[c.id], geo, ruleset) for c in contests}
+    report.ok(f"tallied {len(geo.units):,} units for {len(contests)} contest(s) from the "
+              "current versions; decisions recomputed by the law")
+    verified = VerifiedElection(election_body["election"], ruleset, geo, contests, tallies,
+                                summaries)
+    if published is not None:
+        compare_published(verified, published, report)
+    return report, verified
+
+
+@dataclass
+class _State:
+    """What the leaves have built so far (geography, election, keys, protocol versions)."""
+
+    central_id: str
+    units: list[Unit] = field(default_factory=list)
+    by_unit: dict[str, Unit] = field(default_factory=dict)
+    election: dict[str, Any] | None = None
+    keys: dict[str, dict[str, Any]] = field(default_factory=dict)
+    versions: dict[tuple[str, str], list[tuple[int, ProtocolCounts, str | None]]] = field(
+        default_factory=dict)
+    counts_by_type: dict[str, int] = field(default_factory=dict)
+
+
+def _read_leaf(idx: int, data: bytes, state: _State) -> int:
+    """Check one leaf and add it to `state`; returns 1 for an unsigned record, else 0."""
+    central_id = state.central_id
+    unsigned = 0
+    try:
+        record: Record = parse_canonical(data)
+    except SaylauError as exc:
+        raise _fail(f"leaf {idx} is not canonical JSON: {exc.message}", leaf=idx) from None
+    problems = record_problems(record)
+    if problems:
+        raise _fail(f"leaf {idx} is not a well-formed record: {problems[0]['message']}",
+                    leaf=idx, problems=problems)
+    type_ = str(record["type"])
+    state.counts_by_type[type_] = state.counts_by_type.get(type_, 0) + 1
+    body = record["body"]
+    if type_ == RecordType.GEOGRAPHY:
+        for u in body["units"]:
+            state.units.append(Unit(
+                UnitId(u["id"]), None if u["parent"] is None else UnitId(u["parent"]),
+                UnitKind(u["kind"]), _names(u["name"]), u.get("code"), int(u["registered"]),
+                bool(u["abroad"])))
+    elif type_ == RecordType.ELECTION:
+        state.election = body
+        for k in body["keys"]:
+            if k["role"] == "central" and k["key"] != central_id:
+                raise _fail(f"leaf {idx}: the election names central key {k['key']}, but "
+                            f"the key given to the verifier is {central_id}", leaf=idx)
+            state.keys[k["key"]] = {**k, "revoked": None}
+    elif type_ == RecordType.KEY:
+        state.keys[body["key"]] = {**body, "revoked": None}
+    elif type_ == RecordType.KEY_REVOCATION:
+        if body["key"] not in state.keys:
+            raise _fail(f"leaf {idx} revokes unknown key {body['key']}", leaf=idx)
+        state.keys[body["key"]]["revoked"] = idx
+    elif type_ in (RecordType.PROTOCOL, RecordType.TURNOUT):
+        if state.election is None:
+            raise _fail(f"leaf {idx}: a {type_} before the election's definition", leaf=idx)
+        station = str(body["station"])
+        signature = record_signature(record)
+        if signature is None:
+            unsigned = 1
+            if state.election.get("signatures") == "required" and \
+                    type_ == RecordType.PROTOCOL:
+                raise _fail(f"leaf {idx}: the {type_} of station {station} is unsigned, but "
+                            "the election requires signatures", leaf=idx, station=station)
+        else:
+            if len(state.by_unit) != len(state.units):  # the geography leaves come first
+                state.by_unit = {u.id: u for u in state.units}
+            _check_signed(idx, record, signature.key, state.keys, state.by_unit, station,
+                          signature.value)
+        if type_ == RecordType.PROTOCOL:
+            key = (str(body["contest"]), station)
+            history = state.versions.setdefault(key, [])
+            v = int(body["version"])
+            if v != len(history) + 1:
+                raise _fail(f"leaf {idx}: protocol of station {station} for {key[0]} is "
+                            f"version {v}, expected {len(history) + 1}", leaf=idx,
+                            station=station)
+            if v > 1 and not body.get("reason"):
+                raise _fail(f"leaf {idx}: correction {v} of station {station} gives no "
+                            "reason", leaf=idx, station=station)
+            c = body["counts"]
+            history.append((idx, ProtocolCounts.of(
+                votes={OptionId(o): int(n) for o, n in body["votes"].items()},
+                **{f: int(c[f]) for f in COUNT_FIELDS}), body.get("reason")))
+    return unsigned
+
+
+def _covers(units: Mapping[str, Unit], scope: str, station: str) -> bool:
+    cur: str | None = station
+    while cur is not None:
+        if cur == scope:
+            return True
+        u = units.get(cur)
+        cur = None if u is None else u.parent
+    return False
+
+
+def _check_signed(idx: int, record: Record, kid: str, keys: Mapping[str, dict[str, Any]],
+                  units: Mapping[str, Unit], station: str, value: bytes) -> None:
+    from saylau.domain.record.envelope import record_signing_bytes
+
+    k = keys.get(kid)
+    if k is None:
+        raise _fail(f"leaf {idx}: signed by key {kid}, which is not registered before it",
+                    leaf=idx, station=station)
+    if k["revoked"] is not None:
+        raise _fail(f"leaf {idx}: signed by key {kid}, revoked at leaf {k['revoked']}",
+                    leaf=idx, station=station)
+    if k["role"] != "central" and not _covers(units, str(k["unit"]), station):
+        raise _fail(f"leaf {idx}: key {kid} belongs to {k['unit']}, which does not cover "
+                    f"station {station}", leaf=idx, station=station)
+    if not verify(bytes.fromhex(k["public_key"]), record_signing_bytes(record), value):
+        raise _fail(f"leaf {idx}: the signature of station {station}'s record does not verify "
+                    f"with key {kid}", leaf=idx, station=station)
+
+
+UNIT_FIGURES = ("stations_expected", "stations_reported", "registered", "ballots_issued",
+                "ballots_in_boxes", "invalid", "both_marked")
+
+
+def published_results(v: VerifiedElection) -> dict[str, Any]:
+    """What the server publishes, in the shape `compare_published` reads (the exporter uses
+    this with its own tallies; the verifier with the recomputed ones)."""
+    out: dict[str, Any] = {"election": v.election, "contests": {}}
+    for c in v.contests:
+        t = v.tallies[c.id]
+        units = {}
+        for u in v.geography.units:
+            r = t.result(u.id)
+            if r.stations_expected == 0:
+                continue
+            units[u.id] = {**{f: getattr(r, f) for f in UNIT_FIGURES}, "votes": dict(r.votes)}
+        out["contests"][c.id] = {"units": units, "decision": v.decisions[c.id]}
+    return out
+
+
+def compare_published(v: VerifiedElection, published: Mapping[str, Any], report: Report) -> None:
+    mine = published_results(v)
+    theirs = published.get("contests", {})
+    for cid, data in mine["contests"].items():
+        if cid not in theirs:
+            raise _fail(f"the published results have no contest {cid}", contest=cid)
+        pub_units = theirs[cid].get("units", {})
+        for unit, figures in data["units"].items():
+            pub = pub_units.get(unit)
+            if pub is None:
+                raise _fail(f"{cid}: the published results have no unit {unit}", unit=unit)
+            for f, value in figures.items():
+                if pub.get(f) != value:
+                    raise _fail(
+                        f"{cid}: unit {unit}: published {f} = {json.dumps(pub.get(f))}, but "
+                        f"the record gives {json.dumps(value)}", contest=cid, unit=unit,
+                        field=f, expected=value, actual=pub.get(f))
+        if theirs[cid].get("decision") != data["decision"]:
+            raise _fail(f"{cid}: the published decision {theirs[cid].get('decision')} differs "
+                        f"from the law applied to the record: {data['decision']}",
+                        contest=cid, expected=data["decision"],
+                        actual=theirs[cid].get("decision"))
+    rows = sum(len(d["units"]) for d in mine["contests"].values())
+    report.ok(f"published results: every figure of {rows:,} unit-contest rows and every "
+              "decision equal the recomputation")
+
+
+def verify_receipt(
+    record: Mapping[str, Any], proof: Mapping[str, Any], tree_head: Mapping[str, Any],
+    central_public_key: bytes | None = None,
+) -> list[str]:
+    """A station's receipt: its record is leaf `proof.index` of the tree the (signed) head
+    describes. Returns what was checked; raises VerificationFailed otherwise."""
+    from saylau.domain.record.canonical import canonical_bytes
+    from saylau.domain.record.merkle import InclusionProof
+
+    problems = record_problems(record)
+    if problems:
+        raise _fail(f"the protocol file is not a well-formed record: {problems[0]['message']}")
+    head = TreeHead.from_json(tree_head)
+    p = InclusionProof.from_json(proof)
+    lines = []
+    if central_public_key is not None:
+        if not verify_tree_head(head, central_public_key):
+            raise _fail("the tree head is not signed by the given central commission's key")
+        lines.append(f"tree head of size {head.size} signed by {key_id(central_public_key)}")
+    if p.size != head.size:
+        raise _fail(f"the proof is for a tree of {p.size} leaves, the head has {head.size}")
+    h = leaf_hash(canonical_bytes(record))
+    if not p.verify(h, head.root_bytes):
+        raise _fail(f"the record is NOT leaf {p.index} of the log whose signed root is "
+                    f"{head.root}: it was changed, or the proof is for another record")
+    body = record.get("body", {})
+    lines.append(f"the {record.get('type')} of station {body.get('station')} (version "
+                 f"{body.get('version')}) is leaf {p.index} of the log of {head.size} leaves "
+                 f"with root {head.root}")
+    return lines
