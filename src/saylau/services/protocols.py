@@ -12,7 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from saylau.domain.access import Principal, require_write_scope
 from saylau.domain.contests import Contest
-from saylau.domain.errors import Forbidden, NotFound, SaylauError, ValidationFailed
+from saylau.domain.errors import (
+    Forbidden,
+    NotFound,
+    SaylauError,
+    Unavailable,
+    ValidationFailed,
+)
 from saylau.domain.geography import Geography, Unit
 from saylau.domain.ids import ContestId, StationId, UnitId
 from saylau.domain.protocols import (
@@ -110,7 +116,7 @@ def submit_protocol(
             # another writer took the same version slot first (PostgreSQL, concurrent
             # submissions): classify again against what is now stored.
             continue
-    raise AssertionError("unreachable: three slot races in a row")  # pragma: no cover
+    raise _busy()
 
 
 def _submit_once(
@@ -157,6 +163,12 @@ def _turnout_record(r: TurnoutReport, by: str, at: datetime) -> dict[str, Any]:
     return turnout_record(contest=r.contest, station=r.station, at=r.at.strftime("%H:%M"),
                           ballots_issued=r.ballots_issued, recorded_by=by,
                           recorded_at=format_timestamp(at))
+
+
+def _busy() -> Unavailable:
+    """Three lost races for one slot in a row: tell the client to retry (503), never a 500."""
+    return Unavailable("the store is busy with concurrent writes for this station; send the "
+                       "same request again", code="store_busy")
 
 
 def protocol_record_body(p: AcceptedProtocol) -> dict[str, Any]:
@@ -224,7 +236,7 @@ def submit_turnout(
             # another writer took the same (station, time) slot first (PostgreSQL, concurrent
             # reports): check again against what is now stored.
             continue
-    raise AssertionError("unreachable: three slot races in a row")  # pragma: no cover
+    raise _busy()
 
 
 def submit_turnout_batch(
@@ -257,7 +269,7 @@ def submit_turnout_batch(
             # another writer stored one of these (station, time) slots first (PostgreSQL,
             # concurrent batches): check the batch again against what is now stored.
             continue
-    raise AssertionError("unreachable: three slot races in a row")  # pragma: no cover
+    raise _busy()
 
 
 def _store_turnout_batch(

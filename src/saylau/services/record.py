@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, select, text, update
 
 from saylau.domain.contests import Contest, Election
 from saylau.domain.errors import Conflict, NotFound, SaylauError, ValidationFailed
@@ -92,11 +92,21 @@ def central_public_hex(app: Saylau) -> str:
 # --- appending -----------------------------------------------------------------------------
 
 
+def _sequence(conn: Connection, election: str) -> None:
+    """Take the election's log sequencer for the rest of the transaction. A log is one
+    sequence, so its appends are serialised: on PostgreSQL by a transaction-level advisory
+    lock per election (released at commit or rollback); SQLite's writers already hold the
+    database's write lock (BEGIN IMMEDIATE). Without it, concurrent writers would all read the
+    same next index and all but one fail on the unique (election, idx) constraint."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:e))"), {"e": election})
+
+
 def append(conn: Connection, election: str, record: Mapping[str, Any]) -> int:
     """Append `record` as the next leaf of `election`'s log; returns its index. Inside the
-    caller's transaction: two writers racing for one index make one of them fail on the
-    unique (election, idx) constraint, and the caller retries."""
+    caller's transaction, so the leaf is stored exactly when what it records is."""
     data = leaf_bytes(record)
+    _sequence(conn, election)
     lv = t.log_leaves
     size = conn.execute(
         select(func.coalesce(func.max(lv.c.idx) + 1, 0)).where(lv.c.election_id == election)
@@ -109,6 +119,7 @@ def append(conn: Connection, election: str, record: Mapping[str, Any]) -> int:
 
 def append_many(conn: Connection, election: str, leaves: Iterable[tuple[str, bytes]]) -> int:
     """Append pre-encoded leaves (type, canonical bytes) in order; returns the new size."""
+    _sequence(conn, election)
     lv = t.log_leaves
     size = int(conn.execute(
         select(func.coalesce(func.max(lv.c.idx) + 1, 0)).where(lv.c.election_id == election)

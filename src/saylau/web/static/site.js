@@ -1,5 +1,6 @@
-/* saylau public site: draws the charts (Vega-Lite specs from the server, run with Vega's
-   CSP-safe expression interpreter), switches the map tabs, and remembers the language.
+/* saylau public site: draws the charts (Vega-Lite specs from the server in each chart's
+   data-spec attribute, run with Vega's CSP-safe expression interpreter), switches the map
+   tabs, and remembers the language.
    No inline script anywhere: the pages' Content-Security-Policy forbids it. */
 (function () {
   "use strict";
@@ -25,11 +26,11 @@
   function draw(el) {
     if (el.getAttribute("data-rendered") || !window.vega || !window.vegaLite) { return; }
     if (hiddenWithin(el)) { return; }
-    var source = document.getElementById(el.getAttribute("data-chart"));
+    var source = el.getAttribute("data-spec");
     if (!source) { return; }
     el.setAttribute("data-rendered", "pending");
     setLocale();
-    var vgSpec = window.vegaLite.compile(JSON.parse(source.textContent)).spec;
+    var vgSpec = window.vegaLite.compile(JSON.parse(source)).spec;
     var runtime = window.vega.parse(vgSpec, null, { ast: true });
     var view = new window.vega.View(runtime, {
       expr: window.vega.expressionInterpreter,
