@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from saylau.domain import decisions
 from saylau.domain.contests import Contest, ContestKind, Option, OptionKind, ReferendumTerms
 from saylau.domain.districts import ElectoralDistrict
@@ -32,6 +34,7 @@ from saylau.domain.errors import SaylauError
 from saylau.domain.geography import Geography, Unit, UnitKind
 from saylau.domain.ids import ContestId, ElectionId, OptionId, StationId, UnitId
 from saylau.domain.names import Names
+from saylau.domain.protocol_batch import batch_flags
 from saylau.domain.protocols import (
     COUNT_FIELDS,
     ProtocolCheckContext,
@@ -40,11 +43,11 @@ from saylau.domain.protocols import (
     run_checks,
 )
 from saylau.domain.record.canonical import parse_canonical
-from saylau.domain.record.envelope import Record, RecordType, record_problems, record_signature
+from saylau.domain.record.envelope import Record, RecordType, record_problems
 from saylau.domain.record.merkle import Frontier, TreeHead, leaf_hash
 from saylau.domain.record.signing import key_id, verify, verify_tree_head
 from saylau.domain.rulesets import RulesetName
-from saylau.domain.tally import Tally, tally_protocols
+from saylau.domain.tally import BOOK_FIELDS, Tally, empty_table, tally
 
 
 class VerificationFailed(SaylauError):
@@ -100,6 +103,68 @@ def _contest(election: str, c: Mapping[str, Any]) -> Contest:
     )
 
 
+def _check_and_tally(
+    geo: Geography, contests: Sequence[Contest],
+    versions: Mapping[tuple[str, str], list[tuple[int, tuple[int, ...], dict[str, int]]]],
+) -> dict[str, Tally]:
+    """Every version through the protocol checks (vectorised: protocol_batch.batch_flags,
+    then the scalar checks on flagged rows for the message), then each contest's tally from
+    its current versions."""
+    by_id = {c.id: c for c in contests}
+    rows: dict[str, list[tuple[int, int, tuple[int, ...], dict[str, int], bool]]] = {
+        c.id: [] for c in contests}
+    for (contest_id, station), history in versions.items():
+        contest = by_id.get(ContestId(contest_id))
+        first = history[0][0]
+        if contest is None:
+            raise _fail(f"leaf {first}: protocol for unknown contest {contest_id}", leaf=first)
+        i = geo.index.get(UnitId(station))
+        if i is None or not geo.units[i].is_station or not (
+                (contest.area == geo.root.id and contest.district is None)
+                or contest.votes_at(geo, StationId(UnitId(station)))):
+            raise _fail(f"leaf {first}: station {station} does not vote in {contest_id}",
+                        leaf=first, station=station)
+        for k, (leaf_idx, counts, votes) in enumerate(history):
+            rows[contest.id].append((leaf_idx, i, counts, votes, k == len(history) - 1))
+    out: dict[str, Tally] = {}
+    registered = np.fromiter((u.registered for u in geo.units), dtype=np.int64,
+                             count=len(geo.units))
+    for c in contests:
+        options = c.option_ids
+        known = set(options)
+        rs = rows[c.id]
+        for leaf_idx, i, _counts, votes, _cur in rs:
+            if set(votes) != known:
+                raise _fail(f"leaf {leaf_idx}: the protocol of station {geo.units[i].id} gives "
+                            f"options {sorted(votes)}, the contest has {sorted(known)}",
+                            leaf=leaf_idx, station=geo.units[i].id)
+        width = len(COUNT_FIELDS) + len(options)
+        matrix = np.array([(*cs, *(v[o] for o in options)) for _l, _i, cs, v, _c in rs],
+                          dtype=np.int64).reshape(len(rs), width)
+        where = np.array([i for _l, i, _c, _v, _cur in rs], dtype=np.int64)
+        flags = batch_flags(matrix, has_both_marked=c.has_both_marked,
+                            list_sizes=registered[where])
+        for bad in np.flatnonzero(flags.error).tolist():
+            leaf_idx, i, counts, votes, _cur = rs[bad]
+            sid = StationId(geo.units[i].id)
+            pc = ProtocolCounts.of(votes={OptionId(o): n for o, n in votes.items()},
+                                   **dict(zip(COUNT_FIELDS, counts, strict=True)))
+            errors = errors_of(run_checks(ProtocolCheckContext(c, sid, int(registered[i])), pc))
+            if errors:
+                raise _fail(f"leaf {leaf_idx}: the protocol of station {sid} fails "
+                            f"{errors[0].code}: {errors[0].message}", leaf=leaf_idx,
+                            station=sid)
+        table = empty_table(geo, c)
+        current = np.array([r[4] for r in rs], dtype=bool)
+        if current.any():
+            at = where[current]
+            data = table.data
+            data[at, 1] = 1
+            data[at, len(BOOK_FIELDS):] = matrix[current]
+        out[c.id] = tally(geo, table)
+    return out
+
+
 def decision_summary(contest: Contest, t: Tally, geo: Geography,
                      ruleset: RulesetName) -> dict[str, Any]:
     """The figures of a contest's decision that published results must match."""
@@ -126,8 +191,14 @@ def verify_record(
     central_public_key: bytes,
     published: Mapping[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
+    *,
+    check_signatures: bool = True,
 ) -> tuple[Report, VerifiedElection]:
-    """Check a whole election record; raises VerificationFailed at the first mismatch."""
+    """Check a whole election record; raises VerificationFailed at the first mismatch.
+
+    `check_signatures=False` skips only the Ed25519 arithmetic of the records' signatures
+    (their keys, scopes and presence are still checked), for measuring the rest apart; the
+    tree heads' signatures are always verified."""
     report = Report()
     central_id = key_id(central_public_key)
     heads = sorted(tree_heads, key=lambda h: h.size)
@@ -138,15 +209,19 @@ def verify_record(
     report.ok(f"{len(heads)} tree head(s) signed by the central commission's key {central_id}")
 
     frontier = Frontier()
+    pending: list[bytes] = []  # leaf hashes not yet folded into the frontier
     head_at = {h.size: h for h in heads}
-    state = _State(central_id)
+    state = _State(central_id, check_signatures=check_signatures)
     unsigned = 0
     idx = -1
     first_problem: VerificationFailed | None = None
     for idx, data in enumerate(leaves):
-        frontier = frontier.append(leaf_hash(data))
-        if frontier.size in head_at and frontier.root().hex() != head_at[frontier.size].root:
-            h = head_at[frontier.size]
+        pending.append(leaf_hash(data))
+        if idx + 1 in head_at or len(pending) >= 65_536:
+            frontier = frontier.extend(pending)
+            pending = []
+        if idx + 1 in head_at and frontier.root().hex() != head_at[idx + 1].root:
+            h = head_at[idx + 1]
             raise _fail(f"the root of the first {h.size} leaves is {frontier.root().hex()}, "
                         f"not the signed tree head's {h.root}: the log was changed",
                         tree_head=h.size)
@@ -176,29 +251,10 @@ def verify_record(
     geo = Geography.build(units)
     contests = tuple(_contest(election_body["election"], c) for c in election_body["contests"])
     ruleset = RulesetName(election_body["ruleset"])
-    by_id = {c.id: c for c in contests}
-    current: dict[str, list[tuple[StationId, ProtocolCounts]]] = {c.id: [] for c in contests}
-    for (contest_id, station), history in versions.items():
-        contest = by_id.get(ContestId(contest_id))
-        if contest is None:
-            raise _fail(f"leaf {history[0][0]}: protocol for unknown contest {contest_id}",
-                        leaf=history[0][0])
-        sid = StationId(UnitId(station))
-        if station not in geo or not contest.votes_at(geo, sid):
-            raise _fail(f"leaf {history[0][0]}: station {station} does not vote in {contest_id}",
-                        leaf=history[0][0], station=station)
-        for leaf_idx, counts, _reason in history:
-            errors = errors_of(run_checks(ProtocolCheckContext(
-                contest, sid, geo.unit(sid).registered), counts))
-            if errors:
-                raise _fail(f"leaf {leaf_idx}: the protocol of station {station} fails "
-                            f"{errors[0].code}: {errors[0].message}", leaf=leaf_idx,
-                            station=station)
-        current[contest.id].append((sid, history[-1][1]))
+    tallies = _check_and_tally(geo, contests, versions)
     report.ok(f"{sum(len(h) for h in versions.values()):,} protocol version(s) of "
               f"{len(versions):,} station-contest pair(s): versions in order, every "
               "correction with a reason, every version passes the protocol checks")
-    tallies: dict[str, Tally] = {c.id: tally_protocols(geo, c, current[c.id]) for c in contests}
     summaries: dict[str, dict[str, Any]] = {
         c.id: decision_summary(c, tallies[c.id], geo, ruleset) for c in contests}
     report.ok(f"tallied {len(geo.units):,} units for {len(contests)} contest(s) from the "
@@ -215,27 +271,98 @@ class _State:
     """What the leaves have built so far (geography, election, keys, protocol versions)."""
 
     central_id: str
+    check_signatures: bool = True
     units: list[Unit] = field(default_factory=list)
     by_unit: dict[str, Unit] = field(default_factory=dict)
     election: dict[str, Any] | None = None
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
-    versions: dict[tuple[str, str], list[tuple[int, ProtocolCounts, str | None]]] = field(
+    versions: dict[tuple[str, str], list[tuple[int, tuple[int, ...], dict[str, int]]]] = field(
         default_factory=dict)
+    """(contest, station) -> every version as (leaf, counts in COUNT_FIELDS order, votes)."""
     counts_by_type: dict[str, int] = field(default_factory=dict)
+
+
+_PROTOCOL_KEYS = frozenset({"v", "type", "body", "recorded", "signature"})
+_PROTOCOL_BODY = frozenset({"contest", "station", "version", "counts", "votes", "reason"})
+_COUNT_SET = frozenset(COUNT_FIELDS)
+_MAX_SAFE = 2**53 - 1
+
+
+def _dumps(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def _parse_fast(data: bytes) -> Any:
+    """`data` parsed, when it is canonical by the quick test, else None.
+
+    The standard encoder (sorted keys, no spaces, no ASCII escaping) writes exactly RFC 8785's
+    bytes for what records hold (strings, integers, booleans, null, arrays, objects), except
+    in one case: member names containing characters beyond U+FFFF, which RFC 8785 orders by
+    UTF-16 code units. Leaves with such characters (a 4-byte UTF-8 sequence) and anything that
+    does not re-encode to the same bytes go through canonical.parse_canonical instead."""
+    if data and max(data) >= 0xF0:
+        return None
+    try:
+        r = json.loads(data, parse_float=_no_float)
+    except (ValueError, _Float):
+        return None
+    return r if _dumps(r) == data else None
+
+
+def _quick_protocol(r: Any) -> Record | None:
+    """A parsed protocol leaf whose shape is that of envelope.record_problems for a protocol
+    (checked the fast way), or None (then record_problems runs)."""
+    if not isinstance(r, dict) or r.get("type") != "protocol" or \
+            not (set(r) <= _PROTOCOL_KEYS) or r.get("v") != 1:
+        return None
+    b = r.get("body")
+    if not isinstance(b, dict) or set(b) != _PROTOCOL_BODY:
+        return None
+    c, v = b["counts"], b["votes"]
+    if not (isinstance(c, dict) and set(c) == _COUNT_SET and isinstance(v, dict) and v
+            and isinstance(b["contest"], str) and isinstance(b["station"], str)
+            and type(b["version"]) is int and b["version"] >= 1
+            and (b["reason"] is None if b["version"] == 1 else
+                 isinstance(b["reason"], str) and b["reason"].strip() != "")
+            and isinstance(r.get("recorded"), dict)):
+        return None
+    for n in (*c.values(), *v.values()):
+        if type(n) is not int or not 0 <= n <= _MAX_SAFE:
+            return None
+    sig = r.get("signature")
+    if sig is not None and not (isinstance(sig, dict) and set(sig) == {"key", "value"}
+                                and isinstance(sig["key"], str) and len(sig["key"]) == 32
+                                and isinstance(sig["value"], str) and len(sig["value"]) == 128):
+        return None
+    return r
+
+
+class _Float(Exception):
+    pass
+
+
+def _no_float(_text: str) -> Any:
+    raise _Float
 
 
 def _read_leaf(idx: int, data: bytes, state: _State) -> int:
     """Check one leaf and add it to `state`; returns 1 for an unsigned record, else 0."""
     central_id = state.central_id
     unsigned = 0
-    try:
-        record: Record = parse_canonical(data)
-    except SaylauError as exc:
-        raise _fail(f"leaf {idx} is not canonical JSON: {exc.message}", leaf=idx) from None
-    problems = record_problems(record)
-    if problems:
-        raise _fail(f"leaf {idx} is not a well-formed record: {problems[0]['message']}",
-                    leaf=idx, problems=problems)
+    parsed = _parse_fast(data)
+    if parsed is None:
+        try:
+            parsed = parse_canonical(data)
+        except SaylauError as exc:
+            raise _fail(f"leaf {idx} is not canonical JSON: {exc.message}", leaf=idx) from None
+    record = _quick_protocol(parsed)
+    if record is None:  # anything but a plain protocol: the full shape checks
+        record = parsed
+        problems = record_problems(record)
+        if problems:
+            raise _fail(f"leaf {idx} is not a well-formed record: {problems[0]['message']}",
+                        leaf=idx, problems=problems)
     type_ = str(record["type"])
     state.counts_by_type[type_] = state.counts_by_type.get(type_, 0) + 1
     body = record["body"]
@@ -262,8 +389,8 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
         if state.election is None:
             raise _fail(f"leaf {idx}: a {type_} before the election's definition", leaf=idx)
         station = str(body["station"])
-        signature = record_signature(record)
-        if signature is None:
+        sig = record.get("signature")  # its shape was checked with the record's
+        if sig is None:
             unsigned = 1
             if state.election.get("signatures") == "required" and \
                     type_ == RecordType.PROTOCOL:
@@ -272,8 +399,8 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
         else:
             if len(state.by_unit) != len(state.units):  # the geography leaves come first
                 state.by_unit = {u.id: u for u in state.units}
-            _check_signed(idx, record, signature.key, state.keys, state.by_unit, station,
-                          signature.value)
+            _check_signed(idx, record, sig["key"], state.keys, state.by_unit, station,
+                          bytes.fromhex(sig["value"]) if state.check_signatures else None)
         if type_ == RecordType.PROTOCOL:
             key = (str(body["contest"]), station)
             history = state.versions.setdefault(key, [])
@@ -286,9 +413,7 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
                 raise _fail(f"leaf {idx}: correction {v} of station {station} gives no "
                             "reason", leaf=idx, station=station)
             c = body["counts"]
-            history.append((idx, ProtocolCounts.of(
-                votes={OptionId(o): int(n) for o, n in body["votes"].items()},
-                **{f: int(c[f]) for f in COUNT_FIELDS}), body.get("reason")))
+            history.append((idx, tuple(c[f] for f in COUNT_FIELDS), body["votes"]))
     return unsigned
 
 
@@ -303,7 +428,7 @@ def _covers(units: Mapping[str, Unit], scope: str, station: str) -> bool:
 
 
 def _check_signed(idx: int, record: Record, kid: str, keys: Mapping[str, dict[str, Any]],
-                  units: Mapping[str, Unit], station: str, value: bytes) -> None:
+                  units: Mapping[str, Unit], station: str, value: bytes | None) -> None:
     from saylau.domain.record.envelope import record_signing_bytes
 
     k = keys.get(kid)
@@ -316,7 +441,12 @@ def _check_signed(idx: int, record: Record, kid: str, keys: Mapping[str, dict[st
     if k["role"] != "central" and not _covers(units, str(k["unit"]), station):
         raise _fail(f"leaf {idx}: key {kid} belongs to {k['unit']}, which does not cover "
                     f"station {station}", leaf=idx, station=station)
-    if not verify(bytes.fromhex(k["public_key"]), record_signing_bytes(record), value):
+    if value is None:
+        return
+    message = _dumps({"v": record["v"], "type": record["type"], "body": record["body"]})
+    if not message.isascii():  # ASCII text re-encodes canonically; anything else the full way
+        message = record_signing_bytes(record)
+    if not verify(bytes.fromhex(k["public_key"]), message, value):
         raise _fail(f"leaf {idx}: the signature of station {station}'s record does not verify "
                     f"with key {kid}", leaf=idx, station=station)
 
