@@ -59,7 +59,7 @@ class Night:
         self.client = TestClient(create_app(app))
         self.admin = {"Authorization": f"Bearer {create_token(app, 'cec', 'admin')}"}
         self.keys: dict[str, Any] = {}
-        self.stations = [s for s in app.geography().stations()]
+        self.stations = list(app.geography().stations())
         for s in self.stations:
             key, pub = generate_keypair()
             rec.register_key(app, "ref", s.id, pub.hex(), "cec")
@@ -128,7 +128,7 @@ def _edit_leaves(d: Path, change: Any) -> None:
 def test_a_dropped_leaf_is_caught(night: Night) -> None:
     d = night.export()
     _edit_leaves(d, lambda ls: ls[:5] + ls[6:])
-    with pytest.raises(VerificationFailed, match="the log was changed|leaves were dropped"):
+    with pytest.raises(VerificationFailed, match=r"the log was changed|leaves were dropped"):
         verify_dir(d)
 
 
