@@ -231,3 +231,47 @@ def test_a_station_receipt(night: Night) -> None:
     forged["body"]["votes"]["yes"] += 1
     with pytest.raises(VerificationFailed, match="NOT leaf"):
         verify_receipt(forged, doc["proof"], doc["tree_head"], central)
+
+
+def test_bulk_imported_protocols_are_logged_and_verify(saylau: Saylau, tmp_path: Path) -> None:
+    from saylau.domain.access import Principal, Role
+    from saylau.services.bulk import import_protocols
+
+    load_geography(saylau, small_country())
+    _, c = create_referendum(saylau, election_id="ref", name=Names.same("R"),
+                             ruleset_name="kz-2022", date="2022-06-05", question=QUESTION_2022,
+                             constitutional=False, by=ActorId("cec"))
+    lines = ["station," + ",".join(COUNTS) + ",yes,no"]
+    for k, s in enumerate(saylau.geography().stations()):
+        p = _protocol(s.id, s.registered, 100 + k)
+        lines.append(",".join([s.id, *(str(p[f]) for f in COUNTS),
+                               str(p["votes"]["yes"]), str(p["votes"]["no"])]))
+    rep = import_protocols(saylau, Principal(ActorId("cec"), Role.ADMIN), c.id,
+                           ("\n".join(lines) + "\n").encode())
+    assert rep.accepted == 13
+    out = tmp_path / "bulk"
+    rec.export_record(saylau, "ref", out)
+    report, v = verify_dir(out)
+    assert any("13 protocol" in line for line in report.lines)
+    assert v.tallies[c.id].result(saylau.geography().root.id).stations_reported == 13
+
+
+def test_a_signed_election_refuses_unsigned_bulk_files(saylau: Saylau) -> None:
+    from saylau.domain.access import Principal, Role
+    from saylau.domain.errors import ValidationFailed
+    from saylau.services.bulk import import_protocols
+
+    load_geography(saylau, small_country())
+    _, c = create_referendum(saylau, election_id="ref", name=Names.same("R"),
+                             ruleset_name="kz-2022", date="2022-06-05", question=QUESTION_2022,
+                             constitutional=True, by=ActorId("cec"), signatures="required")
+    s = next(iter(saylau.geography().stations()))
+    p = _protocol(s.id, s.registered, 1)
+    csv = ("station," + ",".join(COUNTS) + ",yes,no\n"
+           + ",".join([s.id, *(str(p[f]) for f in COUNTS), "1", "234"]) + "\n")
+    with pytest.raises(ValidationFailed) as e:
+        import_protocols(saylau, Principal(ActorId("cec"), Role.ADMIN), c.id, csv.encode())
+    assert e.value.code == "signature_missing"
+    from saylau.services.protocols import protocol_history
+
+    assert protocol_history(saylau, c.id, s.id) == []  # nothing was stored

@@ -187,3 +187,35 @@ def test_timestamps() -> None:
     for bad in ("2024-03-01 07:00:00Z", "2024-03-01T07:00Z", "2024-13-01T07:00:00Z",
                 "2024-03-01T07:00:00", "2024-03-01t07:00:00z", 5):
         assert not is_timestamp(bad), bad
+
+
+def test_bulk_protocol_leaves_equal_the_builder() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from saylau.domain.record.envelope import leaf_bytes, protocol_leaves_fast, protocol_record
+
+    ids = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]),
+                  min_size=1, max_size=8)
+
+    @settings(max_examples=60, deadline=None)
+    @given(ids, st.lists(st.tuples(ids, st.lists(st.integers(0, 10**9), min_size=7,
+                                                  max_size=7),
+                                   st.lists(st.integers(0, 10**9), min_size=3, max_size=3)),
+                         min_size=1, max_size=5),
+           st.lists(ids, min_size=3, max_size=3, unique=True), ids)
+    def check(contest: str, rows: list, options: list, by: str) -> None:  # type: ignore[type-arg]
+        fast = protocol_leaves_fast(contest, [r[0] for r in rows], [r[1] for r in rows],
+                                    options, [r[2] for r in rows], recorded_by=by,
+                                    recorded_at="2022-06-05T20:00:00Z")
+        for (station, counts, votes), got in zip(rows, fast, strict=True):
+            from saylau.domain.record.envelope import PROTOCOL_COUNT_FIELDS
+
+            slow = leaf_bytes(protocol_record(
+                contest=contest, station=station, version=1,
+                counts=dict(zip(PROTOCOL_COUNT_FIELDS, counts, strict=True)),
+                votes=dict(zip(options, votes, strict=True)), reason=None,
+                recorded_by=by, recorded_at="2022-06-05T20:00:00Z"))
+            assert got == slow
+
+    check()

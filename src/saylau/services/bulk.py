@@ -24,7 +24,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from saylau.domain.access import Principal, Role, require_write_scope
-from saylau.domain.errors import Conflict, Forbidden, ImportFailed
+from saylau.domain.contests import Contest
+from saylau.domain.errors import Conflict, Forbidden, ImportFailed, ValidationFailed
 from saylau.domain.geography import Geography
 from saylau.domain.ids import StationId, UnitId
 from saylau.domain.protocol_batch import batch_flags, canonical_hashes, votes_json
@@ -36,6 +37,8 @@ from saylau.domain.protocols import (
     run_checks,
     warnings_of,
 )
+from saylau.domain.record.envelope import format_timestamp, protocol_leaves_fast
+from saylau.services import record
 from saylau.services.context import Saylau
 from saylau.services.elections import get_contest
 from saylau.store import repository
@@ -75,9 +78,9 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
     cols: ProtocolColumns = parse_protocols_csv(data, contest)
     n = len(cols.stations)
     bad: list[dict[str, object]] = []
-    idx = _station_indices(geo, contest.area, who, cols.stations)
+    idx = _station_indices(geo, contest, who, cols.stations)
     if idx is None:  # some row names a bad station: find each one, with its message
-        idx = _station_problems(geo, contest.area, who, cols, bad)
+        idx = _station_problems(geo, contest, who, cols, bad)
     known = idx >= 0
     list_sizes = np.zeros(n, dtype=np.int64)
     if known.any():
@@ -120,12 +123,29 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
         raise ImportFailed(
             f"{len(bad)} problem(s) in {n:,} rows; nothing was imported", rows=bad
         )
-    rows = _stored_rows(contest.id, who.name, app.clock().isoformat(), cols, hashes,
+    now = app.clock()
+    rows = _stored_rows(contest.id, who.name, now.isoformat(), cols, hashes,
                         warn_findings, unchanged)
+    keep = ~unchanged
+    leaves = protocol_leaves_fast(
+        contest.id, [s for s, k in zip(cols.stations, keep.tolist(), strict=True) if k],
+        cols.counts[keep, : len(COUNT_FIELDS)].tolist(), list(cols.options),
+        cols.counts[keep, len(COUNT_FIELDS) :].tolist(),
+        recorded_by=who.name, recorded_at=format_timestamp(now))
     try:
         with app.write() as conn:
+            if record.signatures_rule(conn, contest.election) == record.SIGNATURES_REQUIRED:
+                raise ValidationFailed(
+                    f"election {contest.election} requires each protocol signed by its "
+                    "commission; a CSV file carries no signatures: send the protocols one by "
+                    "one (POST .../protocols with a signature)",
+                    code="signature_missing",
+                    details={"field": "signature", "expected": "signed protocols",
+                             "actual": "a CSV file"})
             if rows:
                 repository.insert_protocol_rows(conn, rows)
+                record.append_many(conn, contest.election,
+                                   [("protocol", leaf) for leaf in leaves])
     except IntegrityError as exc:
         raise Conflict(
             "another protocol for a station in the file was accepted while the file was being "
@@ -156,7 +176,7 @@ def _stored_rows(
 
 
 def _station_indices(  # noqa: PLR0911 - one early exit per kind of bad row
-    geo: Geography, area: UnitId, who: Principal, stations: list[str]
+    geo: Geography, contest: Contest, who: Principal, stations: list[str]
 ) -> npt.NDArray[np.int64] | None:
     """Each row's station index, when every row names a distinct polling station of the
     contest's area within the importer's write scope; None when any row does not."""
@@ -173,7 +193,12 @@ def _station_indices(  # noqa: PLR0911 - one early exit per kind of bad row
         return None
     if int(np.bincount(idx, minlength=len(geo.units)).max()) > 1:
         return None  # a station on two rows
-    if area != geo.root.id and not bool(_within(geo, area)[idx].all()):
+    if contest.district is not None:  # the district's own stations (`Contest.votes_at`)
+        votes_here = np.zeros(len(geo.units), dtype=bool)
+        votes_here[[geo.index[s] for s in contest.district.stations if s in geo.index]] = True
+        if not bool(votes_here[idx].all()):
+            return None
+    elif contest.area != geo.root.id and not bool(_within(geo, contest.area)[idx].all()):
         return None
     if who.role is Role.ADMIN:
         return idx
@@ -205,14 +230,14 @@ def _within(geo: Geography, unit: UnitId) -> npt.NDArray[np.bool_]:
 
 
 def _station_problems(
-    geo: Geography, area: UnitId, who: Principal, cols: ProtocolColumns,
+    geo: Geography, contest: Contest, who: Principal, cols: ProtocolColumns,
     bad: list[dict[str, object]],
 ) -> npt.NDArray[np.int64]:
     """Row by row: each row's station index (-1 for a bad one, reported into `bad`)."""
     n = len(cols.stations)
     idx = np.full(n, -1, dtype=np.int64)
     seen: dict[str, int] = {}
-    area_root = area == geo.root.id
+    area = contest.area if contest.district is None else f"district {contest.district.id}"
     for k, s in enumerate(cols.stations):
         line = int(cols.lines[k])
         i = geo.index.get(UnitId(s))
@@ -220,7 +245,7 @@ def _station_problems(
             bad.append({"line": line, "field": "station", "expected": "a polling station id",
                         "actual": s, "message": f"line {line}: no polling station {s!r}"})
             continue
-        if not area_root and not geo.is_within(UnitId(s), area):
+        if not contest.votes_at(geo, StationId(UnitId(s))):
             bad.append({"line": line, "field": "station", "expected": f"a station in {area}",
                         "actual": s,
                         "message": f"line {line}: {s!r} does not vote in this contest"})

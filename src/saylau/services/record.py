@@ -126,14 +126,23 @@ def append_many(conn: Connection, election: str, leaves: Iterable[tuple[str, byt
     ).scalar_one())
     rows = []
     for type_, data in leaves:
-        rows.append({"election_id": election, "idx": size, "type": type_,
-                     "data": data.decode("utf-8"), "leaf_hash": leaf_hash(data).hex()})
+        rows.append((election, size, type_, data.decode("utf-8"), leaf_hash(data).hex()))
         size += 1
-        if len(rows) >= 50_000:
-            conn.execute(insert(lv), rows)
-            rows = []
-    if rows:
-        conn.execute(insert(lv), rows)
+    if not rows:
+        return size
+    columns = "election_id, idx, type, data, leaf_hash"
+    if conn.dialect.name == "postgresql":  # COPY: a million leaves in seconds
+        import psycopg
+
+        raw = conn.connection.driver_connection
+        assert isinstance(raw, psycopg.Connection)
+        with raw.cursor() as cur, cur.copy(f"COPY log_leaves ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        conn.exec_driver_sql(
+            f"INSERT INTO log_leaves ({columns}) VALUES (?, ?, ?, ?, ?)",  # noqa: S608 - fixed
+            rows)
     return size
 
 
