@@ -190,9 +190,6 @@ def test_bad_values_are_each_reported_and_nothing_is_imported(
     assert _stored_versions(api) == 0
 
 
-@pytest.mark.xfail(reason="bulk import stops at the file's bad values and reports its other "
-                   "bad rows (unknown, repeated stations) only once the values are fixed",
-                   strict=True)
 def test_bad_values_and_bad_rows_in_one_file_are_all_reported(
     cli_env: Api, tmp_path: Path
 ) -> None:

@@ -51,9 +51,14 @@ class ImportFailed(ValidationFailed):
 
     code = "import_failed"
 
-    def __init__(self, message: str, *, rows: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(
+        self, message: str, *, rows: Sequence[Mapping[str, Any]], partial: Any = None
+    ) -> None:
         super().__init__(message, details={"rows": [dict(r) for r in rows]})
         self.rows = [dict(r) for r in rows]
+        self.partial = partial
+        """What could still be read of the file (a parser may offer it so that its caller
+        reports the other problems of the readable rows too); None otherwise."""
 
 
 class TooLarge(ValidationFailed):

@@ -225,8 +225,15 @@ def _parse_rows(
         stations.append(station)
         lines.append(lineno)
         rows.append(values)
-    if problems:
-        raise ImportFailed(f"{len(problems)} bad value(s) in the file; nothing was imported",
-                           rows=problems)
     counts = np.array(rows, dtype=np.int64).reshape(len(rows), len(fields))
+    if problems:
+        # the rows that did read go with the error, so the importer reports their problems too
+        bad_lines = {int(str(p["line"])) for p in problems}
+        keep = np.array([ln not in bad_lines for ln in lines], dtype=bool)
+        partial = ProtocolColumns(
+            np.array(lines, dtype=np.int64)[keep],
+            [s for s, k in zip(stations, keep.tolist(), strict=True) if k], options,
+            counts[keep] if rows else counts)
+        raise ImportFailed(f"{len(problems)} bad value(s) in the file; nothing was imported",
+                           rows=problems, partial=partial)
     return ProtocolColumns(np.array(lines, dtype=np.int64), stations, options, counts)

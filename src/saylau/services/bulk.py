@@ -75,9 +75,18 @@ def _collector_paused() -> Iterator[None]:
 def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> ImportReport:
     contest = get_contest(app, contest_id)
     geo = app.geography()
-    cols: ProtocolColumns = parse_protocols_csv(data, contest)
-    n = len(cols.stations)
     bad: list[dict[str, object]] = []
+    try:
+        cols: ProtocolColumns = parse_protocols_csv(data, contest)
+    except ImportFailed as exc:
+        partial = exc.partial
+        if not isinstance(partial, ProtocolColumns):
+            raise
+        # bad values on some rows: check the rows that did read as well, so that one
+        # correction of the file is enough (docs/protocols-csv.md)
+        bad.extend(exc.rows)
+        cols = partial
+    n = len(cols.stations)
     idx = _station_indices(geo, contest, who, cols.stations)
     if idx is None:  # some row names a bad station: find each one, with its message
         idx = _station_problems(geo, contest, who, cols, bad)
