@@ -130,12 +130,13 @@ def test_the_cli_publishes_a_majilis_election(tmp_path: Path,
              Console(file=io.StringIO()))
     monkeypatch.setenv("SAYLAU_DATABASE_URL", f"sqlite:///{db}")
     out = tmp_path / "public"
-    out.mkdir()
+    r = CliRunner().invoke(cli, ["publish", MAJILIS, "--out", str(out), "--workers", "1"])
+    assert r.exit_code == 0, r.output
     (out / "stale.html").write_text("from an earlier snapshot", encoding="utf-8")
     r = CliRunner().invoke(cli, ["publish", MAJILIS, "--out", str(out), "--workers", "1"])
     assert r.exit_code == 0, r.output
     assert "published majilis-2023" in r.output
-    assert not (out / "stale.html").exists()  # replaced as a whole
+    assert not (out / "stale.html").exists()  # an earlier snapshot is replaced as a whole
     assert broken_links(out) == []
     assert len(list((out / "en" / "contests").glob("*.html"))) == 29
     assert (out / "data" / "composition.json").is_file()
@@ -143,3 +144,19 @@ def test_the_cli_publishes_a_majilis_election(tmp_path: Path,
     assert page.count("<circle") == 98 and "Мәжіліс" in page
     r = CliRunner().invoke(cli, ["publish", "no-such-election", "--out", str(tmp_path / "x")])
     assert r.exit_code == 2 and "no election" in r.output
+
+
+def test_publish_never_replaces_a_directory_of_other_files(ref_db: Path, tmp_path: Path) -> None:
+    from saylau.domain.errors import Conflict
+
+    mine = tmp_path / "home"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("years of work", encoding="utf-8")
+    s = Saylau.open(f"sqlite:///{ref_db}")
+    try:
+        with pytest.raises(Conflict, match="not empty"):
+            publish(s, mine, workers=1)
+    finally:
+        s.engine.dispose()
+    assert (mine / "thesis.tex").read_text(encoding="utf-8") == "years of work"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]

@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 from rich.console import Console
@@ -129,7 +130,7 @@ def test_national_page_shows_the_apis_numbers_in_each_language(ref: TestClient,
     assert state is not None and state.group(1) == api["decision"]["state"]
     for child in api["children"]:
         assert child["name"][lang] in html.replace("&#39;", "'")
-    assert 'data-chart="turnout-chart-spec"' in html and 'data-chart="map-turnout-spec"' in html
+    assert 'id="turnout-chart" data-chart' in html and 'id="map-turnout" data-chart' in html
     assert "geo/kz_units_2022.geojson" in html
     assert r.headers["content-language"] == lang
 
@@ -308,7 +309,7 @@ def test_majilis_page_has_the_chamber_lists_and_districts(maj: TestClient) -> No
         assert field(html, f"seats.{party}") == str(row["total"])
     assert 'class="threshold-row"' in html
     assert html.count('<tr><td class="n">') == 29  # the district winners' table
-    assert 'data-chart="list-chart-spec"' in html and "map-districts" in html
+    assert 'id="list-chart" data-chart' in html and 'id="map-districts" data-chart' in html
     lst = maj.get(f"/api/contests/{MAJILIS}.list/results").json()["result"]
     for party, votes in lst["votes"].items():
         assert field(html, f"votes.{party}") == tr("en").num(votes)

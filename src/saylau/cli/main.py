@@ -21,9 +21,9 @@ from rich.table import Table
 
 from saylau.cli.allocate import allocate_command
 from saylau.cli.decide import decide_app
-from saylau.cli.record import keys_app, record_app, verify_command
 from saylau.cli.export import export_app
 from saylau.cli.importers import import_app
+from saylau.cli.record import keys_app, record_app, verify_command
 from saylau.domain.contests import QUESTION_2022, ContestKind
 from saylau.domain.errors import SaylauError
 from saylau.domain.explain import percent

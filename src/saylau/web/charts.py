@@ -41,6 +41,11 @@ def option_colour(option: Option | None, options: Sequence[Option]) -> str:
     return OKABE_ITO[k % len(OKABE_ITO)]
 
 
+def compact_places(share: Fraction) -> int:
+    """Decimals a legal percentage needs: 5% -> 0, 3.5% -> 2."""
+    return 0 if (share * 100).denominator == 1 else 2
+
+
 def _f(x: Fraction) -> float:
     """A share for drawing only (the page's numbers come from the exact value)."""
     return float(x)
@@ -182,7 +187,9 @@ def list_bars(rows: Sequence[ListBar], threshold: Fraction, t: Tr) -> Spec:
              "encoding": {
                  "y": {"field": "party", "type": "nominal", "sort": "-x", "title": None,
                        "axis": {"labelLimit": 180}},
-                 "x": {"field": "share", "type": "quantitative", "title": t.gettext("Share"),
+                 "x": {"field": "share", "type": "quantitative",
+                       "title": t.gettext("Share; the dashed line is the threshold, %(share)s")
+                       % {"share": t.pct(threshold, compact_places(threshold))},
                        "axis": {"format": ".0%"}},
                  "color": {"field": "status", "type": "nominal", "title": None,
                            "scale": {"domain": [passed, failed],
@@ -191,19 +198,10 @@ def list_bars(rows: Sequence[ListBar], threshold: Fraction, t: Tr) -> Spec:
                  "tooltip": [{"field": "party", "title": t.gettext("Party")},
                              {"field": "label", "title": t.gettext("Share")}],
              }},
-            {"data": {"values": [{"threshold": _f(threshold),
-                                  "text": t.gettext("threshold %(share)s")
-                                  % {"share": t.pct(threshold, 0 if threshold.denominator
-                                                    in (1, 100) else 2)}}]},
-             "layer": [
-                 {"mark": {"type": "rule", "color": THRESHOLD, "strokeWidth": 2,
-                           "strokeDash": [5, 3]},
-                  "encoding": {"x": {"field": "threshold", "type": "quantitative"}}},
-                 {"mark": {"type": "text", "color": THRESHOLD, "align": "left", "dx": 4,
-                           "baseline": "top", "y": 0, "fontWeight": "bold"},
-                  "encoding": {"x": {"field": "threshold", "type": "quantitative"},
-                               "text": {"field": "text"}}},
-             ]},
+            {"data": {"values": [{"threshold": _f(threshold)}]},
+             "mark": {"type": "rule", "color": THRESHOLD, "strokeWidth": 2.5,
+                      "strokeDash": [6, 3]},
+             "encoding": {"x": {"field": "threshold", "type": "quantitative"}}},
         ],
     })
     return spec

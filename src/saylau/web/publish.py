@@ -260,6 +260,7 @@ def publish(app: Saylau, out: Path, election_id: str | None = None, *,
     version = views.record_version(app, info, fresh=True)
     record = _record(app, info)
     out = out.resolve()
+    _check_target(out)
     tmp = out.with_name(f".{out.name}.building-{os.getpid()}")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -302,6 +303,31 @@ def publish(app: Saylau, out: Path, election_id: str | None = None, *,
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return Snapshot(out, pages, files + pages + 2, _time.monotonic() - start, manifest)
+
+
+def _check_target(out: Path) -> None:
+    """The target is replaced as a whole: refuse anything but a new or empty directory or an
+    earlier snapshot (one with saylau's manifest), so a slip of `--out` never deletes a
+    directory of other files."""
+    from saylau.domain.errors import Conflict
+
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise Conflict(f"{out} exists and is not a directory", code="publish_target",
+                       details={"field": "out", "expected": "a directory", "actual": str(out)})
+    if not any(out.iterdir()):
+        return
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = None
+    if not isinstance(manifest, dict) or manifest.get("generator") != "saylau publish":
+        raise Conflict(
+            f"{out} is not empty and holds no earlier snapshot (no saylau manifest.json); "
+            "choose a new or empty directory", code="publish_target",
+            details={"field": "out", "expected": "a new or empty directory, or an earlier "
+                     "snapshot", "actual": str(out)})
 
 
 def _swap(new: Path, out: Path) -> None:

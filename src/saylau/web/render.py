@@ -281,6 +281,14 @@ class Helpers:
         assert isinstance(value, int)
         return value
 
+    def votes_needed(self, minimum: Fraction) -> str:
+        """The least whole number of votes reaching `minimum` (16,380.2 -> 16,381)."""
+        return self.t.num(-(-minimum.numerator // minimum.denominator))
+
+    def legal_pct(self, share_: Fraction) -> str:
+        """A percentage set by law, with decimals only where it has them (5%, 3.5%)."""
+        return self.t.pct(share_, charts.compact_places(share_))
+
     def contest_kind(self, c: Contest) -> str:
         return self._(CONTEST_KINDS[c.kind])
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
 
-from saylau.domain.contests import NO, YES, Contest, ContestKind, Election, Option, OptionKind
+from saylau.domain.contests import Contest, ContestKind, Election, Option, OptionKind
 from saylau.domain.errors import NotFound
 from saylau.domain.explain import share
 from saylau.domain.geography import Geography, Unit
@@ -160,14 +160,6 @@ def _digest(parts: Sequence[str]) -> str:
     import hashlib
 
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
-
-
-def as_of(app: Saylau, info: ElectionInfo) -> int:
-    """The last protocol version (sequence number) included in the main contest's figures."""
-    if info.main.kind is ContestKind.SENATE_SEAT:
-        return 0
-    _t, cache = results_svc.refresh(app, info.main.id, max_age=results_max_age())
-    return cache.seq
 
 
 # --- a unit of the geography (the country included) --------------------------------------
@@ -515,12 +507,6 @@ def station_view(app: Saylau, info: ElectionInfo, station_id: str) -> StationVie
                        datetime.now(UTC))
 
 
-def yes_no(contest: Contest) -> tuple[Option, Option] | None:
-    if contest.kind is not ContestKind.REFERENDUM:
-        return None
-    return contest.option(YES), contest.option(NO)
-
-
-__all__ = ["ContestView", "ElectionInfo", "StationView", "UnitView", "as_of", "contest_view",
-           "election_info", "record_version", "station_view", "unit_view"]
+__all__ = ["ContestView", "ElectionInfo", "StationView", "UnitView", "contest_view",
+           "election_info", "frozen_record", "record_version", "station_view", "unit_view"]
 
