@@ -450,3 +450,25 @@ def test_a_majilis_exports_seats_winners_and_districts(
     assert int(units[0]["votes.AGAINST_ALL"]) == results(app, districts[0]).result.vote(
         OptionId("AGAINST_ALL"))
     assert "both_marked" not in units[0]  # only referendum ballots have that category
+
+
+def test_open_data_over_the_api(referendum: tuple[Saylau, str]) -> None:
+    """The live app serves the same files as `saylau export`, and a CDF report that validates."""
+    import jsonschema
+    from fastapi.testclient import TestClient
+
+    from saylau.api.app import create_app
+
+    app, _contest = referendum
+    client = TestClient(create_app(app))
+    index = client.get("/api/elections/ref/open-data/csv").json()
+    assert "contests.csv" in index["files"]
+    for name, url in index["files"].items():
+        r = client.get(url)
+        assert r.status_code == 200, name
+        assert r.content.startswith(b"\xef\xbb\xbf")  # the BOM spreadsheets need
+    assert client.get("/api/elections/ref/open-data/csv/nope.csv").status_code == 404
+    assert client.get("/api/elections/ref/open-data/xml").status_code == 422
+    schema = json.loads((Path(__file__).parents[1] / "data" /
+                         "nist-sp1500-100-v2.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(client.get("/api/elections/ref/cdf.json").json())

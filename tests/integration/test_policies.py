@@ -201,6 +201,12 @@ CALLS: dict[tuple[str, str], CallFor] = {
     ("GET", "/api/contests/{contest_id}/sessions"):
         lambda a, r: Call("GET", f"/api/contests/{a.contest}/sessions", allowed=(422,)),
     ("GET", "/api/whoami"): lambda a, r: Call("GET", "/api/whoami"),
+    ("GET", "/api/elections/{election_id}/open-data/{fmt}"):
+        lambda a, r: Call("GET", "/api/elections/ref/open-data/csv"),
+    ("GET", "/api/elections/{election_id}/open-data/{fmt}/{name}"):
+        lambda a, r: Call("GET", "/api/elections/ref/open-data/csv/contests.csv"),
+    ("GET", "/api/elections/{election_id}/cdf.json"):
+        lambda a, r: Call("GET", "/api/elections/ref/cdf.json"),
     ("GET", "/api/elections/{election_id}/tree-head"):
         lambda a, r: Call("GET", "/api/elections/ref/tree-head"),
     ("GET", "/api/elections/{election_id}/tree-heads"):
