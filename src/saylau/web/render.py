@@ -46,6 +46,7 @@ class Links(Protocol):
     def lang(self, lang: str) -> str: ...
     def elections(self) -> str | None: ...
     def snapshot_file(self, path: str) -> str | None: ...
+    def open_data(self, what: str) -> str | None: ...
 
 
 def q(part: str) -> str:
@@ -83,6 +84,16 @@ class ServerLinks:
 
     def snapshot_file(self, path: str) -> str | None:
         return None
+
+    def open_data(self, what: str) -> str | None:
+        """The live API's open data of this election: csv, json, cdf or the record's head."""
+        if not self.election:
+            return None
+        e = q(self.election)
+        return {"csv": f"/api/elections/{e}/open-data/csv",
+                "json": f"/api/elections/{e}/open-data/json",
+                "cdf": f"/api/elections/{e}/cdf.json",
+                "record": f"/api/elections/{e}/tree-head"}.get(what)
 
 
 def file_name(ident: str) -> str:
@@ -128,6 +139,9 @@ class StaticLinks:
     def snapshot_file(self, path: str) -> str | None:
         """A file of the snapshot by its path from the snapshot's root."""
         return self._rel(path)
+
+    def open_data(self, what: str) -> str | None:
+        return None  # a snapshot carries its data under data/ (see snapshot_file)
 
 
 # --- labels ----------------------------------------------------------------------------------
