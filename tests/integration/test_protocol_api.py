@@ -371,3 +371,19 @@ def test_decision_with_both_readings(api: Api) -> None:
     assert bad.status_code == 422
     (e,) = error_of(bad)["details"]["errors"]
     assert (e["field"], e["actual"]) == ("query.two_thirds", "most")
+
+
+def test_results_page_through_many_children(api: Api) -> None:
+    """A unit with many children answers a page of them and says how many there are."""
+    root = api.client.get(f"/api/contests/{api.contest}/results").json()
+    total = root["children_total"]
+    assert total == len(root["children"]) >= 2
+    first = api.client.get(f"/api/contests/{api.contest}/results?children_limit=1").json()
+    second = api.client.get(
+        f"/api/contests/{api.contest}/results?children_limit=1&children_offset=1").json()
+    assert (first["children_total"], len(first["children"]), second["children_offset"]) == (
+        total, 1, 1)
+    assert [first["children"][0]["unit"], second["children"][0]["unit"]] == [
+        c["unit"] for c in root["children"][:2]]
+    assert api.client.get(
+        f"/api/contests/{api.contest}/results?children_limit=20000").status_code == 422

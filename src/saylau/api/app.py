@@ -367,15 +367,20 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
     def results(
         contest_id: str, request: Request, _who: Public,
         unit: Annotated[str | None, Query(max_length=64)] = None,
+        children_offset: Annotated[int, Query(ge=0)] = 0,
+        children_limit: Annotated[int, Query(ge=0, le=10_000)] = 500,
     ) -> ResultsOut:
+        """A unit's results and a page of its children's (`children_total` says how many)."""
         s = S(request)
-        v = results_svc.results(s, contest_id, unit, max_age=_results_max_age())
+        v = results_svc.results(s, contest_id, unit, max_age=_results_max_age(),
+                                children_offset=children_offset, children_limit=children_limit)
         head = record_svc.tree_head(s, v.contest.election)
         return ResultsOut(
             tree_head=head.as_json(),
             contest=v.contest.id, as_of=v.as_of, turnout_as_of=v.turnout_as_of,
             result=UnitResultOut.of(v.unit, v.result),
             children=[UnitResultOut.of(u, r) for u, r in v.children],
+            children_total=v.children_total, children_offset=children_offset,
             turnout_during_day=[TurnoutPointOut.of(p) for p in v.turnout],
             decision=decision_out(v.decision),
         )

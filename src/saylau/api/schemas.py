@@ -329,6 +329,8 @@ class ResultsOut(Strict):
     turnout_as_of: int
     result: UnitResultOut
     children: list[UnitResultOut]
+    children_total: int = 0
+    children_offset: int = 0
     turnout_during_day: list[TurnoutPointOut]
     decision: dict[str, Any] | None
     tree_head: dict[str, Any] | None = None

@@ -353,9 +353,11 @@ def check_signature(
 
 
 def log_size(conn: Connection, election: str) -> int:
+    """Leaves in the log: the last index + 1, read from the (election, idx) index, so it costs
+    the same at a million leaves as at ten (every results read asks)."""
     lv = t.log_leaves
-    return int(conn.execute(select(func.count()).select_from(lv)
-                            .where(lv.c.election_id == election)).scalar_one())
+    last = conn.execute(select(func.max(lv.c.idx)).where(lv.c.election_id == election)).scalar()
+    return 0 if last is None else int(last) + 1
 
 
 def _head_from_row(r: Any) -> TreeHead:

@@ -71,6 +71,7 @@ class ResultsView:
     as_of: int
     """Sequence number of the last protocol version included."""
     turnout_as_of: int
+    children_total: int = 0
 
 
 def _cache(app: Saylau, contest_id: str) -> _ContestCache:
@@ -174,12 +175,16 @@ def decide(
 
 def results(
     app: Saylau, contest_id: str, unit_id: str | None = None, *, max_age: float = 0.0,
-    with_decision: bool = True,
+    with_decision: bool = True, children_offset: int = 0, children_limit: int | None = None,
 ) -> ResultsView:
+    """A unit's results and its children's (a page of them: `children_offset`,
+    `children_limit`; a district of a million-station country has thousands)."""
     t, cache = refresh(app, contest_id, max_age)
     geo = cache.geo
     unit = geo.unit(UnitId(unit_id)) if unit_id is not None else geo.unit(cache.contest.area)
-    children = tuple((geo.unit(c), t.result(c)) for c in geo.children[unit.id])
+    kids = geo.children[unit.id]
+    end = None if children_limit is None else children_offset + children_limit
+    children = tuple((geo.unit(c), t.result(c)) for c in kids[children_offset:end])
     series = tuple(cache.turnout.series(unit.id)) if cache.turnout is not None else ()
     decision = None
     if with_decision:
@@ -187,6 +192,7 @@ def results(
     return ResultsView(
         contest=cache.contest, unit=unit, result=t.result(unit.id), children=children,
         turnout=series, decision=decision, as_of=cache.seq, turnout_as_of=cache.turnout_seq,
+        children_total=len(kids),
     )
 
 
