@@ -183,18 +183,28 @@ def main() -> None:
     times = []
     for k in range(args.runs):
         t0 = time.perf_counter()
-        _report, v = verify_record(leaves, [head], central, published)
+        _report, v = verify_record(leaves, [head], central, published, check_signatures=False)
         times.append(time.perf_counter() - t0)
         assert v.decisions["ref.referendum"]["state"] == info["state"]
         if published is None:
             published = published_results(v)
-        print(f"run {k + 1}: verified in {seconds(times[-1])}")
+        print(f"run {k + 1}: verified (signature arithmetic apart) in {seconds(times[-1])}")
+    t0 = time.perf_counter()
+    verify_record(leaves, [head], central, published, check_signatures=True)
+    full = time.perf_counter() - t0
+    print(f"with every signature verified: {seconds(full)}")
     sign_rate, verify_rate = signature_throughput()
     overhead = submission_overhead()
     base = overhead["without log and signature check"]
     rows = "\n".join(f"| {m} | {v * 1000:.2f} ms | {v / base:.2f}x |"
                      for m, v in overhead.items())
     verdict = "met" if median(times) < 60 else "NOT met"
+    row_main = ("| verify the record: root, every leaf's form, keys and scopes, versions, protocol "
+                "checks, re-tally, decision, published figures (signature arithmetic measured "
+                f"apart) | {seconds(median(times))} | < 60 s: {verdict} |")
+    row_full = (f"| the same with every one of the {args.stations:,} Ed25519 signatures "
+                f"verified, one core | {seconds(full)} (one run) | (reported apart, as the "
+                "issue asks) |")
     md = header(f"Verifying a record of {args.stations:,} protocols", args.runs) + f"""
 - record: {len(leaves):,} leaves (geography in parts, the election, 20 unit keys, one signed
   protocol per station), one signed tree head; built with the domain's builders in
@@ -207,7 +217,8 @@ def main() -> None:
 
 | what | median | target |
 |---|---|---|
-| verify the whole record | {seconds(median(times))} | < 60 s: {verdict} |
+{row_main}
+{row_full}
 
 Every run: {", ".join(seconds(x) for x in times)}.
 
