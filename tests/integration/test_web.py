@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,7 +66,14 @@ def maj(maj_db: Path) -> Iterator[TestClient]:
 def ref_copy(ref_db: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Saylau]]:
     """A referendum store of the test's own, to change."""
     db = tmp_path / "copy.db"
-    shutil.copy(ref_db, db)
+    # SQLite's online backup, not a file copy: in WAL mode the latest commits may still be in
+    # ref.db-wal, which a copy of ref.db alone would lose
+    import sqlite3
+
+    with sqlite3.connect(ref_db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
     s = Saylau.open(f"sqlite:///{db}")
     with TestClient(create_app(s)) as c:
         yield c, s

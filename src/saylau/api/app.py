@@ -38,9 +38,7 @@ from saylau.api.schemas import (
     TurnoutBatchOut,
     TurnoutIn,
     TurnoutOut,
-    TurnoutPointOut,
     UnitOut,
-    UnitResultOut,
     UnitTreeOut,
     decision_out,
 )
@@ -375,15 +373,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         v = results_svc.results(s, contest_id, unit, max_age=_results_max_age(),
                                 children_offset=children_offset, children_limit=children_limit)
         head = record_svc.tree_head(s, v.contest.election)
-        return ResultsOut(
-            tree_head=head.as_json(),
-            contest=v.contest.id, as_of=v.as_of, turnout_as_of=v.turnout_as_of,
-            result=UnitResultOut.of(v.unit, v.result),
-            children=[UnitResultOut.of(u, r) for u, r in v.children],
-            children_total=v.children_total, children_offset=children_offset,
-            turnout_during_day=[TurnoutPointOut.of(p) for p in v.turnout],
-            decision=decision_out(v.decision),
-        )
+        return ResultsOut.of(v, head.as_json(), children_offset)
 
     @app.get("/api/contests/{contest_id}/decision", tags=["results"])
     def decision(

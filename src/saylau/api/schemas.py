@@ -336,6 +336,19 @@ class ResultsOut(Strict):
     tree_head: dict[str, Any] | None = None
     """The signed tree head of the election's log when these results were computed."""
 
+    @staticmethod
+    def of(v: Any, tree_head: dict[str, Any] | None, children_offset: int = 0) -> ResultsOut:
+        """The wire shape of a results view (services.results.ResultsView), the same for the
+        API and the static snapshot."""
+        return ResultsOut(
+            contest=v.contest.id, as_of=v.as_of, turnout_as_of=v.turnout_as_of,
+            result=UnitResultOut.of(v.unit, v.result),
+            children=[UnitResultOut.of(u, r) for u, r in v.children],
+            children_total=v.children_total, children_offset=children_offset,
+            turnout_during_day=[TurnoutPointOut.of(p) for p in v.turnout],
+            decision=decision_out(v.decision), tree_head=tree_head,
+        )
+
 
 def decision_out(d: ReferendumDecision | None) -> dict[str, Any] | None:
     return None if d is None else decision_json(d)

@@ -155,6 +155,7 @@ turnout_reports = Table(
     Column("submitted_by", String(128), nullable=False),
     Column("submitted_at", String(40), nullable=False),
     UniqueConstraint("contest_id", "station_id", "at", name="uq_turnout_slot"),
+    Index("ix_turnout_contest_seq", "contest_id", "seq"),
 )
 
 senate_sessions = Table(

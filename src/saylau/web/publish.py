@@ -89,9 +89,7 @@ def _data(app: Saylau, info: views.ElectionInfo, root: Path) -> int:
         ElectionOut,
         ProtocolOut,
         ResultsOut,
-        TurnoutPointOut,
         UnitResultOut,
-        decision_out,
     )
     from saylau.domain.geography_csv import geography_to_csv
     from saylau.domain.law.candidates import decision_json as candidate_json
@@ -114,12 +112,11 @@ def _data(app: Saylau, info: views.ElectionInfo, root: Path) -> int:
         name = file_name(c.id)
         v = results_svc.results(app, c.id, None if c.district is None else c.district.unit,
                                 max_age=views.results_max_age())
-        _json(data / "results" / f"{name}.json", ResultsOut(
-            contest=v.contest.id, as_of=v.as_of, turnout_as_of=v.turnout_as_of,
-            result=UnitResultOut.of(v.unit, v.result),
-            children=[UnitResultOut.of(u, r) for u, r in v.children],
-            turnout_during_day=[TurnoutPointOut.of(p) for p in v.turnout],
-            decision=decision_out(v.decision)).model_dump(mode="json"))
+        from saylau.services.record import tree_head
+
+        head = tree_head(app, c.election).as_json()
+        _json(data / "results" / f"{name}.json",
+              ResultsOut.of(v, head).model_dump(mode="json"))
         t, _cache = results_svc.refresh(app, c.id, views.results_max_age())
         units = [UnitResultOut.of(u, r).model_dump(mode="json")
                  for u, r in ((u, t.result(u.id)) for u in geo.units) if r.stations_expected]
