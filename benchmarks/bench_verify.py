@@ -212,8 +212,8 @@ def main() -> None:
 - verifier: `saylau.domain.record.verify.verify_record` (what `saylau verify DIR` runs):
   canonical form and shape of every leaf, Merkle root against the signed head, every
   signature against its key's scope, version order, the protocol checks of every version,
-  the tally of every unit, the law's decision; runs 2 and 3 also compare every unit's
-  published figures
+  the tally of every unit, the law's decision; every run after the first also compares every
+  unit's published figures
 
 | what | median | target |
 |---|---|---|
@@ -223,8 +223,8 @@ def main() -> None:
 Every run: {", ".join(seconds(x) for x in times)}.
 
 Ed25519 on one core (process time, cryptography/OpenSSL, 20,000 messages of 96 bytes):
-signing {sign_rate:,.0f}/s, verifying {verify_rate:,.0f}/s. The record's signatures are part
-of the verify time above ({args.stations:,} verifications).
+signing {sign_rate:,.0f}/s, verifying {verify_rate:,.0f}/s. The record's signatures are verified
+in the second row of the table above ({args.stations:,} verifications).
 
 What signing and logging add to one submission (service call `submit_protocol`, SQLite,
 2,000-station store, 400 first protocols each; baseline: the same call with the log append
