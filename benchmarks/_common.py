@@ -45,6 +45,16 @@ WORK = Path(os.environ.get("SAYLAU_BENCH_DIR") or Path(tempfile.gettempdir()) / 
 IntArray = npt.NDArray[np.int64]
 
 
+def load() -> str:
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:  # no load average on this platform
+        return "unknown"
+
+
+START_LOAD = load()
+
+
 # --- the machine and the report ---------------------------------------------------------------
 
 
@@ -93,8 +103,11 @@ def header(title: str, runs: int) -> str:
         f"- measured: {now}\n"
         f"- machine: {machine()}\n"
         f"- command: `{command()}`\n"
-        f"- runs: {runs} (figures are medians; the machine is shared and noisy)\n"
+        f"- runs: {runs} (figures are medians; the machine is shared and noisy: load average "
+        f"(1/5/15 min) {START_LOAD} at the start, {load()} at the end, on {os.cpu_count()} "
+        "CPUs)\n"
     )
+
 
 
 def write_section(name: str, markdown: str) -> None:

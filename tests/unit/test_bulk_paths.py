@@ -6,6 +6,8 @@ as before (its fast path is only taken when every row is fine)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -155,3 +157,48 @@ def test_the_results_cache_loads_columns_as_it_loads_rows(
     root = app.geography().root.id
     assert results_svc.results(app, contest, root).as_of == results_svc.results(
         rows_app, contest, root).as_of
+
+
+def test_a_district_contest_takes_only_the_district_stations(saylau: Saylau) -> None:
+    """A single-member contest's stations are its district's (`Contest.votes_at`), not every
+    station of the unit the district lies in: the bulk import agrees with one-by-one submission."""
+    from saylau.data import load_kz_units
+    from saylau.domain.districts import draw_districts
+    from saylau.domain.generator import generate_kazakhstan
+    from saylau.services import parliament as ps
+    from saylau.services.bulk import import_protocols
+    from saylau.services.elections import get_contest
+    from saylau.services.geography import load_geography
+
+    geo = generate_kazakhstan(load_kz_units(), stations=200, seed=11, abroad=3)
+    load_geography(saylau, geo)
+    districts = draw_districts(geo, 29)
+    parties = [ps.PartySpec("P1", Names.same("P1"), 1, ("a",))]
+    cands = {d.id: [ps.CandidateSpec(f"{d.id}-A", Names.same("A"), "P1")] for d in districts}
+    _, made = ps.create_parliament(
+        saylau, election_id="m", name=Names.same("Majilis"), ruleset_name="kz-2022",
+        date="2023-03-19", parties=parties, districts=districts, candidates=cands,
+        by=ActorId("cec"))
+    contest = next(c for c in made if c.district is not None
+                   and any(not c.votes_at(geo, StationId(s.id))
+                           for s in geo.descendant_stations(c.area)))
+    inside = [s for s in geo.descendant_stations(contest.area)
+              if contest.votes_at(geo, StationId(s.id))]
+    outside = next(s for s in geo.descendant_stations(contest.area)
+                   if not contest.votes_at(geo, StationId(s.id)))
+    opts = [o.id for o in get_contest(saylau, contest.id).options]
+    header = ",".join(["station", "registered", "ballots_received", "ballots_issued",
+                       "ballots_cancelled", "ballots_in_boxes", "invalid", *opts])
+
+    def line(s: Any) -> str:
+        votes = [10] + [0] * (len(opts) - 1)
+        return ",".join(map(str, [s.id, s.registered, 20, 20, 0, 13, 3, *votes]))
+
+    admin = Principal(ActorId("cec"), Role.ADMIN)
+    bad = "\n".join([header, line(inside[0]), line(outside)]) + "\n"
+    with pytest.raises(ImportFailed) as exc:
+        import_protocols(saylau, admin, contest.id, bad.encode())
+    assert [(r["line"], r["field"], r["actual"]) for r in exc.value.rows] == [
+        (3, "station", outside.id)]
+    good = "\n".join([header, *(line(s) for s in inside)]) + "\n"
+    assert import_protocols(saylau, admin, contest.id, good.encode()).accepted == len(inside)
