@@ -190,8 +190,8 @@ def main() -> None:
         c.header(f"Bulk import of {len(stations):,} protocols from CSV", args.runs),
         f"- input: synthetic Kazakhstan, seed {args.seed}, one protocol per station "
         f"({len(data) / 1e6:.1f} MB of CSV; about 1% of rows carry a warning)",
-        "- saylau: `services.bulk.import_protocols` (parse, every protocol check, hashes, "
-        "all-or-nothing insert), geography already in memory",
+        "- saylau: `services.bulk.import_protocols` (parse, every protocol check, hashes, the "
+        "log leaves of the record, all-or-nothing insert), geography already in memory",
         "- baseline: every row the import stored (its protocol_versions rows and the log leaves "
         "that record them, docs/record.md), read back from the first run and inserted into the "
         "same tables of another copy of the same store, in one transaction; the protocol rows "
