@@ -152,6 +152,7 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
                     details={"field": "signature", "expected": "signed protocols",
                              "actual": "a CSV file"})
             if rows:
+                record.sequence(conn, contest.election)  # seq in commit order (see protocols)
                 repository.insert_protocol_rows(conn, rows)
                 record.append_many(conn, contest.election,
                                    [("protocol", leaf) for leaf in leaves])

@@ -151,6 +151,9 @@ def _submit_once(
             body = protocol_record_body(accepted)
             record.check_signature(conn, app.geography(), contest.election, unit.id,
                                    RecordType.PROTOCOL, body, signature)
+            # the log's sequencer first: protocol rows then get their seq in commit order, so
+            # a results cache reading "seq > last seen" never misses one (PostgreSQL)
+            record.sequence(conn, contest.election)
             repository.insert_protocol(conn, accepted)
             record.append(conn, contest.election, make_record(
                 RecordType.PROTOCOL, body, recorded_at=format_timestamp(now),

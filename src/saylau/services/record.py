@@ -92,12 +92,14 @@ def central_public_hex(app: Saylau) -> str:
 # --- appending -----------------------------------------------------------------------------
 
 
-def _sequence(conn: Connection, election: str) -> None:
+def sequence(conn: Connection, election: str) -> None:
     """Take the election's log sequencer for the rest of the transaction. A log is one
     sequence, so its appends are serialised: on PostgreSQL by a transaction-level advisory
     lock per election (released at commit or rollback); SQLite's writers already hold the
     database's write lock (BEGIN IMMEDIATE). Without it, concurrent writers would all read the
-    same next index and all but one fail on the unique (election, idx) constraint."""
+    same next index and all but one fail on the unique (election, idx) constraint. Taken
+    before a protocol row is inserted, it also makes protocol rows' seq follow commit order,
+    which the results cache relies on (it reads rows with seq above the last it saw)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:e))"), {"e": election})
 
@@ -106,7 +108,7 @@ def append(conn: Connection, election: str, record: Mapping[str, Any]) -> int:
     """Append `record` as the next leaf of `election`'s log; returns its index. Inside the
     caller's transaction, so the leaf is stored exactly when what it records is."""
     data = leaf_bytes(record)
-    _sequence(conn, election)
+    sequence(conn, election)
     lv = t.log_leaves
     size = conn.execute(
         select(func.coalesce(func.max(lv.c.idx) + 1, 0)).where(lv.c.election_id == election)
@@ -119,7 +121,7 @@ def append(conn: Connection, election: str, record: Mapping[str, Any]) -> int:
 
 def append_many(conn: Connection, election: str, leaves: Iterable[tuple[str, bytes]]) -> int:
     """Append pre-encoded leaves (type, canonical bytes) in order; returns the new size."""
-    _sequence(conn, election)
+    sequence(conn, election)
     lv = t.log_leaves
     size = int(conn.execute(
         select(func.coalesce(func.max(lv.c.idx) + 1, 0)).where(lv.c.election_id == election)
