@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy.exc import IntegrityError
 
 from saylau.domain.contests import Contest, Election, referendum_contest
+from saylau.domain.districts import ElectoralDistrict
 from saylau.domain.errors import Conflict, NotFound, ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, ElectionId
 from saylau.domain.names import Names
@@ -75,18 +77,31 @@ def create_referendum(
         ContestId(contest_id), election.id, question,
         constitutional=constitutional, area=geo.root.id,
     )
-    exists = Conflict(f"election {election_id!r} already exists", code="election_exists",
-                      details={"election": election_id})
+    store_election(app, election, [contest], by=by, signatures=signatures)
+    return election, contest
+
+
+def store_election(
+    app: Saylau, election: Election, contests: Sequence[Contest], *, by: ActorId,
+    signatures: str = "optional", districts: Sequence[ElectoralDistrict] = (),
+    params: Mapping[str, str] | None = None,
+) -> None:
+    """Store a new election with its districts and contests, and begin its log, in one
+    transaction; an election of that id already there is a Conflict (checked, and caught again
+    when a concurrent request created it in between, on PostgreSQL)."""
+    exists = Conflict(f"election {election.id!r} already exists", code="election_exists",
+                      details={"election": election.id})
     try:
         with app.write() as conn:
-            if repository.get_election(conn, election_id) is not None:
+            if repository.get_election(conn, election.id) is not None:
                 raise exists
-            repository.insert_election(conn, election, by, app.clock())
-            repository.insert_contest(conn, contest)
-            record.log_election(app, conn, election, [contest], by=by, signatures=signatures)
-    except IntegrityError:  # created by a concurrent request (PostgreSQL) since the check
+            repository.insert_election(conn, election, by, app.clock(), params=params)
+            repository.insert_districts(conn, election.id, districts)
+            for contest in contests:
+                repository.insert_contest(conn, contest)
+            record.log_election(app, conn, election, contests, by=by, signatures=signatures)
+    except IntegrityError:
         raise exists from None
-    return election, contest
 
 
 def get_election(app: Saylau, election_id: str | None = None) -> Election:

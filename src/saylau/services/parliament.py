@@ -12,8 +12,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import update
-
 from saylau.domain import decisions
 from saylau.domain.contests import (
     AGAINST_ALL,
@@ -24,7 +22,7 @@ from saylau.domain.contests import (
     OptionKind,
 )
 from saylau.domain.districts import ElectoralDistrict, validate_districts
-from saylau.domain.errors import Conflict, RuleError, ValidationFailed
+from saylau.domain.errors import RuleError, ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId
 from saylau.domain.law.candidates import (
     CandidateDecision,
@@ -37,11 +35,9 @@ from saylau.domain.law.parliament import (
 from saylau.domain.names import Names
 from saylau.domain.rulesets import RulesetName, ruleset
 from saylau.domain.tally import Tally
-from saylau.services import record
 from saylau.services.context import Saylau
-from saylau.services.elections import check_id, contests, get_election
+from saylau.services.elections import check_id, contests, get_election, store_election
 from saylau.services.results import refresh
-from saylau.store import repository
 from saylau.store import tables as t
 
 AGAINST_ALL_NAMES = Names(kk="Барлығына қарсы", ru="Против всех", en="Against all")
@@ -171,18 +167,8 @@ def create_parliament(
             ]),
             district=d,
         ))
-    with app.write() as conn:
-        if repository.get_election(conn, election_id) is not None:
-            raise Conflict(f"election {election_id!r} already exists", code="election_exists",
-                           details={"election": election_id})
-        repository.insert_election(conn, election, by, app.clock())
-        if params:
-            conn.execute(update(t.elections).where(t.elections.c.id == election_id)
-                         .values(params=json.dumps(params, sort_keys=True)))
-        repository.insert_districts(conn, election_id, districts)
-        for contest in made:
-            repository.insert_contest(conn, contest)
-        record.log_election(app, conn, election, made, by=by, signatures=signatures)
+    store_election(app, election, made, by=by, signatures=signatures, districts=districts,
+                   params=params)
     return election, made
 
 
@@ -204,13 +190,7 @@ def create_presidential(
                                  party=None if c.party is None else OptionId(c.party))
                           for c in candidates]),
     )
-    with app.write() as conn:
-        if repository.get_election(conn, election_id) is not None:
-            raise Conflict(f"election {election_id!r} already exists", code="election_exists",
-                           details={"election": election_id})
-        repository.insert_election(conn, election, by, app.clock())
-        repository.insert_contest(conn, contest)
-        record.log_election(app, conn, election, [contest], by=by)
+    store_election(app, election, [contest], by=by)
     return election, contest
 
 

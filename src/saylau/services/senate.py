@@ -28,11 +28,9 @@ from saylau.domain.law.candidates import (
 )
 from saylau.domain.names import Names
 from saylau.domain.rulesets import RulesetName, ruleset
-from saylau.services import record
 from saylau.services.context import Saylau
-from saylau.services.elections import check_id, get_contest, get_election
+from saylau.services.elections import check_id, get_contest, get_election, store_election
 from saylau.services.parliament import CandidateSpec
-from saylau.store import repository
 from saylau.store import tables as t
 
 
@@ -89,14 +87,7 @@ def create_senate_election(
                                  party=None if c.party is None else OptionId(c.party))
                           for c in cands),
         ))
-    with app.write() as conn:
-        if repository.get_election(conn, election_id) is not None:
-            raise Conflict(f"election {election_id!r} already exists", code="election_exists",
-                           details={"election": election_id})
-        repository.insert_election(conn, election, by, app.clock())
-        for c in made:
-            repository.insert_contest(conn, c)
-        record.log_election(app, conn, election, made, by=by)
+    store_election(app, election, made, by=by)
     return election, made
 
 

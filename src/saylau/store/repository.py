@@ -4,7 +4,7 @@ the caller (a service) owns; none of them commits."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -89,11 +89,15 @@ def insert_units(conn: Connection, units: Sequence[Unit], batch: int = 50_000) -
 # --- elections and contests ----------------------------------------------------------------
 
 
-def insert_election(conn: Connection, e: Election, by: ActorId, at: datetime) -> None:
+def insert_election(
+    conn: Connection, e: Election, by: ActorId, at: datetime,
+    params: Mapping[str, str] | None = None,
+) -> None:
     conn.execute(
         insert(t.elections).values(
             id=e.id, name_kk=e.name.kk, name_ru=e.name.ru, name_en=e.name.en,
             ruleset=e.ruleset.value, date=e.date, created_by=by, created_at=at.isoformat(),
+            params=json.dumps(dict(params), sort_keys=True) if params else None,
         )
     )
 
