@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from saylau.domain.errors import (
@@ -42,6 +43,53 @@ def status_of(exc: SaylauError) -> int:
     return 400
 
 
+WHEN: dict[int, str] = {
+    400: "the body could not be read at all (e.g. not UTF-8)",
+    401: "a token is needed here, or the token sent is not recognised",
+    403: "the token's role or scope does not allow this",
+    404: "no such election, contest, unit, station, key or record",
+    409: "a different record already holds this slot (send a correction)",
+    413: "the body is over the size limit (refused before it is read)",
+    422: "the request, or the figures in it, break a rule: every problem is named",
+    503: "the store cannot take writes now",
+}
+"""Every status the one handler answers with, and when (the OpenAPI responses of each route)."""
+
+
+class ErrorOut(BaseModel):
+    """The inner object of the error envelope."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class ErrorEnvelope(BaseModel):
+    """Every error answer: {"error": {"code", "message", "details"}}."""
+
+    model_config = ConfigDict(extra="forbid")
+    error: ErrorOut
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorEnvelope, "description": why} for status, why in WHEN.items()
+}
+"""The error answers declared on every API route (FastAPI(responses=...))."""
+
+_ENVELOPE_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
+PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **{status: {"description": why, "content": {"application/json": {"schema": _ENVELOPE_REF}}}
+       for status, why in WHEN.items()},
+    404: {"description": "no such election, unit or contest: a page saying so in the reader's "
+          "language (a static file: the envelope)",
+          "content": {"text/html": {"schema": {"type": "string"}},
+                      "application/json": {"schema": _ENVELOPE_REF}}},
+}
+"""The same for the site's pages, which answer HTML: given without a model (FastAPI would put
+it under text/html), referring to the envelope that the API routes' RESPONSES declare."""
+
+
 def envelope(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
@@ -60,6 +108,10 @@ def _jsonable(value: Any) -> Any:
         return value
     return repr(value)[:200]
 
+
+RETRY_AFTER_S = 5
+"""Seconds a client is asked to wait before sending again after a 503 (store unavailable or
+busy): resending is safe, submissions are idempotent."""
 
 MAX_ECHO = 256
 """Characters of a string input, and items of a list or object, echoed back in an error."""
@@ -107,7 +159,11 @@ def _field_error(e: Any) -> dict[str, Any]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(SaylauError)
     async def _saylau(_req: Request, exc: SaylauError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        headers: dict[str, str] | None = None
+        if isinstance(exc, Unauthorized):
+            headers = {"WWW-Authenticate": "Bearer"}
+        elif isinstance(exc, Unavailable):
+            headers = {"Retry-After": str(RETRY_AFTER_S)}
         return JSONResponse(
             envelope(exc.code, exc.message, _jsonable(exc.details)),
             status_code=status_of(exc), headers=headers,

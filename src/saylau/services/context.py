@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from saylau.domain.errors import NotFound, Unavailable
 from saylau.domain.geography import Geography
@@ -76,14 +76,16 @@ class Saylau:
 
 @contextmanager
 def _unavailable_on_failure() -> Iterator[None]:
-    """A full disk or a read-only database becomes a clear Unavailable, nothing half-written
-    (the transaction is rolled back by the database)."""
+    """A database that cannot take the request now (full disk, read-only, restarting, gone)
+    becomes a clear Unavailable (503: send again later), never a 500. Nothing is half-written:
+    the transaction is rolled back by the database, or never committed."""
     try:
         yield
-    except OperationalError as exc:
-        text = str(exc.orig).lower()
-        if any(s in text for s in ("disk is full", "readonly", "read-only", "no space")):
-            raise Unavailable(
-                f"the database cannot take writes now: {exc.orig}", code="store_unavailable"
-            ) from exc
-        raise
+    except DBAPIError as exc:
+        why = db.unavailable_reason(exc)
+        if why is None:
+            raise
+        raise Unavailable(
+            f"the database cannot take this request now ({why}): {str(exc.orig).strip()}",
+            code="store_unavailable", details={"reason": why},
+        ) from exc

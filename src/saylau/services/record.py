@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, and_, func, insert, select, text, update
 
 from saylau.domain.contests import Contest, Election
-from saylau.domain.errors import Conflict, NotFound, SaylauError, ValidationFailed
+from saylau.domain.errors import Conflict, NotFound, SaylauError, Unavailable, ValidationFailed
 from saylau.domain.geography import Geography, Unit
 from saylau.domain.record.envelope import (
     KeyRole,
@@ -401,6 +401,11 @@ def tree_head(app: Saylau, election: str) -> TreeHead:
                 timestamp=head.timestamp, key=head.signature.key,
                 signature=head.signature.value.hex(),
                 frontier=json.dumps(frontier.as_json())))
+    except Unavailable:
+        # the store cannot take writes (full disk, read-only): readers still get a head that
+        # is signed and whose root follows from the stored leaves; it is stored (signed anew)
+        # by the first read after the store is writable again
+        return head
     except Exception:  # another reader signed this size first: use the stored one
         with app.read() as conn:
             th = t.tree_heads

@@ -10,11 +10,13 @@ deadlock on a lock upgrade. PostgreSQL when SAYLAU_DATABASE_URL names one
 from __future__ import annotations
 
 import os
+import sqlite3
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 DEFAULT_URL = "sqlite:///saylau.db"
 WRITE = {"saylau_write": True}
@@ -56,6 +58,33 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+
+
+# SQLite's primary result codes that mean "not now" rather than "wrong request"
+_SQLITE_UNAVAILABLE = {8: "read-only", 10: "I/O error", 13: "disk full", 14: "cannot open"}
+# PostgreSQL SQLSTATEs (and classes) with the same meaning: connection exceptions, insufficient
+# resources (disk full, out of memory), operator intervention (shutdown, restart), read-only
+_PG_UNAVAILABLE_CLASSES = {"08": "connection lost", "53": "insufficient resources",
+                           "57": "database shutting down or restarting"}
+_PG_UNAVAILABLE_CODES = {"25006": "read-only"}
+
+
+def unavailable_reason(exc: DBAPIError) -> str | None:
+    """Why the database cannot serve a request now (full disk, read-only, restarting,
+    unreachable), or None when the error is something else (a bug or a constraint, which must
+    not be hidden behind a 503). Each database reports these its own way: SQLite by result
+    code, PostgreSQL by SQLSTATE; a dropped connection by SQLAlchemy's invalidation flag."""
+    orig = exc.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return _SQLITE_UNAVAILABLE.get(code & 0xFF)
+    state = getattr(orig, "sqlstate", None)
+    if isinstance(state, str) and state:
+        return _PG_UNAVAILABLE_CODES.get(state) or _PG_UNAVAILABLE_CLASSES.get(state[:2])
+    if exc.connection_invalidated or isinstance(exc, OperationalError):
+        # psycopg's connection failures (refused, reset) carry no SQLSTATE
+        return "connection lost" if not isinstance(orig, sqlite3.Error) else None
+    return None
 
 
 def is_sqlite(engine: Engine) -> bool:
