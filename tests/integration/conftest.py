@@ -16,6 +16,8 @@ def api(referendum: tuple[Saylau, str], monkeypatch: pytest.MonkeyPatch) -> Iter
     """The API on the referendum, with a token per role. Results are never reused from a
     cache (max age 0), so a read right after a write sees it."""
     monkeypatch.setenv("SAYLAU_RESULTS_MAX_AGE", "0")
+    # the tests send many bad tokens on purpose; test_access.py tests the limit itself
+    monkeypatch.setenv("SAYLAU_AUTH_FAILURES", "100000/minute")
     app, contest = referendum
     api = make_api(app, contest)
     with api.client:

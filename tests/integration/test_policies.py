@@ -201,6 +201,10 @@ CALLS: dict[tuple[str, str], CallFor] = {
     ("GET", "/api/contests/{contest_id}/sessions"):
         lambda a, r: Call("GET", f"/api/contests/{a.contest}/sessions", allowed=(422,)),
     ("GET", "/api/whoami"): lambda a, r: Call("GET", "/api/whoami"),
+    ("GET", "/api/audit/tree-head"): lambda a, r: Call("GET", "/api/audit/tree-head"),
+    ("GET", "/api/audit/entries"): lambda a, r: Call("GET", "/api/audit/entries"),
+    ("GET", "/api/audit/entries/{index}/proof"):
+        lambda a, r: Call("GET", "/api/audit/entries/0/proof"),
     ("GET", "/api/elections/{election_id}/open-data/{fmt}"):
         lambda a, r: Call("GET", "/api/elections/ref/open-data/csv"),
     ("GET", "/api/elections/{election_id}/open-data/{fmt}/{name}"):
@@ -423,5 +427,5 @@ def test_a_revoked_token_gets_401(api: Api) -> None:
     assert revoke_token(api.saylau, "precinct-commission") == 1
     r = api.submit(api.protocol(PRECINCT_STATION), role="precinct")
     assert r.status_code == 401
-    assert error_of(r)["code"] == "token_invalid"
+    assert error_of(r)["code"] == "token_revoked"
     assert api.client.get("/api/whoami", headers=api.auth("precinct")).status_code == 401

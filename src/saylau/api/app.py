@@ -10,6 +10,7 @@ from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from saylau.api import errors
+from saylau.api.headers import SecurityHeaders
 from saylau.api.limits import BodyLimit
 from saylau.api.policies import (
     ADMIN_ONLY,
@@ -57,6 +58,7 @@ from saylau.domain.law.referendum import (
 from saylau.domain.protocols import ProtocolCounts
 from saylau.domain.record.envelope import Signature
 from saylau.domain.rulesets import RulesetName
+from saylau.services import audit as audit_svc
 from saylau.services import elections as election_svc
 from saylau.services import parliament as parliament_svc
 from saylau.services import protocols as protocol_svc
@@ -120,6 +122,12 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+CSV_OUT: dict[int | str, dict[str, Any]] = {
+    200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}
+CSV_BODY = {"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}},
+                            "required": True}}
+
+
 class PayloadTooLarge(TooLarge):
     def __init__(self, size: int) -> None:
         super().__init__(
@@ -134,10 +142,12 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         summary="Referendums and elections with Kazakhstan's rules: protocols in, results out.",
         version="0.1.0",
         dependencies=[Depends(_no_nul_in_params)],
+        responses=errors.RESPONSES,
     )
     app.state.saylau = saylau if saylau is not None else Saylau.open()
     errors.install(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
 
     def S(request: Request) -> Saylau:  # noqa: N802 - reads as the service context
         return saylau_of(request)
@@ -157,15 +167,15 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
     def get_root(request: Request, who: Public) -> UnitTreeOut:
         return get_unit(S(request).geography().root.id, request, who)
 
-    @app.get("/api/geography.csv", response_class=PlainTextResponse, tags=["geography"])
+    @app.get("/api/geography.csv", response_class=Response, responses=CSV_OUT,
+             tags=["geography"])
     def export_geography(request: Request, _who: Public) -> PlainTextResponse:
         from saylau.domain.geography_csv import geography_to_csv
 
         return PlainTextResponse(geography_to_csv(S(request).geography()),
                                  media_type="text/csv; charset=utf-8")
 
-    @app.post("/api/geography", status_code=201, tags=["geography"],
-              openapi_extra={"requestBody": {"content": {"text/csv": {}}, "required": True}})
+    @app.post("/api/geography", status_code=201, tags=["geography"], openapi_extra=CSV_BODY)
     async def import_geography(request: Request, _who: Admin) -> dict[str, int]:
         """Load the geography from CSV (docs/geography-csv.md) into an empty store."""
         from saylau.domain.geography_csv import parse_geography_csv
@@ -173,7 +183,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
 
         data = await _body(request)
         geo = await run_in_threadpool(parse_geography_csv, data)
-        n = await run_in_threadpool(load_geography, S(request), geo)
+        n = await run_in_threadpool(lambda: load_geography(S(request), geo, by=_who.name))
         return {"units": n, "stations": len(geo.station_indices)}
 
     # --- elections ------------------------------------------------------------------
@@ -300,7 +310,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
                              findings=[FindingOut.of(f) for f in sub.findings])
 
     @app.post("/api/contests/{contest_id}/protocols/import", tags=["protocols"],
-              openapi_extra={"requestBody": {"content": {"text/csv": {}}, "required": True}})
+              openapi_extra=CSV_BODY)
     async def import_protocols(
         contest_id: str, request: Request, who: Admin
     ) -> dict[str, int]:
@@ -514,7 +524,9 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         return {"election": e.id, "format": fmt,
                 "files": {n: f"/api/elections/{e.id}/open-data/{fmt}/{n}" for n in names}}
 
-    @app.get("/api/elections/{election_id}/open-data/{fmt}/{name}", tags=["open data"])
+    @app.get("/api/elections/{election_id}/open-data/{fmt}/{name}", tags=["open data"],
+             responses={200: {"description": "the file", "content": {
+                 "text/csv": {"schema": {"type": "string"}}, "application/json": {}}}})
     def open_data_file(
         election_id: str, fmt: Annotated[str, Path(pattern="^(csv|json)$")],
         name: Annotated[str, Path(max_length=200)], request: Request, _who: Public,
@@ -543,6 +555,29 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         return Response(cdf_json(cdf_report(e, snaps, s.clock())),
                         media_type="application/json")
 
+    # --- the audit log (services/audit.py) ----------------------------------------------
+    @app.get("/api/audit/tree-head", tags=["access"])
+    def audit_tree_head(request: Request, _who: Public) -> dict[str, Any]:
+        """The latest tree head of the audit log of administrative actions, signed by the
+        central commission: anyone can hold the operators to it."""
+        return audit_svc.tree_head(S(request))
+
+    @app.get("/api/audit/entries", tags=["access"])
+    def audit_entries(
+        request: Request, _who: Reader,
+        start: Annotated[int, Query(ge=0, le=2**53)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> list[dict[str, Any]]:
+        """Entries of the audit log (tokens issued and revoked, keys, elections created,
+        geography loaded, bulk imports, corrections), oldest first."""
+        return audit_svc.entries(S(request), start, limit)
+
+    @app.get("/api/audit/entries/{index}/proof", tags=["access"])
+    def audit_proof(index: Annotated[int, Path(ge=0, le=2**53)], request: Request,
+                    _who: Reader) -> dict[str, Any]:
+        """One entry with its inclusion proof in the latest signed tree head."""
+        return audit_svc.inclusion(S(request), index)
+
     @app.get("/api/whoami", tags=["access"])
     def whoami(who: AnyToken) -> dict[str, str | None]:
         return {"name": who.name, "role": who.role.value, "scope": who.scope}
@@ -551,5 +586,10 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
     def health(_who: Public) -> dict[str, str]:
         return {"status": "ok"}
 
-    app.include_router(web_router)
+    app.include_router(web_router, responses={
+        **errors.PAGE_RESPONSES,
+        204: {"description": "a live fragment: nothing new since the version the reader has"},
+        304: {"description": "a page or static file: the reader's copy (If-None-Match) is "
+              "current"},
+    })
     return app

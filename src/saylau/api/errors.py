@@ -16,6 +16,7 @@ from saylau.domain.errors import (
     Conflict,
     Forbidden,
     NotFound,
+    RateLimited,
     RuleError,
     SaylauError,
     TooLarge,
@@ -33,6 +34,7 @@ STATUS: tuple[tuple[type[SaylauError], int], ...] = (
     (Unauthorized, 401),
     (Forbidden, 403),
     (Unavailable, 503),
+    (RateLimited, 429),
 )
 
 
@@ -51,7 +53,8 @@ WHEN: dict[int, str] = {
     409: "a different record already holds this slot (send a correction)",
     413: "the body is over the size limit (refused before it is read)",
     422: "the request, or the figures in it, break a rule: every problem is named",
-    503: "the store cannot take writes now",
+    429: "too many requests from this caller: try again after Retry-After seconds",
+    503: "the store cannot take writes now, or cannot be reached (see Retry-After)",
 }
 """Every status the one handler answers with, and when (the OpenAPI responses of each route)."""
 
@@ -164,6 +167,8 @@ def install(app: FastAPI) -> None:
             headers = {"WWW-Authenticate": "Bearer"}
         elif isinstance(exc, Unavailable):
             headers = {"Retry-After": str(RETRY_AFTER_S)}
+        elif isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(exc.details.get("retry_after", RETRY_AFTER_S))}
         return JSONResponse(
             envelope(exc.code, exc.message, _jsonable(exc.details)),
             status_code=status_of(exc), headers=headers,

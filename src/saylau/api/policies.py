@@ -4,17 +4,57 @@ when one has neither (access fails closed)."""
 
 from __future__ import annotations
 
+import math
+import os
+import time
 from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from saylau.domain.access import PUBLIC, Principal, Role
-from saylau.domain.errors import Forbidden, Unauthorized
+from saylau.domain.errors import Forbidden, RateLimited, Unauthorized
 from saylau.services.context import Saylau
 from saylau.services.tokens import authenticate
 
 _bearer = HTTPBearer(auto_error=False)
+
+AUTH_FAILURES = "10/minute"
+"""Failed authentications (a token presented but invalid, revoked or expired) allowed per
+client address in a moving window; $SAYLAU_AUTH_FAILURES overrides (the `limits` notation,
+e.g. "20/minute"). Past it the address gets 429 without its tokens being looked at, until the
+window has room again. Counted per server process (docs/operations.md, "Access")."""
+
+
+class AuthFailures:
+    """Failed authentications per client address (the `limits` library's moving window, in
+    memory). Only failures count: a commission with a good token is never slowed down."""
+
+    def __init__(self, rule: str) -> None:
+        self.item: RateLimitItem = parse(rule)
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def check(self, client: str) -> None:
+        if not self.limiter.test(self.item, client):
+            reset, _ = self.limiter.get_window_stats(self.item, client)
+            wait = max(1, math.ceil(reset - time.time()))
+            raise RateLimited(
+                f"too many failed authentications from {client}; try again in {wait} s",
+                details={"limit": str(self.item), "retry_after": wait})
+
+    def failed(self, client: str) -> None:
+        self.limiter.hit(self.item, client)
+
+
+def auth_failures_of(request: Request) -> AuthFailures:
+    state = request.app.state
+    if getattr(state, "auth_failures", None) is None:
+        state.auth_failures = AuthFailures(os.environ.get("SAYLAU_AUTH_FAILURES", AUTH_FAILURES))
+    failures: AuthFailures = state.auth_failures
+    return failures
 
 
 def saylau_of(request: Request) -> Saylau:
@@ -37,7 +77,14 @@ class Policy:
             if self.public:
                 return PUBLIC
             raise Unauthorized("this action needs a bearer token", code="token_missing")
-        who = authenticate(saylau_of(request), creds.credentials)
+        failures = auth_failures_of(request)
+        client = request.client.host if request.client else "unknown"
+        failures.check(client)
+        try:
+            who = authenticate(saylau_of(request), creds.credentials)
+        except Unauthorized:
+            failures.failed(client)
+            raise
         if who.role not in self.roles and not self.public:
             raise Forbidden(
                 f"{who.role} {who.name!r} may not {self.name}",

@@ -12,6 +12,7 @@
     ├── Conflict                a different record already holds this slot (send a correction)
     ├── Unauthorized            no credentials, or credentials not recognised
     ├── Forbidden               credentials fine, but outside the holder's role or scope
+    ├── RateLimited             too many failed authentications from one address: wait
     └── Unavailable             the store cannot take writes now (disk full, read-only)
 
 Every error carries a stable `code`, a message a polling-station chair can act on (with the
@@ -91,6 +92,12 @@ class Forbidden(SaylauError):
 
 class Unavailable(SaylauError):
     code = "unavailable"
+
+
+class RateLimited(SaylauError):
+    """details["retry_after"]: whole seconds to wait."""
+
+    code = "rate_limited"
 
 
 def field_error(field: str, expected: str, actual: object, message: str) -> dict[str, Any]:

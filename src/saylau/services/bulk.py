@@ -38,7 +38,7 @@ from saylau.domain.protocols import (
     warnings_of,
 )
 from saylau.domain.record.envelope import format_timestamp, protocol_leaves_fast
-from saylau.services import record
+from saylau.services import audit, record
 from saylau.services.context import Saylau
 from saylau.services.elections import get_contest
 from saylau.store import repository
@@ -154,8 +154,11 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
             if rows:
                 record.sequence(conn, contest.election)  # seq in commit order (see protocols)
                 repository.insert_protocol_rows(conn, rows)
-                record.append_many(conn, contest.election,
-                                   [("protocol", leaf) for leaf in leaves])
+                end = record.append_many(conn, contest.election,
+                                         [("protocol", leaf) for leaf in leaves])
+                audit.log_action(conn, app, audit.Action.PROTOCOLS_IMPORTED, who.name,
+                                 election=contest.election, contest=contest.id,
+                                 rows=n, accepted=len(rows), leaf=end - len(rows))
     except IntegrityError as exc:
         raise Conflict(
             "another protocol for a station in the file was accepted while the file was being "

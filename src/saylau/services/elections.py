@@ -14,7 +14,7 @@ from saylau.domain.errors import Conflict, NotFound, ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, ElectionId
 from saylau.domain.names import Names
 from saylau.domain.rulesets import ruleset
-from saylau.services import record
+from saylau.services import audit, record
 from saylau.services.context import Saylau
 from saylau.store import repository
 
@@ -100,6 +100,9 @@ def store_election(
             for contest in contests:
                 repository.insert_contest(conn, contest)
             record.log_election(app, conn, election, contests, by=by, signatures=signatures)
+            audit.log_action(conn, app, audit.Action.ELECTION_CREATED, by,
+                             election=election.id, ruleset=election.ruleset.value,
+                             leaf=record.log_size(conn, election.id) - 1)
     except IntegrityError:
         raise exists from None
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from saylau.domain.errors import Conflict
 from saylau.domain.geography import Geography
+from saylau.services import audit
 from saylau.services.context import Saylau
 from saylau.store import repository
 
 
-def load_geography(app: Saylau, geo: Geography) -> int:
+def load_geography(app: Saylau, geo: Geography, *, by: str = "operator") -> int:
     """Store a validated geography in an empty database; returns the number of units.
 
     The geography is the frame every protocol refers to, so it is loaded once: a second
@@ -23,4 +24,6 @@ def load_geography(app: Saylau, geo: Geography) -> int:
                 details={"units": existing},
             )
         repository.insert_units(conn, geo.units)
+        audit.log_action(conn, app, audit.Action.GEOGRAPHY_LOADED, by, units=len(geo.units),
+                         stations=len(geo.station_indices))
     return len(geo.units)

@@ -354,7 +354,8 @@ def compare(app: Saylau, election_id: str | None, rulesets: Sequence[str]) -> di
                         details={"election": election.id})
     out: dict[str, ListDecision] = {}
     for name in rulesets:
-        out[ruleset(name).name.value] = list_decision(app, lists[0].id, name)[0]
+        known = ruleset(name).name.value  # before deciding: an unknown name is a clear 422
+        out[known] = list_decision(app, lists[0].id, name)[0]
     return out
 
 

@@ -46,7 +46,7 @@ from saylau.domain.record.envelope import (
     turnout_record,
 )
 from saylau.domain.turnout import TurnoutReport, check_turnout, turnout_rejected
-from saylau.services import record
+from saylau.services import audit, record
 from saylau.services.context import Saylau
 from saylau.services.elections import get_contest
 from saylau.store import repository
@@ -155,9 +155,14 @@ def _submit_once(
             # a results cache reading "seq > last seen" never misses one (PostgreSQL)
             record.sequence(conn, contest.election)
             repository.insert_protocol(conn, accepted)
-            record.append(conn, contest.election, make_record(
+            idx = record.append(conn, contest.election, make_record(
                 RecordType.PROTOCOL, body, recorded_at=format_timestamp(now),
                 recorded_by=who.name, signature=signature))
+            if accepted.version > 1:
+                audit.log_action(conn, app, audit.Action.PROTOCOL_CORRECTED, who.name,
+                                 election=contest.election, contest=contest.id,
+                                 station=unit.id, version=accepted.version, leaf=idx,
+                                 reason=reason)
             return Submission(SubmissionStatus.ACCEPTED, accepted, findings)
     raise error  # after the rejection is committed: the record keeps what was refused
 

@@ -232,12 +232,15 @@ def register_key(app: Saylau, election: str, unit: str, public_key_hex: str, by:
         if known is not None:
             raise Conflict(f"key {kid} is already registered", code="key_exists",
                            details={"key": kid})
-        append(conn, election, key_record(election=election, unit=unit,
-                                          role=KeyRole.COMMISSION, key=kid,
-                                          public_key=raw.hex(), recorded_by=by, recorded_at=at))
+        idx = append(conn, election, key_record(election=election, unit=unit,
+                                                role=KeyRole.COMMISSION, key=kid,
+                                                public_key=raw.hex(), recorded_by=by,
+                                                recorded_at=at))
         conn.execute(insert(t.commission_keys).values(
             election_id=election, key=kid, unit=unit, role="commission",
             public_key=raw.hex(), registered_at=at))
+        _audit(conn, app, "key_registered", by, election=election, unit=unit, key=kid,
+               leaf=idx)
     return kid
 
 
@@ -255,8 +258,10 @@ def register_keys(app: Saylau, election: str, keys: list[tuple[str, bytes]], by:
             leaves.append((RecordType.KEY.value, leaf_bytes(rec)))
             rows.append({"election_id": election, "key": kid, "unit": unit,
                          "role": "commission", "public_key": raw.hex(), "registered_at": at})
-        append_many(conn, election, leaves)
+        end = append_many(conn, election, leaves)
         conn.execute(insert(t.commission_keys), rows)
+        _audit(conn, app, "keys_registered", by, election=election, keys=len(rows),
+               leaf=end - len(rows))
 
 
 def revoke_key(app: Saylau, election: str, kid: str, reason: str, by: str) -> None:
@@ -284,6 +289,15 @@ def revoke_key(app: Saylau, election: str, kid: str, reason: str, by: str) -> No
             election=election, key=kid, reason=reason, recorded_by=by, recorded_at=at))
         conn.execute(update(ck).where(and_(ck.c.election_id == election, ck.c.key == kid))
                      .values(revoked_at=at, revoked_leaf=idx))
+        _audit(conn, app, "key_revoked", by, election=election, key=kid, reason=reason,
+               leaf=idx)
+
+
+def _audit(conn: Connection, app: Saylau, action: str, by: str, **subject: Any) -> None:
+    """An entry in the audit log (services.audit imports this module, hence the late import)."""
+    from saylau.services import audit
+
+    audit.log_action(conn, app, audit.Action(action), by, **subject)
 
 
 def keys(app: Saylau, election: str) -> list[KeyInfo]:

@@ -179,7 +179,7 @@ log_leaves = Table(
     "log_leaves",
     metadata,
     Column("seq", Id, primary_key=True, autoincrement=True),
-    Column("election_id", String(64), ForeignKey("elections.id"), nullable=False),
+    Column("election_id", String(64), nullable=False),
     Column("idx", BigInteger, nullable=False),
     Column("type", String(32), nullable=False),
     Column("data", Text, nullable=False),
@@ -187,13 +187,15 @@ log_leaves = Table(
     UniqueConstraint("election_id", "idx", name="uq_log_leaf_index"),
 )
 """The transparency log: leaf `idx` of an election's log is the canonical bytes (as UTF-8
-text) of one record (docs/record.md). Appended in the same transaction as what it records."""
+text) of one record (docs/record.md). Appended in the same transaction as what it records.
+`election_id` names the log: an election's id, or the audit log (services.audit.AUDIT_LOG,
+which is no valid election id); so it has no foreign key to elections (migration 0006)."""
 
 tree_heads = Table(
     "tree_heads",
     metadata,
     Column("seq", Id, primary_key=True, autoincrement=True),
-    Column("election_id", String(64), ForeignKey("elections.id"), nullable=False),
+    Column("election_id", String(64), nullable=False),  # the log, as in log_leaves
     Column("size", BigInteger, nullable=False),
     Column("root", String(64), nullable=False),
     Column("timestamp", String(40), nullable=False),
@@ -226,4 +228,5 @@ tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", String(40), nullable=False),
     Column("revoked_at", String(40), nullable=True),
+    Column("expires_at", String(40), nullable=True),  # set on every token issued (0006)
 )

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from fractions import Fraction
 
 from saylau.domain.contests import Contest, ContestKind, Election, Option, OptionKind
-from saylau.domain.errors import NotFound
+from saylau.domain.errors import NotFound, RuleError
 from saylau.domain.explain import share
 from saylau.domain.geography import Geography, Unit
 from saylau.domain.ids import OptionId, StationId, UnitId
@@ -278,9 +278,16 @@ def unit_view(app: Saylau, info: ElectionInfo, unit_id: str | None = None) -> Un
     districts: tuple[DistrictRow, ...] = ()
     r = v.result
     options: list[OptionRow] = []
-    if contest.kind is ContestKind.PARTY_LIST:
-        if unit.parent is None:
+    comp = None
+    if contest.kind is ContestKind.PARTY_LIST and unit.parent is None:
+        try:
             comp = parliament_svc.composition(app, info.election.id)
+        except RuleError:
+            # no seats can be allocated from these figures yet (no votes at all, or no party
+            # over the threshold so far): the page shows the votes without a chamber
+            comp = None
+    if contest.kind is ContestKind.PARTY_LIST:
+        if comp is not None:
             ld = comp.list_decision
             chamber = _chamber(info, comp)
             rows = {row.party: row for row in ld.rows}

@@ -1,0 +1,331 @@
+"""Access on election night: tokens expire and are revoked at once; repeated failed
+authentication is rate-limited; every administrative action lands in the audit log, whose
+signed tree heads cover it; no secret is written to a log.
+
+(The role matrix of every route is tests/integration/test_policies.py; escaping and the CSP
+with hostile names are tests/integration/test_hostile_names.py.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, update
+from typer.testing import CliRunner
+
+from saylau.api.app import create_app
+from saylau.cli.main import app as cli
+from saylau.domain.errors import ValidationFailed
+from saylau.domain.ids import ActorId
+from saylau.services import audit
+from saylau.services.context import Saylau
+from saylau.services.record import register_key, revoke_key
+from saylau.services.tokens import create_token, revoke_token
+from saylau.store import tables as t
+from tests.integration.support import (
+    PRECINCT_STATION,
+    Api,
+    error_of,
+    free_port,
+)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+# --- expiry and revocation ---------------------------------------------------------------
+
+
+def test_a_token_expires_after_its_ttl(api: Api) -> None:
+    clock = Clock()
+    api.saylau.clock = clock
+    token = create_token(api.saylau, "short", "observer", ttl=timedelta(minutes=30))
+    auth = {"Authorization": f"Bearer {token}"}
+    assert api.client.get("/api/whoami", headers=auth).status_code == 200
+    clock.now += timedelta(minutes=29, seconds=59)
+    assert api.client.get("/api/whoami", headers=auth).status_code == 200
+    clock.now += timedelta(seconds=1)
+    r = api.client.get("/api/whoami", headers=auth)
+    assert r.status_code == 401
+    err = error_of(r)
+    assert err["code"] == "token_expired"
+    assert "2026-12-03T06:30:00" in err["message"]
+
+
+def test_token_lifetimes_are_bounded(api: Api) -> None:
+    for ttl in (timedelta(seconds=30), timedelta(days=91)):
+        with pytest.raises(ValidationFailed) as e:
+            create_token(api.saylau, "x", "observer", ttl=ttl)
+        assert e.value.details["field"] == "ttl"
+
+
+def test_cli_token_create_takes_a_ttl(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAYLAU_DATABASE_URL", str(api.saylau.engine.url.render_as_string(
+        hide_password=False)))
+    r = CliRunner().invoke(cli, ["token", "create", "night", "--role", "observer",
+                                 "--ttl", "36h"])
+    assert r.exit_code == 0, r.output
+    token = r.output.strip()
+    assert token.startswith("sl_")
+    assert api.client.get("/api/whoami", headers={"Authorization": f"Bearer {token}"}
+                          ).status_code == 200
+    issued = [e for e in audit.entries(api.saylau, 0, 1000)
+              if e["body"].get("name") == "night"]
+    assert len(issued) == 1
+    at = datetime.fromisoformat(issued[0]["recorded"]["at"].replace("Z", "+00:00"))
+    expires = datetime.fromisoformat(issued[0]["body"]["expires_at"])
+    assert abs(expires - at - timedelta(hours=36)) < timedelta(seconds=5)  # two clock reads
+    bad = CliRunner().invoke(cli, ["token", "create", "x", "--role", "observer", "--ttl", "1y"])
+    assert bad.exit_code != 0 and "ttl" in bad.output
+
+
+def test_revocation_from_another_process_takes_effect_at_once(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server keeps no token cache: `saylau token revoke` run by an operator (another
+    process, the same database) locks the commission out on its very next request."""
+    auth = api.auth("precinct")
+    assert api.submit(api.protocol(PRECINCT_STATION), role="precinct").status_code == 201
+    monkeypatch.setenv("SAYLAU_DATABASE_URL", str(api.saylau.engine.url.render_as_string(
+        hide_password=False)))
+    r = CliRunner().invoke(cli, ["token", "revoke", "precinct-commission"])
+    assert r.exit_code == 0, r.output
+    r2 = api.client.get("/api/whoami", headers=auth)
+    assert r2.status_code == 401
+    assert error_of(r2)["code"] == "token_revoked"
+
+
+# --- rate limiting -----------------------------------------------------------------------
+
+
+def test_repeated_failed_authentication_is_rate_limited(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAYLAU_AUTH_FAILURES", "5/minute")
+    app = create_app(api.saylau)
+    guess = {"Authorization": "Bearer sl_guess"}
+    with TestClient(app, client=("203.0.113.7", 4000)) as attacker, \
+            TestClient(app, client=("198.51.100.2", 4000)) as commission:
+        for _ in range(5):
+            r = attacker.get("/api/whoami", headers=guess)
+            assert r.status_code == 401, r.text
+        r = attacker.get("/api/whoami", headers=guess)
+        assert r.status_code == 429, r.text
+        err = error_of(r)
+        assert err["code"] == "rate_limited"
+        assert 1 <= int(r.headers["retry-after"]) <= 60
+        # a good token from the limited address waits too: once limited, no token from there
+        # is looked at, so a guess cannot be confirmed past the limit
+        r = attacker.get("/api/whoami", headers=api.auth("admin"))
+        assert r.status_code == 429
+        # the public needs no token and reads on; other addresses are not affected
+        assert attacker.get("/api/elections").status_code == 200
+        assert commission.get("/api/whoami", headers=api.auth("admin")).status_code == 200
+        assert commission.post(api.protocols_url, json=api.protocol(PRECINCT_STATION),
+                               headers=api.auth("precinct")).status_code == 201
+
+
+def test_good_tokens_are_never_counted(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAYLAU_AUTH_FAILURES", "3/minute")
+    with TestClient(create_app(api.saylau)) as c:
+        for _ in range(20):
+            assert c.get("/api/whoami", headers=api.auth("observer")).status_code == 200
+
+
+# --- the audit log -----------------------------------------------------------------------
+
+
+def _actions(app: Saylau) -> list[str]:
+    return [e["body"]["action"] for e in audit.entries(app, 0, 1000)]
+
+
+def test_every_admin_action_lands_in_the_audit_log(api: Api) -> None:
+    """The api fixture already loaded the geography, created the referendum and issued a
+    token per role; then a key registered and revoked, a correction, a bulk import, a token
+    revoked: each is one entry, in order, naming who did it."""
+    s = api.saylau
+    start = _actions(s)
+    assert start[:2] == ["geography_loaded", "election_created"]
+    assert start[2:] == ["token_issued"] * 4
+    from saylau.services.keys import generate_keypair
+
+    _, pub = generate_keypair()
+    kid = register_key(s, "ref", PRECINCT_STATION, pub.hex(), by="cec-operator")
+    revoke_key(s, "ref", kid, "the laptop was lost", by="cec-operator")
+    assert api.submit(api.protocol(PRECINCT_STATION)).status_code == 201
+    body = {**api.protocol(PRECINCT_STATION, yes=1), "reason": "recount ordered",
+            "correction": True}
+    r = api.client.post(api.protocols_url, json=body, headers=api.auth("admin"))
+    assert r.status_code == 201, r.text
+    other = "KZ-75-D1-S1"
+    row = api.protocol(other)
+    csv = ("station,registered,ballots_received,ballots_issued,ballots_cancelled,"
+           "ballots_in_boxes,invalid,both_marked,yes,no\n" + ",".join(str(row[k]) for k in (
+               "station", "registered", "ballots_received", "ballots_issued",
+               "ballots_cancelled", "ballots_in_boxes", "invalid", "both_marked")) +
+           f",{row['votes']['yes']},{row['votes']['no']}\n")
+    r = api.client.post(f"{api.protocols_url}/import", content=csv.encode(),
+                        headers={**api.auth("admin"), "Content-Type": "text/csv"})
+    assert r.status_code in (200, 201), r.text
+    revoke_token(s, "observer-commission", by="cec-operator")
+
+    entries = audit.entries(s, 0, 1000)
+    tail = [(e["body"]["action"], e["recorded"]["by"]) for e in entries[len(start):]]
+    assert tail == [("key_registered", "cec-operator"), ("key_revoked", "cec-operator"),
+                    ("protocol_corrected", "admin-commission"),
+                    ("protocols_imported", "admin-commission"),
+                    ("token_revoked", "cec-operator")]
+    corrected = entries[len(start) + 2]["body"]
+    assert corrected["reason"] == "recount ordered" and corrected["version"] == 2
+    check = audit.verify(s)
+    assert check.ok, check.problems
+    head = api.client.get("/api/audit/tree-head").json()
+    assert head["body"]["size"] == len(entries)
+    check = audit.verify(s)  # now with a signed head covering every entry
+    assert check.ok and check.head_size == len(entries), check.problems
+
+
+def test_audit_entries_hold_no_secret(api: Api) -> None:
+    s = api.saylau
+    token = create_token(s, "secretive", "observer")
+    text = json.dumps(audit.entries(s, 0, 1000))
+    for secret in (*api.tokens.values(), token):
+        assert secret not in text
+        assert hashlib.sha256(secret.encode()).hexdigest() not in text
+    assert "secretive" in text
+
+
+def test_a_tampered_audit_log_fails_verification(api: Api) -> None:
+    s = api.saylau
+    api.client.get("/api/audit/tree-head")  # a signed head over the entries so far
+    assert audit.verify(s).ok
+    lv = t.log_leaves
+    with s.write() as conn:
+        # entry 5: the observer's token (entries 2-5 are the tokens of api.ROLES, in order)
+        conn.execute(update(lv).where(lv.c.election_id == audit.AUDIT_LOG, lv.c.idx == 5)
+                     .values(data=func.replace(lv.c.data, '"observer"', '"admin"')))
+    check = audit.verify(s)
+    assert not check.ok
+    assert any("entry 5" in p for p in check.problems), check.problems
+
+
+def test_audit_entries_are_for_readers_and_the_head_for_everyone(api: Api) -> None:
+    assert api.client.get("/api/audit/entries").status_code == 401
+    r = api.client.get("/api/audit/entries", headers=api.auth("observer"))
+    assert r.status_code == 200 and len(r.json()) >= 6
+    proof = api.client.get("/api/audit/entries/1/proof", headers=api.auth("observer")).json()
+    from saylau.domain.record.envelope import leaf_bytes
+    from saylau.domain.record.merkle import InclusionProof, TreeHead, leaf_hash
+
+    p = InclusionProof.from_json(proof["proof"])
+    head = TreeHead.from_json(proof["tree_head"])
+    assert p.verify(leaf_hash(leaf_bytes(proof["leaf"])), bytes.fromhex(head.root))
+    forged = {**proof["leaf"], "recorded": {**proof["leaf"]["recorded"], "by": "nobody"}}
+    assert not p.verify(leaf_hash(leaf_bytes(forged)), bytes.fromhex(head.root))
+    assert api.client.get("/api/audit/tree-head").status_code == 200
+
+
+def test_cli_audit_verify(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAYLAU_DATABASE_URL", str(api.saylau.engine.url.render_as_string(
+        hide_password=False)))
+    r = CliRunner().invoke(cli, ["audit", "verify"])
+    assert r.exit_code == 0, r.output
+    assert "verified" in r.output
+    listed = CliRunner().invoke(cli, ["audit", "list"])
+    assert listed.exit_code == 0
+    assert [json.loads(x)["body"]["action"] for x in listed.output.splitlines()][:2] == [
+        "geography_loaded", "election_created"]
+
+
+# --- secrets never reach a log -----------------------------------------------------------
+
+
+def test_secrets_never_appear_in_the_server_log(tmp_path: Path) -> None:
+    """A real `saylau serve` with its access log: good, bad, revoked and expired tokens, a
+    failed request and a refused one; neither a token nor its hash nor the central key is
+    ever written to the log."""
+    db = tmp_path / "s.db"
+    url = f"sqlite:///{db}"
+    app = Saylau.open(url)
+    from saylau.domain.contests import QUESTION_2022
+    from saylau.domain.names import Names
+    from saylau.services.elections import create_referendum
+    from saylau.services.geography import load_geography
+    from tests.conftest import small_country
+
+    load_geography(app, small_country())
+    create_referendum(app, election_id="ref", name=Names.same("R"), ruleset_name="kz-2022",
+                      date="2022-06-05", question=QUESTION_2022, constitutional=True,
+                      by=ActorId("t"))
+    admin = create_token(app, "admin", "admin")
+    gone = create_token(app, "gone", "observer")
+    revoke_token(app, "gone")
+    app.engine.dispose()
+    port = free_port()
+    log = tmp_path / "server.log"
+    env = {**os.environ, "SAYLAU_DATABASE_URL": url}
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "saylau.cli.main", "serve", "--host",
+                                 "127.0.0.1", "--port", str(port)], env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        with httpx.Client(base_url=base, timeout=10) as c:
+            for token in (admin, gone, "sl_a-wrong-guess"):
+                c.get("/api/whoami", headers={"Authorization": f"Bearer {token}"})
+            c.post("/api/contests/ref.referendum/protocols", json={"station": "nope"},
+                   headers={"Authorization": f"Bearer {admin}"})
+            c.get("/api/tree-head", headers={"Authorization": f"Bearer {admin}"})
+            c.get("/api/elections/ref/tree-head")  # signs with the central key
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    text = log.read_text(errors="replace")
+    assert "GET /api/whoami" in text  # the access log was written: the test can see requests
+    key = Path(os.environ["SAYLAU_CENTRAL_KEY"]).read_text()
+    key_body = "".join(line for line in key.splitlines() if "-----" not in line)
+    for secret in (admin, gone, "sl_a-wrong-guess", key_body):
+        assert secret not in text
+    for secret in (admin, gone):
+        assert hashlib.sha256(secret.encode()).hexdigest() not in text
+
+
+def test_the_database_password_is_never_printed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`saylau init` says which database it uses, without its password (trust auth lets the
+    connection succeed whatever password the URL carries)."""
+    from tests.conftest import _PG_REASON, PG_ADMIN_URL
+
+    if _PG_REASON is not None:
+        pytest.skip(_PG_REASON)
+    url = PG_ADMIN_URL.replace("postgres@", "postgres:hunter2-not-shown@")
+    monkeypatch.setenv("SAYLAU_DATABASE_URL", url)
+    r = CliRunner().invoke(cli, ["init"])
+    assert r.exit_code == 0, r.output
+    assert "hunter2-not-shown" not in r.output
+    assert "database ready" in r.output
