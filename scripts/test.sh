@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Set up and run every test: install the project with its dev tools, lint, type-check, test.
+# Set up and run every test: install the locked dependency set (requirements-dev.lock: every
+# package pinned with its hashes; bash scripts/lock.sh regenerates it) and the project, lint,
+# type-check, test, then audit the locked set for known vulnerabilities (scripts/audit.py).
 # Used by the README's test command and by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+python3 -m pip install --quiet --disable-pip-version-check --require-hashes \
+  -r requirements-dev.lock
+python3 -m pip install --quiet --disable-pip-version-check --no-deps -e .
 python3 -m ruff check src tests benchmarks scripts
 python3 -m mypy src
 set +e
@@ -14,4 +18,9 @@ if [ "$code" -eq 5 ]; then
   echo "pytest collected no tests: that is a failure here" >&2
   exit 1
 fi
-exit "$code"
+# Fails on any known vulnerability, and on any locked package it could not check (network);
+# docs/operations.md, "Dependencies".
+audit=0
+python3 scripts/audit.py requirements-dev.lock || audit=$?
+if [ "$code" -ne 0 ]; then exit "$code"; fi
+exit "$audit"

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -25,7 +27,7 @@ from saylau.cli.export import export_app
 from saylau.cli.importers import import_app
 from saylau.cli.record import keys_app, record_app, verify_command
 from saylau.domain.contests import QUESTION_2022, ContestKind
-from saylau.domain.errors import SaylauError
+from saylau.domain.errors import SaylauError, ValidationFailed
 from saylau.domain.explain import percent
 from saylau.domain.ids import ActorId
 from saylau.domain.names import Names
@@ -52,10 +54,12 @@ geography_app = typer.Typer(help="Load, export or generate the electoral geograp
 election_app = typer.Typer(help="Create elections.", no_args_is_help=True)
 protocols_app = typer.Typer(help="Protocols in bulk.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log of administrative actions.", no_args_is_help=True)
 app.add_typer(geography_app, name="geography")
 app.add_typer(election_app, name="election")
 app.add_typer(protocols_app, name="protocols")
 app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 
@@ -139,7 +143,7 @@ def geography_import(
     from saylau.services.geography import load_geography
 
     geo = parse_geography_csv(file.read_bytes())
-    n = load_geography(_open(), geo)
+    n = load_geography(_open(), geo, by=CLI_ACTOR)
     out.print(f"imported {n:,} units ({len(geo.station_indices):,} stations)")
 
 
@@ -177,7 +181,7 @@ def geography_generate(
         out_file.write_text(geography_to_csv(geo), encoding="utf-8")
         out.print(f"wrote {out_file}")
         return
-    n = load_geography(_open(), geo)
+    n = load_geography(_open(), geo, by=CLI_ACTOR)
     out.print(f"generated and loaded {n:,} units: {len(geo.station_indices):,} stations, "
               f"{sum(u.registered for u in geo.stations()):,} voters")
 
@@ -465,11 +469,26 @@ def token_create(
     role: Annotated[str, typer.Option(help="admin | territorial | precinct | observer")],
     scope: Annotated[str | None, typer.Option(
         help="unit (territorial) or station (precinct)")] = None,
+    ttl: Annotated[str, typer.Option(help="lifetime: minutes, hours or days (90m, 36h, 3d)")
+                   ] = "3d",
 ) -> None:
-    """Issue a bearer token; it is printed once and stored only as a hash."""
+    """Issue a bearer token; it is printed once and stored only as a hash. It expires after
+    TTL and can be revoked at any time (`saylau token revoke`)."""
     from saylau.services.tokens import create_token
 
-    sys.stdout.write(create_token(_open(), name, role, scope) + "\n")
+    sys.stdout.write(create_token(_open(), name, role, scope, ttl=_duration(ttl),
+                                  by=CLI_ACTOR) + "\n")
+
+
+def _duration(text: str) -> timedelta:
+    m = re.fullmatch(r"(\d{1,6})([mhd])", text.strip())
+    if m is None:
+        raise ValidationFailed(f"not a duration: {text!r}",
+                               details={"field": "ttl", "expected": "e.g. 90m, 36h or 3d",
+                                        "actual": text})
+    n, unit = int(m[1]), m[2]
+    return timedelta(minutes=n) if unit == "m" else timedelta(hours=n) if unit == "h" \
+        else timedelta(days=n)
 
 
 @token_app.command("revoke")
@@ -478,7 +497,92 @@ def token_revoke(name: str) -> None:
     """Revoke every token issued to NAME."""
     from saylau.services.tokens import revoke_token
 
-    out.print(f"revoked {revoke_token(_open(), name)} token(s) of {name}")
+    out.print(f"revoked {revoke_token(_open(), name, by=CLI_ACTOR)} token(s) of {name}")
+
+
+# --- the audit log ---------------------------------------------------------------------------
+
+
+@audit_app.command("list")
+@reports_errors
+def audit_list(
+    start: Annotated[int, typer.Option(help="first entry")] = 0,
+    limit: Annotated[int, typer.Option(help="entries to show (at most 1000)")] = 100,
+) -> None:
+    """Show the audit log's entries, one JSON object per line."""
+    from saylau.services.audit import entries
+
+    for e in entries(_open(), start, limit):
+        sys.stdout.write(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+@audit_app.command("verify")
+@reports_errors
+def audit_verify() -> None:
+    """Check the audit log: leaf hashes, canonical bytes, every signed tree head's root and
+    signature, and each election action's leaf in that election's log. Exit 1 on a problem."""
+    from saylau.services.audit import tree_head, verify
+
+    s = _open()
+    tree_head(s)  # sign the log as it stands, so every entry is covered by a checked head
+    check = verify(s)
+    for p in check.problems:
+        err.print(f"problem: {p}", markup=False)
+    out.print(f"audit log: {check.size:,} entries, latest signed head covers "
+              f"{check.head_size:,}: " + ("verified" if check.ok else "NOT verified"))
+    if not check.ok:
+        raise typer.Exit(1)
+
+
+# --- backup and restore (services/backup.py; docs/operations.md, "Backup") -----------------
+
+
+@app.command()
+@reports_errors
+def backup(
+    out_file: Annotated[Path, typer.Argument(
+        metavar="OUT", help="the backup file to write (never overwritten)")],
+    with_key: Annotated[bool, typer.Option(
+        "--with-key", help="also copy the central commission's private signing key to "
+        "OUT.central.pem (mode 0600); default: the key stays out of the backup")] = False,
+) -> None:
+    """Back up the database while it runs: OUT, OUT.manifest.json (and the key on request)."""
+    from saylau.services.backup import backup as run_backup
+
+    r = run_backup(None, out_file, with_key=with_key)
+    m = r.manifest
+    out.print(f"backup of {m['source']} ({m['database']}, schema {m['schema_revision']}): "
+              f"{r.path}, {m['bytes']:,} bytes, sha256 {m['sha256']}")
+    for eid, e in m["elections"].items():
+        head = e["tree_head"]
+        out.print(f"  {eid}: {e['log_size']:,} log leaves; latest signed tree head "
+                  + (f"size {head['size']:,} root {head['root']}" if head else "none"))
+    out.print(f"manifest: {r.manifest_path}")
+    if r.key_path is not None:
+        out.print(f"central key copied to {r.key_path} (mode 0600): keep this backup as safe "
+                  "as the key itself")
+    else:
+        out.print(f"the central key is NOT in this backup: keep a copy of "
+                  f"{r.central_key_source} apart, offline (needed to sign new tree heads)")
+
+
+@app.command()
+@reports_errors
+def restore(
+    in_file: Annotated[Path, typer.Argument(
+        metavar="IN", help="a backup file written by `saylau backup` (its manifest beside it)")],
+) -> None:
+    """Restore a backup into an EMPTY database ($SAYLAU_DATABASE_URL or ./saylau.db), then
+    verify every election's record, its signatures and every table's row count."""
+    from saylau.services.backup import restore as run_restore
+
+    r = run_restore(in_file, None, progress=lambda line: out.print(f"ok: {line}",
+                                                                    markup=False))
+    if r.key_state == "missing":
+        err.print(f"WARNING: no central key at {r.key_path}. Put the backed-up key there "
+                  "before serving: without it saylau would make a new key, whose tree heads "
+                  "no verifier of this record accepts.", markup=False)
+    out.print(f"[bold green]restored into {r.target} and verified[/bold green]")
 
 
 # --- serve and demo ------------------------------------------------------------------------
