@@ -357,6 +357,28 @@ def test_the_restore_checks_the_record_not_only_the_checksum(
         assert os.listdir(Path(target_url.removeprefix("sqlite:///")).parent) == []
 
 
+def test_the_restore_checks_the_audit_log_too(
+    referendum: tuple[Saylau, str], db_url: str, target_url: str, tmp_path: Path,
+) -> None:
+    """An audit entry rewritten after it was signed (who issued a token, say): the restore
+    refuses the store."""
+    from saylau.services import audit
+
+    app, contest = referendum
+    election_night(app, contest)
+    audit.tree_head(app)  # signed over every entry so far
+    with app.engine.begin() as conn:
+        conn.execute(text("UPDATE log_leaves SET data = replace(data, '\"test\"', "
+                          "'\"someone-else\"') WHERE election_id = :a AND idx = 1"),
+                     {"a": audit.AUDIT_LOG})
+    assert not audit.verify(app).ok
+    out = tmp_path / "b.backup"
+    bk.backup(db_url, out)
+    with pytest.raises(ValidationFailed) as e:
+        bk.restore(out, target_url)
+    assert "audit log" in e.value.message
+
+
 # --- the central key -----------------------------------------------------------------------------
 
 

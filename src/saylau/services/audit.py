@@ -121,13 +121,15 @@ class AuditCheck:
         return not self.problems
 
 
-def verify(app: Saylau) -> AuditCheck:
+def verify(app: Saylau, central_public_hex: str | None = None) -> AuditCheck:
     """Check the audit log from the stored leaves, trusting nothing else that is stored: each
     leaf's hash is recomputed from its bytes, the bytes are canonical, the root of every signed
     tree head is recomputed and its signature checked with the central commission's public key,
-    and each action on an election points at a leaf of that election's log of the right type."""
+    and each action on an election points at a leaf of that election's log of the right type.
+    `central_public_hex` names the key the heads must be signed by (default: this server's
+    central key; a restore passes the one its records name, and signs nothing)."""
     out = AuditCheck()
-    public = record.central_public_hex(app)
+    public = central_public_hex or record.central_public_hex(app)
     heads = {h.size: h for h in record.tree_heads(app, AUDIT_LOG)}
     frontier = Frontier()
     lv = t.log_leaves

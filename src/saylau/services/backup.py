@@ -593,7 +593,32 @@ def verify_store(app: Saylau, manifest: dict[str, Any] | None = None,
         for line in report.lines:
             lines.append(f"  {line}")
             emit(lines[-1])
+    lines.append(_verify_audit_log(app, [h["central_public_key"] for h in found.values()]))
+    emit(lines[-1])
     return lines
+
+
+def _verify_audit_log(app: Saylau, central_keys: list[str]) -> str:
+    """The audit log (services.audit), checked like an election's log: leaf hashes, every
+    signed head's root and signature (by the central key the elections' records name)."""
+    from saylau.services import audit
+
+    keys = set(central_keys)
+    if len(keys) > 1:
+        raise ValidationFailed("the elections name different central keys: which one signed "
+                               "the audit log is not known", code="restore_mismatch",
+                               details={"field": "central_public_key", "expected": "one key",
+                                        "actual": sorted(keys)})
+    if not keys:
+        return "audit log: no election, so no central key named to check it against (skipped)"
+    check = audit.verify(app, keys.pop())
+    if not check.ok:
+        raise ValidationFailed(f"the audit log does not verify: {'; '.join(check.problems)}",
+                               code="restore_mismatch",
+                               details={"field": "audit", "expected": "a verified log",
+                                        "actual": check.problems})
+    return (f"audit log: {check.size:,} entries; the latest signed tree head (size "
+            f"{check.head_size:,}) recomputed from the stored entries and equal")
 
 
 # --- helpers ----------------------------------------------------------------------------------
