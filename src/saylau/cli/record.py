@@ -161,8 +161,12 @@ def verify_command(
             out.print("[bold green]receipt verified[/bold green]")
             return
         central = bytes.fromhex(_read_hex(central_key or directory / "central.pub"))
-        heads = [TreeHead.from_json(h) for h in json.loads(
-            (directory / "tree-heads.json").read_text(encoding="utf-8"))]
+        heads_json = json.loads((directory / "tree-heads.json").read_text(encoding="utf-8"))
+        if not isinstance(heads_json, list):
+            raise ValidationFailed("tree-heads.json is not an array of tree heads",
+                                   details={"field": "tree-heads.json", "expected": "an array",
+                                            "actual": type(heads_json).__name__})
+        heads = [TreeHead.from_json(h) for h in heads_json]
         published = json.loads((directory / "results.json").read_text(encoding="utf-8")) \
             if (directory / "results.json").exists() else None
 
@@ -185,7 +189,7 @@ def verify_command(
 
         print_error(exc)
         raise typer.Exit(2) from None
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # not UTF-8, not JSON, not hex
         Console(stderr=True).print(f"error: cannot read the record: {exc}", markup=False)
         raise typer.Exit(2) from None
 

@@ -18,7 +18,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,6 +67,23 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+def read_rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The rows of a csv.reader; a row the csv module cannot read (a field over its size
+    limit) refuses the file, naming its line, instead of escaping as csv.Error."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = getattr(reader, "line_num", 0) or 1
+            raise ImportFailed(
+                f"line {line} cannot be read as CSV: {exc}",
+                rows=[_bad(line, "row", "a well-formed CSV row", "", f"line {line}: {exc}")],
+            ) from None
+        yield row
+
+
 def parse_protocols_csv(
     data: bytes, contest: Contest, max_rows: int = 2_000_000
 ) -> ProtocolColumns:
@@ -75,7 +92,7 @@ def parse_protocols_csv(
     A clean file (every row complete, every value plain digits) is converted column by
     column; any other file goes row by row and reports every bad value with its line."""
     text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = read_rows(csv.reader(io.StringIO(text, newline="")))
     header = next(reader, None)
     if header is None:
         raise ImportFailed("the file is empty; expected a header line",

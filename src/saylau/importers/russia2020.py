@@ -87,7 +87,7 @@ from saylau.domain.geography import Geography, Unit, UnitKind
 from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId, StationId, UnitId
 from saylau.domain.names import Names
 from saylau.domain.protocol_batch import batch_flags
-from saylau.domain.protocol_csv import decode
+from saylau.domain.protocol_csv import decode, read_rows
 from saylau.domain.protocols import (
     COUNT_FIELDS,
     ProtocolCheckContext,
@@ -364,12 +364,21 @@ def map_file(data: bytes, *, election_id: str = ELECTION_ID) -> RussiaMapping:
     Raises ImportFailed only when the file as a whole cannot be read (not UTF-8, no header, a
     missing column)."""
     reader = csv.reader(io.StringIO(decode(data), newline=""))
-    col = _read_header(next(reader, None))
+    col = _read_header(next(read_rows(reader), None))
     width = len(col)
     b = _Builder()
     b.units.append(Unit(ROOT_ID, None, UnitKind.COUNTRY, ROOT_NAMES))
     rows = 0
-    for rec in reader:
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over the csv module's size limit
+            rows += 1
+            b.problem(reader.line_num, None, "row", "source.unreadable", "a well-formed row",
+                      "", f"line {reader.line_num} cannot be read as CSV: {exc}")
+            continue
         line = reader.line_num
         if not rec or all(not c.strip() for c in rec):
             continue

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
@@ -82,6 +83,8 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise NotFound(f"no key file at {path}", details={"path": str(path)}) from exc
+    except OSError as exc:  # a directory, no permission, ...
+        raise _not_a_key(path, "a readable key file", exc.strerror or str(exc)) from exc
 
 
 def _not_a_key(path: Path, expected: str, reason: str) -> ValidationFailed:
@@ -95,7 +98,7 @@ def load_private_key(path: Path, passphrase: bytes | None = None) -> Ed25519Priv
     """Read an Ed25519 private key written by save_private_key (or any PKCS #8 PEM one)."""
     try:
         key = load_pem_private_key(_read(path), password=passphrase)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise _not_a_key(path, "an Ed25519 private key in PEM", str(exc)) from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise _not_a_key(path, "an Ed25519 private key in PEM", type(key).__name__)
@@ -106,7 +109,7 @@ def load_public_key(path: Path) -> bytes:
     """Read a SubjectPublicKeyInfo PEM Ed25519 public key; returns its raw 32 bytes."""
     try:
         key = load_pem_public_key(_read(path))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise _not_a_key(path, "an Ed25519 public key in PEM", str(exc)) from exc
     if not isinstance(key, Ed25519PublicKey):
         raise _not_a_key(path, "an Ed25519 public key in PEM", type(key).__name__)

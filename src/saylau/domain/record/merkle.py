@@ -237,6 +237,8 @@ class InclusionProof:
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> InclusionProof:
+        if not isinstance(data, Mapping):
+            raise _bad("proof", "an object {index, size, path}", data, "a proof is an object")
         path = data.get("path")
         if not isinstance(path, list):
             raise _bad("path", "an array of hashes", path, "path must be an array of hashes")
@@ -262,6 +264,9 @@ class ConsistencyProof:
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> ConsistencyProof:
+        if not isinstance(data, Mapping):
+            raise _bad("proof", "an object {first, second, path}", data,
+                       "a proof is an object")
         path = data.get("path")
         if not isinstance(path, list):
             raise _bad("path", "an array of hashes", path, "path must be an array of hashes")
@@ -432,6 +437,9 @@ class TreeHead:
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> TreeHead:
+        if not isinstance(data, Mapping):
+            raise _bad("tree head", "an object {v, type, body, signature}", data,
+                       "a tree head is a JSON object")
         if data.get("v") != ENCODING_VERSION or data.get("type") != RecordType.TREE_HEAD:
             raise _bad("type", f"v {ENCODING_VERSION}, type tree-head",
                        f"v {data.get('v')!r}, type {data.get('type')!r}",

@@ -91,6 +91,15 @@ def _fail(message: str, **details: Any) -> VerificationFailed:
     return VerificationFailed(message, details=details)
 
 
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+"""What reading a member that is missing or of the wrong type raises: a record whose bodies
+pass the envelope's shape checks but lack what the verifier reads is malformed, not a crash."""
+
+
+def _malformed(what: str, exc: Exception, **details: Any) -> VerificationFailed:
+    return _fail(f"{what} is malformed: {type(exc).__name__} {exc}", **details)
+
+
 def _contest(election: str, c: Mapping[str, Any]) -> Contest:
     kind = ContestKind(c["kind"])
     d = c.get("district")
@@ -237,6 +246,8 @@ def verify_record(
             unsigned += _read_leaf(idx, data, state)
         except VerificationFailed as exc:
             first_problem = exc
+        except MALFORMED as exc:
+            first_problem = _malformed(f"leaf {idx}", exc, leaf=idx)
         if progress is not None and idx % 100_000 == 0:
             progress(idx)
     size = idx + 1
@@ -254,9 +265,13 @@ def verify_record(
               f"({unsigned:,} unsigned record(s), accepted by the election's rules)")
     if election_body is None:
         raise _fail("the record holds no election definition")
-    geo = Geography.build(units)
-    contests = tuple(_contest(election_body["election"], c) for c in election_body["contests"])
-    ruleset = RulesetName(election_body["ruleset"])
+    try:
+        geo = Geography.build(units)
+        contests = tuple(_contest(election_body["election"], c)
+                         for c in election_body["contests"])
+        ruleset = RulesetName(election_body["ruleset"])
+    except MALFORMED as exc:
+        raise _malformed("the election's definition", exc) from None
     tallies = _check_and_tally(geo, contests, versions)
     report.ok(f"{sum(len(h) for h in versions.values()):,} protocol version(s) of "
               f"{len(versions):,} station-contest pair(s): versions in order, every "
@@ -268,7 +283,10 @@ def verify_record(
     verified = VerifiedElection(election_body["election"], ruleset, geo, contests, tallies,
                                 summaries)
     if published is not None:
-        compare_published(verified, published, report)
+        try:
+            compare_published(verified, published, report)
+        except MALFORMED as exc:
+            raise _malformed("the published results", exc) from None
     return report, verified
 
 
