@@ -16,6 +16,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,10 @@ def _asgi(api: Api, path: str, content_type: str, *, declared: int | None,
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(api.client.app(scope, receive, send))
+    # in a thread of its own: when the browser tests ran first in this session, Playwright's
+    # sync API keeps an event loop running in the main thread, where asyncio.run refuses
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, api.client.app(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], body, pulled
