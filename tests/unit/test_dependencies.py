@@ -73,6 +73,8 @@ def audit(tmp_path: Path, report: object, **env: str) -> subprocess.CompletedPro
     stub = tmp_path / "stub" / "pip_audit"
     stub.mkdir(parents=True)
     text = report if isinstance(report, str) else json.dumps(report)
+    # a regular package (with __init__.py), so it wins over an installed pip-audit on the path
+    (stub / "__init__.py").write_text("", encoding="utf-8")
     (stub / "__main__.py").write_text(f"print({text!r})\n", encoding="utf-8")
     lock = tmp_path / "x.lock"
     lock.write_text("a==1 --hash=sha256:00\n", encoding="utf-8")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.exceptions import InternalError, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
@@ -98,7 +98,9 @@ def load_private_key(path: Path, passphrase: bytes | None = None) -> Ed25519Priv
     """Read an Ed25519 private key written by save_private_key (or any PKCS #8 PEM one)."""
     try:
         key = load_pem_private_key(_read(path), password=passphrase)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm, InternalError) as exc:
+        # InternalError: OpenSSL refuses some malformed key bytes only when setting the key
+        # up (found by tests/property/test_importer_fuzz.py)
         raise _not_a_key(path, "an Ed25519 private key in PEM", str(exc)) from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise _not_a_key(path, "an Ed25519 private key in PEM", type(key).__name__)
@@ -109,7 +111,9 @@ def load_public_key(path: Path) -> bytes:
     """Read a SubjectPublicKeyInfo PEM Ed25519 public key; returns its raw 32 bytes."""
     try:
         key = load_pem_public_key(_read(path))
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm, InternalError) as exc:
+        # InternalError: OpenSSL refuses some malformed key bytes only when setting the key
+        # up (found by tests/property/test_importer_fuzz.py)
         raise _not_a_key(path, "an Ed25519 public key in PEM", str(exc)) from exc
     if not isinstance(key, Ed25519PublicKey):
         raise _not_a_key(path, "an Ed25519 public key in PEM", type(key).__name__)
