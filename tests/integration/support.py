@@ -6,13 +6,19 @@ the tokens; the API (FastAPI's TestClient on `create_app`) does the rest.
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -178,3 +184,57 @@ def serving(app: FastAPI) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+# --- a real `saylau serve` in a subprocess ----------------------------------------------------
+
+
+def start_saylau(
+    db_url: str, log: Path, port: int | None = None
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start `saylau serve` (the real CLI) in a subprocess on `db_url`'s store, on `port` (a
+    free one by default), its output appended to `log`. Returns (base URL, process) at once,
+    before the server answers: see `wait_ready`."""
+    port = free_port() if port is None else port
+    env = {**os.environ, "SAYLAU_DATABASE_URL": db_url}
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "saylau.cli.main", "serve", "--host", "127.0.0.1",
+             "--port", str(port)],
+            env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    return f"http://127.0.0.1:{port}", proc
+
+
+def wait_ready(base: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
+    """Wait until the server at `base` answers /healthz; fails when it exits or is too slow."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert proc.poll() is None, f"the server exited: {log.read_text()[-2000:]}"
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, f"the server did not start: {log.read_text()[-4000:]}"
+        time.sleep(0.05)
+
+
+def kill_9(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL: no shutdown, no flushing, requests in flight are cut."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(timeout=10)
+
+
+@contextmanager
+def saylau_serve(db_url: str, log: Path, port: int | None = None) -> Iterator[
+        tuple[str, subprocess.Popen[bytes]]]:
+    """`saylau serve` in a subprocess; yields (base URL, process) once it answers, and kills
+    it (SIGKILL) when the block ends if it still runs."""
+    base, proc = start_saylau(db_url, log, port)
+    try:
+        wait_ready(base, proc, log)
+        yield base, proc
+    finally:
+        kill_9(proc)

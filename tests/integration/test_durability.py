@@ -8,14 +8,9 @@ through the services first.
 
 from __future__ import annotations
 
-import os
 import queue
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -31,43 +26,13 @@ from saylau.services.geography import load_geography
 from saylau.services.tokens import create_token
 from saylau.store import tables as t
 from tests.conftest import small_country
-from tests.integration.support import free_port, protocol
+from tests.integration.support import protocol, saylau_serve
 
 pytestmark = pytest.mark.timeout(120)  # two server starts: about 6 s per database
 
 CONTEST = "ref.referendum"
 WORKERS = 4
 ACKS_BEFORE_KILL = 25
-
-
-@contextmanager
-def saylau_serve(db_url: str, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`saylau serve` in a subprocess; yields (base URL, process) once it answers."""
-    port = free_port()
-    env = {**os.environ, "SAYLAU_DATABASE_URL": db_url}
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "saylau.cli.main", "serve", "--host", "127.0.0.1",
-             "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, f"the server exited: {log.read_text()[-2000:]}"
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, f"the server did not start: {log.read_text()}"
-            time.sleep(0.05)
-        yield base, proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
 
 
 def _prepare(db_url: str) -> tuple[list[tuple[str, int]], str]:
