@@ -91,10 +91,19 @@ def small_country(stations_per_district: int = 2) -> Geography:
     return Geography.build(units)
 
 
-@pytest.fixture(autouse=True)
-def _central_key_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The central commission's key of each test lives in its own temporary directory."""
-    monkeypatch.setenv("SAYLAU_CENTRAL_KEY", str(tmp_path / "central.pem"))
+@pytest.fixture(scope="session", autouse=True)
+def _central_key_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One central commission key for the whole test session, in a temporary directory, set
+    before any store is built (module- and session-scoped stores included): a store refuses a
+    central key other than the one its elections name (services.record.central_key). Tests
+    about keys set their own."""
+    before = os.environ.get("SAYLAU_CENTRAL_KEY")
+    os.environ["SAYLAU_CENTRAL_KEY"] = str(tmp_path_factory.mktemp("central-key") / "central.pem")
+    yield
+    if before is None:
+        os.environ.pop("SAYLAU_CENTRAL_KEY", None)
+    else:
+        os.environ["SAYLAU_CENTRAL_KEY"] = before
 
 
 @pytest.fixture

@@ -247,3 +247,44 @@ def test_unreachable_database_gives_503() -> None:
             assert_unavailable(client.get("/api/elections"), "connection lost")
     finally:
         gone.engine.dispose()
+
+
+def test_a_missing_or_different_central_key_is_refused_not_replaced(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store moved or restored without its central key, or started with another key: the
+    server refuses to sign (503, naming the key it needs) instead of making a new key whose
+    tree heads no verifier of the election's record would accept."""
+    from saylau.services import record
+
+    monkeypatch.setenv("SAYLAU_CENTRAL_KEY", str(tmp_path / "right.pem"))
+    app = Saylau.open(db_url)
+    try:
+        prepare(app)
+        right = record.tree_head(app, "ref")
+    finally:
+        app.engine.dispose()
+    cases = (("missing.pem", "central_key_missing"), ("other.pem", "central_key_mismatch"))
+    for k, (name, code) in enumerate(cases):
+        path = tmp_path / name
+        if name == "other.pem":
+            from saylau.services.keys import generate_keypair, save_private_key
+
+            save_private_key(generate_keypair()[0], path)
+        monkeypatch.setenv("SAYLAU_CENTRAL_KEY", str(path))
+        moved = Saylau.open(db_url, migrate=False)
+        try:
+            api = make_api(moved, "ref.referendum")
+            with api.client:
+                before = counts(moved)
+                r = api.submit(api.protocol(_stations(moved)[k]))
+                assert r.status_code == 201  # taking protocols needs no signing key
+                r = api.client.get("/api/elections/ref/tree-head")
+                assert r.status_code == 503, r.text
+                err = error_of(r)
+                assert err["code"] == code and err["details"]["expected"] == [
+                    right.signature.key if right.signature else None]
+                assert counts(moved)[0] == before[0] + 1
+            assert not (tmp_path / "missing.pem").exists()  # no key was made
+        finally:
+            moved.engine.dispose()

@@ -59,6 +59,7 @@ def test_honest_records_verify_and_agree_with_the_server(plans: list[Any],
     with tempfile.TemporaryDirectory() as d:
         import os
 
+        before = os.environ.get("SAYLAU_CENTRAL_KEY")
         os.environ["SAYLAU_CENTRAL_KEY"] = str(Path(d) / "c.pem")
         app = Saylau.open(f"sqlite:///{d}/s.db")
         try:
@@ -94,3 +95,7 @@ def test_honest_records_verify_and_agree_with_the_server(plans: list[Any],
                                                      server.units_with_majority)
         finally:
             app.engine.dispose()
+            if before is None:  # the session's key (tests/conftest.py) for the tests after
+                os.environ.pop("SAYLAU_CENTRAL_KEY", None)
+            else:
+                os.environ["SAYLAU_CENTRAL_KEY"] = before

@@ -68,7 +68,12 @@ def central_key_path(app: Saylau) -> Path:
 
 
 def central_key(app: Saylau) -> Ed25519PrivateKey:
-    """The central commission's signing key: loaded, or created (mode 0600) on first use."""
+    """The central commission's signing key: loaded, or created (mode 0600) on first use.
+
+    Once an election's record names a central key, only that key may sign: a store moved or
+    restored without its key file, or started with the wrong $SAYLAU_CENTRAL_KEY, would
+    otherwise make or use another key, whose tree heads no verifier of the record accepts.
+    So a missing or different key is refused (503 `central_key_missing` / `_mismatch`)."""
     cached = app.caches.get("central-key")
     if isinstance(cached, Ed25519PrivateKey):
         return cached
@@ -76,8 +81,29 @@ def central_key(app: Saylau) -> Ed25519PrivateKey:
 
     with _key_lock:
         path = central_key_path(app)
+        with app.read() as conn:
+            named = set(conn.execute(select(t.commission_keys.c.public_key).where(
+                t.commission_keys.c.role == KeyRole.CENTRAL.value).distinct()).scalars())
         if path.exists():
             key = load_private_key(path)
+            public = public_key_bytes(key).hex()
+            if named and public not in named:
+                raise Unavailable(
+                    f"the central key at {path} (id {key_id(bytes.fromhex(public))}) is not "
+                    "the one this store's elections name; put the right key there (or set "
+                    "$SAYLAU_CENTRAL_KEY to it) before serving",
+                    code="central_key_mismatch",
+                    details={"field": "central_key", "expected": sorted(
+                        key_id(bytes.fromhex(k)) for k in named),
+                        "actual": key_id(bytes.fromhex(public))})
+        elif named:
+            raise Unavailable(
+                f"the central commission's key is missing at {path}: this store's elections "
+                "name one, and a new key would sign tree heads no verifier of their record "
+                "accepts; restore the key there (or set $SAYLAU_CENTRAL_KEY to it)",
+                code="central_key_missing",
+                details={"field": "central_key", "expected": sorted(
+                    key_id(bytes.fromhex(k)) for k in named), "actual": None})
         else:
             key, _ = generate_keypair()
             save_private_key(key, path)
