@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,19 +92,30 @@ def small_country(stations_per_district: int = 2) -> Geography:
     return Geography.build(units)
 
 
+@contextmanager
+def central_key_at(path: Path) -> Iterator[None]:
+    """The central key at `path` inside the block (a store of a test's own, built where
+    pytest's monkeypatch cannot reach: module fixtures, hypothesis examples); the session's
+    key again after it."""
+    before = os.environ.get("SAYLAU_CENTRAL_KEY")
+    os.environ["SAYLAU_CENTRAL_KEY"] = str(path)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SAYLAU_CENTRAL_KEY", None)
+        else:
+            os.environ["SAYLAU_CENTRAL_KEY"] = before
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _central_key_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """One central commission key for the whole test session, in a temporary directory, set
     before any store is built (module- and session-scoped stores included): a store refuses a
     central key other than the one its elections name (services.record.central_key). Tests
     about keys set their own."""
-    before = os.environ.get("SAYLAU_CENTRAL_KEY")
-    os.environ["SAYLAU_CENTRAL_KEY"] = str(tmp_path_factory.mktemp("central-key") / "central.pem")
-    yield
-    if before is None:
-        os.environ.pop("SAYLAU_CENTRAL_KEY", None)
-    else:
-        os.environ["SAYLAU_CENTRAL_KEY"] = before
+    with central_key_at(tmp_path_factory.mktemp("central-key") / "central.pem"):
+        yield
 
 
 @pytest.fixture

@@ -11,9 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,7 +33,8 @@ from tests.integration.support import (
     PRECINCT_STATION,
     Api,
     error_of,
-    free_port,
+    start_saylau,
+    wait_ready,
 )
 
 
@@ -278,24 +276,10 @@ def test_secrets_never_appear_in_the_server_log(tmp_path: Path) -> None:
     gone = create_token(app, "gone", "observer")
     revoke_token(app, "gone")
     app.engine.dispose()
-    port = free_port()
     log = tmp_path / "server.log"
-    env = {**os.environ, "SAYLAU_DATABASE_URL": url}
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "saylau.cli.main", "serve", "--host",
-                                 "127.0.0.1", "--port", str(port)], env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+    base, proc = start_saylau(url, log)
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
+        wait_ready(base, proc, log)
         with httpx.Client(base_url=base, timeout=10) as c:
             for token in (admin, gone, "sl_a-wrong-guess"):
                 c.get("/api/whoami", headers={"Authorization": f"Bearer {token}"})

@@ -62,7 +62,7 @@ from saylau.services.keys import (
     public_key_pem,
 )
 from saylau.services.protocols import submit_protocol
-from tests.conftest import small_country
+from tests.conftest import central_key_at, small_country
 from tests.integration.support import protocol
 
 T = TypeVar("T")
@@ -358,9 +358,7 @@ def record_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """An exported record: the small country's referendum, protocols (one corrected), a
     commission key; its central key beside it."""
     d = tmp_path_factory.mktemp("record")
-    before = os.environ.get("SAYLAU_CENTRAL_KEY")
-    os.environ["SAYLAU_CENTRAL_KEY"] = str(d / "central.pem")
-    try:
+    with central_key_at(d / "central.pem"):
         app = Saylau.open(f"sqlite:///{d / 'r.db'}")
         geo = small_country()
         load_geography(app, geo)
@@ -380,11 +378,6 @@ def record_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         record_svc.export_record(app, "ref", d / "record")
         app.engine.dispose()
         yield d / "record"
-    finally:
-        if before is None:
-            os.environ.pop("SAYLAU_CENTRAL_KEY", None)
-        else:
-            os.environ["SAYLAU_CENTRAL_KEY"] = before
 
 
 def _verify(directory: Path) -> Any:

@@ -27,7 +27,7 @@ from saylau.services.elections import create_referendum
 from saylau.services.geography import load_geography
 from saylau.services.protocols import submit_protocol
 from saylau.services.results import decide
-from tests.conftest import small_country
+from tests.conftest import central_key_at, small_country
 
 ADMIN = Principal(ActorId("cec"), Role.ADMIN)
 
@@ -56,11 +56,7 @@ station_plan = st.tuples(
 @given(st.lists(station_plan, min_size=13, max_size=13), st.booleans())
 def test_honest_records_verify_and_agree_with_the_server(plans: list[Any],
                                                          constitutional: bool) -> None:
-    with tempfile.TemporaryDirectory() as d:
-        import os
-
-        before = os.environ.get("SAYLAU_CENTRAL_KEY")
-        os.environ["SAYLAU_CENTRAL_KEY"] = str(Path(d) / "c.pem")
+    with tempfile.TemporaryDirectory() as d, central_key_at(Path(d) / "c.pem"):
         app = Saylau.open(f"sqlite:///{d}/s.db")
         try:
             geo = small_country()
@@ -95,7 +91,3 @@ def test_honest_records_verify_and_agree_with_the_server(plans: list[Any],
                                                      server.units_with_majority)
         finally:
             app.engine.dispose()
-            if before is None:  # the session's key (tests/conftest.py) for the tests after
-                os.environ.pop("SAYLAU_CENTRAL_KEY", None)
-            else:
-                os.environ["SAYLAU_CENTRAL_KEY"] = before

@@ -251,9 +251,16 @@ def describe(conn: Connection) -> dict[str, Any]:
                  .scalars()]
     rows = {n: int(conn.execute(select(func.count()).select_from(table(n))).scalar_one())
             for n in names}
+    return {"schema_revision": revisions[0] if len(revisions) == 1 else revisions,
+            "rows": rows, "elections": election_logs(conn)}
+
+
+def election_logs(conn: Connection) -> dict[str, dict[str, Any]]:
+    """Per election: its log's size, its latest signed tree head, its central public key (as
+    the manifest records them and the restore compares them)."""
     from saylau.services.record import latest_head, log_size
 
-    elections: dict[str, Any] = {}
+    elections: dict[str, dict[str, Any]] = {}
     ck = t.commission_keys
     for (eid,) in conn.execute(select(t.elections.c.id).order_by(t.elections.c.id)):
         latest = latest_head(conn, eid)
@@ -266,8 +273,7 @@ def describe(conn: Connection) -> dict[str, Any]:
                 "timestamp": latest[0].timestamp},
             "central_public_key": central[0] if len(central) == 1 else None,
         }
-    return {"schema_revision": revisions[0] if len(revisions) == 1 else revisions,
-            "rows": rows, "elections": elections}
+    return elections
 
 
 # --- restore ----------------------------------------------------------------------------------
@@ -534,24 +540,13 @@ def verify_store(app: Saylau, manifest: dict[str, Any] | None = None,
     log size, latest tree head and central key must also be the manifest's. Needs no private
     key and signs nothing."""
     from saylau.domain.record.verify import VerificationFailed, verify_record
-    from saylau.services.record import all_leaves, latest_head, log_size, published_results
+    from saylau.services.record import all_leaves, published_results
     from saylau.services.record import tree_heads as stored_heads
 
     emit = say or (lambda _line: None)
     lines: list[str] = []
-    ck = t.commission_keys
     with app.read() as conn:
-        found: dict[str, dict[str, Any]] = {}
-        for (eid,) in conn.execute(select(t.elections.c.id).order_by(t.elections.c.id)):
-            latest = latest_head(conn, eid)
-            central = conn.execute(select(ck.c.public_key).where(
-                ck.c.election_id == eid, ck.c.role == "central")).scalars().all()
-            found[str(eid)] = {
-                "log_size": log_size(conn, eid),
-                "tree_head": None if latest is None else {
-                    "size": latest[0].size, "root": latest[0].root,
-                    "timestamp": latest[0].timestamp},
-                "central_public_key": central[0] if len(central) == 1 else None}
+        found = election_logs(conn)
     if manifest is not None and sorted(found) != sorted(manifest["elections"]):
         raise ValidationFailed("the restored store holds other elections than the backup",
                                code="restore_mismatch",
