@@ -189,8 +189,13 @@ def test_a_rolled_back_log_is_inconsistent_with_the_head_it_had_published(
     with night.app.engine.begin() as conn:
         conn.execute(text("DELETE FROM protocol_versions WHERE station_id = :s"), {"s": s.id})
     night.app.caches.clear()
-    assert night.post(_sign(night.keys[s.id], night.contest,
-                            _protocol(s.id, s.registered, 100))).status_code == 201
+    body = _sign(night.keys[s.id], night.contest, _protocol(s.id, s.registered, 100))
+    # the store no longer has a signed head over its leaves: it refuses to append (a head
+    # signed now would cover whatever the tables hold) until an operator has looked
+    r = night.post(body)
+    assert (r.status_code, r.json()["error"]["code"]) == (503, "log_unsealed")
+    rec.seal_unsigned(night.app, "ref", by="operator")
+    assert night.post(body).status_code == 201
     new = rec.tree_head(night.app, "ref")
     assert new.size >= published.size
     tree = rec._tree(night.app, "ref", new.size)
@@ -275,3 +280,64 @@ def test_a_signed_election_refuses_unsigned_bulk_files(saylau: Saylau) -> None:
     from saylau.services.protocols import protocol_history
 
     assert protocol_history(saylau, c.id, s.id) == []  # nothing was stored
+
+
+def test_a_protocol_edited_in_the_store_after_it_was_acknowledged_fails_verification(
+    api_unsigned: tuple[Saylau, str, Path], db_url: str,
+) -> None:
+    """Issue 17 (1): the attack as it was done. An unsigned election (only the central
+    commission's tree heads protect it); a protocol is acknowledged; the server stops; the
+    leaf, its hash, the protocol row and its content hash are all changed consistently; the
+    server starts again and serves results. The head signed in the protocol's own transaction
+    covers the original, no read signs a new one, so `saylau verify` fails."""
+    from saylau.domain.ids import ContestId, StationId
+    from saylau.domain.protocols import ProtocolCounts, SubmittedProtocol
+    from saylau.domain.record.envelope import leaf_bytes
+    from saylau.store import repository
+
+    app, contest, tmp = api_unsigned
+    station = next(iter(app.geography().stations()))
+    client = TestClient(create_app(app))
+    admin = {"Authorization": f"Bearer {create_token(app, 'cec', 'admin')}"}
+    body = _protocol(station.id, station.registered, 150)
+    assert client.post(f"/api/contests/{contest}/protocols", json=body,
+                       headers=admin).status_code == 201
+    with app.read() as conn:  # the server stops: what it stored
+        idx, data = conn.execute(text(
+            "SELECT idx, data FROM log_leaves WHERE election_id='ref' AND type='protocol' "
+            "ORDER BY idx DESC LIMIT 1")).one()
+    app.engine.dispose()
+
+    record = json.loads(data)
+    record["body"]["votes"] = {"yes": 200, "no": 35}
+    edited = leaf_bytes(record)
+    counts = ProtocolCounts(votes=(("no", 35), ("yes", 200)),  # type: ignore[arg-type]
+                            **{f: body[f] for f in COUNTS})
+    digest = SubmittedProtocol(ContestId(contest), StationId(station.id), counts).content_hash()
+    with app.engine.begin() as conn:
+        conn.execute(text("UPDATE log_leaves SET data=:d, leaf_hash=:h WHERE election_id='ref'"
+                          " AND idx=:i"), {"d": edited.decode(), "h": leaf_hash(edited).hex(),
+                                           "i": idx})
+        conn.execute(text("UPDATE protocol_versions SET votes=:v, content_hash=:c WHERE "
+                          "station_id=:s"), {"v": repository.votes_json(counts), "c": digest,
+                                             "s": station.id})
+    restarted = Saylau.open(db_url)
+    try:
+        again = TestClient(create_app(restarted))
+        r = again.get(f"/api/contests/{contest}/results")
+        assert r.status_code == 200 and r.json()["result"]["votes"]["yes"] == 200  # served
+        out = tmp / "record"
+        rec.export_record(restarted, "ref", out)
+        with pytest.raises(VerificationFailed, match="the log was changed"):
+            verify_dir(out)
+    finally:
+        restarted.engine.dispose()
+
+
+@pytest.fixture
+def api_unsigned(saylau: Saylau, tmp_path: Path) -> tuple[Saylau, str, Path]:
+    load_geography(saylau, small_country())
+    _, c = create_referendum(saylau, election_id="ref", name=Names.same("R"),
+                             ruleset_name="kz-2022", date="2022-06-05", question=QUESTION_2022,
+                             constitutional=True, by=ActorId("cec"))
+    return saylau, c.id, tmp_path

@@ -106,6 +106,26 @@ def record_export(
     _run(go)
 
 
+@record_app.command("seal")
+def record_seal(
+    election: Annotated[str, typer.Argument(help="the election (or @audit, the audit log)")],
+) -> None:
+    """Cover with a signed tree head the leaves stored beyond the latest one (after a 503
+    log_unsealed, once you have examined them: docs/operations.md)."""
+    from saylau.cli.main import CLI_ACTOR, _open
+    from saylau.services.record import seal_unsigned
+
+    def go() -> None:
+        n = seal_unsigned(_open(), election, CLI_ACTOR)
+        if n["from"] == n["to"]:
+            out.print(f"the log of {election} is covered up to its {n['to']:,} leaves already")
+        else:
+            out.print(f"signed a tree head over leaves {n['from']:,} to {n['to'] - 1:,} of the "
+                      f"log of {election}")
+
+    _run(go)
+
+
 @record_app.command("proof")
 def record_proof(
     contest: str, station: str, version: int = 1,

@@ -52,6 +52,8 @@ class Action(StrEnum):
     GEOGRAPHY_LOADED = "geography_loaded"
     PROTOCOLS_IMPORTED = "protocols_imported"
     PROTOCOL_CORRECTED = "protocol_corrected"
+    LOG_SEALED = "log_sealed"
+    """Leaves stored beyond the last signed head were covered by a new head (record seal)."""
 
 
 LEAF_TYPES: Mapping[Action, str] = {

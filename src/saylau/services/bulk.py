@@ -152,8 +152,8 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
                     details={"field": "signature", "expected": "signed protocols",
                              "actual": "a CSV file"})
             if rows:
-                record.sequence(conn, contest.election)  # seq in commit order (see protocols)
-                repository.insert_protocol_rows(conn, rows)
+                turn = record.sequence(conn, contest.election)  # seq in commit order
+                repository.insert_protocol_rows(turn, rows)
                 end = record.append_many(conn, contest.election,
                                          [("protocol", leaf) for leaf in leaves])
                 audit.log_action(conn, app, audit.Action.PROTOCOLS_IMPORTED, who.name,

@@ -9,12 +9,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from saylau.domain.errors import NotFound, Unavailable
 from saylau.domain.geography import Geography
-from saylau.store import db, repository
+from saylau.domain.record.envelope import format_timestamp
+from saylau.domain.record.merkle import TreeHead
+from saylau.domain.record.signing import sign_tree_head
+from saylau.store import db, log, repository
+from saylau.store.central_key import load_central_key
 
 
 def utc_now() -> datetime:
@@ -45,11 +50,31 @@ class Saylau:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction: committed when the block ends, rolled back on any error."""
+        """A write transaction: committed when the block ends, rolled back on any error.
+        Every log it appended to gets a tree head signed over the new leaves just before the
+        commit (store.log: an acknowledged write is covered by a signed head at once)."""
         with _unavailable_on_failure(), self.engine.execution_options(
             **db.WRITE
-        ).connect() as conn, conn.begin():
-            yield conn
+        ).connect() as conn:
+            log.forget_turns(conn)
+            try:
+                with conn.begin():
+                    yield conn
+                    log.seal(conn, self.sign_head, format_timestamp(self.clock()))
+            finally:
+                log.forget_turns(conn)
+
+    def central_key(self) -> Ed25519PrivateKey:
+        """The central commission's signing key (store.central_key), loaded once."""
+        cached = self.caches.get("central-key")
+        if isinstance(cached, Ed25519PrivateKey):
+            return cached
+        key = load_central_key(self.engine)
+        self.caches["central-key"] = key
+        return key
+
+    def sign_head(self, head: TreeHead) -> TreeHead:
+        return sign_tree_head(head, self.central_key())
 
     def geography(self) -> Geography:
         """The loaded geography, built once per process.

@@ -151,10 +151,10 @@ def _submit_once(
             body = protocol_record_body(accepted)
             record.check_signature(conn, app.geography(), contest.election, unit.id,
                                    RecordType.PROTOCOL, body, signature)
-            # the log's sequencer first: protocol rows then get their seq in commit order, so
-            # a results cache reading "seq > last seen" never misses one (PostgreSQL)
-            record.sequence(conn, contest.election)
-            repository.insert_protocol(conn, accepted)
+            # the log's turn first: protocol rows then get their seq in commit order, so a
+            # results cache reading "seq > last seen" never misses one (store.log)
+            turn = record.sequence(conn, contest.election)
+            repository.insert_protocol(turn, accepted)
             idx = record.append(conn, contest.election, make_record(
                 RecordType.PROTOCOL, body, recorded_at=format_timestamp(now),
                 recorded_by=who.name, signature=signature))
@@ -231,13 +231,16 @@ def submit_turnout(
     for _attempt in range(3):
         try:
             with app.write() as conn:
+                # the log's turn before reading: the row's seq then commits in order (store.log)
+                # and no concurrent report of the station slips between the check and the insert
+                turn = record.sequence(conn, contest.election)
                 earlier = repository.station_turnout(conn, contest.id, unit.id)
                 if any(e == report for e in earlier):
                     return report, False
                 findings = check_turnout(report, unit.registered, earlier)
                 if findings:
                     raise turnout_rejected(report, findings)
-                repository.insert_turnout(conn, report, who.name, now)
+                repository.insert_turnout(turn, report, who.name, now)
                 record.append(conn, contest.election, _turnout_record(report, who.name, now))
             return report, True
         except IntegrityError:
@@ -286,7 +289,11 @@ def _store_turnout_batch(
     out_of_scope: bool, now: datetime,
 ) -> tuple[int, int]:
     unchanged = 0
+    election = get_contest(app, contest_id).election
     with app.write() as conn:
+        # the log's turn before reading: seqs commit in order (store.log), checks see every
+        # concurrent report
+        turn = record.sequence(conn, election)
         seen: dict[str, list[TurnoutReport]] = {}
         fresh: list[TurnoutReport] = []
         for k, unit, report in parsed:
@@ -316,8 +323,8 @@ def _store_turnout_batch(
                 "nothing was stored",
                 code="turnout_batch_rejected", details={"rows": problems},
             )
-        repository.insert_turnouts(conn, fresh, who.name, now)
-        record.append_many(conn, get_contest(app, contest_id).election, [
+        repository.insert_turnouts(turn, fresh, who.name, now)
+        record.append_many(conn, election, [
             (RecordType.TURNOUT.value, leaf_bytes(_turnout_record(r, who.name, now)))
             for r in fresh])
         stored = len(fresh)

@@ -3,26 +3,25 @@ commission keys, and the checks of signatures on what commissions send.
 
 Every accepted record (the geography and the election's definition when it is created, every
 key, every protocol version, every turnout report) is appended to its election's log in the
-same transaction that stores it, so the log and the tables never disagree. Tree heads are
-signed by the central commission's key when results are read and the log has grown (at most
-one per size). The formats are those of docs/record.md (saylau.domain.record).
+same transaction that stores it, so the log and the tables never disagree; a tree head
+signed by the central commission's key over the new leaves is stored before that transaction
+commits (store.log), so nothing acknowledged can later be edited and signed as genuine. The
+formats are those of docs/record.md (saylau.domain.record).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, and_, func, insert, select, text, update
+from sqlalchemy import Connection, and_, insert, select, text, update
 
 from saylau.domain.contests import Contest, Election
-from saylau.domain.errors import Conflict, NotFound, SaylauError, Unavailable, ValidationFailed
+from saylau.domain.errors import Conflict, NotFound, SaylauError, ValidationFailed
 from saylau.domain.geography import Geography, Unit
 from saylau.domain.record.envelope import (
     KeyRole,
@@ -38,10 +37,13 @@ from saylau.domain.record.envelope import (
     leaf_bytes,
     record_signing_bytes,
 )
-from saylau.domain.record.merkle import Frontier, MerkleTree, TreeHead, leaf_hash
-from saylau.domain.record.signing import key_id, public_key_bytes, sign_tree_head, verify
+from saylau.domain.record.merkle import Frontier, MerkleTree, TreeHead
+from saylau.domain.record.signing import key_id, public_key_bytes, verify
 from saylau.services.context import Saylau
+from saylau.store import log
 from saylau.store import tables as t
+from saylau.store.central_key import central_key_path as store_central_key_path
+from saylau.store.log import LogTurn
 
 GEOGRAPHY_PART = 10_000
 """Units per geography record: a large country is logged in parts (docs/record.md)."""
@@ -49,66 +51,20 @@ GEOGRAPHY_PART = 10_000
 SIGNATURES_REQUIRED = "required"
 SIGNATURES_OPTIONAL = "optional"
 
-_key_lock = threading.Lock()
-
-
 # --- the central commission's key -----------------------------------------------------------
 
 
 def central_key_path(app: Saylau) -> Path:
     """$SAYLAU_CENTRAL_KEY, else beside the SQLite file (`x.db` -> `x.db.central.pem`), else
-    ./saylau-central.pem."""
-    explicit = os.environ.get("SAYLAU_CENTRAL_KEY")
-    if explicit:
-        return Path(explicit)
-    db = app.engine.url.database if app.engine.dialect.name == "sqlite" else None
-    if db and db != ":memory:":
-        return Path(f"{db}.central.pem")
-    return Path("saylau-central.pem")
+    ./saylau-central.pem (store.central_key)."""
+    return store_central_key_path(app.engine)
 
 
 def central_key(app: Saylau) -> Ed25519PrivateKey:
-    """The central commission's signing key: loaded, or created (mode 0600) on first use.
-
-    Once an election's record names a central key, only that key may sign: a store moved or
-    restored without its key file, or started with the wrong $SAYLAU_CENTRAL_KEY, would
-    otherwise make or use another key, whose tree heads no verifier of the record accepts.
-    So a missing or different key is refused (503 `central_key_missing` / `_mismatch`)."""
-    cached = app.caches.get("central-key")
-    if isinstance(cached, Ed25519PrivateKey):
-        return cached
-    from saylau.services.keys import generate_keypair, load_private_key, save_private_key
-
-    with _key_lock:
-        path = central_key_path(app)
-        with app.read() as conn:
-            named = set(conn.execute(select(t.commission_keys.c.public_key).where(
-                t.commission_keys.c.role == KeyRole.CENTRAL.value).distinct()).scalars())
-        if path.exists():
-            key = load_private_key(path)
-            public = public_key_bytes(key).hex()
-            if named and public not in named:
-                raise Unavailable(
-                    f"the central key at {path} (id {key_id(bytes.fromhex(public))}) is not "
-                    "the one this store's elections name; put the right key there (or set "
-                    "$SAYLAU_CENTRAL_KEY to it) before serving",
-                    code="central_key_mismatch",
-                    details={"field": "central_key", "expected": sorted(
-                        key_id(bytes.fromhex(k)) for k in named),
-                        "actual": key_id(bytes.fromhex(public))})
-        elif named:
-            raise Unavailable(
-                f"the central commission's key is missing at {path}: this store's elections "
-                "name one, and a new key would sign tree heads no verifier of their record "
-                "accepts; restore the key there (or set $SAYLAU_CENTRAL_KEY to it)",
-                code="central_key_missing",
-                details={"field": "central_key", "expected": sorted(
-                    key_id(bytes.fromhex(k)) for k in named), "actual": None})
-        else:
-            key, _ = generate_keypair()
-            save_private_key(key, path)
-        app.caches["central-key"] = key
-        return key
+    """The central commission's signing key: loaded, or created (mode 0600) on first use; a
+    missing or different key than the one the store's elections name is refused (503
+    `central_key_missing` / `_mismatch`, store.central_key)."""
+    return app.central_key()
 
 
 def central_public_hex(app: Saylau) -> str:
@@ -118,60 +74,23 @@ def central_public_hex(app: Saylau) -> str:
 # --- appending -----------------------------------------------------------------------------
 
 
-def sequence(conn: Connection, election: str) -> None:
-    """Take the election's log sequencer for the rest of the transaction. A log is one
-    sequence, so its appends are serialised: on PostgreSQL by a transaction-level advisory
-    lock per election (released at commit or rollback); SQLite's writers already hold the
-    database's write lock (BEGIN IMMEDIATE). Without it, concurrent writers would all read the
-    same next index and all but one fail on the unique (election, idx) constraint. Taken
-    before a protocol row is inserted, it also makes protocol rows' seq follow commit order,
-    which the results cache relies on (it reads rows with seq above the last it saw)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:e))"), {"e": election})
+def sequence(conn: Connection, election: str) -> LogTurn:
+    """Take the election's log sequencer for the rest of the transaction (store.log): rows
+    that readers read by seq (protocol versions, turnout reports) are inserted under it, so
+    their seqs commit in order; the log's appends are serialised by it."""
+    return log.take_turn(conn, election)
 
 
 def append(conn: Connection, election: str, record: Mapping[str, Any]) -> int:
     """Append `record` as the next leaf of `election`'s log; returns its index. Inside the
-    caller's transaction, so the leaf is stored exactly when what it records is."""
-    data = leaf_bytes(record)
-    sequence(conn, election)
-    lv = t.log_leaves
-    size = conn.execute(
-        select(func.coalesce(func.max(lv.c.idx) + 1, 0)).where(lv.c.election_id == election)
-    ).scalar_one()
-    conn.execute(insert(lv).values(
-        election_id=election, idx=int(size), type=str(record["type"]),
-        data=data.decode("utf-8"), leaf_hash=leaf_hash(data).hex()))
-    return int(size)
+    caller's transaction, so the leaf is stored exactly when what it records is, and covered
+    by a tree head signed before that transaction commits."""
+    return log.append(log.take_turn(conn, election), record)
 
 
 def append_many(conn: Connection, election: str, leaves: Iterable[tuple[str, bytes]]) -> int:
     """Append pre-encoded leaves (type, canonical bytes) in order; returns the new size."""
-    sequence(conn, election)
-    lv = t.log_leaves
-    size = int(conn.execute(
-        select(func.coalesce(func.max(lv.c.idx) + 1, 0)).where(lv.c.election_id == election)
-    ).scalar_one())
-    rows = []
-    for type_, data in leaves:
-        rows.append((election, size, type_, data.decode("utf-8"), leaf_hash(data).hex()))
-        size += 1
-    if not rows:
-        return size
-    columns = "election_id, idx, type, data, leaf_hash"
-    if conn.dialect.name == "postgresql":  # COPY: a million leaves in seconds
-        import psycopg
-
-        raw = conn.connection.driver_connection
-        assert isinstance(raw, psycopg.Connection)
-        with raw.cursor() as cur, cur.copy(f"COPY log_leaves ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        conn.exec_driver_sql(
-            f"INSERT INTO log_leaves ({columns}) VALUES (?, ?, ?, ?, ?)",  # noqa: S608 - fixed
-            rows)
-    return size
+    return log.append_many(log.take_turn(conn, election), leaves)
 
 
 def unit_json(u: Unit) -> dict[str, Any]:
@@ -395,74 +314,50 @@ def check_signature(
 
 
 def log_size(conn: Connection, election: str) -> int:
-    """Leaves in the log: the last index + 1, read from the (election, idx) index, so it costs
-    the same at a million leaves as at ten (every results read asks)."""
-    lv = t.log_leaves
-    last = conn.execute(select(func.max(lv.c.idx)).where(lv.c.election_id == election)).scalar()
-    return 0 if last is None else int(last) + 1
-
-
-def _head_from_row(r: Any) -> TreeHead:
-    return TreeHead(int(r["size"]), r["root"], r["timestamp"],
-                    Signature(r["key"], bytes.fromhex(r["signature"])))
+    """Leaves in the log: the last index + 1 (store.log)."""
+    return log.log_size(conn, election)
 
 
 def latest_head(conn: Connection, election: str) -> tuple[TreeHead, Frontier] | None:
-    th = t.tree_heads
-    r = conn.execute(select(th).where(th.c.election_id == election)
-                     .order_by(th.c.size.desc()).limit(1)).mappings().first()
-    if r is None:
-        return None
-    return _head_from_row(r), Frontier.from_json(json.loads(r["frontier"]))
+    return log.latest_head(conn, election)
 
 
 def tree_head(app: Saylau, election: str) -> TreeHead:
-    """The latest signed tree head of `election`'s log, signing a new one first when the log
-    has grown since (an empty log gets a head of size 0)."""
+    """The latest signed tree head of `election`'s log. Heads are signed when leaves are
+    appended, in the same transaction (store.log), never on a read: a read that signed would
+    sign whatever the tables hold by then, edits included. An empty log has the head of size
+    0 (the empty tree's root), signed now: it covers nothing that could be edited."""
     with app.read() as conn:
-        size = log_size(conn, election)
-        latest = latest_head(conn, election)
-    if latest is not None and latest[0].size == size:
+        latest = log.latest_head(conn, election)
+    if latest is not None:
         return latest[0]
-    frontier = latest[1] if latest is not None else Frontier()
-    lv = t.log_leaves
-    with app.read() as conn:
-        rows = conn.execute(select(lv.c.leaf_hash).where(and_(
-            lv.c.election_id == election, lv.c.idx >= frontier.size, lv.c.idx < size))
-            .order_by(lv.c.idx))
-        frontier = frontier.extend(bytes.fromhex(h) for (h,) in rows)
-    head = sign_tree_head(TreeHead(frontier.size, frontier.root().hex(),
-                                   format_timestamp(app.clock())), central_key(app))
-    assert head.signature is not None
-    try:
-        with app.write() as conn:
-            conn.execute(insert(t.tree_heads).values(
-                election_id=election, size=head.size, root=head.root,
-                timestamp=head.timestamp, key=head.signature.key,
-                signature=head.signature.value.hex(),
-                frontier=json.dumps(frontier.as_json())))
-    except Unavailable:
-        # the store cannot take writes (full disk, read-only): readers still get a head that
-        # is signed and whose root follows from the stored leaves; it is stored (signed anew)
-        # by the first read after the store is writable again
-        return head
-    except Exception:  # another reader signed this size first: use the stored one
-        with app.read() as conn:
-            th = t.tree_heads
-            r = conn.execute(select(th).where(and_(th.c.election_id == election,
-                                                   th.c.size == head.size))).mappings().first()
-        if r is None:
-            raise
-        return _head_from_row(r)
-    return head
+    return app.sign_head(TreeHead(0, Frontier().root().hex(), format_timestamp(app.clock())))
+
+
+def seal_unsigned(app: Saylau, election: str, by: str) -> dict[str, int]:
+    """Cover with a signed tree head the leaves stored beyond the latest signed head (a store
+    written by a version that signed on read, or leaves an operator has examined after a
+    `log_unsealed` refusal). Logged in the audit log with the counts. Returns {"from", "to"}."""
+    with app.write() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:e))"), {"e": election})
+        latest = log.latest_head(conn, election)
+        frontier = latest[1] if latest is not None else Frontier()
+        size = log.log_size(conn, election)
+        if size == frontier.size:
+            return {"from": frontier.size, "to": size}
+        frontier = frontier.extend(log.leaf_hashes(conn, election, frontier.size, size))
+        head = app.sign_head(TreeHead(frontier.size, frontier.root().hex(),
+                                      format_timestamp(app.clock())))
+        log.insert_head(conn, election, head, frontier)
+        start = latest[0].size if latest is not None else 0
+        _audit(conn, app, "log_sealed", by, log=election, first=start, size=size)
+    return {"from": start, "to": size}
 
 
 def tree_heads(app: Saylau, election: str) -> list[TreeHead]:
-    th = t.tree_heads
     with app.read() as conn:
-        rows = conn.execute(select(th).where(th.c.election_id == election)
-                            .order_by(th.c.size)).mappings().all()
-    return [_head_from_row(r) for r in rows]
+        return log.heads(conn, election)
 
 
 def _tree(app: Saylau, election: str, size: int) -> MerkleTree:

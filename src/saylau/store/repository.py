@@ -36,6 +36,7 @@ from saylau.domain.protocols import (
 from saylau.domain.rulesets import RulesetName
 from saylau.domain.turnout import TurnoutReport
 from saylau.store import tables as t
+from saylau.store.log import LogTurn
 
 # --- geography ---------------------------------------------------------------------------
 
@@ -267,15 +268,19 @@ def _accepted(r: Any) -> AcceptedProtocol:
     )
 
 
-def insert_protocol(conn: Connection, p: AcceptedProtocol) -> int:
-    res = conn.execute(insert(t.protocol_versions).values(**protocol_row(p)))
+# Rows of SEQUENCED_TABLES (store.log) are inserted only under their election's log turn: the
+# functions below take a LogTurn, not a connection, so their seqs commit in order (issue 20).
+
+
+def insert_protocol(turn: LogTurn, p: AcceptedProtocol) -> int:
+    res = turn.conn.execute(insert(t.protocol_versions).values(**protocol_row(p)))
     pk = res.inserted_primary_key
     return int(pk[0]) if pk else 0
 
 
-def insert_protocols(conn: Connection, ps: Sequence[AcceptedProtocol]) -> None:
+def insert_protocols(turn: LogTurn, ps: Sequence[AcceptedProtocol]) -> None:
     if ps:
-        conn.execute(insert(t.protocol_versions), [protocol_row(p) for p in ps])
+        turn.conn.execute(insert(t.protocol_versions), [protocol_row(p) for p in ps])
 
 
 PROTOCOL_ROW_COLUMNS: tuple[str, ...] = (
@@ -285,13 +290,14 @@ PROTOCOL_ROW_COLUMNS: tuple[str, ...] = (
 """The columns of a protocol_versions row as `insert_protocol_rows` takes it (a tuple)."""
 
 
-def insert_protocol_rows(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+def insert_protocol_rows(turn: LogTurn, rows: Sequence[tuple[Any, ...]]) -> None:
     """Append many protocol versions at once, each a tuple in PROTOCOL_ROW_COLUMNS order
     (bulk import): PostgreSQL through COPY, SQLite through the driver's executemany, both in
     the caller's transaction. A taken version slot raises sqlalchemy's IntegrityError on both,
     as a single insert would."""
     if not rows:
         return
+    conn = turn.conn
     names = ", ".join(PROTOCOL_ROW_COLUMNS)
     if conn.dialect.name == "postgresql":
         import psycopg
@@ -473,8 +479,8 @@ def max_turnout_seq(conn: Connection, contest: str) -> int:
     return int(v or 0)
 
 
-def insert_turnout(conn: Connection, r: TurnoutReport, by: str, at: datetime) -> None:
-    conn.execute(
+def insert_turnout(turn: LogTurn, r: TurnoutReport, by: str, at: datetime) -> None:
+    turn.conn.execute(
         insert(t.turnout_reports).values(
             contest_id=r.contest, station_id=r.station, at=r.at.strftime("%H:%M"),
             ballots_issued=r.ballots_issued, submitted_by=by, submitted_at=at.isoformat(),
@@ -482,9 +488,10 @@ def insert_turnout(conn: Connection, r: TurnoutReport, by: str, at: datetime) ->
     )
 
 
-def insert_turnouts(conn: Connection, rs: Sequence[TurnoutReport], by: str, at: datetime) -> None:
+def insert_turnouts(turn: LogTurn, rs: Sequence[TurnoutReport], by: str, at: datetime
+                    ) -> None:
     if rs:
-        conn.execute(insert(t.turnout_reports), [
+        turn.conn.execute(insert(t.turnout_reports), [
             {"contest_id": r.contest, "station_id": r.station, "at": r.at.strftime("%H:%M"),
              "ballots_issued": r.ballots_issued, "submitted_by": by,
              "submitted_at": at.isoformat()}
