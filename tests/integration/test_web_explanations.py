@@ -221,3 +221,32 @@ def test_the_snapshot_explains_in_each_language(ref_db: Path, cand_db: Path,
                 assert any(shown(steps, lang) in blocks for blocks in found), lang
         finally:
             app.engine.dispose()
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_api_explains_in_the_language_asked(ref: tuple[TestClient, Saylau],
+                                                cand: tuple[TestClient, Saylau],
+                                                lang: str) -> None:
+    c, app = ref
+    d, _ = results_svc.decide(app, f"{REFERENDUM}.referendum")
+    assert d is not None
+    j = c.get(f"/api/contests/{REFERENDUM}.referendum/decision?lang={lang}").json()
+    assert j["lang"] == lang
+    assert j["explanation"] == [s.render(lang) for s in d.explanation]
+    assert [s["code"] for s in j["steps"]] == [s.code for s in d.explanation]
+    c, app = cand
+    seat = next(iter(election_svc.contests(app, "sen")))
+    sd = senate_svc.seat_decision(app, seat.id)
+    assert sd is not None
+    j = c.get(f"/api/contests/{seat.id}/decision?lang={lang}").json()
+    assert j["explanation"] == [s.render(lang) for s in sd.explanation]
+
+
+def test_the_api_refuses_a_language_it_does_not_have(ref: tuple[TestClient, Saylau]) -> None:
+    c, _ = ref
+    r = c.get(f"/api/contests/{REFERENDUM}.referendum/decision?lang=de")
+    assert r.status_code == 422
+    assert "lang" in r.text and "de" in r.text

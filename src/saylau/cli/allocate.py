@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from saylau.cli.decide import EXIT_BAD_INPUT, Lang, LangOption, fail_error, fail_input, read_input
+from saylau.cli.decide import EXIT_BAD_INPUT, LangOption, fail_error, fail_input, read_input
 from saylau.domain.errors import ImportFailed, SaylauError
 from saylau.domain.explain import decimal_text, grouped, percent
 from saylau.domain.law.allocation import Lot, Method
@@ -37,6 +37,7 @@ from saylau.domain.law.parliament import (
     parse_percent,
 )
 from saylau.domain.law.referendum_csv import decode_csv
+from saylau.domain.names import Lang
 from saylau.domain.rulesets import RulesetName
 
 

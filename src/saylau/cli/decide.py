@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -45,17 +44,10 @@ from saylau.domain.law.referendum import (
     decision_json,
 )
 from saylau.domain.law.referendum_csv import ReferendumCsv, decode_csv, parse_referendum_csv
+from saylau.domain.names import Lang
 from saylau.domain.rulesets import RulesetName
 
 EXIT_BAD_INPUT = 2
-
-
-class Lang(StrEnum):
-    """The language of a decision's explanation: Kazakh, Russian or English."""
-
-    KK = "kk"
-    RU = "ru"
-    EN = "en"
 
 
 LangOption = Annotated[Lang, typer.Option(

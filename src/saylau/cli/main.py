@@ -22,7 +22,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from saylau.cli.allocate import allocate_command
-from saylau.cli.decide import Lang, LangOption, decide_app
+from saylau.cli.decide import LangOption, decide_app
 from saylau.cli.export import export_app
 from saylau.cli.importers import import_app
 from saylau.cli.record import keys_app, record_app, verify_command
@@ -30,7 +30,7 @@ from saylau.domain.contests import QUESTION_2022, ContestKind
 from saylau.domain.errors import SaylauError, ValidationFailed
 from saylau.domain.explain import percent
 from saylau.domain.ids import ActorId
-from saylau.domain.names import Names
+from saylau.domain.names import Lang, Names
 from saylau.services.context import Saylau
 from saylau.web.publish import publish_command
 
