@@ -149,7 +149,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     "cand.round2.elected": {
         "en": "{first} has more votes than {second} ({first_votes} > {second_votes}): elected",
-        "kk": "{first} {second} кандидатынан көп дауыс алды ({first_votes} > "
+        "kk": "{first} кандидаты {second} кандидатынан көп дауыс алды ({first_votes} > "
               "{second_votes}): сайланды",
         "ru": "Больше голосов у кандидата {first}, чем у кандидата {second} ({first_votes} > "
               "{second_votes}): кандидат {first} избран",

@@ -476,7 +476,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "senate.elected": {
         "en": "2 senators from each of the {units} top-level units: {elected}",
         "kk": "{units} бірінші деңгейдегі бірліктің әрқайсысынан 2 сенатордан: {elected}",
-        "ru": "по 2 сенатора от каждой единицы первого уровня (их {units}): {elected}",
+        "ru": "По 2 сенатора от каждой единицы первого уровня (их {units}): {elected}",
     },
     "senate.appointed": {
         "en": "{appointed} appointed by the President{apk}",
