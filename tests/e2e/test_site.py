@@ -40,6 +40,18 @@ def _text(page: Any, name: str) -> str:
     return str(page.locator(f"[data-field='{name}']").first.inner_text()).strip()
 
 
+def _explanation_shown(page: Any, expected: list[str]) -> None:
+    """Open the first "How the decision was reached" and read its steps as the reader sees
+    them: each step's text and the rule it cites, as the API gives them in that language."""
+    assert "Step(" not in page.content()
+    details = page.locator("details.explanation").first
+    details.locator("summary").click()
+    items = details.locator("li")
+    assert items.first.is_visible()
+    shown = [" ".join(str(t).split()) for t in items.all_inner_texts()]
+    assert shown == [" ".join(e.split()) for e in expected]
+
+
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_national_page_in_each_language(referendum: Site, open_page: Any, shots: Path,
                                         lang: str) -> None:
@@ -57,6 +69,8 @@ def test_national_page_in_each_language(referendum: Site, open_page: Any, shots:
     assert _text(page, "turnout") == t.pct_text(res["turnout"]["percent"])
     assert page.locator("#decision-state").get_attribute("data-state") == \
         api["decision"]["state"]
+    decision = httpx.get(f"{referendum.url}/api/contests/{CONTEST}/decision?lang={lang}").json()
+    _explanation_shown(page, decision["explanation"])
     _charts_drawn(page, 2)  # the turnout line and the turnout map
     assert page.locator("#turnout-chart svg path").count() >= 1
     assert page.locator("#map-turnout svg path").count() >= 20  # every top-level unit
@@ -179,18 +193,25 @@ def test_the_chamber_of_a_majilis_election(majilis: Site, open_page: Any,
     assert phone.locator("svg.hemicycle circle").count() == 98
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     phone.screenshot(path=str(shots / "majilis-en-phone.png"), full_page=False)
+    lists = httpx.get(f"{majilis.url}/api/contests/{MAJILIS}.list/decision?lang=kk").json()
+    _explanation_shown(page, lists["explanation"])
     district = page.locator("#districts-table tbody a").first
     district.click()
     page.wait_for_url(re.compile(r"/contests/"))
     assert page.locator("#candidates-table tbody tr").count() >= 2
+    contest = page.url.rsplit("/contests/", 1)[1].split("?")[0]
+    decided = httpx.get(f"{majilis.url}/api/contests/{contest}/decision?lang=kk").json()
+    _explanation_shown(page, decided["explanation"])
 
 
-def test_the_static_snapshot_works_from_a_static_server(static_site: str,
+def test_the_static_snapshot_works_from_a_static_server(static_site: str, referendum: Site,
                                                        open_page: Any) -> None:
     page, _ = open_page(DESKTOP, locale="ru-RU")
     page.goto(f"{static_site}/")
     page.wait_for_url(re.compile(r"/ru/index\.html$"))  # the browser's language
     assert page.locator("html").get_attribute("lang") == "ru"
+    decision = httpx.get(f"{referendum.url}/api/contests/{CONTEST}/decision?lang=ru").json()
+    _explanation_shown(page, decision["explanation"])
     _charts_drawn(page, 2)
     assert page.locator("#map-turnout svg path").count() >= 20
     assert page.locator("[hx-get]").count() == 0

@@ -57,7 +57,7 @@ def test_majilis_2023_cec_final_result() -> None:
         "Nationwide Social Democratic Party": 4,
         "Baytaq": 0,
     }
-    # The CEC's percentages are of parties + "against all" = 6,366,441 (LAW.md kz-2022).
+    # The CEC's percentages are of parties + "against all" = 6,366,441 (docs/law.md §5.2).
     assert d.threshold_base == 6_366_441
     shares = {r.party: percent(r.share) for r in d.rows}
     assert shares["AMANAT"] == "53.90"

@@ -3,7 +3,7 @@
 5 June 2022 (constitutional amendments), final CEC / Central Referendum Commission figures as
 reproduced by Wikipedia, "2022 Kazakh constitutional referendum" (results box, source: CEC),
 https://en.wikipedia.org/wiki/2022_Kazakh_constitutional_referendum (read through its mirror
-https://en.m.wiki.x.io/wiki/2022_Kazakh_constitutional_referendum), and LAW.md Referendums 2:
+https://en.m.wiki.x.io/wiki/2022_Kazakh_constitutional_referendum), and docs/law.md §3.2:
 11,734,642 citizens on the lists; 6,163,516 yes + 1,490,470 no + 125,859 both answers marked +
 205,924 invalid = 7,985,769 participants (68.05%); yes 77.18%; 8,030,739 ballots issued
 (Kazinform, "8,030,739 people voted in referendum in Kazakhstan - preliminary data",

@@ -1,4 +1,4 @@
-"""Single-member districts, the President and a Senate seat (LAW.md)."""
+"""Single-member districts, the President and a Senate seat (docs/law.md §5.7, §8, §9)."""
 
 from __future__ import annotations
 

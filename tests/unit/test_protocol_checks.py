@@ -1,4 +1,4 @@
-"""The protocol checks of LAW.md, table-driven: each check fires exactly when it should,
+"""The protocol checks of docs/law.md §4.2, table-driven: each check fires exactly when it should,
 with its stable code, severity and numbers; all findings come back at once."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The referendum rules (LAW.md Referendums), table by table."""
+"""The referendum rules (docs/law.md §3), table by table."""
 
 from __future__ import annotations
 

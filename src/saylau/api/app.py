@@ -55,6 +55,7 @@ from saylau.domain.law.referendum import (
     ReferendumReadings,
     TwoThirdsReading,
 )
+from saylau.domain.names import Lang
 from saylau.domain.protocols import ProtocolCounts
 from saylau.domain.record.envelope import Signature
 from saylau.domain.rulesets import RulesetName
@@ -390,23 +391,26 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         contest_id: str, request: Request, _who: Public,
         participants: ParticipantsReading = ParticipantsReading.BALLOTS_IN_BOXES,
         two_thirds: TwoThirdsReading = TwoThirdsReading.EXACT,
+        lang: Lang = Lang.EN,
     ) -> dict[str, object]:
+        """The law's decision on the contest, its explanation in `lang` (kk, ru, en) with each
+        step's code and figures."""
         readings = ReferendumReadings(participants=participants, two_thirds=two_thirds)
         s = S(request)
         contest = election_svc.get_contest(s, contest_id)
         if contest.kind is ContestKind.PARTY_LIST:
             ld, progress = parliament_svc.list_decision(s, contest_id)
-            return {**list_json(ld), "stations_reported": progress.stations_reported,
+            return {**list_json(ld, lang), "stations_reported": progress.stations_reported,
                     "stations_expected": progress.stations_expected}
         if contest.kind is ContestKind.SENATE_SEAT:
             sd = senate_svc.seat_decision(s, contest_id)
             if sd is None:
                 return {"outcome": None, "state": "pending",
                         "explanation": ["no joint session protocol yet"]}
-            return candidate_json(sd)
+            return candidate_json(sd, lang)
         if contest.kind in (ContestKind.SINGLE_MEMBER, ContestKind.PRESIDENTIAL):
             cd, progress = parliament_svc.candidate_decision(s, contest_id)
-            return {**candidate_json(cd), "stations_reported": progress.stations_reported,
+            return {**candidate_json(cd, lang), "stations_reported": progress.stations_reported,
                     "stations_expected": progress.stations_expected}
         d, seq = results_svc.decide(s, contest_id, readings, max_age=_results_max_age())
         if d is None:
@@ -415,7 +419,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
                 details={"field": "contest", "expected": "a nationwide referendum, a list, "
                          "district or presidential contest", "actual": contest_id},
             )
-        out = decision_out(d) or {}
+        out = decision_out(d, lang) or {}
         out["as_of"] = seq
         return out
 

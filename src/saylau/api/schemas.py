@@ -350,7 +350,7 @@ class ResultsOut(Strict):
         )
 
 
-def decision_out(d: ReferendumDecision | None) -> dict[str, Any] | None:
-    return None if d is None else decision_json(d)
+def decision_out(d: ReferendumDecision | None, lang: str = "en") -> dict[str, Any] | None:
+    return None if d is None else decision_json(d, lang)
 
 

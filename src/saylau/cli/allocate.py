@@ -20,10 +20,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from saylau.cli.decide import EXIT_BAD_INPUT, fail_error, fail_input, read_input
+from saylau.cli.decide import EXIT_BAD_INPUT, LangOption, fail_error, fail_input, read_input
 from saylau.domain.errors import ImportFailed, SaylauError
-from saylau.domain.explain import grouped, percent
-from saylau.domain.law.allocation import Lot, Method, decimal_text
+from saylau.domain.explain import decimal_text, grouped, percent
+from saylau.domain.law.allocation import Lot, Method
 from saylau.domain.law.allocation_csv import parse_party_csv
 from saylau.domain.law.parliament import (
     LeftoverSeats,
@@ -37,10 +37,11 @@ from saylau.domain.law.parliament import (
     parse_percent,
 )
 from saylau.domain.law.referendum_csv import decode_csv
+from saylau.domain.names import Lang
 from saylau.domain.rulesets import RulesetName
 
 
-def _print(d: ListDecision) -> None:
+def _print(d: ListDecision, lang: Lang = Lang.EN) -> None:
     out = Console(highlight=False, soft_wrap=True)
     table = Table(title=f"{d.body}, ruleset {d.ruleset.value}, method {d.method.value}, "
                         f"{d.seats_total} seats")
@@ -61,7 +62,7 @@ def _print(d: ListDecision) -> None:
               f"{d.seats_total}{quota}", markup=False)
     out.print("Explanation:", markup=False)
     for step in d.explanation:
-        out.print(f"  - {step.render()}", markup=False)
+        out.print(f"  - {step.render(lang)}", markup=False)
 
 
 def allocate_command(
@@ -99,6 +100,7 @@ def allocate_command(
         "--leftover", help="Guarantee (b): who takes the seats left over (UNVERIFIED).")
     ] = LeftoverSeats.LEADER,
     as_json: Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")] = False,
+    lang: LangOption = Lang.EN,
 ) -> None:
     """Allocate party-list seats under a ruleset, with the explanation of every step."""
     source = str(file)
@@ -132,9 +134,9 @@ def allocate_command(
     except SaylauError as exc:
         fail_error(source, exc, parsed.line_of)
     if as_json:
-        typer.echo(json.dumps(decision_json(decision), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(decision_json(decision, lang.value), ensure_ascii=False, indent=2))
     else:
-        _print(decision)
+        _print(decision, lang)
     if decision.ties:
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         orders = {r.party: r.registration_order for r in decision.rows}

@@ -44,9 +44,15 @@ from saylau.domain.law.referendum import (
     decision_json,
 )
 from saylau.domain.law.referendum_csv import ReferendumCsv, decode_csv, parse_referendum_csv
+from saylau.domain.names import Lang
 from saylau.domain.rulesets import RulesetName
 
 EXIT_BAD_INPUT = 2
+
+
+LangOption = Annotated[Lang, typer.Option(
+    "--lang", help="Language of the explanation: kk (Kazakh), ru (Russian) or en (English); "
+                   "the JSON keeps each step's code and figures beside its text.")]
 
 
 decide_app = typer.Typer(
@@ -75,7 +81,7 @@ def _with_lines(findings: list[dict[str, Any]], parsed: ReferendumCsv) -> list[d
     return [{**f, "line": parsed.line_of(str(f.get("unit", "")))} for f in findings]
 
 
-def _print_decision(d: ReferendumDecision) -> None:
+def _print_decision(d: ReferendumDecision, lang: Lang = Lang.EN) -> None:
     out = Console(highlight=False, soft_wrap=True)
     question = "constitutional amendments" if d.constitutional else "ordinary question"
     table = Table(title=f"Referendum ({question}), ruleset {d.ruleset}")
@@ -112,7 +118,7 @@ def _print_decision(d: ReferendumDecision) -> None:
     )
     out.print("Explanation:", markup=False)
     for step in d.explanation:
-        out.print(f"  - {step.render()}", markup=False)
+        out.print(f"  - {step.render(lang)}", markup=False)
 
 
 @decide_app.command("referendum")
@@ -146,14 +152,14 @@ def referendum(
     participants: Annotated[
         ParticipantsReading,
         typer.Option(
-            "--participants", help="Who counts as a participant (UNVERIFIED; LAW.md Referendums 2)."
+            "--participants", help="Who counts as a participant (UNVERIFIED; docs/law.md §3.2)."
         ),
     ] = ParticipantsReading.BALLOTS_IN_BOXES,
     two_thirds: Annotated[
         TwoThirdsReading,
         typer.Option(
             "--two-thirds",
-            help="How two-thirds of the units is counted (UNVERIFIED; LAW.md Referendums 6).",
+            help="How two-thirds of the units is counted (UNVERIFIED; docs/law.md §3.6).",
         ),
     ] = TwoThirdsReading.EXACT,
     national_majority: Annotated[
@@ -161,10 +167,11 @@ def referendum(
         typer.Option(
             "--national-majority",
             help="Whether constitutional amendments also need a national majority "
-            "(UNVERIFIED; LAW.md Referendums 6).",
+            "(UNVERIFIED; docs/law.md §3.6).",
         ),
     ] = NationalMajorityReading.NOT_REQUIRED,
     as_json: Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")] = False,
+    lang: LangOption = Lang.EN,
 ) -> None:
     """Decide a referendum from per-unit figures, with its explanation."""
     source = str(file)
@@ -205,9 +212,9 @@ def referendum(
     except SaylauError as exc:
         fail_input(source, [], exc.message)
     if as_json:
-        typer.echo(json.dumps(decision_json(decision), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(decision_json(decision, lang.value), ensure_ascii=False, indent=2))
     else:
-        _print_decision(decision)
+        _print_decision(decision, lang)
 
 
 # --- candidate contests ---------------------------------------------------------------------
@@ -249,7 +256,7 @@ def _read_candidates(file: Path) -> CandidateCsv:
         fail_input(str(file), exc.rows, f"the file was refused: {exc.message}")
 
 
-def _print_candidates(d: CandidateDecision) -> None:
+def _print_candidates(d: CandidateDecision, lang: Lang = Lang.EN) -> None:
     out = Console(highlight=False, soft_wrap=True)
     title = {"district": "Single-member district", "president": "President",
              "senate-seat": "Senate seat"}[d.kind.value]
@@ -273,14 +280,14 @@ def _print_candidates(d: CandidateDecision) -> None:
     out.print(f"Decision: {d.outcome.value.upper()}{detail}", markup=False)
     out.print("Explanation:", markup=False)
     for step in d.explanation:
-        out.print(f"  - {step.render()}", markup=False)
+        out.print(f"  - {step.render(lang)}", markup=False)
 
 
-def _emit(d: CandidateDecision, as_json: bool) -> None:
+def _emit(d: CandidateDecision, as_json: bool, lang: Lang = Lang.EN) -> None:
     if as_json:
-        typer.echo(json.dumps(candidates_json(d), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(candidates_json(d, lang.value), ensure_ascii=False, indent=2))
     else:
-        _print_candidates(d)
+        _print_candidates(d, lang)
 
 
 CandidateFile = Annotated[
@@ -296,7 +303,8 @@ RoundOption = Annotated[int, typer.Option("--round", help="1 (first round) or 2 
 
 
 @decide_app.command("district")
-def district(*, file: CandidateFile, ruleset: RulesetOption, as_json: JsonOption = False) -> None:
+def district(*, file: CandidateFile, ruleset: RulesetOption, as_json: JsonOption = False,
+             lang: LangOption = Lang.EN) -> None:
     """A single-member district: the most votes wins; 'against all' first means a repeat."""
     parsed = _read_candidates(file)
     try:
@@ -304,13 +312,13 @@ def district(*, file: CandidateFile, ruleset: RulesetOption, as_json: JsonOption
                                    against_all=parsed.against_all, invalid=parsed.invalid)
     except SaylauError as exc:
         fail_error(str(file), exc, parsed.line_of)
-    _emit(decision, as_json)
+    _emit(decision, as_json, lang)
 
 
 @decide_app.command("president")
 def president(
     *, file: CandidateFile, ruleset: RulesetOption, round_: RoundOption = 1,
-    as_json: JsonOption = False,
+    as_json: JsonOption = False, lang: LangOption = Lang.EN,
 ) -> None:
     """The President: more than half of the participants' votes, else a runoff of the top two."""
     parsed = _read_candidates(file)
@@ -320,7 +328,7 @@ def president(
                                     round=round_)
     except SaylauError as exc:
         fail_error(str(file), exc, parsed.line_of)
-    _emit(decision, as_json)
+    _emit(decision, as_json, lang)
 
 
 @decide_app.command("senate-seat")
@@ -334,6 +342,7 @@ def senate_seat(
                                                   help="Electors who took part.")],
     round_: RoundOption = 1,
     as_json: JsonOption = False,
+    lang: LangOption = Lang.EN,
 ) -> None:
     """A Senate seat: valid with more than half of the electors; more than half of their votes."""
     parsed = _read_candidates(file)
@@ -343,4 +352,4 @@ def senate_seat(
                                       against_all=parsed.against_all, round=round_)
     except SaylauError as exc:
         fail_error(str(file), exc, parsed.line_of)
-    _emit(decision, as_json)
+    _emit(decision, as_json, lang)

@@ -22,7 +22,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from saylau.cli.allocate import allocate_command
-from saylau.cli.decide import decide_app
+from saylau.cli.decide import LangOption, decide_app
 from saylau.cli.export import export_app
 from saylau.cli.importers import import_app
 from saylau.cli.record import keys_app, record_app, verify_command
@@ -30,7 +30,7 @@ from saylau.domain.contests import QUESTION_2022, ContestKind
 from saylau.domain.errors import SaylauError, ValidationFailed
 from saylau.domain.explain import percent
 from saylau.domain.ids import ActorId
-from saylau.domain.names import Names
+from saylau.domain.names import Lang, Names
 from saylau.services.context import Saylau
 from saylau.web.publish import publish_command
 
@@ -327,6 +327,7 @@ def results(
     contest: Annotated[str | None, typer.Argument(help="contest id (default: the latest)")] = None,
     unit: Annotated[str | None, typer.Option(help="unit id (default: the contest's area)")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    lang: LangOption = Lang.EN,
 ) -> None:
     """Results of a unit and its children, and the law's decision."""
     from saylau.api.schemas import TurnoutPointOut, UnitResultOut, decision_out
@@ -338,7 +339,7 @@ def results(
         latest = es.get_election(s)
         first = es.contests(s, latest.id)[0]
         if first.kind is ContestKind.PARTY_LIST:
-            _parliament_results(s, latest.id, as_json)
+            _parliament_results(s, latest.id, as_json, lang)
             return
         contest = first.id
     v = rs.results(s, contest, unit)
@@ -348,7 +349,7 @@ def results(
             "result": UnitResultOut.of(v.unit, v.result).model_dump(),
             "children": [UnitResultOut.of(u, r).model_dump() for u, r in v.children],
             "turnout_during_day": [TurnoutPointOut.of(p).model_dump() for p in v.turnout],
-            "decision": decision_out(v.decision),
+            "decision": decision_out(v.decision, lang.value),
         }
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
@@ -375,27 +376,27 @@ def results(
                   + (f", {cd.winner}" if cd.winner else "")
                   + (f", runoff {' and '.join(cd.runoff)}" if cd.runoff else "") + "[/bold]")
         for step in cd.explanation:
-            out.print(f"  - {step.render()}", markup=False)
+            out.print(f"  - {step.render(lang)}", markup=False)
     if v.decision is not None:
         out.print(f"[bold]decision: {v.decision.state.value}[/bold]")
         for step in v.decision.explanation:
-            out.print(f"  - {step.render()}", markup=False)
+            out.print(f"  - {step.render(lang)}", markup=False)
 
 
-def _parliament_results(s: Saylau, election_id: str, as_json: bool) -> None:
+def _parliament_results(s: Saylau, election_id: str, as_json: bool,
+                        lang: Lang = Lang.EN) -> None:
     from saylau.services.parliament import composition, composition_json
 
     comp = composition(s, election_id)
     if as_json:
-        sys.stdout.write(json.dumps(composition_json(comp), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(composition_json(comp, lang.value), ensure_ascii=False,
+                                    indent=2) + "\n")
         return
-    print_composition(comp, out)
+    print_composition(comp, out, lang)
 
 
-def print_composition(comp: Any, console: Console) -> None:
+def print_composition(comp: Any, console: Console, lang: Lang = Lang.EN) -> None:
     """The chamber as a table: seats by party, list and district, then what is open."""
-    from saylau.domain.law.parliament import decision_json as list_json
-
     by = comp.by_party()
     table = Table("party", "list seats", "district seats", "other", "total",
                   title=f"{comp.chamber} ({comp.ruleset}): {len(comp.seats)} of {comp.size} "
@@ -409,8 +410,8 @@ def print_composition(comp: Any, console: Console) -> None:
     if comp.pending:
         shown = ", ".join(comp.pending[:10]) + (" ..." if len(comp.pending) > 10 else "")
         console.print(f"provisional: still waiting for protocols in {shown}")
-    for line in list_json(comp.list_decision)["explanation"]:
-        console.print(f"  - {line}", markup=False)
+    for step in comp.list_decision.explanation:
+        console.print(f"  - {step.render(lang)}", markup=False)
 
 
 @app.command()
@@ -422,6 +423,7 @@ def compare(
     )] = None,
     election: Annotated[str | None, typer.Option(help="an election in the store")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    lang: LangOption = Lang.EN,
 ) -> None:
     """Decide the same list votes under several rulesets and show the seats side by side."""
     from saylau.domain.law.parliament import ListDecision, decide_list_seats
@@ -443,7 +445,7 @@ def compare(
 
         decisions = compare_in_store(_open(), election, names)
     if as_json:
-        sys.stdout.write(json.dumps({k: list_json(v) for k, v in decisions.items()},
+        sys.stdout.write(json.dumps({k: list_json(v, lang.value) for k, v in decisions.items()},
                                     ensure_ascii=False, indent=2) + "\n")
         return
     parties = sorted({p for d in decisions.values() for p in d.seats},

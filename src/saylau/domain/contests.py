@@ -130,7 +130,7 @@ def referendum_contest(
     constitutional: bool,
     area: UnitId,
 ) -> Contest:
-    """A referendum question with the answers 'yes' and 'no' (the ballot of LAW.md)."""
+    """A referendum question with the answers 'yes' and 'no' (the ballot of docs/law.md §3.4)."""
     return Contest(
         id=contest_id,
         election=election,

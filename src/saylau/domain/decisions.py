@@ -40,7 +40,7 @@ def unit_figures(t: Tally, geo: Geography) -> list[UnitFigures]:
                 ballots_issued=r.ballots_issued, ballots_in_boxes=r.ballots_in_boxes,
                 yes=r.vote(YES), no=r.vote(NO), both_marked=r.both_marked,
                 invalid=r.invalid, stations_expected=r.stations_expected,
-                stations_reported=r.stations_reported,
+                stations_reported=r.stations_reported, names=u.name,
             )
         )
     return out

@@ -1,7 +1,7 @@
 """Electoral districts: sets of polling stations that elect one deputy each (kz-2022: 29).
 
 A district is made of stations, never crosses a top-level unit, and every top-level unit has at
-least one (LAW.md, Majilis kz-2022; Constitutional Law on Elections Art. 9). Every station of
+least one (docs/law.md §5.8; Constitutional Law on Elections Art. 9). Every station of
 the country, abroad included (abroad belongs to the capital), lies in exactly one district.
 Districts are not administrative units: they are an overlay on the geography, so they are
 their own value here rather than nodes of the tree.

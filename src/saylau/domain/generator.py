@@ -18,9 +18,9 @@ them is invented:
 - voter lists are log-normal, truncated by redrawing (median 1,000, sigma 0.6, within
   40..3,500: mean about 1,140 and 98% of lists between 250 and 3,150; in 2022 11,734,642
   voters were on the lists of about 10,100 stations, 1,160 each);
-- ``abroad`` stations (65-74 in recent votes, LAW.md Geography) sit in the district
+- ``abroad`` stations (65-74 in recent votes, docs/law.md §13.3) sit in the district
   ``KZ-71-ABROAD`` (the capital's first district; numbered ``KZ-71-ABROAD-S0001`` on) under
-  the capital (LAW.md, Referendums 7), with smaller lists
+  the capital (docs/law.md §3.7), with smaller lists
   (median 250, sigma 0.8, within 10..3,000) and ``abroad=True``.
 
 Everything random comes from one ``random.Random(seed)``, consumed in a fixed order: the
@@ -47,7 +47,7 @@ ROOT_NAMES = Names(
     kk="Қазақстан Республикасы", ru="Республика Казахстан", en="Republic of Kazakhstan"
 )
 CAPITAL_CODE = "KZ-71"
-"""Astana: stations abroad belong to the capital's unit (LAW.md, Referendums 7)."""
+"""Astana: stations abroad belong to the capital's unit (docs/law.md §3.7)."""
 ABROAD_DISTRICT_ID = UnitId(f"{CAPITAL_CODE}-ABROAD")
 ABROAD_DISTRICT_NAMES = Names(
     kk="Шетелдегі сайлау учаскелері",

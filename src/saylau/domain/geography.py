@@ -4,8 +4,8 @@ The root is the country; its children are the top-level units (regions, cities o
 significance, the capital), the units that the two-thirds rule of constitutional referendums
 counts and that each send two elected senators. Below them: districts of any depth, then
 polling stations, the leaves, each with the number of voters on its list. Stations abroad
-belong to the capital's unit (Constitutional Law on the Republican Referendum; LAW.md,
-Referendums 7) and carry `abroad=True`.
+belong to the capital's unit (Constitutional Law on the Republican Referendum; docs/law.md
+§3.7) and carry `abroad=True`.
 
 `Geography` indexes the tree once (parents, children, depth order, each station's top-level
 unit) so that tallies over a million stations stay vectorised.

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
+
+
+class Lang(StrEnum):
+    """A language of the public record: Kazakh (Cyrillic), Russian or English."""
+
+    KK = "kk"
+    RU = "ru"
+    EN = "en"
 
 
 @dataclass(frozen=True, slots=True)

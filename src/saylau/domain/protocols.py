@@ -1,6 +1,6 @@
 """The polling-station protocol, its checks, and its stages.
 
-A precinct commission reports, per contest (LAW.md, "Protocol of a polling station"): voters on
+A precinct commission reports, per contest (docs/law.md §4.1): voters on
 the list (including additional lists), ballots received, ballots issued (at the station and by
 the mobile box), ballots cancelled or unused, ballots found in the boxes (stationary + mobile),
 invalid ballots, both-marked ballots (referendums only) and the votes for each option.
@@ -166,7 +166,7 @@ def _warn(code: str, field: str, message: str, **numbers: int) -> Finding:
 
 
 def check_counts_in_range(ctx: ProtocolCheckContext, c: ProtocolCounts) -> Iterable[Finding]:
-    """All counts are non-negative integers, bounded (LAW.md, protocol checks 1)."""
+    """All counts are non-negative integers, bounded (docs/law.md §4.2, check 1)."""
     named = [(f, getattr(c, f)) for f in COUNT_FIELDS] + [(f"votes.{o}", v) for o, v in c.votes]
     for field, value in named:
         if isinstance(value, bool) or not isinstance(value, int):

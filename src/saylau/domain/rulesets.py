@@ -1,6 +1,6 @@
 """Rulesets: the set of rules an election is bound to, named after the year they took effect.
 
-See LAW.md, Rulesets. Referendum rules are the same under every built-in ruleset; the rulesets
+See docs/law.md §2. Referendum rules are the same under every built-in ruleset; the rulesets
 differ in parliament (seat methods and thresholds live in `domain/law/`, looked up by name) and
 in whether "against all" is on the ballot (since 2022).
 """

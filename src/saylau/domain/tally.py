@@ -86,7 +86,7 @@ class UnitResult:
 
     @property
     def participants(self) -> int:
-        """Ballots found in the boxes (LAW.md, Referendums 2: the default reading)."""
+        """Ballots found in the boxes (docs/law.md §3.2: the default reading)."""
         return self.ballots_in_boxes
 
     @property
@@ -98,7 +98,7 @@ class UnitResult:
         return dict(self.votes).get(option, 0)
 
     def vote_share(self, option: OptionId) -> Fraction:
-        """An option's votes / participants (referendums: LAW.md, Referendums 4)."""
+        """An option's votes / participants (referendums: docs/law.md §3.4)."""
         return share(self.vote(option), self.participants)
 
 
@@ -281,8 +281,8 @@ def tally_turnout(
     geo: Geography, contest: Contest, reports: Iterable[TurnoutReport]
 ) -> TurnoutTally:
     """Turnout through the day for every unit: at each report time, the ballots issued by
-    then at the stations that reported for that time, over those stations' lists (LAW.md,
-    Referendums 3: ballots issued so far / voters on the lists)."""
+    then at the stations that reported for that time, over those stations' lists (docs/law.md
+    §3.3: ballots issued so far / voters on the lists)."""
     by_time: dict[time, list[TurnoutReport]] = {}
     for r in reports:
         by_time.setdefault(r.at, []).append(r)

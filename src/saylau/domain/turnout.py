@@ -1,4 +1,4 @@
-"""Turnout reports: ballots issued so far at a time of day, per station (LAW.md, Referendums 3).
+"""Turnout reports: ballots issued so far at a time of day, per station (docs/law.md §3.3).
 
 The CEC reports turnout at fixed times (10:00, 12:00, ..., 22:00 capital time). A station's
 snapshots never decrease during the day and never exceed its list; both are errors.

@@ -625,7 +625,7 @@ PASSAGE = {
         "of the citizens on the voter lists take part.",
     ),
 }
-"""The referendum's passage rule (LAW.md Referendums 1, 5, 6), for BallotMeasureContest's
+"""The referendum's passage rule (docs/law.md §3.1, §3.5, §3.6), for BallotMeasureContest's
 PassageThreshold. No Kazakh wording is given until a checked translation is available."""
 
 

@@ -23,6 +23,7 @@ from saylau.domain.contests import (
 )
 from saylau.domain.districts import ElectoralDistrict, validate_districts
 from saylau.domain.errors import RuleError, ValidationFailed
+from saylau.domain.explain import DEFAULT_LANG, Step, explanation_json, phrase, step
 from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId
 from saylau.domain.law.candidates import (
     CandidateDecision,
@@ -67,7 +68,7 @@ class CandidateSpec:
 
 def list_size_limit(seats: int) -> int:
     """The most names a party list may hold: the list seats plus 30%, rounded up
-    (kz-2022: 69 + 30% -> 90; LAW.md Majilis kz-2022)."""
+    (kz-2022: 69 + 30% -> 90; docs/law.md §5.9)."""
     return math.ceil(seats * 13 / 10)
 
 
@@ -359,7 +360,7 @@ def compare(app: Saylau, election_id: str | None, rulesets: Sequence[str]) -> di
     return out
 
 
-def composition_json(c: Composition) -> dict[str, object]:
+def composition_json(c: Composition, lang: str = DEFAULT_LANG) -> dict[str, object]:
     from saylau.domain.law.candidates import decision_json as candidate_json
     from saylau.domain.law.parliament import decision_json as list_json
 
@@ -373,23 +374,27 @@ def composition_json(c: Composition) -> dict[str, object]:
                    "member": s.member} for s in c.seats],
         "vacancies": list(c.vacancies),
         "pending": list(c.pending),
-        "list": list_json(c.list_decision),
-        "districts": {k: candidate_json(v) for k, v in c.district_decisions.items()},
+        "list": list_json(c.list_decision, lang),
+        "districts": {k: candidate_json(v, lang) for k, v in c.district_decisions.items()},
     }
 
 
-def senate_json(s: SenateComposition) -> dict[str, object]:
+def senate_steps(s: SenateComposition) -> tuple[Step, ...]:
+    """How the Senate's size adds up (docs/law.md §8.1), as explanation steps."""
+    apk = phrase("senate.apk", n=s.apk_recommended) if s.apk_recommended else None
+    return (
+        step("senate.elected", "senate.composition", units=len(s.per_unit), elected=s.elected),
+        step("senate.appointed", "senate.appointed", appointed=s.appointed, apk=apk),
+        step("senate.total", "senate.composition", elected=s.elected, appointed=s.appointed,
+             size=s.size),
+    )
+
+
+def senate_json(s: SenateComposition, lang: str = DEFAULT_LANG) -> dict[str, object]:
     return {
         "chamber": "Senate", "ruleset": s.ruleset.value, "size": s.size,
         "elected": s.elected, "appointed": s.appointed,
         "appointed_on_apk_recommendation": s.apk_recommended,
         "per_unit": dict(s.per_unit),
-        "explanation": [
-            f"2 senators from each of the {len(s.per_unit)} top-level units: {s.elected} "
-            "[Constitution Art. 50(2); LAW.md Senate]",
-            f"{s.appointed} appointed by the President"
-            + (f", {s.apk_recommended} of them on the APK's recommendation"
-               if s.apk_recommended else "") + " [LAW.md Senate]",
-            f"Senate: {s.elected} + {s.appointed} = {s.size}",
-        ],
+        **explanation_json(senate_steps(s), lang),
     }

@@ -1,5 +1,5 @@
 """Senate seats: elected by the deputies of all maslikhats of a top-level unit at a joint
-session (LAW.md, Senate). A seat's contest has the unit as its area and the candidates as its
+session (docs/law.md §8.2). A seat's contest has the unit as its area and the candidates as its
 options; its record is the session's protocol per round (electors, electors present, invalid
 ballots, votes per candidate), append-only like station protocols: the same protocol again is
 idempotent, a different one is a conflict unless sent as a correction with a reason.

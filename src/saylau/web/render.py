@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from saylau.domain.contests import Contest, ContestKind, Option, OptionKind
-from saylau.domain.explain import share
+from saylau.domain.explain import Step, share
 from saylau.domain.geography import Unit, UnitKind
 from saylau.domain.ids import OptionId
 from saylau.domain.names import LANGUAGES
@@ -305,6 +305,14 @@ class Helpers:
 
     def contest_kind(self, c: Contest) -> str:
         return self._(CONTEST_KINDS[c.kind])
+
+    def step_text(self, s: Step) -> str:
+        """A step of a decision's explanation in the page's language (its figures as given)."""
+        return s.text_in(self.t.lang)
+
+    def step_rule(self, s: Step) -> str:
+        """The rule the step cites, in the page's language: article and docs/law.md section."""
+        return s.rule_in(self.t.lang)
 
 
 # --- environments ----------------------------------------------------------------------------

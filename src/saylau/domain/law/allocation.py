@@ -1,8 +1,9 @@
 """Seat allocation methods, as pure functions with exact fractions, explanations and ties.
 
-Sources: LAW.md, Majilis `kz-2022` and `kz-2007` (the Kazakh list method is the largest-remainder
-method with quota = sum of the admitted parties' votes / seats: the Hare quota on the admitted
-parties; equal remainders go to the list registered earlier); for the `generic` ruleset, the
+Sources: docs/law.md §5.3-§5.4 and §6.1 (Majilis `kz-2022` and `kz-2007`: the Kazakh list
+method is the largest-remainder method with quota = sum of the admitted parties' votes / seats:
+the Hare quota on the admitted parties; equal remainders go to the list registered earlier); for
+the `generic` ruleset (docs/law.md §15), the
 textbook definitions of the methods (M. Gallagher, "Comparing Proportional Representation
 Electoral Systems: Quotas, Thresholds, Paradoxes and Majorities", British Journal of Political
 Science 22(4), 1992; M. Balinski and H. P. Young, "Fair Representation", 2nd ed., 2001).
@@ -52,32 +53,37 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from saylau.domain.errors import RuleError, ValidationFailed, field_error
-from saylau.domain.explain import Step, grouped
-
-# --- citations --------------------------------------------------------------------------------
-
-RULE_HARE = "Largest remainder method, Hare quota = votes / seats (Hamilton; Hare-Niemeyer)"
-RULE_DROOP = "Largest remainder method, Droop quota = floor(votes / (seats + 1)) + 1 (Droop 1881)"
-RULE_DHONDT = "D'Hondt method: highest quotients votes / 1, 2, 3, ... (Jefferson)"
-RULE_SAINTE_LAGUE = "Sainte-Laguë method: highest quotients votes / 1, 3, 5, ... (Webster)"
-RULE_THRESHOLD = "Threshold: a party passes with votes not less than share × base"
-RULE_TIE_ORDER = (
-    "Constitutional Law on Elections, Art. 97 (equal remainders: the party list registered "
-    "earlier) / LAW.md Majilis kz-2022"
+from saylau.domain.explain import (
+    DECIMAL_PLACES,  # noqa: F401 - re-exported: allocation.DECIMAL_PLACES
+    Arg,
+    Fig,
+    Phrase,
+    Step,
+    Style,
+    arg_text,
+    decimal_text,
+    grouped,
+    join,
+    num,
+    number_text,  # noqa: F401 - re-exported: allocation.number_text
+    phrase,
+    step,
 )
-RULE_TIE_LOT = (
-    "LAW.md Majilis kz-2022 (without a registration order, a tie is resolved only by a "
-    "recorded lot): SHA-256 of the public seed and each name"
-)
-RULE_TIE_OPEN = "LAW.md Majilis kz-2022 (a tie nobody can break stays an explicit tie)"
+from saylau.domain.law.texts import TEMPLATES
 
-LOT_PROCEDURE = (
-    "key(party) = SHA-256(seed bytes || 0x00 || UTF-8 name); tied parties ranked by key, "
-    "smallest first; the first ones win"
-)
+# --- citations (codes of saylau.domain.law.texts.citations; docs/law.md §5.4, §15) ------------
 
-DECIMAL_PLACES = 6
-"""Places of the decimal display of quotas, quotients and remainders (the fraction is exact)."""
+RULE_HARE = "alloc.hare"
+RULE_DROOP = "alloc.droop"
+RULE_DHONDT = "alloc.dhondt"
+RULE_SAINTE_LAGUE = "alloc.sainte_lague"
+RULE_THRESHOLD = "alloc.threshold"
+RULE_TIE_ORDER = "tie.order"
+RULE_TIE_LOT = "tie.lot"
+RULE_TIE_OPEN = "tie.open"
+
+LOT_PROCEDURE = TEMPLATES["tie.lot.procedure"]["en"]
+"""The lot's procedure in words (English; `Phrase("tie.lot.procedure")` in every language)."""
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -108,32 +114,12 @@ class TieRule(StrEnum):
     LOT = "lot"
 
 
-# --- exact numbers for people and for JSON ----------------------------------------------------
-
-
-def decimal_text(value: Fraction, places: int = DECIMAL_PLACES) -> str:
-    """`value` as a decimal string rounded half-up (away from zero) to `places`, never a float."""
-    sign = "-" if value < 0 else ""
-    scaled = abs(value) * 10**places
-    rounded = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)
-    whole, frac = divmod(rounded, 10**places)
-    if places == 0:
-        return f"{sign}{whole}"
-    return f"{sign}{whole}.{frac:0{places}d}"
+# --- exact numbers for JSON -------------------------------------------------------------------
 
 
 def fraction_json(value: Fraction) -> dict[str, str]:
     """{"fraction": "p/q", "decimal": "..."}: the exact value and its rounded display."""
     return {"fraction": f"{value.numerator}/{value.denominator}", "decimal": decimal_text(value)}
-
-
-def number_text(value: Fraction) -> str:
-    """A number for an explanation: thousands separators for whole numbers, else 6 places."""
-    if value.denominator == 1:
-        return grouped(value.numerator)
-    whole, _, frac = decimal_text(value).partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    return f"{sign}{grouped(abs(int(whole)))}.{frac}"
 
 
 # --- ties -------------------------------------------------------------------------------------
@@ -152,11 +138,13 @@ class Tie:
     value: Fraction
     """The equal remainder, quotient or vote count."""
 
-    def describe(self) -> str:
-        return (
-            f"{', '.join(self.parties)} are tied at {number_text(self.value)} ({self.stage}) for "
-            f"{self.places} place(s)"
-        )
+    def phrase(self) -> Phrase:
+        """The tie in words, in any language: 'A, B are tied at 0.5 (stage) for 1 place(s)'."""
+        return phrase("tie.describe", parties=join(self.parties), value=num(self.value),
+                      stage=Phrase(f"tie.stage.{self.stage}"), places=self.places)
+
+    def describe(self, lang: str = "en") -> str:
+        return arg_text(self.phrase(), lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +158,12 @@ class TieBreak:
     winners: tuple[str, ...]
     detail: str
     """The facts the rule used, e.g. 'A registered 1, B registered 3' or the lot keys."""
+    orders: tuple[int, ...] = ()
+    """Registration order: each party's order, as `order` lists them."""
+    seed_hex: str = ""
+    """Lot: the seed, in hex."""
+    keys: tuple[str, ...] = ()
+    """Lot: each party's key (hex), as `order` lists them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,42 +222,35 @@ class TieBreaker:
                 order = tuple(sorted(tie.parties, key=lambda p: self.registration[p]))
                 detail = ", ".join(f"{p} registered {self.registration[p]}" for p in order)
                 return TieBreak(tie, TieRule.REGISTRATION_ORDER, order,
-                                order[: tie.places], detail)
+                                order[: tie.places], detail,
+                                orders=tuple(self.registration[p] for p in order))
         if self.lot is not None:
             order = self.lot.rank(tie.parties)
             detail = (
                 f"seed {self.lot.seed_hex}; "
                 + ", ".join(f"{p} key {self.lot.key(p)[:16]}..." for p in order)
             )
-            return TieBreak(tie, TieRule.LOT, order, order[: tie.places], detail)
+            return TieBreak(tie, TieRule.LOT, order, order[: tie.places], detail,
+                            seed_hex=self.lot.seed_hex,
+                            keys=tuple(self.lot.key(p) for p in order))
         return None
 
 
 def tie_steps(tie: Tie, broken: TieBreak | None) -> list[Step]:
     """The explanation of a tie and of how it was (or was not) broken."""
     if broken is None:
-        return [
-            Step(
-                RULE_TIE_OPEN,
-                f"TIE: {tie.describe()}; not every tied party has a registration order and no "
-                f"lot seed was given, so {tie.places} seat(s) stay UNDECIDED",
-            )
-        ]
+        return [step("tie.open", RULE_TIE_OPEN, tie=tie.phrase(), places=tie.places)]
+    winners = join(broken.winners)
     if broken.rule is TieRule.REGISTRATION_ORDER:
-        return [
-            Step(
-                RULE_TIE_ORDER,
-                f"Tie: {tie.describe()}; the list registered earlier wins ({broken.detail}): "
-                f"{', '.join(broken.winners)}",
-            )
-        ]
-    return [
-        Step(
-            RULE_TIE_LOT,
-            f"Tie: {tie.describe()}; no registration order decides it, so the recorded lot "
-            f"does ({LOT_PROCEDURE}; {broken.detail}): {', '.join(broken.winners)}",
-        )
-    ]
+        detail = join(phrase("tie.registered", party=p, order=n)
+                      for p, n in zip(broken.order, broken.orders, strict=True))
+        return [step("tie.order", RULE_TIE_ORDER, tie=tie.phrase(), detail=detail,
+                     winners=winners)]
+    lot_detail = phrase("tie.lot.detail", seed=broken.seed_hex, keys=join(
+        phrase("tie.lot.key", party=p, key=k[:16])
+        for p, k in zip(broken.order, broken.keys, strict=True)))
+    return [step("tie.lot", RULE_TIE_LOT, tie=tie.phrase(),
+                 procedure=Phrase("tie.lot.procedure"), detail=lot_detail, winners=winners)]
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -397,13 +384,13 @@ def largest_remainder(
 ) -> Allocation:
     """The largest-remainder method with the Hare or the Droop quota.
 
-    Constitutional Law on Elections, Art. 97 / LAW.md Majilis kz-2022 (Hare quota on the
+    Constitutional Law on Elections, Art. 97; docs/law.md §5.3-§5.4 (Hare quota on the
     admitted parties: quota = their votes / seats; integer parts first, then one seat each to
     the largest remainders, in descending order; equal remainders: registration order).
     """
     _check_votes(votes, seats)
     name = _quota_name(quota)
-    quota_fn, rule, formula = QUOTAS[name]
+    quota_fn, rule, _formula = QUOTAS[name]
     total = sum(votes.values())
     q = quota_fn(total, seats)
     parties = _order(votes)
@@ -413,46 +400,27 @@ def largest_remainder(
     by_whole = sum(whole.values())
     left = seats - by_whole
 
+    exact = (phrase("num.exactly", fraction=Fig(q, Style.FRACTION))
+             if q.denominator != 1 else None)
     steps: list[Step] = [
-        Step(
-            rule,
-            f"Quota = {formula} = "
-            + (
-                f"{grouped(total)} / {seats}"
-                if name is QuotaName.HARE
-                else f"floor({grouped(total)} / {seats + 1}) + 1"
-            )
-            + f" = {number_text(q)}"
-            + (f" (exactly {q.numerator}/{q.denominator})" if q.denominator != 1 else ""),
-        )
+        step("alloc.quota.hare", rule, total=total, seats=seats, quota=num(q), exact=exact)
+        if name is QuotaName.HARE else
+        step("alloc.quota.droop", rule, total=total, seats1=seats + 1, quota=num(q),
+             exact=exact)
     ]
     steps.extend(
-        Step(
-            rule,
-            f"{p}: {grouped(votes[p])} / {number_text(q)} = {number_text(quotient[p])}: "
-            f"{whole[p]} seat(s) by whole quotas, remainder {number_text(remainder[p])}",
-        )
+        step("alloc.lr.party", rule, party=p, votes=votes[p], quota=num(q),
+             quotient=num(quotient[p]), whole=whole[p], remainder=num(remainder[p]))
         for p in parties
     )
     rounds = left // len(parties)
     if rounds:
         for p in parties:
             whole[p] += rounds
-        steps.append(
-            Step(
-                rule,
-                f"{left} seats are left for {len(parties)} parties: more seats than parties, so "
-                f"each party takes {rounds} seat(s) in full rounds of the remainders before the "
-                f"last round",
-            )
-        )
+        steps.append(step("alloc.lr.rounds", rule, left=left, parties=len(parties),
+                          rounds=rounds))
     last_round = left - rounds * len(parties)
-    steps.append(
-        Step(
-            rule,
-            f"{by_whole} seat(s) by whole quotas; {left} seat(s) left for the largest remainders",
-        )
-    )
+    steps.append(step("alloc.lr.left", rule, whole=by_whole, left=left))
     extra = dict.fromkeys(parties, 0)
     ties: list[Tie] = []
     breaks: list[TieBreak] = []
@@ -476,14 +444,11 @@ def largest_remainder(
             winners.extend(group)
         for p in winners:
             extra[p] = 1
-        shown = ", ".join(f"{p} ({number_text(remainder[p])})" for p in ranked)
-        steps.append(
-            Step(
-                rule,
-                f"Remainders in descending order: {shown}; one seat each to the first "
-                f"{last_round}: {', '.join(sorted(winners, key=ranked.index)) or 'none decided'}",
-            )
-        )
+        shown = join(phrase("item.name_value", name=p, value=num(remainder[p])) for p in ranked)
+        in_order: list[str] = sorted(winners, key=ranked.index)
+        won: Arg = join(in_order) if in_order else Phrase("alloc.none_decided")
+        steps.append(step("alloc.lr.remainders", rule, ranked=shown, n=last_round,
+                          winners=won))
     rows = tuple(
         AllocationRow(
             party=p,
@@ -499,14 +464,9 @@ def largest_remainder(
     by_whole_all = sum(r.whole for r in rows)
     by_rem = sum(r.extra for r in rows)
     undecided = seats - by_whole_all - by_rem
-    steps.append(
-        Step(
-            rule,
-            f"Seats: {by_whole_all} by whole quotas + {by_rem} by largest remainders"
-            + (f" + {undecided} undecided (tie)" if undecided else "")
-            + f" = {seats}",
-        )
-    )
+    steps.append(step("alloc.lr.total", rule, whole=by_whole_all, extra=by_rem,
+                      undecided=phrase("word.undecided_tie", n=undecided) if undecided else None,
+                      seats=seats))
     return Allocation(
         method=Method.HARE if name is QuotaName.HARE else Method.DROOP,
         seats_total=seats,
@@ -553,13 +513,7 @@ def _highest_quotients(
     places = seats - sum(won.values())
     ties: list[Tie] = []
     breaks: list[TieBreak] = []
-    steps: list[Step] = [
-        Step(
-            rule,
-            f"Each party's votes are divided by {sequence}; the {seats} highest quotients of "
-            f"all parties win one seat each",
-        )
-    ]
+    steps: list[Step] = [step("alloc.hq.intro", rule, sequence=sequence, seats=seats)]
     if len(group) > places:
         tie = Tie(tuple(group), places, "highest-quotient", boundary)
         broken = tie_breaker.break_tie(tie) if tie_breaker else None
@@ -579,30 +533,20 @@ def _highest_quotients(
     for p in parties:
         last = last_won[p]
         nxt = Fraction(votes[p], divisor(won[p])) if votes[p] else Fraction(0)
-        steps.append(
-            Step(
-                rule,
-                f"{p}: {grouped(votes[p])} votes, {won[p]} seat(s)"
-                + (
-                    f"; last winning quotient {grouped(votes[p])} / {divisor(won[p] - 1)} = "
-                    f"{number_text(last)}"
-                    if last is not None
-                    else ""
-                )
-                + f"; next quotient {grouped(votes[p])} / {divisor(won[p])} = {number_text(nxt)}",
-            )
-        )
+        steps.append(step(
+            "alloc.hq.party", rule, party=p, votes=votes[p], seats=won[p],
+            last=(phrase("alloc.hq.last", votes=votes[p], divisor=divisor(won[p] - 1),
+                         value=num(last)) if last is not None else None),
+            next_divisor=divisor(won[p]), next=num(nxt),
+        ))
     decided = sum(won.values())
-    steps.append(
-        Step(
-            rule,
-            f"The {seats}th highest quotient is {number_text(boundary)}"
-            + (f"; the next one is {number_text(following)}" if following is not None else "")
-            + f"; seats: {' + '.join(str(won[p]) for p in parties)}"
-            + (f" + {seats - decided} undecided (tie)" if decided < seats else "")
-            + f" = {seats}",
-        )
-    )
+    steps.append(step(
+        "alloc.hq.total", rule, seats=seats, boundary=num(boundary),
+        following=(phrase("alloc.hq.following", value=num(following))
+                   if following is not None else None),
+        listing=join((won[p] for p in parties), " + "),
+        undecided=phrase("word.undecided_tie", n=seats - decided) if decided < seats else None,
+    ))
     rows = tuple(
         AllocationRow(
             party=p,
@@ -705,8 +649,8 @@ def threshold(
 ) -> ThresholdResult:
     """Parties whose votes are not less than `share` of `base` (default: the sum of `votes`).
 
-    "Not less than": a party at exactly the threshold passes (LAW.md Majilis kz-2022: "a party
-    at exactly 5.000% passes"). Compared exactly: votes >= share × base, as fractions.
+    "Not less than": a party at exactly the threshold passes (docs/law.md §5.2: "a party at
+    exactly 5.000% passes"). Compared exactly: votes >= share × base, as fractions.
     """
     if not (Fraction(0) <= share <= 1):
         raise ValidationFailed(
@@ -728,24 +672,14 @@ def threshold(
     parties = _order(votes)
     passed = tuple(p for p in parties if votes[p] >= minimum)
     failed = tuple(p for p in parties if votes[p] < minimum)
-    pct = decimal_text(share * 100, 4).rstrip("0").rstrip(".")
-    steps = [
-        Step(
-            rule,
-            f"Threshold: {pct}% of {grouped(total)} = {number_text(minimum)} votes; a party "
-            f"with at least that many passes",
-        )
-    ]
+    steps = [step("alloc.threshold", rule, share=Fig(share, Style.LEGAL), base=total,
+                  minimum=num(minimum))]
     for p in parties:
-        ok = votes[p] >= minimum
         part = Fraction(votes[p], total) if total else Fraction(0)
-        steps.append(
-            Step(
-                rule,
-                f"{p}: {grouped(votes[p])} votes = {decimal_text(part * 100, 4)}% of "
-                f"{grouped(total)}: " + ("passes" if ok else "does not pass")
-                + f" ({grouped(votes[p])} {'>=' if ok else '<'} {number_text(minimum)})",
-            )
-        )
+        steps.append(step(
+            "alloc.threshold.pass" if votes[p] >= minimum else "alloc.threshold.fail", rule,
+            party=p, votes=votes[p], share=Fig(part, Style.PERCENT4), base=total,
+            minimum=num(minimum),
+        ))
     return ThresholdResult(share, total, minimum, passed, failed, tuple(steps))
 

@@ -1,6 +1,6 @@
 """Contests between candidates: a single-member district, the President, a Senate seat.
 
-Sources (LAW.md): "Majilis kz-2022" (single-member districts), "President", "Senate"; the
+Sources (docs/law.md): §5.7 (single-member districts), §9 (the President), §8 (the Senate); the
 Constitution (Art. 41 on the President; Art. 50-51 on Parliament, as amended in 2022) and the
 Constitutional Law "On Elections in the Republic of Kazakhstan".
 
@@ -14,7 +14,7 @@ Constitutional Law "On Elections in the Republic of Kazakhstan".
   than half of the votes of those who took part (2·votes > participants; "against all" and
   invalid ballots are in the base); otherwise a runoff between the two candidates with the
   most votes. The runoff itself (`round=2`) is won by the candidate with more votes than the
-  other (UNVERIFIED: LAW.md states no rule for it).
+  other (UNVERIFIED: no source read states a rule for it; docs/law.md §9.2).
 - Senate seat (`kz-2007`, `kz-2022`, `generic`; the 2026 Kurultai has no Senate): the vote of
   the unit's maslikhat deputies (electors) is valid if more than half of them take part
   (2·present > electors); a candidate needs more than half of the votes of the electors who
@@ -34,34 +34,35 @@ from typing import Any
 
 from saylau.domain.contests import AGAINST_ALL
 from saylau.domain.errors import RuleError, ValidationFailed, field_error
-from saylau.domain.explain import Step, grouped, percent, share, share_json
+from saylau.domain.explain import (
+    DEFAULT_LANG,
+    Arg,
+    Phrase,
+    Step,
+    explanation_json,
+    grouped,
+    join,
+    pct,
+    phrase,
+    share,
+    share_json,
+    step,
+)
 from saylau.domain.law.allocation import Tie
 from saylau.domain.rulesets import RulesetName
 
-# --- citations --------------------------------------------------------------------------------
+# --- citations (codes of saylau.domain.law.texts.citations; docs/law.md §5.7, §8, §9) ---------
 
-RULE_DISTRICT = (
-    "Constitutional Law on Elections (single-member districts, as amended 2022) / "
-    "LAW.md Majilis kz-2022 (the most votes; no runoff, no turnout minimum)"
-)
-RULE_DISTRICT_AA = (
-    "LAW.md Majilis kz-2022 ('against all' first: nobody is elected, a repeat election; "
-    "UNVERIFIED; never the runner-up)"
-)
-RULE_DISTRICT_TIE = "LAW.md Majilis kz-2022 (a tie for first place is an explicit tie)"
-RULE_PRESIDENT = (
-    "Constitution Art. 41 / LAW.md President (more than half of the votes of those who took "
-    "part, 'against all' in the base; otherwise a runoff of the top two)"
-)
-RULE_PRESIDENT_RUNOFF = "LAW.md President (the runoff: more votes than the other; UNVERIFIED)"
-RULE_SENATE_VALID = "LAW.md Senate (valid if more than half of the electors take part)"
-RULE_SENATE = (
-    "LAW.md Senate (more than half of the votes of the electors who took part; otherwise a "
-    "second round between the top two)"
-)
-RULE_SENATE_ROUND2 = "LAW.md Senate (second round: the most votes wins)"
-RULE_RULESETS = "LAW.md Rulesets"
-RULE_SOLE = "LAW.md (a sole candidate without a majority cannot go to a runoff; UNVERIFIED)"
+RULE_DISTRICT = "cand.district"
+RULE_DISTRICT_AA = "cand.district_against_all"
+RULE_DISTRICT_TIE = "cand.district_tie"
+RULE_PRESIDENT = "cand.president"
+RULE_PRESIDENT_RUNOFF = "cand.president_runoff"
+RULE_SENATE_VALID = "cand.senate_valid"
+RULE_SENATE = "cand.senate"
+RULE_SENATE_ROUND2 = "cand.senate_round2"
+RULE_RULESETS = "cand.rulesets"
+RULE_SOLE = "cand.sole"
 
 
 class CandidateKind(StrEnum):
@@ -206,19 +207,21 @@ def _shares(
     return tuple(out)
 
 
-def _pct(value: Fraction) -> str:
-    return f"{percent(value)}%"
-
-
 def _tally_steps(rule: str, shares: Sequence[CandidateShare], participants: int,
-                 base_text: str) -> list[Step]:
-    steps = [Step(rule, base_text)]
+                 base: Step) -> list[Step]:
+    steps = [base]
     steps.extend(
-        Step(rule, f"{'against all' if s.against_all else s.name}: {grouped(s.votes)} "
-                   f"({_pct(s.share)} of {grouped(participants)})")
+        step("cand.share", rule,
+             name=Phrase("word.against_all") if s.against_all else s.name,
+             votes=s.votes, share=pct(s.share), participants=participants)
         for s in shares
     )
     return steps
+
+
+def _plus(code: str, n: int | None) -> Arg:
+    """' + against all 12' and the like; nothing when the figure was not given."""
+    return None if n is None else phrase(code, n=n)
 
 
 def _top_two(
@@ -264,13 +267,11 @@ def decide_district(
     aa = against_all or 0
     participants = sum(c.votes for c in candidates) + aa + (invalid or 0)
     shares = _shares(candidates, against_all, participants)
-    steps: list[Step] = [Step(RULE_RULESETS, f"Ruleset {rs.value}: a single-member district; "
-                                             f"the candidate with the most votes is elected "
-                                             f"(no runoff, no turnout minimum)")]
-    base = (f"{grouped(participants)} took part: candidates "
-            f"{grouped(sum(c.votes for c in candidates))}"
-            + (f" + against all {grouped(aa)}" if against_all is not None else "")
-            + (f" + invalid {grouped(invalid)}" if invalid is not None else ""))
+    steps: list[Step] = [step("cand.district.intro", RULE_RULESETS, ruleset=rs.value)]
+    base = step("cand.base.district", RULE_DISTRICT, participants=participants,
+                candidates=sum(c.votes for c in candidates),
+                against_all=_plus("cand.plus.against_all", against_all),
+                invalid=_plus("cand.plus.invalid", invalid))
     steps.extend(_tally_steps(RULE_DISTRICT, shares, participants, base))
     entries = [(c.name, c.votes, False) for c in candidates]
     if against_all is not None:
@@ -282,28 +283,22 @@ def decide_district(
     tie: Tie | None = None
     if len(leaders) == 1 and leaders[0][1]:
         outcome = Outcome.REPEAT
-        steps.append(Step(
-            RULE_DISTRICT_AA,
-            f"'Against all' has the most votes ({grouped(top)}): nobody is elected; the "
-            f"district needs a repeat election (UNVERIFIED; the runner-up is never seated)",
-        ))
+        steps.append(step("cand.district.repeat", RULE_DISTRICT_AA, votes=top))
     elif len(leaders) == 1:
         outcome = Outcome.ELECTED
         winner = leaders[0][0]
         second = max((v for n, v, _ in entries if n != winner), default=0)
-        steps.append(Step(RULE_DISTRICT, f"{winner} has the most votes ({grouped(top)}, "
-                                         f"{grouped(top - second)} ahead of the next): elected"))
+        steps.append(step("cand.district.elected", RULE_DISTRICT, winner=winner, votes=top,
+                          lead=top - second))
     else:
         outcome = Outcome.TIE
         names = tuple(sorted(n for n, _ in leaders))
         tie = Tie(names, 1, "first place", Fraction(top))
         with_aa = any(is_aa for _, is_aa in leaders)
-        steps.append(Step(
-            RULE_DISTRICT_TIE,
-            f"TIE for first place at {grouped(top)} votes: {', '.join(names)}; nobody has the "
-            f"most votes, so nobody is elected on these figures"
-            + (" ('against all' shares first place: reported as a tie, UNVERIFIED)"
-               if with_aa else ""),
+        steps.append(step(
+            "cand.district.tie", RULE_DISTRICT_TIE, votes=top,
+            names=join(Phrase("word.against_all") if n == AGAINST_ALL else n for n in names),
+            against_all=Phrase("cand.district.tie_against_all") if with_aa else None,
         ))
         if with_aa:
             unverified = (*unverified, "against_all_tie")
@@ -340,14 +335,12 @@ def decide_president(
     steps: list[Step] = []
     if rs is RulesetName.KZ_2026:
         unverified.append("president_rule_2026")
-        steps.append(Step(RULE_RULESETS, "Ruleset kz-2026: the presidential election rule is "
-                                         "assumed unchanged by the 2026 Constitution (UNVERIFIED)"))
+        steps.append(step("cand.president.2026", RULE_RULESETS))
     else:
-        steps.append(Step(RULE_RULESETS, f"Ruleset {rs.value}: presidential election, round {rnd}"))
-    base = (f"{grouped(participants)} took part: candidates {grouped(total)}"
-            + (f" + against all {grouped(aa)}" if against_all is not None else "")
-            + (f" + invalid {grouped(invalid)}" if invalid is not None else "")
-            + " ('against all' and invalid ballots are in the base)")
+        steps.append(step("cand.president.intro", RULE_RULESETS, ruleset=rs.value, round=rnd))
+    base = step("cand.base.president", RULE_PRESIDENT, participants=participants,
+                candidates=total, against_all=_plus("cand.plus.against_all", against_all),
+                invalid=_plus("cand.plus.invalid", invalid))
     steps.extend(_tally_steps(RULE_PRESIDENT, shares, participants, base))
     winner: str | None = None
     runoff: tuple[str, str] | None = None
@@ -360,18 +353,14 @@ def decide_president(
         best = ordered[0]
         if 2 * best.votes > participants:
             outcome, winner = Outcome.ELECTED, best.name
-            part = _pct(share(best.votes, participants))
-            steps.append(Step(
-                RULE_PRESIDENT,
-                f"{best.name}: {grouped(best.votes)} of {grouped(participants)} ({part}): more "
-                f"than half (2 × {grouped(best.votes)} = {grouped(2 * best.votes)} > "
-                f"{grouped(participants)}): elected",
-            ))
+            steps.append(step("cand.president.elected", RULE_PRESIDENT, name=best.name,
+                              votes=best.votes, participants=participants,
+                              share=pct(share(best.votes, participants)),
+                              double=2 * best.votes))
         else:
-            steps.append(Step(RULE_PRESIDENT, f"Nobody has more than half: the most is "
-                                              f"{best.name}'s {grouped(best.votes)} (2 × "
-                                              f"{grouped(best.votes)} = {grouped(2 * best.votes)} "
-                                              f"<= {grouped(participants)})"))
+            steps.append(step("cand.president.no_majority", RULE_PRESIDENT, name=best.name,
+                              votes=best.votes, double=2 * best.votes,
+                              participants=participants))
             outcome, runoff, tie = _runoff_or_tie(ordered, RULE_PRESIDENT, steps, unverified)
     return CandidateDecision(
         kind=CandidateKind.PRESIDENT, ruleset=rs, round=rnd, outcome=outcome, winner=winner,
@@ -386,19 +375,15 @@ def _runoff_or_tie(
 ) -> tuple[Outcome, tuple[str, str] | None, Tie | None]:
     if len(ordered) == 1:
         unverified.append("sole_candidate")
-        steps.append(Step(RULE_SOLE, f"{ordered[0].name} is the only candidate and has no "
-                                     f"majority: there is nobody to meet in a runoff; the "
-                                     f"election is held again (UNVERIFIED)"))
+        steps.append(step("cand.sole", RULE_SOLE, name=ordered[0].name))
         return Outcome.REPEAT, None, None
     pair, tie = _top_two(ordered, "runoff place")
     if pair is not None:
-        steps.append(Step(rule, f"Runoff between the two with the most votes: {pair[0]} and "
-                                f"{pair[1]}"))
+        steps.append(step("cand.runoff", rule, first=pair[0], second=pair[1]))
         return Outcome.RUNOFF, pair, None
     assert tie is not None
-    steps.append(Step(rule, f"TIE: {', '.join(tie.parties)} are tied at {grouped(int(tie.value))} "
-                            f"votes for {tie.places} runoff place(s); the votes alone do not say "
-                            f"who goes to the runoff"))
+    steps.append(step("cand.runoff.tie", rule, names=join(tie.parties), votes=int(tie.value),
+                      places=tie.places))
     return Outcome.TIE, None, tie
 
 
@@ -415,10 +400,10 @@ def _second_round(
     a, b = ordered
     if a.votes == b.votes:
         tie = Tie(tuple(sorted((a.name, b.name))), 1, stage, Fraction(a.votes))
-        steps.append(Step(rule, f"TIE: {a.name} and {b.name} have {grouped(a.votes)} votes each"))
+        steps.append(step("cand.round2.tie", rule, first=a.name, second=b.name, votes=a.votes))
         return None, tie, Outcome.TIE
-    steps.append(Step(rule, f"{a.name} has more votes than {b.name} ({grouped(a.votes)} > "
-                            f"{grouped(b.votes)}): elected"))
+    steps.append(step("cand.round2.elected", rule, first=a.name, second=b.name,
+                      first_votes=a.votes, second_votes=b.votes))
     return a.name, None, Outcome.ELECTED
 
 
@@ -467,16 +452,12 @@ def decide_senate_seat(
         raise ValidationFailed(findings[0]["message"], code="senate_figures_invalid",
                                details={"findings": findings})
     shares = _shares(candidates, None, electors_present)
-    steps: list[Step] = [Step(RULE_RULESETS, f"Ruleset {rs.value}: a Senate seat, elected by "
-                                             f"the deputies of the unit's maslikhats, round {rnd}")]
+    steps: list[Step] = [step("cand.senate.intro", RULE_RULESETS, ruleset=rs.value, round=rnd)]
     valid = 2 * electors_present > electors
-    turnout = _pct(share(electors_present, electors))
-    steps.append(Step(
-        RULE_SENATE_VALID,
-        f"{grouped(electors_present)} of {grouped(electors)} electors took part ({turnout}); "
-        f"more than half is needed (2 × {grouped(electors_present)} = "
-        f"{grouped(2 * electors_present)} {'>' if valid else '<='} {grouped(electors)}): the "
-        f"vote is {'valid' if valid else 'NOT valid'}",
+    steps.append(step(
+        "cand.senate.valid" if valid else "cand.senate.invalid", RULE_SENATE_VALID,
+        present=electors_present, electors=electors,
+        share=pct(share(electors_present, electors)), double=2 * electors_present,
     ))
     unverified: list[str] = []
     winner: str | None = None
@@ -485,10 +466,10 @@ def decide_senate_seat(
     if not valid:
         outcome = Outcome.INVALID
     else:
-        base = (f"{grouped(electors_present)} electors took part: candidates {grouped(total)}"
-                + (f" + invalid {grouped(invalid)}" if invalid is not None else "")
-                + (f" + other ballots {grouped(electors_present - total - (invalid or 0))}"
-                   if electors_present - total - (invalid or 0) else ""))
+        other = electors_present - total - (invalid or 0)
+        base = step("cand.base.senate", RULE_SENATE, present=electors_present,
+                    candidates=total, invalid=_plus("cand.plus.invalid", invalid),
+                    other=_plus("cand.plus.other", other or None))
         steps.extend(_tally_steps(RULE_SENATE, shares, electors_present, base))
         ordered = _ordered(candidates)
         if rnd == 2:
@@ -498,14 +479,12 @@ def decide_senate_seat(
             best = ordered[0]
             if 2 * best.votes > electors_present:
                 outcome, winner = Outcome.ELECTED, best.name
-                steps.append(Step(RULE_SENATE, f"{best.name}: {grouped(best.votes)} of "
-                                               f"{grouped(electors_present)}: more than half (2 × "
-                                               f"{grouped(best.votes)} = {grouped(2 * best.votes)} "
-                                               f"> {grouped(electors_present)}): elected"))
+                steps.append(step("cand.senate.elected", RULE_SENATE, name=best.name,
+                                  votes=best.votes, present=electors_present,
+                                  double=2 * best.votes))
             else:
-                steps.append(Step(RULE_SENATE, f"Nobody has more than half of the "
-                                               f"{grouped(electors_present)} votes: the most is "
-                                               f"{best.name}'s {grouped(best.votes)}"))
+                steps.append(step("cand.senate.no_majority", RULE_SENATE,
+                                  present=electors_present, name=best.name, votes=best.votes))
                 outcome, runoff, tie = _runoff_or_tie(ordered, RULE_SENATE, steps, unverified)
     return CandidateDecision(
         kind=CandidateKind.SENATE_SEAT, ruleset=rs, round=rnd, outcome=outcome, winner=winner,
@@ -518,8 +497,12 @@ def decide_senate_seat(
 # --- the wire shape ---------------------------------------------------------------------------
 
 
-def decision_json(d: CandidateDecision) -> dict[str, Any]:
-    """The decision as plain JSON-able data (`saylau decide district|president|senate-seat`)."""
+def decision_json(d: CandidateDecision, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+    """The decision as plain JSON-able data (`saylau decide district|president|senate-seat`).
+
+    The explanation is rendered in `lang` (kk, ru or en); `steps` keeps each step's stable
+    code and figures beside its text.
+    """
     return {
         "kind": d.kind.value,
         "ruleset": d.ruleset.value,
@@ -546,6 +529,6 @@ def decision_json(d: CandidateDecision) -> dict[str, Any]:
             s.name: {"votes": s.votes, **share_json(s.share)} for s in d.shares
         },
         "unverified": list(d.unverified),
-        "explanation": [s.render() for s in d.explanation],
+        **explanation_json(d.explanation, lang),
     }
 

@@ -1,9 +1,10 @@
 """Party-list seats of the Majilis (and of the 2026 Kurultai) under each ruleset.
 
-Sources (LAW.md, "Rulesets", "Majilis kz-2022", "Majilis kz-2007"): the Constitution, Art. 50(3)
-as amended in 2022; the Constitutional Law "On Elections in the Republic of Kazakhstan", Art. 9(2)
-and Art. 97 (the list method; old Art. 97(2)-(3) for the second-party guarantee); the CEC
-decision of 27 March 2023; IPU PARLINE; the Constitution adopted on 15 March 2026.
+Sources (docs/law.md §2 rulesets, §5 Majilis kz-2022, §6 kz-2007, §7 kz-2026): the
+Constitution, Art. 50(3) as amended in 2022; the Constitutional Law "On Elections in the
+Republic of Kazakhstan", Art. 9(2) and Art. 97 (the list method; old Art. 97(2)-(3) for the
+second-party guarantee); the CEC decision of 27 March 2023; IPU PARLINE; the Constitution
+adopted on 15 March 2026.
 
 The rules, as data (`LIST_RULES`):
 
@@ -19,14 +20,14 @@ The rules, as data (`LIST_RULES`):
   (UNVERIFIED: `ThresholdBase.PARTIES_AND_AGAINST_ALL`, default, how every CEC percentage of
   2023 adds up; or `PARTIES`); same quota, remainders and tie rule. If fewer than two parties
   pass, whether the kz-2007 guarantee survived is UNVERIFIED: `SecondPartyReading.APPLY`
-  (default, LAW.md says apply it and say so) or `NONE`.
+  (default: apply it and say so, docs/law.md §5.5) or `NONE`.
 - `kz-2026`: a Kurultai of 145, one nationwide district, 5%. The seat method is UNVERIFIED:
   the Majilis list method above is assumed (largest remainder with the Hare quota on the
   admitted parties, the guarantee under the same reading), and another method can be chosen.
 - `generic`: the seats, the threshold (default 0) and the method (default Hare) are given.
 
 A party that reaches the threshold exactly passes ("not less than"); all comparisons are exact.
-If no party passes, the statute as read (LAW.md) does not say what happens: a `RuleError`.
+If no party passes, the statute as read (docs/law.md §5.6) does not say what happens: a `RuleError`.
 """
 
 from __future__ import annotations
@@ -40,7 +41,24 @@ from typing import Any
 
 from saylau.domain.contests import AGAINST_ALL
 from saylau.domain.errors import RuleError, ValidationFailed, field_error
-from saylau.domain.explain import Step, grouped, share, share_json
+from saylau.domain.explain import (
+    DEFAULT_LANG,
+    Arg,
+    Fig,
+    Phrase,
+    Step,
+    Style,
+    decimal_text,
+    either,
+    explanation_json,
+    grouped,
+    join,
+    num,
+    phrase,
+    share,
+    share_json,
+    step,
+)
 from saylau.domain.law.allocation import (
     LOT_PROCEDURE,
     RULE_HARE,
@@ -51,50 +69,27 @@ from saylau.domain.law.allocation import (
     TieBreak,
     TieBreaker,
     allocation_method,
-    decimal_text,
     fraction_json,
-    number_text,
     threshold,
     tie_steps,
 )
 from saylau.domain.rulesets import RulesetName
 
-# --- citations --------------------------------------------------------------------------------
+# --- citations (codes of saylau.domain.law.texts.citations; docs/law.md §2, §5, §6, §7) -------
 
-RULE_RULESETS = "LAW.md Rulesets"
-RULE_2022 = (
-    "Constitution Art. 50(3) as amended 2022; Constitutional Law on Elections Art. 97 / "
-    "LAW.md Majilis kz-2022"
-)
-RULE_2022_BASE = (
-    "CEC decision of 27 March 2023 (every percentage's base) / LAW.md Majilis kz-2022 "
-    "(threshold base UNVERIFIED as statute text)"
-)
-RULE_2022_SEATS = (
-    "Constitutional Law on Elections Art. 97 (quota = admitted parties' votes / seats; "
-    "integer parts, then largest remainders) / LAW.md Majilis kz-2022"
-)
-RULE_2022_FEWER = (
-    "LAW.md Majilis kz-2022 (fewer than two parties pass: whether the kz-2007 guarantee "
-    "survived is UNVERIFIED)"
-)
-RULE_2007 = (
-    "Constitutional Law on Elections Art. 97 (text in force 2007-2021) / LAW.md Majilis kz-2007"
-)
-RULE_2007_GUARANTEE = (
-    "Constitutional Law on Elections, old Art. 97(2)-(3) (second-party guarantee, correction "
-    "index 0.7) / LAW.md Majilis kz-2007"
-)
-RULE_2007_MINIMUM = (
-    "IPU PARLINE ('at least two seats') / LAW.md Majilis kz-2007 (a), UNVERIFIED"
-)
-RULE_2007_LEFTOVER = "LAW.md Majilis kz-2007 (b): who takes the seats left over, UNVERIFIED"
-RULE_2026 = (
-    "Constitution of 15 March 2026 (Kurultai of 145, proportional, nationwide, 5%) / "
-    "LAW.md Rulesets (seat method UNVERIFIED)"
-)
-RULE_GENERIC = "generic ruleset: the seats, threshold and method given with the election"
-RULE_NO_PARTY = "LAW.md Majilis (the statute as read does not say what happens if no party passes)"
+RULE_RULESETS = "list.rulesets"
+RULE_2022 = "list.2022"
+RULE_2022_BASE = "list.2022.base"
+RULE_2022_SEATS = "list.2022.seats"
+RULE_2022_FEWER = "list.2022.fewer"
+RULE_2007 = "list.2007"
+RULE_2007_GUARANTEE = "list.2007.guarantee"
+RULE_2007_MINIMUM = "list.2007.minimum"
+RULE_2007_LEFTOVER = "list.2007.leftover"
+RULE_2026 = "list.2026"
+RULE_2026_SEATS = "list.2026.seats"
+RULE_GENERIC = "list.generic"
+RULE_NO_PARTY = "list.no_party"
 
 CORRECTION_INDEX = Fraction(7, 10)
 """The kz-2007 correction index applied to the runner-up's quotient (old Art. 97(3))."""
@@ -104,7 +99,7 @@ CORRECTION_INDEX = Fraction(7, 10)
 
 
 class ThresholdBase(StrEnum):
-    """What the threshold percentage is a percentage of (LAW.md Majilis kz-2022; UNVERIFIED)."""
+    """What the threshold percentage is a percentage of (docs/law.md §5.2; UNVERIFIED)."""
 
     PARTIES_AND_AGAINST_ALL = "parties-and-against-all"
     """Votes for parties + "against all" (how every CEC percentage of 2023 adds up; default)."""
@@ -141,7 +136,8 @@ class LeftoverSeats(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ListReadings:
-    """The readings in force for the points LAW.md marks UNVERIFIED; printed in every decision."""
+    """The readings in force for the points docs/law.md marks UNVERIFIED; printed in every
+    decision."""
 
     threshold_base: ThresholdBase = ThresholdBase.PARTIES_AND_AGAINST_ALL
     second_party: SecondPartyReading = SecondPartyReading.APPLY
@@ -184,7 +180,11 @@ class ListRules:
     against_all: bool
     """'Against all' is on the ballot (and may be in the threshold base)."""
     rule: str
+    """The citation code of the ruleset's steps."""
     seats_rule: str
+    """The citation code of its seat allocation."""
+    body_code: str = "list.body.majilis"
+    """The catalog code of `body` in every language."""
 
 
 LIST_RULES: dict[RulesetName, ListRules] = {
@@ -201,12 +201,14 @@ LIST_RULES: dict[RulesetName, ListRules] = {
     RulesetName.KZ_2026: ListRules(
         RulesetName.KZ_2026, "Kurultai", 145, Fraction(5, 100), Method.HARE,
         method_fixed=False, method_verified=False, guarantee=Guarantee.UNVERIFIED,
-        against_all=True, rule=RULE_2026, seats_rule=f"{RULE_2026}; assumed {RULE_2022_SEATS}",
+        against_all=True, rule=RULE_2026, seats_rule=RULE_2026_SEATS,
+        body_code="list.body.kurultai",
     ),
     RulesetName.GENERIC: ListRules(
         RulesetName.GENERIC, "party-list seats", None, Fraction(0), Method.HARE,
         method_fixed=False, method_verified=True, guarantee=Guarantee.NONE,
         against_all=True, rule=RULE_GENERIC, seats_rule=RULE_GENERIC,
+        body_code="list.body.generic",
     ),
 }
 
@@ -488,21 +490,15 @@ def decide_list_seats(
     unverified = _unverified(rules)
     steps: list[Step] = [_ruleset_step(rules, n_seats, share_, method_)]
     steps.extend(_reading_steps(rules, readings, method_))
+    base_rule = RULE_2022_BASE if rules.ruleset is not RulesetName.GENERIC else RULE_GENERIC
     if base_reading is None:
-        steps.append(Step(rules.rule, f"Threshold base: the votes for parties, "
-                                      f"{grouped(parties_votes)}"))
+        steps.append(step("list.base.votes", rules.rule, votes=parties_votes))
     elif base_reading is ThresholdBase.PARTIES_AND_AGAINST_ALL:
-        steps.append(Step(
-            RULE_2022_BASE if rules.ruleset is not RulesetName.GENERIC else RULE_GENERIC,
-            f"Threshold base (reading threshold-base={base_reading.value}): parties "
-            f"{grouped(parties_votes)} + against all {grouped(aa)} = {grouped(base)}",
-        ))
+        steps.append(step("list.base.with_against_all", base_rule, reading=base_reading.value,
+                          parties=parties_votes, against_all=aa, base=base))
     else:
-        steps.append(Step(
-            RULE_2022_BASE if rules.ruleset is not RulesetName.GENERIC else RULE_GENERIC,
-            f"Threshold base (reading threshold-base={base_reading.value}): the votes for "
-            f"parties only, {grouped(parties_votes)} (against all, {grouped(aa)}, left out)",
-        ))
+        steps.append(step("list.base.parties_only", base_rule, reading=base_reading.value,
+                          parties=parties_votes, against_all=aa))
     th = threshold(votes, share_, base, rule=rules.rule)
     steps.extend(th.explanation)
     if not th.passed:
@@ -557,18 +553,17 @@ def decide_list_seats(
         if len(th.passed) == 1 and len(parties) >= 2:
             steps.append(_no_guarantee_step(rules, th.passed[0]))
         admitted = th.passed
-        admitted_votes = grouped(sum(votes[p] for p in admitted))
-        steps.append(Step(
-            rules.seats_rule,
-            f"Admitted to the distribution: {', '.join(admitted)} ({len(admitted)} "
-            f"part{'y' if len(admitted) == 1 else 'ies'}, {admitted_votes} votes)",
+        steps.append(step(
+            "list.admitted.one" if len(admitted) == 1 else "list.admitted.many",
+            rules.seats_rule, parties=join(admitted), n=len(admitted),
+            votes=sum(votes[p] for p in admitted),
         ))
         allocation = allocation_method(method_)(
             {p: votes[p] for p in admitted}, n_seats, tie_breaker=breaker
         )
         steps.extend(
-            Step(rules.seats_rule if s.rule == RULE_HARE and rules.ruleset is not
-                 RulesetName.GENERIC else s.rule, s.text)
+            s.with_cite(rules.seats_rule)
+            if s.cite == RULE_HARE and rules.ruleset is not RulesetName.GENERIC else s
             for s in allocation.explanation
         )
         ties, breaks = allocation.ties, allocation.tie_breaks
@@ -600,19 +595,17 @@ def decide_list_seats(
     )
     decided = sum(r.seats for r in rows)
     outcome = ListOutcome.TIE if ties else ListOutcome.ALLOCATED
-    listing = ", ".join(f"{r.party} {r.seats}" for r in rows if r.admitted)
+    listing = join(phrase("item.name_seats", name=r.party, value=r.seats)
+                   for r in rows if r.admitted)
     if outcome is ListOutcome.TIE:
-        steps.append(Step(
+        steps.append(step(
+            "list.decision.tie",
             RULE_2022_SEATS if rules.ruleset is not RulesetName.GENERIC else RULE_GENERIC,
-            f"Decision: UNDECIDED: {n_seats - decided} seat(s) wait for a tie to be broken "
-            f"(give every tied party its registration order, or a recorded lot seed); decided: "
-            f"{listing} ({decided} of {n_seats})",
+            undecided=n_seats - decided, listing=listing, decided=decided, seats=n_seats,
         ))
     else:
-        steps.append(Step(
-            rules.seats_rule,
-            f"Decision: {listing} (total {decided} of {n_seats} seats); every other party 0",
-        ))
+        steps.append(step("list.decision", rules.seats_rule, listing=listing, decided=decided,
+                          seats=n_seats))
     return ListDecision(
         ruleset=rules.ruleset,
         body=rules.body,
@@ -651,84 +644,56 @@ def _unverified(rules: ListRules) -> tuple[str, ...]:
     return ()
 
 
-def _pct(value: Fraction) -> str:
-    return decimal_text(value * 100, 4).rstrip("0").rstrip(".")
+def _legal(value: Fraction) -> Fig:
+    return Fig(value, Style.LEGAL)
+
+
+def _decimal(value: Fraction) -> Fig:
+    return Fig(value, Style.DECIMAL)
 
 
 def _ruleset_step(rules: ListRules, seats: int, share_: Fraction, method: Method) -> Step:
-    name = rules.ruleset.value
+    body = Phrase(rules.body_code)
     if rules.ruleset is RulesetName.GENERIC:
-        return Step(RULE_GENERIC, f"Ruleset generic: {seats} seats, threshold {_pct(share_)}%, "
-                                  f"method {method.value} (parameters given)")
-    text = (
-        f"Ruleset {name}: {rules.body}, {seats} seats in one nationwide district, threshold "
-        f"{_pct(share_)}% ('not less than'), largest remainder with quota = admitted parties' "
-        f"votes / {seats}, equal remainders to the list registered earlier"
-    )
+        return step("list.ruleset.generic", RULE_GENERIC, seats=seats, threshold=_legal(share_),
+                    method=method.value)
     if rules.ruleset is RulesetName.KZ_2026:
-        text = (
-            f"Ruleset kz-2026: {rules.body} of {seats}, one nationwide district, threshold "
-            f"{_pct(share_)}%; the seat method is UNVERIFIED: "
-            + (
-                "the Majilis list method is assumed (largest remainder, quota = admitted "
-                "parties' votes / seats, registration order for equal remainders)"
-                if method is Method.HARE
-                else f"the method chosen is {method.value} (the assumed default is hare)"
-            )
-        )
-    return Step(rules.rule, text)
+        chosen = (Phrase("list.2026.assumed") if method is Method.HARE
+                  else phrase("list.2026.chosen", method=method.value))
+        return step("list.ruleset.2026", rules.rule, body=body, seats=seats,
+                    threshold=_legal(share_), method=chosen)
+    return step("list.ruleset", rules.rule, ruleset=rules.ruleset.value, body=body, seats=seats,
+                threshold=_legal(share_))
+
+
+def _reading(key: str, cite: str, value: str, text_code: str) -> Step:
+    return step(f"list.reading.{key}", cite, value=value, text=Phrase(text_code))
 
 
 def _reading_steps(rules: ListRules, readings: ListReadings, method: Method) -> list[Step]:
     steps: list[Step] = []
     if rules.ruleset is RulesetName.KZ_2026:
-        steps.append(Step(RULE_2026, f"Reading in force (method={method.value}, UNVERIFIED): "
-                                     f"the other choices are "
-                                     f"{', '.join(m.value for m in Method if m is not method)}"))
+        steps.append(step("list.reading.method", RULE_2026, method=method.value,
+                          others=join(m.value for m in Method if m is not method)))
     if rules.ruleset in (RulesetName.KZ_2022, RulesetName.KZ_2026):
-        if readings.threshold_base is ThresholdBase.PARTIES_AND_AGAINST_ALL:
-            text = ("the threshold base is the votes for parties plus 'against all' (invalid "
-                    "ballots excluded); the other reading is 'parties'")
-        else:
-            text = ("the threshold base is the votes for parties only; the other (default) "
-                    "reading is 'parties-and-against-all'")
-        steps.append(Step(RULE_2022_BASE, f"Reading in force (threshold-base="
-                                          f"{readings.threshold_base.value}, UNVERIFIED): {text}"))
-        if readings.second_party is SecondPartyReading.APPLY:
-            text = ("if fewer than two parties pass, the kz-2007 second-party guarantee is "
-                    "applied; the other reading is 'none'")
-        else:
-            text = ("no second-party guarantee: the parties that pass share every seat; the "
-                    "other (default) reading is 'apply'")
-        steps.append(Step(RULE_2022_FEWER, f"Reading in force (second-party="
-                                           f"{readings.second_party.value}, UNVERIFIED): {text}"))
+        base = readings.threshold_base.value
+        steps.append(_reading("threshold_base", RULE_2022_BASE, base, f"list.base.{base}"))
+        second = readings.second_party.value
+        steps.append(_reading("second_party", RULE_2022_FEWER, second, f"list.second.{second}"))
     if rules.guarantee is not Guarantee.NONE:
-        if readings.runner_up_minimum is RunnerUpMinimum.TWO:
-            text = ("under the guarantee the runner-up gets at least two seats: max(2, its "
-                    "corrected integer part); the other reading is 'none'")
-        else:
-            text = ("under the guarantee the runner-up gets its corrected integer part, with no "
-                    "minimum; the other (default) reading is 'two'")
-        steps.append(Step(RULE_2007_MINIMUM, f"Reading in force (runner-up-minimum="
-                                             f"{readings.runner_up_minimum.value}, UNVERIFIED): "
-                                             f"{text}"))
-        if readings.leftover is LeftoverSeats.LEADER:
-            text = ("under the guarantee the leader takes every seat left over, so no remainder "
-                    "seat undoes the correction; the other reading is 'largest-remainder'")
-        else:
-            text = ("under the guarantee the seats left over go one each to the larger "
-                    "remainder, round after round; the other (default) reading is 'leader'")
-        steps.append(Step(RULE_2007_LEFTOVER, f"Reading in force (leftover="
-                                              f"{readings.leftover.value}, UNVERIFIED): {text}"))
+        minimum = readings.runner_up_minimum.value
+        steps.append(_reading("runner_up_minimum", RULE_2007_MINIMUM, minimum,
+                              f"list.minimum.{minimum}"))
+        leftover = readings.leftover.value
+        steps.append(_reading("leftover", RULE_2007_LEFTOVER, leftover,
+                              f"list.leftover.{leftover}"))
     return steps
 
 
 def _no_guarantee_step(rules: ListRules, only: str) -> Step:
     if rules.guarantee is Guarantee.UNVERIFIED:
-        return Step(RULE_2022_FEWER, f"Only {only} passed; under the reading second-party=none "
-                                     f"(UNVERIFIED) no other party is admitted")
-    return Step(RULE_GENERIC, f"Only {only} passed; the generic ruleset has no second-party "
-                              f"guarantee")
+        return step("list.only.none", RULE_2022_FEWER, party=only)
+    return step("list.only.generic", RULE_GENERIC, party=only)
 
 
 def _second_party(
@@ -745,9 +710,8 @@ def _second_party(
     unverified = rules.guarantee is Guarantee.UNVERIFIED
     steps: list[Step] = []
     if unverified:
-        steps.append(Step(RULE_2022_FEWER, f"Only {leader} passed the threshold: the kz-2007 "
-                                           f"second-party guarantee is applied (UNVERIFIED under "
-                                           f"{rules.ruleset.value}, reading second-party=apply)"))
+        steps.append(step("list.guarantee.unverified", RULE_2022_FEWER, leader=leader,
+                          ruleset=rules.ruleset.value))
     top = max(votes[p] for p in failed)
     candidates = sorted(p for p in failed if votes[p] == top)
     ties: list[Tie] = []
@@ -766,32 +730,32 @@ def _second_party(
             breaks.append(broken)
             runner_up = broken.winners[0]
     shown = runner_up if runner_up is not None else " or ".join(candidates)
-    steps.append(Step(rule, f"Only {leader} passed the threshold: the party with the next most "
-                            f"votes, {shown} ({grouped(top)}), is admitted to the distribution"))
+    named: Arg = runner_up if runner_up is not None else either(candidates)
+    steps.append(step("list.guarantee.admit", rule, leader=leader, runner_up=named, votes=top))
     total = votes[leader] + top
     quota = Fraction(total, seats)
     lq = votes[leader] / quota
     rq = top / quota
     rc = rq * CORRECTION_INDEX
     r_whole = int(rc)
-    steps.append(Step(rule, f"Quota = ({grouped(votes[leader])} + {grouped(top)}) / {seats} = "
-                            f"{number_text(quota)} "
-                            f"(exactly {quota.numerator}/{quota.denominator})"))
-    steps.append(Step(rule, f"{leader}: {grouped(votes[leader])} / quota = {decimal_text(lq)}"))
-    steps.append(Step(rule, f"{shown}: {grouped(top)} / quota = {decimal_text(rq)}; × 0.7 "
-                            f"(correction index) = {decimal_text(rc)}; integer part {r_whole}"))
+    steps.append(step("list.guarantee.quota", rule, leader_votes=votes[leader],
+                      runner_up_votes=top, seats=seats, quota=num(quota),
+                      fraction=Fig(quota, Style.FRACTION)))
+    steps.append(step("list.guarantee.leader", rule, leader=leader, votes=votes[leader],
+                      quotient=_decimal(lq)))
+    steps.append(step("list.guarantee.runner_up", rule, runner_up=named, votes=top,
+                      quotient=_decimal(rq), corrected=_decimal(rc), whole=r_whole))
     minimum_applied = False
     r_seats = r_whole
     if readings.runner_up_minimum is RunnerUpMinimum.TWO:
         r_seats = min(seats, max(2, r_whole))
         minimum_applied = r_seats != r_whole
-        steps.append(Step(RULE_2007_MINIMUM, f"Runner-up minimum (reading two, UNVERIFIED): "
-                                             f"max(2, {r_whole}) = {r_seats} seat(s)"))
+        steps.append(step("list.guarantee.minimum", RULE_2007_MINIMUM, whole=r_whole,
+                          seats=r_seats))
     if readings.leftover is LeftoverSeats.LEADER:
         l_seats = seats - r_seats
-        steps.append(Step(RULE_2007_LEFTOVER, f"Seats left over (reading leader, UNVERIFIED): "
-                                              f"the leader takes all the rest: {seats} - "
-                                              f"{r_seats} = {l_seats}"))
+        steps.append(step("list.guarantee.leftover_leader", RULE_2007_LEFTOVER, seats=seats,
+                          runner_up_seats=r_seats, leader_seats=l_seats))
     else:
         l_whole = int(lq)
         l_seats = min(l_whole, seats - r_seats)
@@ -801,9 +765,8 @@ def _second_party(
         if left:
             if minimum_applied:
                 l_seats += left
-                steps.append(Step(RULE_2007_LEFTOVER, f"Seats left over (reading "
-                                  f"largest-remainder, UNVERIFIED): {left}; the runner-up was "
-                                  f"already raised to its minimum, so the leader takes them"))
+                steps.append(step("list.guarantee.leftover_minimum", RULE_2007_LEFTOVER,
+                                  left=left))
             else:
                 rounds, last = divmod(left, 2)
                 l_seats += rounds
@@ -825,12 +788,11 @@ def _second_party(
                         l_seats += 1
                     elif first:
                         r_seats += 1
-                steps.append(Step(RULE_2007_LEFTOVER, f"Seats left over (reading "
-                                  f"largest-remainder, UNVERIFIED): {left}, one each to the "
-                                  f"larger remainder in turn ({leader} {decimal_text(l_rem)}, "
-                                  f"{shown} {decimal_text(r_rem)})"))
-    steps.append(Step(rule, f"Seats under the guarantee: {leader} {l_seats} + {shown} "
-                            f"{r_seats} = {l_seats + r_seats}"))
+                steps.append(step("list.guarantee.leftover_remainders", RULE_2007_LEFTOVER,
+                                  left=left, leader=leader, leader_remainder=_decimal(l_rem),
+                                  runner_up=named, runner_up_remainder=_decimal(r_rem)))
+    steps.append(step("list.guarantee.seats", rule, leader=leader, leader_seats=l_seats,
+                      runner_up=named, runner_up_seats=r_seats, total=l_seats + r_seats))
     result = GuaranteeResult(
         leader=leader,
         runner_up=runner_up,
@@ -854,8 +816,12 @@ def _tie_json(t: Tie) -> dict[str, Any]:
             "value": fraction_json(t.value)}
 
 
-def decision_json(d: ListDecision) -> dict[str, Any]:
-    """The list decision as plain JSON-able data (`saylau allocate --json`)."""
+def decision_json(d: ListDecision, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+    """The list decision as plain JSON-able data (`saylau allocate --json`).
+
+    The explanation is rendered in `lang` (kk, ru or en); `steps` keeps each step's stable
+    code and figures beside its text.
+    """
     return {
         "kind": "party-list",
         "ruleset": d.ruleset.value,
@@ -921,5 +887,5 @@ def decision_json(d: ListDecision) -> dict[str, Any]:
         ),
         "readings": d.readings.as_dict(),
         "unverified": list(d.unverified),
-        "explanation": [s.render() for s in d.explanation],
+        **explanation_json(d.explanation, lang),
     }

@@ -1,9 +1,9 @@
 """The referendum rules of Kazakhstan: validity, ordinary questions, constitutional amendments.
 
-Sources (LAW.md, "Referendums"): the Constitutional Law "On the Republican Referendum"
+Sources (docs/law.md §3): the Constitutional Law "On the Republican Referendum"
 (No. 2592, 2 Nov 1995, as amended), Art. 31(2) as quoted by the CEC in 2022, 2024 and 2026;
 the Constitution, Art. 91; CEC / Central Referendum Commission statements of 5-6 June 2022,
-6-8 Oct 2024 and 15-16 March 2026. The rules are the same under every built-in ruleset
+6 Oct 2024 and 15-16 March 2026. The rules are the same under every built-in ruleset
 (`kz-2007`, `kz-2022`, `kz-2026`) and under `generic`.
 
 1. Valid when more than half of the citizens on the lists took part: 2·participants > registered.
@@ -32,24 +32,32 @@ from fractions import Fraction
 from typing import Any
 
 from saylau.domain.errors import ValidationFailed, field_error
-from saylau.domain.explain import Step, grouped, percent, share, share_json
-
-# --- citations --------------------------------------------------------------------------------
-
-RULE_VALIDITY = "Constitutional Law on the Republican Referendum, Art. 31(2)"
-RULE_PARTICIPANTS = "CEC final figures 2022, 2024, 2026 / LAW.md Referendums 2 (participants)"
-RULE_CATEGORIES = (
-    "Constitutional Law on the Republican Referendum as amended in 2022 / "
-    "LAW.md Referendums 4 (ballot categories)"
+from saylau.domain.explain import (
+    DEFAULT_LANG,
+    Arg,
+    Phrase,
+    Step,
+    explanation_json,
+    grouped,
+    pct,
+    phrase,
+    share,
+    share_json,
+    step,
 )
-RULE_ORDINARY = (
-    "Constitutional Law on the Republican Referendum / "
-    "LAW.md Referendums 5 (more than half of the participants)"
-)
-RULE_UNITS = "Constitution Art. 91 / LAW.md Referendums 6 (two-thirds of top-level units)"
-RULE_NATIONAL = "LAW.md Referendums 6 (national yes share; a separate condition is UNVERIFIED)"
-RULE_COMPLETE = "LAW.md Referendums 8 (results are set from every commission's figures)"
-RULE_RULESETS = "LAW.md Rulesets (referendum rules are the same under all three)"
+from saylau.domain.names import Names
+
+# --- citations (codes of saylau.domain.law.texts.citations; docs/law.md §2.6, §3) -------------
+
+RULE_VALIDITY = "ref.validity"
+RULE_PARTICIPANTS = "ref.participants"
+RULE_CATEGORIES = "ref.categories"
+RULE_ORDINARY = "ref.ordinary"
+RULE_UNITS = "ref.units"
+RULE_TWO_THIRDS = "ref.two_thirds"
+RULE_NATIONAL = "ref.national"
+RULE_COMPLETE = "ref.complete"
+RULE_RULESETS = "ref.rulesets"
 
 REFERENDUM_RULESETS: tuple[str, ...] = ("kz-2007", "kz-2022", "kz-2026", "generic")
 """Rulesets under which a referendum can be decided. The rules are identical under all of them."""
@@ -66,7 +74,7 @@ FAILED_UNITS_TWO_THIRDS = "units_two_thirds"
 
 
 class ParticipantsReading(StrEnum):
-    """Who counts as a participant (LAW.md Referendums 2; UNVERIFIED as statute text)."""
+    """Who counts as a participant (docs/law.md §3.2; UNVERIFIED as statute text)."""
 
     BALLOTS_IN_BOXES = "ballots-in-boxes"
     """Ballots found in the boxes: how every final CEC figure of 2022, 2024 and 2026 adds up."""
@@ -75,7 +83,7 @@ class ParticipantsReading(StrEnum):
 
 
 class TwoThirdsReading(StrEnum):
-    """How "no fewer than two-thirds of N units" is counted (LAW.md Referendums 6; UNVERIFIED)."""
+    """How "no fewer than two-thirds of N units" is counted (docs/law.md §3.6; UNVERIFIED)."""
 
     EXACT = "exact"
     """3·k >= 2·N: 17 units need 12, 20 need 14."""
@@ -94,7 +102,8 @@ class NationalMajorityReading(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ReferendumReadings:
-    """The readings in force for the points LAW.md marks UNVERIFIED; printed in every decision."""
+    """The readings in force for the points docs/law.md marks UNVERIFIED; printed in every
+    decision."""
 
     participants: ParticipantsReading = ParticipantsReading.BALLOTS_IN_BOXES
     two_thirds: TwoThirdsReading = TwoThirdsReading.EXACT
@@ -130,6 +139,9 @@ class UnitFigures:
     invalid: int
     stations_expected: int = 0
     stations_reported: int = 0
+    names: Names | None = None
+    """The unit's name in kk, ru and en, when known: the explanation shows it in its language
+    (else `name`)."""
 
     @property
     def complete(self) -> bool:
@@ -215,12 +227,13 @@ def is_valid(participants: int, registered: int) -> bool:
 
 
 def has_majority(yes: int, participants: int) -> bool:
-    """More than half of the participants voted yes: 2·yes > participants (LAW.md Ref. 5, 6)."""
+    """More than half of the participants voted yes: 2·yes > participants (docs/law.md §3.5,
+    §3.6)."""
     return 2 * yes > participants
 
 
 def units_required(units_total: int, reading: TwoThirdsReading = TwoThirdsReading.EXACT) -> int:
-    """Units needed for "no fewer than two-thirds" of `units_total` (LAW.md Referendums 6).
+    """Units needed for "no fewer than two-thirds" of `units_total` (docs/law.md §3.6).
 
     EXACT: the least k with 3·k >= 2·N (17 -> 12, 20 -> 14). FLOOR: floor(2·N/3) (17 -> 11,
     20 -> 13), but never fewer than one unit (with one or two units floor would allow adopting
@@ -427,9 +440,9 @@ def decide_referendum(
 ) -> ReferendumDecision:
     """Decide a referendum from the figures of its top-level units.
 
-    Constitutional Law on the Republican Referendum, Art. 31(2) (validity); LAW.md
-    Referendums 2 and 4 (participants, ballot categories), 5 (ordinary question),
-    6 (constitution: two-thirds of the top-level units; Constitution Art. 91).
+    Constitutional Law on the Republican Referendum, Art. 31(2) (validity); docs/law.md
+    §3.2 and §3.4 (participants, ballot categories), §3.5 (ordinary question), §3.6
+    (constitution: two-thirds of the top-level units; Constitution Art. 91).
     While any unit has stations_reported < stations_expected the decision is `pending`:
     the explanation still shows the provisional figures.
     Raises `ValidationFailed` listing every problem when the figures do not add up.
@@ -537,53 +550,22 @@ def decide_referendum(
 # --- the explanation --------------------------------------------------------------------------
 
 
-def _pct(value: Fraction) -> str:
-    return f"{percent(value)}%"
-
-
 def _readings_steps(readings: ReferendumReadings, constitutional: bool) -> list[Step]:
-    if readings.participants is ParticipantsReading.BALLOTS_IN_BOXES:
-        participants = (
-            "participants = ballots found in the boxes (yes + no + both-marked + invalid); "
-            "the other reading is 'ballots-issued'"
-        )
-    else:
-        participants = (
-            "participants = ballots issued to voters; "
-            "the other (default) reading is 'ballots-in-boxes'"
-        )
-    if readings.two_thirds is TwoThirdsReading.EXACT:
-        two_thirds = "two-thirds of N units = the least k with 3·k >= 2·N; the other is 'floor'"
-    else:
-        two_thirds = "two-thirds of N units = floor(2·N/3), at least 1; the other is 'exact'"
-    if readings.national_majority is NationalMajorityReading.NOT_REQUIRED:
-        national = (
-            "a national yes majority is reported but is not a separate condition; "
-            "the other reading is 'required'"
-        )
-    else:
-        national = (
-            "a national yes majority is a separate condition; "
-            "the other (default) reading is 'not-required'"
-        )
-    if not constitutional:
-        two_thirds += " (not applicable to an ordinary question)"
-        national += " (an ordinary question is decided by the national majority anyway)"
+    participants = ("ref.participants.boxes"
+                    if readings.participants is ParticipantsReading.BALLOTS_IN_BOXES
+                    else "ref.participants.issued")
+    national = ("ref.national.not_required"
+                if readings.national_majority is NationalMajorityReading.NOT_REQUIRED
+                else "ref.national.required")
     return [
-        Step(
-            RULE_PARTICIPANTS,
-            f"Reading in force (participants={readings.participants.value}, UNVERIFIED): "
-            f"{participants}",
-        ),
-        Step(
-            "LAW.md Referendums 6",
-            f"Reading in force (two-thirds={readings.two_thirds.value}, UNVERIFIED): {two_thirds}",
-        ),
-        Step(
-            "LAW.md Referendums 6",
-            f"Reading in force (national-majority={readings.national_majority.value}, "
-            f"UNVERIFIED): {national}",
-        ),
+        step("ref.reading.participants", RULE_PARTICIPANTS, value=readings.participants.value,
+             text=Phrase(participants)),
+        step("ref.reading.two_thirds", RULE_TWO_THIRDS, value=readings.two_thirds.value,
+             text=Phrase(f"ref.two_thirds.{readings.two_thirds.value}"),
+             note=None if constitutional else Phrase("ref.two_thirds.ordinary")),
+        step("ref.reading.national", RULE_NATIONAL, value=readings.national_majority.value,
+             text=Phrase(national),
+             note=None if constitutional else Phrase("ref.national.ordinary_note")),
     ]
 
 
@@ -606,128 +588,77 @@ def _explain(
     failed: str | None,
 ) -> tuple[Step, ...]:
     steps: list[Step] = []
-    question = "constitutional amendments" if constitutional else "an ordinary question"
+    question = Phrase("ref.question.constitutional" if constitutional
+                      else "ref.question.ordinary")
     if ruleset is not None:
-        same = (
-            "the referendum rules are identical under kz-2007, kz-2022 and kz-2026"
-            if ruleset in KZ_RULESETS
-            else "the generic ruleset applies the same referendum rules as kz-2007, kz-2022 "
-            "and kz-2026"
-        )
-        steps.append(Step(RULE_RULESETS, f"Ruleset {ruleset} ({question}): {same}"))
+        same = Phrase("ref.same.kz" if ruleset in KZ_RULESETS else "ref.same.generic")
+        steps.append(step("ref.ruleset", RULE_RULESETS, ruleset=ruleset, question=question,
+                          same=same))
     else:
-        steps.append(Step(RULE_RULESETS, f"Question: {question}"))
+        steps.append(step("ref.question", RULE_RULESETS, question=question))
     steps.extend(_readings_steps(readings, constitutional))
 
     missing = stations_expected - stations_reported
     if missing > 0:
-        steps.append(
-            Step(
-                RULE_COMPLETE,
-                f"PROVISIONAL: {grouped(stations_reported)} of {grouped(stations_expected)} "
-                f"polling stations have reported; the decision waits for {grouped(missing)} "
-                f"more station(s). The figures below are provisional",
-            )
-        )
+        steps.append(step("ref.provisional", RULE_COMPLETE, reported=stations_reported,
+                          expected=stations_expected, missing=missing))
     elif stations_expected:
-        steps.append(
-            Step(
-                RULE_COMPLETE,
-                f"All {grouped(stations_expected)} polling stations have reported",
-            )
-        )
+        steps.append(step("ref.all_reported", RULE_COMPLETE, n=stations_expected))
     else:
-        steps.append(Step(RULE_COMPLETE, "The figures are given as complete and final"))
+        steps.append(step("ref.given_complete", RULE_COMPLETE))
 
-    in_boxes = sum(u.ballots_in_boxes for u in units)
-    tally = (
-        f"yes {grouped(yes)} + no {grouped(sum(u.no for u in units))} + both-marked "
-        f"{grouped(sum(u.both_marked for u in units))} + invalid "
-        f"{grouped(sum(u.invalid for u in units))} = {grouped(in_boxes)} ballots in the boxes"
-    )
-    if readings.participants is ParticipantsReading.BALLOTS_IN_BOXES:
-        steps.append(
-            Step(
-                RULE_CATEGORIES,
-                f"{tally}; both-marked and invalid ballots count as participants but not as "
-                f"yes: {grouped(participants)} participants",
-            )
-        )
-    else:
-        steps.append(
-            Step(
-                RULE_CATEGORIES,
-                f"{tally}; under the ballots-issued reading the {grouped(participants)} ballots "
-                f"issued are the participants (both-marked, invalid and unreturned ballots count "
-                f"as participants but not as yes)",
-            )
-        )
+    tally = phrase("ref.tally", yes=yes, no=sum(u.no for u in units),
+                   both=sum(u.both_marked for u in units),
+                   invalid=sum(u.invalid for u in units),
+                   in_boxes=sum(u.ballots_in_boxes for u in units))
+    steps.append(step(
+        "ref.tally.boxes" if readings.participants is ParticipantsReading.BALLOTS_IN_BOXES
+        else "ref.tally.issued", RULE_CATEGORIES, tally=tally, participants=participants,
+    ))
 
-    turnout = share(participants, registered)
-    relation = ">" if 2 * participants > registered else "<="
-    verdict = "the referendum is valid" if relation == ">" else "the referendum is NOT valid"
-    provisionally = "provisionally, " if missing > 0 else ""
-    steps.append(
-        Step(
-            RULE_VALIDITY,
-            f"Turnout: {grouped(participants)} of {grouped(registered)} citizens on the lists "
-            f"took part ({_pct(turnout)}); more than half is needed "
-            f"(2 × {grouped(participants)} = {grouped(2 * participants)} {relation} "
-            f"{grouped(registered)}): {provisionally}{verdict}",
-        )
-    )
+    provisionally = Phrase("word.provisionally") if missing > 0 else None
+    steps.append(step(
+        "ref.turnout.valid" if 2 * participants > registered else "ref.turnout.invalid",
+        RULE_VALIDITY, participants=participants, registered=registered,
+        turnout=pct(share(participants, registered)), double=2 * participants,
+        provisionally=provisionally,
+    ))
 
-    yes_share = share(yes, participants)
-    national_text = (
-        f"National yes share: {grouped(yes)} of {grouped(participants)} participants voted yes "
-        f"({_pct(yes_share)}): "
-        + ("more than half" if national else "not more than half")
-        + f" (2 × {grouped(yes)} = {grouped(2 * yes)} "
-        + (">" if national else "<=")
-        + f" {grouped(participants)})"
-    )
+    national_text = phrase("ref.national.more" if national else "ref.national.not_more",
+                           yes=yes, participants=participants,
+                           share=pct(share(yes, participants)), double=2 * yes)
     if constitutional:
-        role = (
-            "a condition under the 'required' reading"
-            if readings.national_majority is NationalMajorityReading.REQUIRED
-            else "reported only, not a condition under the 'not-required' reading"
-        )
-        steps.append(Step(RULE_NATIONAL, f"{national_text}; {role} (UNVERIFIED)"))
+        role = Phrase("ref.role.required"
+                      if readings.national_majority is NationalMajorityReading.REQUIRED
+                      else "ref.role.not_required")
+        steps.append(step("ref.national.constitutional", RULE_NATIONAL, national=national_text,
+                          role=role))
     else:
-        steps.append(Step(RULE_ORDINARY, f"{national_text}; this decides an ordinary question"))
+        steps.append(step("ref.national.ordinary", RULE_ORDINARY, national=national_text))
 
     if constitutional and required is not None:
+        names = {u.unit: u.names for u in units}
         for r in results:
-            mark = "majority" if r.majority else "no majority"
-            provisional = "" if r.complete else " (provisional)"
-            steps.append(
-                Step(
-                    RULE_UNITS,
-                    f"{r.name or r.unit}: {grouped(r.yes)} yes of {grouped(r.participants)} "
-                    f"participants ({_pct(r.share)}): {mark}{provisional}",
-                )
-            )
+            shown: Arg = names.get(r.unit) or r.name or r.unit
+            steps.append(step(
+                "ref.unit", RULE_UNITS, name=shown, yes=r.yes, participants=r.participants,
+                share=pct(r.share),
+                mark=Phrase("ref.unit.majority" if r.majority else "ref.unit.no_majority"),
+                provisional=None if r.complete else Phrase("word.provisional"),
+            ))
         total = len(results)
-        if readings.two_thirds is TwoThirdsReading.EXACT:
-            how = (
-                f"exact: 3 × {required} = {3 * required} >= 2 × {total} = {2 * total}, "
-                f"the least such count"
-            )
-        else:
-            how = f"floor: floor(2 × {total} / 3) = {(2 * total) // 3}, at least 1"
-        enough = with_majority >= required
-        met = "met" if enough else "NOT met"
-        steps.append(
-            Step(
-                RULE_UNITS,
-                f"Yes majority in {with_majority} of {total} top-level units; no fewer than "
-                f"two-thirds of {total} = {required} are needed ({how}): "
-                + f"{provisionally}the units condition is {met}",
-            )
-        )
+        how = (phrase("ref.how.exact", required=required, required3=3 * required, n=total,
+                      n2=2 * total)
+               if readings.two_thirds is TwoThirdsReading.EXACT
+               else phrase("ref.how.floor", n=total, floor=(2 * total) // 3))
+        steps.append(step(
+            "ref.units", RULE_UNITS, k=with_majority, n=total, required=required, how=how,
+            provisionally=provisionally,
+            met=Phrase("ref.units.met" if with_majority >= required else "ref.units.not_met"),
+        ))
 
     rule = _conclusion_rule(state, failed, constitutional)
-    steps.append(Step(rule, _conclusion(state, failed, constitutional)))
+    steps.append(_conclusion(rule, state, failed, constitutional))
     return tuple(steps)
 
 
@@ -743,26 +674,28 @@ def _conclusion_rule(state: ReferendumState, failed: str | None, constitutional:
     return RULE_UNITS if constitutional else RULE_ORDINARY
 
 
-def _conclusion(state: ReferendumState, failed: str | None, constitutional: bool) -> str:
+def _conclusion(rule: str, state: ReferendumState, failed: str | None,
+                constitutional: bool) -> Step:
     if state is ReferendumState.PENDING:
-        return "Decision: PENDING until every polling station has reported"
+        return step("ref.decision.pending", rule)
     if state is ReferendumState.INVALID:
-        return "Decision: the referendum is NOT valid (turnout not more than half); not adopted"
+        return step("ref.decision.invalid", rule)
     if state is ReferendumState.NOT_ADOPTED:
-        why = {
-            FAILED_UNITS_TWO_THIRDS: "too few top-level units with a yes majority",
-            FAILED_NATIONAL_MAJORITY: "no national yes majority",
-        }.get(failed or "", failed or "")
-        return f"Decision: the referendum is valid; NOT adopted ({why})"
-    what = "the constitutional amendments are" if constitutional else "the question is"
-    return f"Decision: the referendum is valid; {what} ADOPTED"
+        why = Phrase("ref.why.units" if failed == FAILED_UNITS_TWO_THIRDS else "ref.why.national")
+        return step("ref.decision.not_adopted", rule, why=why)
+    return step("ref.decision.adopted.constitutional" if constitutional
+                else "ref.decision.adopted.ordinary", rule)
 
 
 # --- the wire shape ---------------------------------------------------------------------------
 
 
-def decision_json(d: ReferendumDecision) -> dict[str, Any]:
-    """The decision as plain JSON-able data (the CLI's `--json`, the API's results)."""
+def decision_json(d: ReferendumDecision, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+    """The decision as plain JSON-able data (the CLI's `--json`, the API's results).
+
+    The explanation is rendered in `lang` (kk, ru or en); `steps` keeps each step's stable
+    code and figures beside its text.
+    """
     return {
         "kind": "referendum",
         "ruleset": d.ruleset,
@@ -797,5 +730,5 @@ def decision_json(d: ReferendumDecision) -> dict[str, Any]:
             }
             for r in d.units
         ],
-        "explanation": [s.render() for s in d.explanation],
+        **explanation_json(d.explanation, lang),
     }
