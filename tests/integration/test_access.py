@@ -287,11 +287,20 @@ def test_secrets_never_appear_in_the_server_log(tmp_path: Path) -> None:
                    headers={"Authorization": f"Bearer {admin}"})
             c.get("/api/tree-head", headers={"Authorization": f"Bearer {admin}"})
             c.get("/api/elections/ref/tree-head")  # signs with the central key
+            # tokens where no token belongs: in a query string (never accepted there, but a
+            # client may try) and in a path; the access log must not keep them
+            for name, token in (("token", admin), ("access_token", gone), ("bearer", admin),
+                                ("auth", gone), ("unit", admin)):
+                c.get(f"/api/whoami?{name}={token}")
+            c.get(f"/api/contests/ref.referendum/results?unit=KZ&x={admin}")
+            c.get(f"/api/elections/{admin}")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
     text = log.read_text(errors="replace")
     assert "GET /api/whoami" in text  # the access log was written: the test can see requests
+    assert "GET /api/whoami?token=[redacted]" in text  # the query is named, its value not
+    assert "GET /api/elections/[redacted]" in text
     key = Path(os.environ["SAYLAU_CENTRAL_KEY"]).read_text()
     key_body = "".join(line for line in key.splitlines() if "-----" not in line)
     for secret in (admin, gone, "sl_a-wrong-guess", key_body):

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from saylau.api import errors
 from saylau.api.headers import SecurityHeaders
 from saylau.api.limits import BodyLimit
+from saylau.api.logs import redact_access_log
 from saylau.api.policies import (
     ADMIN_ONLY,
     ANY_TOKEN,
@@ -146,6 +147,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
     )
     app.state.saylau = saylau if saylau is not None else Saylau.open()
     errors.install(app)
+    redact_access_log()  # no token in a URL reaches the access log (api/logs.py)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
 
