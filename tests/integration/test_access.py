@@ -140,6 +140,71 @@ def test_repeated_failed_authentication_is_rate_limited(
                                headers=api.auth("precinct")).status_code == 201
 
 
+def _serve_small(tmp_path: Path) -> tuple[str, str]:
+    """A SQLite store with the small country and a referendum: (its URL, an admin token)."""
+    from saylau.domain.contests import QUESTION_2022
+    from saylau.domain.names import Names
+    from saylau.services.elections import create_referendum
+    from saylau.services.geography import load_geography
+    from tests.conftest import small_country
+
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    app = Saylau.open(url)
+    load_geography(app, small_country())
+    create_referendum(app, election_id="ref", name=Names.same("R"), ruleset_name="kz-2022",
+                      date="2022-06-05", question=QUESTION_2022, constitutional=True,
+                      by=ActorId("t"))
+    admin = create_token(app, "admin", "admin")
+    app.engine.dispose()
+    return url, admin
+
+
+@pytest.mark.parametrize("trusted", ["", "127.0.0.1"])
+def test_forwarded_for_is_trusted_only_from_configured_proxies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trusted: str
+) -> None:
+    """A real `saylau serve` on loopback. Without SAYLAU_TRUSTED_PROXIES (the default) an
+    X-Forwarded-For header is ignored: a client connecting from 127.0.0.1 cannot escape the
+    failed-authentication limit by claiming a new address each time (issue 17, item 4). With
+    the proxy listed, the header names the client, for the limit as for everything else."""
+    monkeypatch.setenv("SAYLAU_AUTH_FAILURES", "3/minute")
+    monkeypatch.setenv("SAYLAU_TRUSTED_PROXIES", trusted)
+    url, admin = _serve_small(tmp_path)
+    log = tmp_path / "server.log"
+    base, proc = start_saylau(url, log)
+    try:
+        wait_ready(base, proc, log)
+        with httpx.Client(base_url=base, timeout=10) as c:
+            statuses = [c.get("/api/whoami", headers={
+                "Authorization": "Bearer sl_guess", "X-Forwarded-For": f"203.0.113.{k}"}
+            ).status_code for k in range(1, 7)]
+            ok = c.get("/api/whoami", headers={"Authorization": f"Bearer {admin}",
+                                               "X-Forwarded-For": "198.51.100.9"})
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    if trusted:  # six addresses, one failure each: none is limited; another address reads
+        assert statuses == [401] * 6, statuses
+        assert ok.status_code == 200
+    else:  # one address (the loopback peer): limited after 3, whatever the header says
+        assert statuses == [401] * 3 + [429] * 3, statuses
+        assert ok.status_code == 429
+
+
+def test_a_bad_trusted_proxies_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from saylau.api.proxies import trusted_proxies
+
+    monkeypatch.setenv("SAYLAU_TRUSTED_PROXIES", "10.0.0.1, not-an-address")
+    with pytest.raises(ValidationFailed) as raised:
+        trusted_proxies()
+    assert raised.value.details["field"] == "SAYLAU_TRUSTED_PROXIES"
+    assert raised.value.details["actual"] == "not-an-address"
+    monkeypatch.setenv("SAYLAU_TRUSTED_PROXIES", " 10.0.0.1 , 192.168.0.0/16 ")
+    assert trusted_proxies() == "10.0.0.1,192.168.0.0/16"
+    monkeypatch.delenv("SAYLAU_TRUSTED_PROXIES")
+    assert trusted_proxies() == ""
+
+
 def test_good_tokens_are_never_counted(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SAYLAU_AUTH_FAILURES", "3/minute")
     with TestClient(create_app(api.saylau)) as c:

@@ -590,13 +590,22 @@ def restore(
 
 @app.command()
 @reports_errors
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(
+    host: str = "127.0.0.1", port: int = 8000,
+    trusted_proxies: Annotated[str, typer.Option(
+        envvar="SAYLAU_TRUSTED_PROXIES",
+        help="reverse proxies whose X-Forwarded-For names the client (comma-separated IPs "
+        "or networks); default none: the client is the connection's peer")] = "",
+) -> None:
     """Serve the API (OpenAPI at /docs) and the results page."""
     import uvicorn
 
     from saylau.api.app import create_app
+    from saylau.api.proxies import trusted_proxies as checked
+    from saylau.api.proxies import uvicorn_proxy_options
 
-    uvicorn.run(create_app(_open()), host=host, port=port, log_level="info")
+    proxies = uvicorn_proxy_options(checked(trusted_proxies))
+    uvicorn.run(create_app(_open()), host=host, port=port, log_level="info", **proxies)
 
 
 @app.command()

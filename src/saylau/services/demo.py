@@ -447,8 +447,11 @@ def run_demo(opts: DemoOptions, console: Console) -> NightLog:
     import httpx
     import uvicorn
 
+    from saylau.api.proxies import trusted_proxies, uvicorn_proxy_options
+
     server = uvicorn.Server(uvicorn.Config(api, host=opts.host, port=opts.port,
-                                           log_level="warning"))
+                                           log_level="warning",
+                                           **uvicorn_proxy_options(trusted_proxies())))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
