@@ -484,3 +484,47 @@ def test_the_commands(referendum: tuple[Saylau, str], db_url: str, target_url: s
     assert r.exit_code == 2
     assert "restore_target_not_empty" in r.output
     assert '"expected": "an empty database (no tables)"' in r.output
+
+
+# --- file modes ----------------------------------------------------------------------------------
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_database_and_backup_files_are_created_private(
+    referendum: tuple[Saylau, str], db_url: str, target_url: str, tmp_path: Path,
+) -> None:
+    """The SQLite file with its -wal and -shm, every file of a backup and a restored SQLite
+    file are created 0600 whatever the umask (issue 17, item 12): they hold every token's hash
+    and every commission's figures before publication."""
+    app, contest = referendum
+    election_night(app, contest)
+    before = os.umask(0o022)  # the usual umask, which would give 0644
+    try:
+        if db_url.startswith("sqlite"):
+            db_file = Path(str(app.engine.url.database))
+            with app.write() as conn:  # the WAL and its index exist while a writer is open
+                conn.execute(text("SELECT 1"))
+                sides = [db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm")]
+                assert {p.name: _mode(p) for p in sides if p.exists()} == {
+                    p.name: 0o600 for p in sides}
+        out = tmp_path / "backups" / "night.backup"
+        bk.backup(db_url, out, with_key=True)
+        written = [out, bk.manifest_path(out), bk.key_copy_path(out)]
+        assert {p.name: _mode(p) for p in written} == {p.name: 0o600 for p in written}
+        bk.restore(out, target_url)
+        if target_url.startswith("sqlite"):
+            restored = Path(target_url.removeprefix("sqlite:///"))
+            assert _mode(restored) == 0o600
+        # a new store, made by saylau's own engine: private from its first byte
+        fresh = tmp_path / "fresh" / "new.db"
+        fresh.parent.mkdir()
+        made = Saylau.open(f"sqlite:///{fresh}")
+        try:
+            assert _mode(fresh) == 0o600
+        finally:
+            made.engine.dispose()
+    finally:
+        os.umask(before)
