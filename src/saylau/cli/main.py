@@ -247,6 +247,7 @@ def election_create_parliament(
 
     from saylau.domain.districts import draw_districts
     from saylau.domain.errors import ImportFailed
+    from saylau.domain.limits import id_rows, text_rows
     from saylau.domain.protocol_csv import decode
     from saylau.services.parliament import (
         DISTRICTS,
@@ -268,6 +269,9 @@ def election_create_parliament(
     specs: list[PartySpec] = []
     for line, r in rows(parties, ("party", "name_kk", "name_ru", "name_en",
                                   "registration_order")):
+        bad += [{"line": line, **row} for row in (
+            id_rows("party", r["party"].strip())
+            + [x for f in ("name_kk", "name_ru", "name_en") for x in text_rows(f, r[f])])]
         order = r["registration_order"].strip()
         if not order.isdigit():
             bad.append({"line": line, "field": "registration_order", "expected": "a number",
@@ -277,11 +281,14 @@ def election_create_parliament(
                                                          en=r["name_en"]), int(order)))
     by_number: dict[str, list[CandidateSpec]] = {}
     if candidates is not None:
-        for _line, r in rows(candidates, ("district", "candidate", "name", "party")):
+        for line, r in rows(candidates, ("district", "candidate", "name", "party")):
+            bad += [{"line": line, **row} for row in (
+                id_rows("candidate", r["candidate"].strip()) + text_rows("name", r["name"]))]
             by_number.setdefault(r["district"].strip(), []).append(CandidateSpec(
                 r["candidate"].strip(), Names.same(r["name"]), r["party"].strip() or None))
     if bad:
-        raise ImportFailed(f"{len(bad)} bad row(s) in {parties.name}", rows=bad)
+        raise ImportFailed(f"{len(bad)} bad row(s) in {parties.name}"
+                           + (f" or {candidates.name}" if candidates else ""), rows=bad)
     s = _open()
     from saylau.domain.rulesets import ruleset as lookup
 

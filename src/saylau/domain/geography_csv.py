@@ -13,13 +13,15 @@ other column is allowed)::
 
     id,parent,kind,name_kk,name_ru,name_en,code,registered,abroad
 
-- ``id``: the unit's id, unique in the file, not empty.
+- ``id``: the unit's id, unique in the file, not empty, at most 64 characters, printable,
+  without ``/`` (saylau.domain.limits).
 - ``parent``: the parent's id; empty only for the root (the country).
 - ``kind``: ``country``, ``region``, ``city``, ``district`` or ``station`` (any case). The
   root is the country and no other unit is; the root's children are regions and cities (the
   top-level units) and no other unit is a region or a city; stations are leaves.
 - ``name_kk``, ``name_ru``, ``name_en``: the name in Kazakh (Cyrillic), Russian and English.
-  At least one of the three is not blank; names are kept exactly as written, spaces included.
+  At least one of the three is not blank; each at most 2,000 characters, without NUL; names
+  are kept exactly as written, spaces included.
 - ``code``: the ISO 3166-2 code (two capital letters, a hyphen, 1-3 capitals or digits, e.g.
   ``KZ-71``) of a region or city, or empty when it has none (e.g. an imported foreign
   geography); always empty for every other kind.
@@ -71,6 +73,7 @@ from saylau.domain.geography import (
     GeographyProblem,
     Unit,
     UnitKind,
+    limit_problems,
     structural_problems,
 )
 from saylau.domain.ids import UnitId
@@ -146,6 +149,8 @@ def parse_geography_csv(data: bytes) -> Geography:
     if encoding:
         raise _failed(encoding)
 
+    lines = dict(enumerate(unit_lines))
+    problems.extend(limit_problems(units, lines))  # ids and names (saylau.domain.limits)
     if not problems:  # the usual case: validate once, while building
         try:
             return Geography.build(units)
@@ -154,7 +159,6 @@ def parse_geography_csv(data: bytes) -> Geography:
     refused = {uid for _, uid in refused_rows if uid}
     problems.extend(_duplicates_of_refused(refused_rows, refused, units, unit_lines))
     good_ids = {u.id for u in units}
-    lines = dict(enumerate(unit_lines))
     for p in structural_problems(units, lines=lines):
         if p.field == "parent" and p.actual in refused and p.actual not in good_ids:
             continue  # the parent's own row was refused and is reported already

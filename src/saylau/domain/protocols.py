@@ -26,6 +26,7 @@ from enum import StrEnum
 from saylau.domain.contests import Contest
 from saylau.domain.errors import ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, OptionId, StationId
+from saylau.domain.limits import check_text
 
 MAX_COUNT = 10**9
 """Upper bound of any single count on a protocol. No station has a billion voters; the bound
@@ -374,6 +375,7 @@ def accept(
     error, or when a correction comes without a reason (or a first version with one)."""
     if errors_of(findings):
         raise rejected(protocol, findings)
+    check_text("reason", reason)
     if previous is not None and not (reason and reason.strip()):
         raise ValidationFailed(
             "a correction must say why",

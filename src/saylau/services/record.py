@@ -24,6 +24,7 @@ from sqlalchemy import Connection, and_, func, insert, select, text, update
 from saylau.domain.contests import Contest, Election
 from saylau.domain.errors import Conflict, NotFound, SaylauError, Unavailable, ValidationFailed
 from saylau.domain.geography import Geography, Unit
+from saylau.domain.limits import check_text
 from saylau.domain.record.envelope import (
     KeyRole,
     Record,
@@ -296,6 +297,7 @@ def revoke_key(app: Saylau, election: str, kid: str, reason: str, by: str) -> No
         raise ValidationFailed("a revocation must say why",
                                details={"field": "reason", "expected": "a reason",
                                         "actual": reason})
+    check_text("reason", reason)
     at = format_timestamp(app.clock())
     ck = t.commission_keys
     with app.write() as conn:

@@ -26,6 +26,7 @@ from saylau.domain.law.candidates import (
     Outcome,
     decide_senate_seat,
 )
+from saylau.domain.limits import check_text
 from saylau.domain.names import Names
 from saylau.domain.rulesets import RulesetName, ruleset
 from saylau.services.context import Saylau
@@ -135,6 +136,7 @@ def submit_session(
     law's own checks (decide_senate_seat raises on impossible figures) before storing."""
     c = _senate_contest(app, contest_id)
     require_write_scope(who, app.geography(), c.area)
+    check_text("reason", reason)
     if round_ not in (1, 2):
         raise ValidationFailed("a Senate seat has two rounds at most",
                                details={"field": "round", "expected": "1 or 2", "actual": round_})

@@ -21,6 +21,7 @@ from sqlalchemy import insert, select, update
 from saylau.domain.access import SCOPED_ROLES, Principal, Role
 from saylau.domain.errors import NotFound, Unauthorized, ValidationFailed
 from saylau.domain.ids import ActorId, UnitId
+from saylau.domain.limits import check_actor
 from saylau.services import audit, record
 from saylau.services.context import Saylau
 from saylau.store import tables as t
@@ -48,6 +49,7 @@ def create_token(app: Saylau, name: str, role: str, scope: str | None = None, *,
                  ttl: timedelta = DEFAULT_TTL, by: str = "operator") -> str:
     """Issue a token valid for `ttl`; returns the secret (the only time it is seen)."""
     check_ttl(ttl)
+    check_actor("name", name)  # written beside everything the token does
     try:
         r = Role(role)
     except ValueError:
@@ -132,6 +134,7 @@ def create_tokens(app: Saylau, specs: list[tuple[str, str, str | None]], *,
     clock = app.clock()
     now, expires = clock.isoformat(), (clock + ttl).isoformat()
     for name, role, scope in specs:
+        check_actor("name", name)
         r = Role(role)
         if (r in SCOPED_ROLES) != (scope is not None) or (scope is not None and scope not in geo):
             raise ValidationFailed(f"bad scope {scope!r} for role {role}",
