@@ -103,6 +103,22 @@ def test_a_correction_of_nothing_is_refused(api: Api) -> None:
     assert api.history(S) == []
 
 
+def test_a_first_version_with_a_reason_is_refused(api: Api) -> None:
+    """A reason belongs to a correction: a first protocol sent with one is refused, naming
+    the field, rather than stored with the reason silently dropped (issue 17, item 11)."""
+    r = api.submit(api.protocol(S, reason="recounted twice"))
+    assert r.status_code == 422, r.text
+    err = error_of(r)
+    assert err["code"] == "reason_without_correction"
+    assert err["details"] == {"field": "reason", "expected": "no reason on a first protocol "
+                              "(a reason explains a correction)", "actual": "recounted twice"}
+    assert api.history(S) == []
+    # an empty reason says nothing: the protocol is taken, with no reason
+    r = api.submit(api.protocol(S, reason=""))
+    assert r.status_code == 201, r.text
+    assert r.json()["protocol"]["reason"] is None
+
+
 def test_errors_reject_with_every_finding_and_are_recorded(api: Api) -> None:
     reg = api.registered(S)
     bad = api.protocol(S, issued=reg + 40, in_boxes=reg + 90, yes=600, invalid=10,

@@ -64,6 +64,26 @@ def test_a_senate_seat_through_two_rounds(referendum: tuple[Saylau, str]) -> Non
     assert r.json()["error"]["details"]["findings"][0]["field"] == "electors_present"
 
 
+def test_a_first_session_protocol_with_a_reason_is_refused(
+    referendum: tuple[Saylau, str]
+) -> None:
+    """As for stations (issue 17, item 11): a reason belongs to a correction."""
+    app, _ = referendum
+    admin = {"Authorization": f"Bearer {create_token(app, 'cec', 'admin')}"}
+    c = TestClient(create_app(app))
+    body = {"id": "sen", "name": _names("Senate"), "date": "2023-01-14",
+            "seats": {"KZ-11": [{"id": "A", "name": _names("A")},
+                                {"id": "B", "name": _names("B")}]}}
+    cid = c.post("/api/elections/senate", json=body, headers=admin).json()["contests"][0]["id"]
+    session = {"electors": 200, "electors_present": 190, "invalid": 0,
+               "votes": {"A": 120, "B": 70}, "reason": "typed by habit"}
+    r = c.post(f"/api/contests/{cid}/session", json=session, headers=admin)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "reason_without_correction"
+    assert r.json()["error"]["details"]["field"] == "reason"
+    assert c.get(f"/api/contests/{cid}/sessions").json() == []
+
+
 def test_no_senate_under_kz_2026(referendum: tuple[Saylau, str]) -> None:
     app, _ = referendum
     admin = {"Authorization": f"Bearer {create_token(app, 'cec', 'admin')}"}

@@ -80,7 +80,10 @@ class ProtocolIn(Strict):
     both_marked: Count = 0
     votes: dict[Ident, Count] = Field(max_length=200)
     correction: StrictBool = False
-    reason: Text | None = None
+    reason: Text | None = Field(default=None, description=(
+        "why this correction is made (required with `correction`); a first protocol sent with "
+        "a reason is refused, 422 `reason_without_correction`: a reason explains a "
+        "correction, and none is ever dropped"))
     signature: SignatureIn | None = None
     """The commission's Ed25519 signature over the canonical bytes of the protocol record's
     {v, type, body} (docs/record.md); required where the election says so."""
@@ -280,7 +283,9 @@ class SessionIn(Strict):
     invalid: Count = 0
     votes: dict[Ident, Count] = Field(max_length=200)
     correction: StrictBool = False
-    reason: Text | None = None
+    reason: Text | None = Field(default=None, description=(
+        "why this correction is made (required with `correction`); refused on a round's first "
+        "protocol (422 `reason_without_correction`)"))
 
 
 class Share(Strict):

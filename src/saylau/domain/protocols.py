@@ -372,10 +372,12 @@ def accept(
     reason: str | None,
 ) -> AcceptedProtocol:
     """Accept `protocol` as the next version. Raises ValidationFailed when a finding is an
-    error, or when a correction comes without a reason (or a first version with one)."""
+    error, when a correction comes without a reason, or a first version with one (refused,
+    not dropped: `reject_reason_without_correction`)."""
     if errors_of(findings):
         raise rejected(protocol, findings)
     check_text("reason", reason)
+    reject_reason_without_correction(previous is not None, reason)
     if previous is not None and not (reason and reason.strip()):
         raise ValidationFailed(
             "a correction must say why",
@@ -393,6 +395,20 @@ def accept(
         submitted_at=at,
         reason=reason.strip() if (previous is not None and reason) else None,
     )
+
+
+def reject_reason_without_correction(is_correction: bool, reason: str | None) -> None:
+    """A reason explains a correction. A first version sent with one is refused rather than
+    stored with the reason dropped: the commission meant something by it, and may have meant
+    to correct (an empty or blank reason says nothing and is taken as none)."""
+    if not is_correction and reason is not None and reason.strip():
+        raise ValidationFailed(
+            "a reason explains a correction, but there is nothing to correct yet: send the "
+            "first protocol without a reason",
+            code="reason_without_correction",
+            details={"field": "reason", "expected": "no reason on a first protocol (a reason "
+                     "explains a correction)", "actual": reason},
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from saylau.domain.law.candidates import (
 )
 from saylau.domain.limits import check_text
 from saylau.domain.names import Names
+from saylau.domain.protocols import reject_reason_without_correction
 from saylau.domain.rulesets import RulesetName, ruleset
 from saylau.services.context import Saylau
 from saylau.services.elections import check_id, get_contest, get_election, store_election
@@ -188,6 +189,8 @@ def submit_session(
             raise ValidationFailed("there is no protocol of this round to correct",
                                    details={"field": "correction", "expected": False,
                                             "actual": True})
+        else:
+            reject_reason_without_correction(False, reason)
         conn.execute(insert(ss).values(
             contest_id=c.id, round=round_, version=version, electors=electors,
             electors_present=electors_present, invalid=invalid,
