@@ -24,7 +24,7 @@ SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[Healt
 # no NUL (no name may hold them: saylau.domain.limits)
 _chars = st.one_of(
     st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
-    st.sampled_from([",", '"', "\r", "\n", " ", "№", "Қ", "ә"]),
+    st.sampled_from([",", '"', "\r", "\n", " ", "№", "Қ", "ә", "=", "+", "-", "@", "\t", "'"]),
 )
 _text = st.text(_chars, max_size=12)
 _name_text = _text.filter(lambda t: t.strip() != "")

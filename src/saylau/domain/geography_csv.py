@@ -31,6 +31,8 @@ other column is allowed)::
 - ``abroad``: ``true`` or ``false`` (any case); empty means false; only stations can be
   abroad.
 
+A text cell that a spreadsheet would run as a formula is written behind an apostrophe and
+read back without it (saylau.domain.spreadsheet: reversible, so the round trip is exact).
 Surrounding spaces are removed from every field except the names. Rows may come in any order
 (a child may come before its parent). Blank lines, and rows whose fields are all blank, are
 skipped. The export writes the columns in the order above, LF line ends, no byte order mark,
@@ -78,6 +80,7 @@ from saylau.domain.geography import (
 )
 from saylau.domain.ids import UnitId
 from saylau.domain.names import Names
+from saylau.domain.spreadsheet import escape, unescape
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -120,6 +123,7 @@ def parse_geography_csv(data: bytes) -> Geography:
         _read_on(reader)  # only to find every line that is not UTF-8
         raise _failed(encoding or problems)
     positions = tuple(columns[c] for c in COLUMNS)
+    quoted = b"'" in data  # else no cell was neutralised (saylau.domain.spreadsheet)
 
     units: list[Unit] = []
     unit_lines: list[int] = []  # the line of each unit in `units`
@@ -138,7 +142,8 @@ def parse_geography_csv(data: bytes) -> Geography:
             continue
         line = last_line + 1
         last_line = reader.line_num
-        unit, row_problems, uid, parent_blank = _read_row(row, positions, line, parents)
+        unit, row_problems, uid, parent_blank = _read_row(row, positions, line, parents,
+                                                          quoted)
         if unit is not None:
             units.append(unit)
             unit_lines.append(line)
@@ -242,9 +247,11 @@ def units_to_csv(units: Iterable[Unit]) -> str:
 
 
 def _cell(text: str) -> str:
-    """A field as RFC 4180 writes it: quoted when it holds a comma, a quote, CR or LF.
+    """A field as RFC 4180 writes it: quoted when it holds a comma, a quote, CR or LF, after
+    a formula's start is neutralised (saylau.domain.spreadsheet; the reader undoes it).
     (The csv module's writer leaves a lone CR unquoted when lines end with LF, which would
     split the record on reading; hence this small writer.)"""
+    text = escape(text)
     if _NEEDS_QUOTES.search(text) is None:
         return text
     return '"' + text.replace('"', '""') + '"'
@@ -379,13 +386,15 @@ _FLAG = {"": False, "false": False, "true": True}
 
 
 def _read_row(
-    row: list[str], positions: tuple[int, ...], line: int, parents: dict[str, UnitId]
+    row: list[str], positions: tuple[int, ...], line: int, parents: dict[str, UnitId],
+    quoted: bool = True,
 ) -> tuple[Unit | None, list[GeographyProblem], str, bool]:
     """(the unit, or None when the row cannot enter the tree checks; the row's problems;
     its id as far as readable, '' for a blank row; whether its parent column is blank).
 
     `positions` are the columns' places in the order of COLUMNS; `parents` shares one
-    string per parent id among the rows."""
+    string per parent id among the rows; `quoted` is False when the file holds no
+    apostrophe at all (then no cell needs `unescape`)."""
     id_pos, parent_pos = positions[0], positions[1]
     uid = row[id_pos].strip() if id_pos < len(row) else ""
     parent_blank = parent_pos >= len(row) or not row[parent_pos].strip()
@@ -405,6 +414,10 @@ def _read_row(
     parent_text, kind_text, kk, ru, en, code, registered_text, abroad_text = (
         row[p] for p in positions[1:]
     )
+    if quoted:  # a formula's start neutralised by the writer (saylau.domain.spreadsheet)
+        uid, parent_text, code = unescape(uid), unescape(parent_text.strip()), unescape(
+            code.strip())
+        kk, ru, en = unescape(kk), unescape(ru), unescape(en)
     parent_text, kind_text, code = parent_text.strip(), kind_text.strip(), code.strip()
     registered_text, abroad_text = registered_text.strip(), abroad_text.strip()
 
