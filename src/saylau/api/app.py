@@ -207,7 +207,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         e, c = election_svc.create_referendum(
             S(request), election_id=body.id, name=body.name.to_domain(),
             ruleset_name=body.ruleset, date=body.date, question=body.question.to_domain(),
-            constitutional=body.constitutional, by=who.name,
+            constitutional=body.constitutional, by=who.name, signatures=body.signatures,
         )
         return ElectionOut.of(e, [c])
 
@@ -233,6 +233,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
             parties=[parliament_svc.PartySpec(p.id, p.name.to_domain(), p.registration_order,
                                               tuple(p.list_names)) for p in body.parties],
             districts=districts, candidates=candidates, params=body.params, by=who.name,
+            signatures=body.signatures,
         )
         return ElectionOut.of(e, made)
 
@@ -245,7 +246,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
             ruleset_name=body.ruleset, date=body.date,
             candidates=[parliament_svc.CandidateSpec(x.id, x.name.to_domain(), x.party)
                         for x in body.candidates],
-            by=who.name,
+            by=who.name, signatures=body.signatures,
         )
         return ElectionOut.of(e, [c])
 
@@ -258,7 +259,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
             ruleset_name=body.ruleset, date=body.date,
             seats={u: [parliament_svc.CandidateSpec(c.id, c.name.to_domain(), c.party)
                        for c in cs] for u, cs in body.seats.items()},
-            by=who.name,
+            by=who.name, signatures=body.signatures,
         )
         return ElectionOut.of(e, made)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
@@ -216,12 +216,22 @@ class ElectionOut(Strict):
     name: NamesOut
     ruleset: str
     date: str
+    signatures: str
+    """'required' or 'optional' (SignaturesField)."""
     contests: list[ContestOut]
 
     @staticmethod
     def of(e: Election, contests: list[Contest]) -> ElectionOut:
         return ElectionOut(id=e.id, name=NamesOut.of(e.name), ruleset=e.ruleset.value,
-                           date=e.date, contests=[ContestOut.of(c) for c in contests])
+                           date=e.date, signatures=e.signatures.value,
+                           contests=[ContestOut.of(c) for c in contests])
+
+
+SignaturesField = Annotated[Literal["required", "optional"], Field(description=(
+    "'required': every protocol must carry the signature of a registered commission key of "
+    "its station or a unit above it; 'optional' (the default): unsigned protocols are taken, "
+    "except from a station whose own commission key is registered, which must sign "
+    "(docs/record.md)"))]
 
 
 class ReferendumIn(Strict):
@@ -229,6 +239,7 @@ class ReferendumIn(Strict):
     name: NamesIO
     ruleset: Ident = "kz-2022"
     date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    signatures: SignaturesField = "optional"
     question: NamesIO
     constitutional: bool
 
@@ -251,6 +262,7 @@ class ParliamentIn(Strict):
     name: NamesIO
     ruleset: Ident = "kz-2022"
     date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    signatures: SignaturesField = "optional"
     parties: list[PartyIn] = Field(min_length=1, max_length=200)
     candidates: dict[Ident, list[CandidateIn]] = Field(
         default_factory=dict, max_length=1000,
@@ -265,6 +277,7 @@ class PresidentialIn(Strict):
     name: NamesIO
     ruleset: Ident = "kz-2022"
     date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    signatures: SignaturesField = "optional"
     candidates: list[CandidateIn] = Field(min_length=1, max_length=100)
 
 
@@ -273,6 +286,7 @@ class SenateIn(Strict):
     name: NamesIO
     ruleset: Ident = "kz-2022"
     date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    signatures: SignaturesField = "optional"
     seats: dict[Ident, list[CandidateIn]] = Field(min_length=1, max_length=100)
 
 

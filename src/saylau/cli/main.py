@@ -200,6 +200,11 @@ def generate_geography(stations: int, seed: int, abroad: int) -> Any:
 # --- elections -----------------------------------------------------------------------------
 
 
+SignaturesOption = Annotated[str, typer.Option(
+    help="required: every protocol signed by its commission's registered key; optional: "
+    "unsigned protocols taken, except from a station whose own key is registered")]
+
+
 @election_app.command("create")
 @reports_errors
 def election_create(
@@ -213,6 +218,7 @@ def election_create(
     constitutional: Annotated[bool, typer.Option(
         "--constitutional/--ordinary", help="constitutional question (two-thirds of units)")
     ] = True,
+    signatures: SignaturesOption = "optional",
 ) -> None:
     """Create a referendum with one question over the whole country."""
     from saylau.services.elections import create_referendum
@@ -220,9 +226,10 @@ def election_create(
     e, c = create_referendum(
         _open(), election_id=election_id, name=Names.same(name), ruleset_name=ruleset,
         date=date, question=Names(kk=question_kk, ru=question_ru, en=question_en),
-        constitutional=constitutional, by=CLI_ACTOR,
+        constitutional=constitutional, by=CLI_ACTOR, signatures=signatures,
     )
-    out.print(f"created election {e.id} ({e.ruleset}) with contest {c.id}")
+    out.print(f"created election {e.id} ({e.ruleset}, signatures {e.signatures}) with "
+              f"contest {c.id}")
 
 
 @election_app.command("create-parliament")
@@ -239,6 +246,7 @@ def election_create_parliament(
     ruleset: str = "kz-2022",
     date: str = "2023-03-19",
     name: str = "Majilis election",
+    signatures: SignaturesOption = "optional",
 ) -> None:
     """Create a Majilis (kz-2007, kz-2022) or Kurultai (kz-2026) election; under kz-2022 the
     29 single-member districts are drawn over the geography."""
@@ -298,7 +306,7 @@ def election_create_parliament(
         s, election_id=election_id, name=Names.same(name), ruleset_name=ruleset, date=date,
         parties=specs, districts=districts,
         candidates={d.id: by_number.get(str(d.number), []) for d in districts},
-        by=CLI_ACTOR,
+        by=CLI_ACTOR, signatures=signatures,
     )
     out.print(f"created election {e.id} ({e.ruleset}): " + ", ".join(c.id for c in made[:3])
               + (f" and {len(made) - 3} more contests" if len(made) > 3 else ""))

@@ -14,6 +14,7 @@ from saylau.domain.contests import (
     Election,
     OptionKind,
     referendum_contest,
+    signatures_policy,
 )
 from saylau.domain.districts import ElectoralDistrict
 from saylau.domain.errors import Conflict, NotFound, ValidationFailed
@@ -70,19 +71,19 @@ def create_referendum(
     _check_date(date)
     rs = ruleset(ruleset_name)
     geo = app.geography()
-    election = Election(ElectionId(election_id), name, rs.name, date)
+    election = Election(ElectionId(election_id), name, rs.name, date,
+                        signatures_policy(signatures))
     contest = referendum_contest(
         ContestId(contest_id), election.id, question,
         constitutional=constitutional, area=geo.root.id,
     )
-    store_election(app, election, [contest], by=by, signatures=signatures)
+    store_election(app, election, [contest], by=by)
     return election, contest
 
 
 def store_election(
     app: Saylau, election: Election, contests: Sequence[Contest], *, by: ActorId,
-    signatures: str = "optional", districts: Sequence[ElectoralDistrict] = (),
-    params: Mapping[str, str] | None = None,
+    districts: Sequence[ElectoralDistrict] = (), params: Mapping[str, str] | None = None,
 ) -> None:
     """Store a new election with its districts and contests, and begin its log, in one
     transaction; an election of that id already there is a Conflict (checked, and caught again
@@ -98,7 +99,8 @@ def store_election(
             repository.insert_districts(conn, election.id, districts)
             for contest in contests:
                 repository.insert_contest(conn, contest)
-            record.log_election(app, conn, election, contests, by=by, signatures=signatures)
+            record.log_election(app, conn, election, contests, by=by,
+                                signatures=election.signatures.value)
             audit.log_action(conn, app, audit.Action.ELECTION_CREATED, by,
                              election=election.id, ruleset=election.ruleset.value,
                              leaf=record.log_size(conn, election.id) - 1)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, insert, select
 
 from saylau.domain.access import Principal, require_write_scope
-from saylau.domain.contests import Contest, ContestKind, Election, Option
+from saylau.domain.contests import Contest, ContestKind, Election, Option, signatures_policy
 from saylau.domain.errors import Conflict, RuleError, ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId, UnitId
 from saylau.domain.law.candidates import (
@@ -56,7 +56,7 @@ class SessionProtocol:
 
 def create_senate_election(
     app: Saylau, *, election_id: str, name: Names, ruleset_name: str, date: str,
-    seats: Mapping[str, Sequence[CandidateSpec]], by: ActorId,
+    seats: Mapping[str, Sequence[CandidateSpec]], by: ActorId, signatures: str = "optional",
 ) -> tuple[Election, list[Contest]]:
     """One Senate seat contest per top-level unit named in `seats` (unit id -> candidates)."""
     check_id(election_id, "election_id")
@@ -67,7 +67,8 @@ def create_senate_election(
                                  "actual": rs.name.value})
     geo = app.geography()
     tops = {u.id for u in geo.top_level()}
-    election = Election(ElectionId(election_id), name, rs.name, date)
+    election = Election(ElectionId(election_id), name, rs.name, date,
+                        signatures_policy(signatures))
     made: list[Contest] = []
     for unit, cands in seats.items():
         if unit not in tops:
