@@ -234,7 +234,7 @@ def test_every_admin_action_lands_in_the_audit_log(api: Api) -> None:
     revoke_key(s, "ref", kid, "the laptop was lost", by="cec-operator")
     assert api.submit(api.protocol(PRECINCT_STATION)).status_code == 201
     body = {**api.protocol(PRECINCT_STATION, yes=1), "reason": "recount ordered",
-            "correction": True}
+            "correction": True, "corrects": 1}
     r = api.client.post(api.protocols_url, json=body, headers=api.auth("admin"))
     assert r.status_code == 201, r.text
     other = "KZ-75-D1-S1"

@@ -70,7 +70,7 @@ def election_night(app: Saylau, contest: str) -> None:
         submit_turnout(app, ADMIN, contest, s.id, "10:00", c.ballots_issued // 3)
     fixed = stations[1]
     submit_protocol(app, ADMIN, contest, fixed.id, counts(fixed.registered, 40),
-                    correction=True, reason="recounted")
+                    correction=True, corrects=1, reason="recounted")
     rec.tree_head(app, "ref")
     late = stations[-2]
     submit_protocol(app, ADMIN, contest, late.id, counts(late.registered, 3))
@@ -212,13 +212,14 @@ def test_a_backup_taken_while_protocols_keep_coming_is_one_consistent_state(
     stop = threading.Event()
 
     def keep_writing() -> None:
-        try:
+        version = 1  # election_night sent the station's first protocol; each correction names
+        try:  # the version it corrects, the one the previous call made
             for i in range(1, 2001):
                 if stop.is_set():
                     return
-                submit_protocol(app, ADMIN, contest, station.id,
-                                counts(station.registered, 10 + i % 50), correction=True,
-                                reason=f"recount {i}")
+                version = submit_protocol(
+                    app, ADMIN, contest, station.id, counts(station.registered, 10 + i % 50),
+                    correction=True, corrects=version, reason=f"recount {i}").protocol.version
                 if i % 4 == 0:
                     rec.tree_head(app, "ref")  # heads are signed meanwhile too
                 written.append(i)

@@ -111,7 +111,7 @@ def fill_referendum(app: Saylau, contest: str) -> tuple[list[str], list[str]]:
     first = reported[0]
     reg = app.geography().unit(UnitId(first)).registered
     submit_protocol(app, ADMIN, contest, first, referendum_counts(reg, 7), correction=True,
-                    reason="recounted")
+                    corrects=1, reason="recounted")
     return reported, unreported
 
 

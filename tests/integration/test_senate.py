@@ -49,7 +49,8 @@ def test_a_senate_seat_through_two_rounds(referendum: tuple[Saylau, str]) -> Non
     assert (d["outcome"], d["winner"]) == ("elected", "B")
     changed = {**round2, "votes": {"A": 96, "B": 89}}
     assert c.post(f"/api/contests/{cid}/session", json=changed, headers=tec).status_code == 409
-    fixed = {**changed, "correction": True, "reason": "ballots recounted by the commission"}
+    fixed = {**changed, "correction": True, "corrects": 1,
+             "reason": "ballots recounted by the commission"}
     assert c.post(f"/api/contests/{cid}/session", json=fixed, headers=tec).status_code == 201
     assert c.get(f"/api/contests/{cid}/decision").json()["winner"] == "A"
     history = c.get(f"/api/contests/{cid}/sessions").json()
@@ -58,7 +59,7 @@ def test_a_senate_seat_through_two_rounds(referendum: tuple[Saylau, str]) -> Non
     assert history[1]["votes"] == {"A": 90, "B": 95}  # nothing overwritten
     impossible = {"round": 1, "electors": 10, "electors_present": 12, "votes": {"A": 1, "B": 1,
                                                                                  "C": 1},
-                  "correction": True, "reason": "x"}
+                  "correction": True, "corrects": 1, "reason": "x"}
     r = c.post(f"/api/contests/{cid}/session", json=impossible, headers=tec)
     assert r.status_code == 422
     assert r.json()["error"]["details"]["findings"][0]["field"] == "electors_present"

@@ -195,7 +195,7 @@ def test_a_station_with_a_registered_key_must_sign(
     # revoked: the station may send unsigned protocols again (a correction here)
     r = c.post(f"/api/elections/ref/keys/{kid}/revoke", json={"reason": "lost"}, headers=admin)
     assert r.status_code == 200
-    fixed = {**_protocol(keyed.id, keyed.registered, 99), "correction": True,
+    fixed = {**_protocol(keyed.id, keyed.registered, 99), "correction": True, "corrects": 1,
              "reason": "recount"}
     r = c.post(url, json=fixed, headers=admin)
     assert r.status_code == 201, r.text

@@ -184,7 +184,7 @@ def _protocol(station: str, reason: str | None = None) -> dict[str, Any]:
                             "ballots_in_boxes": 700, "invalid": 7, "both_marked": 3,
                             "votes": {"yes": 500, "no": 190}}
     return body if reason is None else {**body, "votes": {"yes": 501, "no": 189},
-                                        "correction": True, "reason": reason}
+                                        "correction": True, "corrects": 1, "reason": reason}
 
 
 def test_a_store_with_every_text_at_its_limit_serves_everything(
@@ -232,7 +232,8 @@ def test_a_store_with_every_text_at_its_limit_serves_everything(
     assert c.post(f"/api/contests/{seat}/session", json=session, headers=auth).status_code \
         == 201
     r = c.post(f"/api/contests/{seat}/session", headers=auth, json={
-        **session, "votes": {cand: 61, "C2": 29}, "correction": True, "reason": NAME})
+        **session, "votes": {cand: 61, "C2": 29}, "correction": True, "corrects": 1,
+        "reason": NAME})
     assert r.status_code == 201, r.text[:300]
     r = c.post(f"/api/contests/{contest}/turnout", headers=auth,
                json={"station": LONG_STATION, "at": "10:00", "ballots_issued": 100})
@@ -420,7 +421,7 @@ def test_the_cli_and_services_refuse_one_character_more(
                               invalid=0, both_marked=0, votes={"yes": 61, "no": 39}.items())
     with pytest.raises(ValidationFailed) as raised:
         submit_protocol(saylau, admin, "ok.referendum", station.id, other, correction=True,
-                        reason=over)
+                        corrects=1, reason=over)
     assert raised.value.details["field"] == "reason"
     with saylau.read() as conn:
         stored = conn.execute(t.elections.select().with_only_columns(t.elections.c.id))

@@ -271,7 +271,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         p, stored = senate_svc.submit_session(
             S(request), who, contest_id, round_=body.round, electors=body.electors,
             electors_present=body.electors_present, invalid=body.invalid, votes=body.votes,
-            correction=body.correction, reason=body.reason)
+            correction=body.correction, reason=body.reason, corrects=body.corrects)
         response.status_code = 201 if stored else 200
         return {"status": "accepted" if stored else "unchanged", "round": p.round,
                 "version": p.version}
@@ -307,6 +307,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         sub = protocol_svc.submit_protocol(
             S(request), who, contest_id, body.station, counts,
             correction=body.correction, reason=body.reason, signature=sig,
+            corrects=body.corrects,
         )
         response.status_code = 201 if sub.status is protocol_svc.SubmissionStatus.ACCEPTED else 200
         return SubmissionOut(status=sub.status.value, protocol=ProtocolOut.of(sub.protocol),

@@ -80,6 +80,12 @@ class ProtocolIn(Strict):
     both_marked: Count = 0
     votes: dict[Ident, Count] = Field(max_length=200)
     correction: StrictBool = False
+    corrects: Annotated[int, Field(strict=True, ge=1, le=2**31)] | None = Field(
+        default=None, description=(
+            "the version this correction corrects (required with `correction`): the station's "
+            "current version. A correction of a version that is no longer the latest is "
+            "refused with 409 `correction_stale` and kept among the rejections, so two "
+            "corrections sent at once never stack"))
     reason: Text | None = Field(default=None, description=(
         "why this correction is made (required with `correction`); a first protocol sent with "
         "a reason is refused, 422 `reason_without_correction`: a reason explains a "
@@ -297,6 +303,9 @@ class SessionIn(Strict):
     invalid: Count = 0
     votes: dict[Ident, Count] = Field(max_length=200)
     correction: StrictBool = False
+    corrects: Annotated[int, Field(strict=True, ge=1, le=2**31)] | None = Field(
+        default=None, description="the version this correction corrects (required with "
+        "`correction`); another than the latest is refused with 409 `correction_stale`")
     reason: Text | None = Field(default=None, description=(
         "why this correction is made (required with `correction`); refused on a round's first "
         "protocol (422 `reason_without_correction`)"))

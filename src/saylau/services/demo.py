@@ -282,7 +282,7 @@ def run_night(client: Client, night: Night, *, seed: int, pace: Callable[[float]
         return dict(t.protocol(b), votes=votes)
 
     def correct(t: StationTruth, reason: str) -> None:
-        body = dict(moved(t), correction=True, reason=reason)
+        body = dict(moved(t), correction=True, corrects=1, reason=reason)
         contest = t.ballots[0].contest
         r = client.post(url_p(contest), json=signed(night, body, contest, 2),
                         headers=auth(t.station))
