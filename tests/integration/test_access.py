@@ -289,6 +289,68 @@ def test_a_tampered_audit_log_fails_verification(api: Api) -> None:
     assert any("entry 5" in p for p in check.problems), check.problems
 
 
+def test_a_token_edited_in_the_database_is_refused_and_reported(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A token's role, scope and expiry, and the hash it is looked up by, are bound to its
+    signed audit entry (issue 17, item 7): `update tokens set role='admin'` does not make an
+    administrator. The token is refused on its next use (401 `token_tampered`) and the edit
+    is reported by `saylau audit verify`."""
+    s = api.saylau
+    tk = t.tokens
+    edits = {
+        "observer-commission": {"role": "admin"},
+        "precinct-commission": {"scope": "KZ"},
+        "territorial-commission": {"expires_at": "2099-01-01T00:00:00+00:00"},
+    }
+    for name, change in edits.items():
+        role = name.removesuffix("-commission")
+        assert api.client.get("/api/whoami", headers=api.auth(role)).status_code == 200
+        with s.write() as conn:
+            conn.execute(update(tk).where(tk.c.name == name).values(**change))
+    # an attacker's own token given the admin's row: the hash no longer matches the entry
+    mine = create_token(s, "intruder", "observer")
+    with s.write() as conn:
+        conn.execute(tk.delete().where(tk.c.name == "intruder"))
+        conn.execute(update(tk).where(tk.c.name == "admin-commission").values(
+            token_hash=hashlib.sha256(mine.encode()).hexdigest()))
+    for role in ("observer", "precinct", "territorial"):
+        r = api.client.get("/api/whoami", headers=api.auth(role))
+        assert r.status_code == 401, (role, r.text)
+        assert error_of(r)["code"] == "token_tampered"
+    r = api.client.post("/api/elections/referendum", headers={"Authorization": f"Bearer {mine}"},
+                        json={"id": "x", "name": {"kk": "x", "ru": "x", "en": "x"},
+                              "date": "2022-06-05", "question": {"kk": "x", "ru": "x",
+                                                                 "en": "x"},
+                              "constitutional": False})
+    assert r.status_code == 401 and error_of(r)["code"] == "token_tampered", r.text
+    check = audit.verify(s)
+    assert not check.ok
+    reported = "\n".join(check.problems)
+    for name, field in (("observer-commission", "role"), ("precinct-commission", "scope"),
+                        ("territorial-commission", "expires_at"),
+                        ("admin-commission", "token")):
+        assert f"token {name!r}" in reported and field in reported, reported
+    monkeypatch.setenv("SAYLAU_DATABASE_URL", str(s.engine.url.render_as_string(
+        hide_password=False)))
+    r = CliRunner().invoke(cli, ["audit", "verify"])
+    assert r.exit_code == 1
+    assert "observer-commission" in r.output and "NOT verified" in r.output
+
+
+def test_a_revocation_undone_in_the_database_is_reported(api: Api) -> None:
+    s = api.saylau
+    revoke_token(s, "observer-commission")
+    assert api.client.get("/api/whoami", headers=api.auth("observer")).status_code == 401
+    assert audit.verify(s).ok
+    with s.write() as conn:
+        conn.execute(update(t.tokens).where(t.tokens.c.name == "observer-commission")
+                     .values(revoked_at=None))
+    check = audit.verify(s)
+    assert any("observer-commission" in p and "revoked" in p for p in check.problems), \
+        check.problems
+
+
 def test_audit_entries_are_for_readers_and_the_head_for_everyone(api: Api) -> None:
     assert api.client.get("/api/audit/entries").status_code == 401
     r = api.client.get("/api/audit/entries", headers=api.auth("observer"))

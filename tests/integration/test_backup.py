@@ -380,6 +380,25 @@ def test_the_restore_checks_the_audit_log_too(
     assert "audit log" in e.value.message
 
 
+def test_the_restore_refuses_a_token_edited_after_it_was_issued(
+    referendum: tuple[Saylau, str], db_url: str, target_url: str, tmp_path: Path,
+) -> None:
+    """`update tokens set role='admin'` in the source: the backup's checksum is fine, but the
+    token no longer matches its signed audit entry, and the restore says so (item 7)."""
+    from saylau.services.tokens import create_token
+
+    app, contest = referendum
+    election_night(app, contest)
+    create_token(app, "watcher", "observer")
+    with app.engine.begin() as conn:
+        conn.execute(text("UPDATE tokens SET role = 'admin' WHERE name = 'watcher'"))
+    out = tmp_path / "b.backup"
+    bk.backup(db_url, out)
+    with pytest.raises(ValidationFailed) as e:
+        bk.restore(out, target_url)
+    assert "audit log" in e.value.message and "watcher" in e.value.message
+
+
 # --- the central key -----------------------------------------------------------------------------
 
 
