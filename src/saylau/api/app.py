@@ -6,7 +6,7 @@ import os
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from saylau.api import errors
@@ -77,6 +77,29 @@ AnyToken = Annotated[Principal, Depends(ANY_TOKEN)]
 
 MAX_BODY = 64 * 1024 * 1024
 
+DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'")
+"""The /docs page's policy: scripts, styles and requests from this server only; no inline
+script or style, no eval, no CDN (issue 17: the default page loaded unpinned scripts from
+one)."""
+DOCS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>saylau API</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+</head>
+<body>
+<div id="swagger-ui" data-openapi="/openapi.json"></div>
+<script src="/static/vendor/swagger-ui-bundle.js"></script>
+<script src="/static/api-docs.js"></script>
+</body>
+</html>
+"""
+
 
 def _results_max_age() -> float:
     """Seconds a tally may be reused before it is brought up to date (0: every read is
@@ -144,6 +167,8 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         version="0.1.0",
         dependencies=[Depends(_no_nul_in_params)],
         responses=errors.RESPONSES,
+        docs_url=None,  # served below from the vendored Swagger UI, under a strict CSP
+        redoc_url=None,  # ReDoc needs inline styles: not served (OpenAPI at /openapi.json)
     )
     app.state.saylau = saylau if saylau is not None else Saylau.open()
     errors.install(app)
@@ -585,6 +610,13 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
     @app.get("/api/whoami", tags=["access"])
     def whoami(who: AnyToken) -> dict[str, str | None]:
         return {"name": who.name, "role": who.role.value, "scope": who.scope}
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs(_who: Public) -> HTMLResponse:
+        """The interactive API documentation: Swagger UI from this server's vendored copy
+        (web/static/vendor, VENDOR.md), started by a script file, under DOCS_CSP."""
+        return HTMLResponse(DOCS_PAGE, headers={"Content-Security-Policy": DOCS_CSP,
+                                                "Cache-Control": "no-cache"})
 
     @app.get("/healthz", tags=["pages"])
     def health(_who: Public) -> dict[str, str]:
