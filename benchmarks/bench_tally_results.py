@@ -96,7 +96,8 @@ def refresh_after_one(url: str, geo: Geography, contest: str, runs: int) -> list
             ballots_in_boxes=counts.ballots_in_boxes, invalid=counts.invalid + delta,
             both_marked=counts.both_marked, votes=tuple(sorted(votes.items())),
         )
-        submit_protocol(app, admin, contest, station, new, correction=True, reason="benchmark")
+        submit_protocol(app, admin, contest, station, new, correction=True,
+                        corrects=cur.version, reason="benchmark")
         dt, _ = c.timed(lambda: results_svc.refresh(app, contest))
         out.append(float(dt))
     app.engine.dispose()

@@ -225,3 +225,16 @@ def test_the_static_snapshot_works_from_a_static_server(static_site: str, refere
     assert manifest["election"] == REFERENDUM
     footer = page.locator("footer").inner_text()
     assert "manifest.json" in footer
+
+
+def test_the_api_docs_render_from_the_vendored_copy(referendum: Site, open_page: Any) -> None:
+    """Swagger UI draws every operation under the strict policy: no console error (a CSP
+    violation would be one), and no request leaves this server (issue 17, item 9)."""
+    page, _log = open_page(DESKTOP)
+    elsewhere: list[str] = []
+    page.on("request", lambda req: None if req.url.startswith(referendum.url)
+            else elsewhere.append(req.url))
+    page.goto(f"{referendum.url}/docs")
+    page.wait_for_selector(".opblock", timeout=20_000)
+    assert page.locator(".opblock").count() >= 30
+    assert elsewhere == []

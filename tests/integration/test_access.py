@@ -140,6 +140,71 @@ def test_repeated_failed_authentication_is_rate_limited(
                                headers=api.auth("precinct")).status_code == 201
 
 
+def _serve_small(tmp_path: Path) -> tuple[str, str]:
+    """A SQLite store with the small country and a referendum: (its URL, an admin token)."""
+    from saylau.domain.contests import QUESTION_2022
+    from saylau.domain.names import Names
+    from saylau.services.elections import create_referendum
+    from saylau.services.geography import load_geography
+    from tests.conftest import small_country
+
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    app = Saylau.open(url)
+    load_geography(app, small_country())
+    create_referendum(app, election_id="ref", name=Names.same("R"), ruleset_name="kz-2022",
+                      date="2022-06-05", question=QUESTION_2022, constitutional=True,
+                      by=ActorId("t"))
+    admin = create_token(app, "admin", "admin")
+    app.engine.dispose()
+    return url, admin
+
+
+@pytest.mark.parametrize("trusted", ["", "127.0.0.1"])
+def test_forwarded_for_is_trusted_only_from_configured_proxies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trusted: str
+) -> None:
+    """A real `saylau serve` on loopback. Without SAYLAU_TRUSTED_PROXIES (the default) an
+    X-Forwarded-For header is ignored: a client connecting from 127.0.0.1 cannot escape the
+    failed-authentication limit by claiming a new address each time (issue 17, item 4). With
+    the proxy listed, the header names the client, for the limit as for everything else."""
+    monkeypatch.setenv("SAYLAU_AUTH_FAILURES", "3/minute")
+    monkeypatch.setenv("SAYLAU_TRUSTED_PROXIES", trusted)
+    url, admin = _serve_small(tmp_path)
+    log = tmp_path / "server.log"
+    base, proc = start_saylau(url, log)
+    try:
+        wait_ready(base, proc, log)
+        with httpx.Client(base_url=base, timeout=10) as c:
+            statuses = [c.get("/api/whoami", headers={
+                "Authorization": "Bearer sl_guess", "X-Forwarded-For": f"203.0.113.{k}"}
+            ).status_code for k in range(1, 7)]
+            ok = c.get("/api/whoami", headers={"Authorization": f"Bearer {admin}",
+                                               "X-Forwarded-For": "198.51.100.9"})
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    if trusted:  # six addresses, one failure each: none is limited; another address reads
+        assert statuses == [401] * 6, statuses
+        assert ok.status_code == 200
+    else:  # one address (the loopback peer): limited after 3, whatever the header says
+        assert statuses == [401] * 3 + [429] * 3, statuses
+        assert ok.status_code == 429
+
+
+def test_a_bad_trusted_proxies_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from saylau.api.proxies import trusted_proxies
+
+    monkeypatch.setenv("SAYLAU_TRUSTED_PROXIES", "10.0.0.1, not-an-address")
+    with pytest.raises(ValidationFailed) as raised:
+        trusted_proxies()
+    assert raised.value.details["field"] == "SAYLAU_TRUSTED_PROXIES"
+    assert raised.value.details["actual"] == "not-an-address"
+    monkeypatch.setenv("SAYLAU_TRUSTED_PROXIES", " 10.0.0.1 , 192.168.0.0/16 ")
+    assert trusted_proxies() == "10.0.0.1,192.168.0.0/16"
+    monkeypatch.delenv("SAYLAU_TRUSTED_PROXIES")
+    assert trusted_proxies() == ""
+
+
 def test_good_tokens_are_never_counted(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SAYLAU_AUTH_FAILURES", "3/minute")
     with TestClient(create_app(api.saylau)) as c:
@@ -169,7 +234,7 @@ def test_every_admin_action_lands_in_the_audit_log(api: Api) -> None:
     revoke_key(s, "ref", kid, "the laptop was lost", by="cec-operator")
     assert api.submit(api.protocol(PRECINCT_STATION)).status_code == 201
     body = {**api.protocol(PRECINCT_STATION, yes=1), "reason": "recount ordered",
-            "correction": True}
+            "correction": True, "corrects": 1}
     r = api.client.post(api.protocols_url, json=body, headers=api.auth("admin"))
     assert r.status_code == 201, r.text
     other = "KZ-75-D1-S1"
@@ -222,6 +287,68 @@ def test_a_tampered_audit_log_fails_verification(api: Api) -> None:
     check = audit.verify(s)
     assert not check.ok
     assert any("entry 5" in p for p in check.problems), check.problems
+
+
+def test_a_token_edited_in_the_database_is_refused_and_reported(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A token's role, scope and expiry, and the hash it is looked up by, are bound to its
+    signed audit entry (issue 17, item 7): `update tokens set role='admin'` does not make an
+    administrator. The token is refused on its next use (401 `token_tampered`) and the edit
+    is reported by `saylau audit verify`."""
+    s = api.saylau
+    tk = t.tokens
+    edits = {
+        "observer-commission": {"role": "admin"},
+        "precinct-commission": {"scope": "KZ"},
+        "territorial-commission": {"expires_at": "2099-01-01T00:00:00+00:00"},
+    }
+    for name, change in edits.items():
+        role = name.removesuffix("-commission")
+        assert api.client.get("/api/whoami", headers=api.auth(role)).status_code == 200
+        with s.write() as conn:
+            conn.execute(update(tk).where(tk.c.name == name).values(**change))
+    # an attacker's own token given the admin's row: the hash no longer matches the entry
+    mine = create_token(s, "intruder", "observer")
+    with s.write() as conn:
+        conn.execute(tk.delete().where(tk.c.name == "intruder"))
+        conn.execute(update(tk).where(tk.c.name == "admin-commission").values(
+            token_hash=hashlib.sha256(mine.encode()).hexdigest()))
+    for role in ("observer", "precinct", "territorial"):
+        r = api.client.get("/api/whoami", headers=api.auth(role))
+        assert r.status_code == 401, (role, r.text)
+        assert error_of(r)["code"] == "token_tampered"
+    r = api.client.post("/api/elections/referendum", headers={"Authorization": f"Bearer {mine}"},
+                        json={"id": "x", "name": {"kk": "x", "ru": "x", "en": "x"},
+                              "date": "2022-06-05", "question": {"kk": "x", "ru": "x",
+                                                                 "en": "x"},
+                              "constitutional": False})
+    assert r.status_code == 401 and error_of(r)["code"] == "token_tampered", r.text
+    check = audit.verify(s)
+    assert not check.ok
+    reported = "\n".join(check.problems)
+    for name, field in (("observer-commission", "role"), ("precinct-commission", "scope"),
+                        ("territorial-commission", "expires_at"),
+                        ("admin-commission", "token")):
+        assert f"token {name!r}" in reported and field in reported, reported
+    monkeypatch.setenv("SAYLAU_DATABASE_URL", str(s.engine.url.render_as_string(
+        hide_password=False)))
+    r = CliRunner().invoke(cli, ["audit", "verify"])
+    assert r.exit_code == 1
+    assert "observer-commission" in r.output and "NOT verified" in r.output
+
+
+def test_a_revocation_undone_in_the_database_is_reported(api: Api) -> None:
+    s = api.saylau
+    revoke_token(s, "observer-commission")
+    assert api.client.get("/api/whoami", headers=api.auth("observer")).status_code == 401
+    assert audit.verify(s).ok
+    with s.write() as conn:
+        conn.execute(update(t.tokens).where(t.tokens.c.name == "observer-commission")
+                     .values(revoked_at=None))
+    check = audit.verify(s)
+    assert any("observer-commission" in p and "revoked" in p for p in check.problems), \
+        check.problems
 
 
 def test_audit_entries_are_for_readers_and_the_head_for_everyone(api: Api) -> None:
@@ -287,11 +414,20 @@ def test_secrets_never_appear_in_the_server_log(tmp_path: Path) -> None:
                    headers={"Authorization": f"Bearer {admin}"})
             c.get("/api/tree-head", headers={"Authorization": f"Bearer {admin}"})
             c.get("/api/elections/ref/tree-head")  # signs with the central key
+            # tokens where no token belongs: in a query string (never accepted there, but a
+            # client may try) and in a path; the access log must not keep them
+            for name, token in (("token", admin), ("access_token", gone), ("bearer", admin),
+                                ("auth", gone), ("unit", admin)):
+                c.get(f"/api/whoami?{name}={token}")
+            c.get(f"/api/contests/ref.referendum/results?unit=KZ&x={admin}")
+            c.get(f"/api/elections/{admin}")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
     text = log.read_text(errors="replace")
     assert "GET /api/whoami" in text  # the access log was written: the test can see requests
+    assert "GET /api/whoami?token=[redacted]" in text  # the query is named, its value not
+    assert "GET /api/elections/[redacted]" in text
     key = Path(os.environ["SAYLAU_CENTRAL_KEY"]).read_text()
     key_body = "".join(line for line in key.splitlines() if "-----" not in line)
     for secret in (admin, gone, "sl_a-wrong-guess", key_body):

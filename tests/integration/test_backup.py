@@ -70,7 +70,7 @@ def election_night(app: Saylau, contest: str) -> None:
         submit_turnout(app, ADMIN, contest, s.id, "10:00", c.ballots_issued // 3)
     fixed = stations[1]
     submit_protocol(app, ADMIN, contest, fixed.id, counts(fixed.registered, 40),
-                    correction=True, reason="recounted")
+                    correction=True, corrects=1, reason="recounted")
     rec.tree_head(app, "ref")
     late = stations[-2]
     submit_protocol(app, ADMIN, contest, late.id, counts(late.registered, 3))
@@ -213,13 +213,14 @@ def test_a_backup_taken_while_protocols_keep_coming_is_one_consistent_state(
     stop = threading.Event()
 
     def keep_writing() -> None:
-        try:
+        version = 1  # election_night sent the station's first protocol; each correction names
+        try:  # the version it corrects, the one the previous call made
             for i in range(1, 2001):
                 if stop.is_set():
                     return
-                submit_protocol(app, ADMIN, contest, station.id,
-                                counts(station.registered, 10 + i % 50), correction=True,
-                                reason=f"recount {i}")
+                version = submit_protocol(
+                    app, ADMIN, contest, station.id, counts(station.registered, 10 + i % 50),
+                    correction=True, corrects=version, reason=f"recount {i}").protocol.version
                 if i % 4 == 0:
                     rec.tree_head(app, "ref")  # heads are signed meanwhile too
                 written.append(i)
@@ -380,6 +381,25 @@ def test_the_restore_checks_the_audit_log_too(
     assert "audit log" in e.value.message
 
 
+def test_the_restore_refuses_a_token_edited_after_it_was_issued(
+    referendum: tuple[Saylau, str], db_url: str, target_url: str, tmp_path: Path,
+) -> None:
+    """`update tokens set role='admin'` in the source: the backup's checksum is fine, but the
+    token no longer matches its signed audit entry, and the restore says so (item 7)."""
+    from saylau.services.tokens import create_token
+
+    app, contest = referendum
+    election_night(app, contest)
+    create_token(app, "watcher", "observer")
+    with app.engine.begin() as conn:
+        conn.execute(text("UPDATE tokens SET role = 'admin' WHERE name = 'watcher'"))
+    out = tmp_path / "b.backup"
+    bk.backup(db_url, out)
+    with pytest.raises(ValidationFailed) as e:
+        bk.restore(out, target_url)
+    assert "audit log" in e.value.message and "watcher" in e.value.message
+
+
 # --- the central key -----------------------------------------------------------------------------
 
 
@@ -485,3 +505,47 @@ def test_the_commands(referendum: tuple[Saylau, str], db_url: str, target_url: s
     assert r.exit_code == 2
     assert "restore_target_not_empty" in r.output
     assert '"expected": "an empty database (no tables)"' in r.output
+
+
+# --- file modes ----------------------------------------------------------------------------------
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_database_and_backup_files_are_created_private(
+    referendum: tuple[Saylau, str], db_url: str, target_url: str, tmp_path: Path,
+) -> None:
+    """The SQLite file with its -wal and -shm, every file of a backup and a restored SQLite
+    file are created 0600 whatever the umask (issue 17, item 12): they hold every token's hash
+    and every commission's figures before publication."""
+    app, contest = referendum
+    election_night(app, contest)
+    before = os.umask(0o022)  # the usual umask, which would give 0644
+    try:
+        if db_url.startswith("sqlite"):
+            db_file = Path(str(app.engine.url.database))
+            with app.write() as conn:  # the WAL and its index exist while a writer is open
+                conn.execute(text("SELECT 1"))
+                sides = [db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm")]
+                assert {p.name: _mode(p) for p in sides if p.exists()} == {
+                    p.name: 0o600 for p in sides}
+        out = tmp_path / "backups" / "night.backup"
+        bk.backup(db_url, out, with_key=True)
+        written = [out, bk.manifest_path(out), bk.key_copy_path(out)]
+        assert {p.name: _mode(p) for p in written} == {p.name: 0o600 for p in written}
+        bk.restore(out, target_url)
+        if target_url.startswith("sqlite"):
+            restored = Path(target_url.removeprefix("sqlite:///"))
+            assert _mode(restored) == 0o600
+        # a new store, made by saylau's own engine: private from its first byte
+        fresh = tmp_path / "fresh" / "new.db"
+        fresh.parent.mkdir()
+        made = Saylau.open(f"sqlite:///{fresh}")
+        try:
+            assert _mode(fresh) == 0o600
+        finally:
+            made.engine.dispose()
+    finally:
+        os.umask(before)

@@ -217,6 +217,40 @@ def test_oversized_and_nul_strings(api: Api) -> None:
     assert api.history(S) == []
 
 
+def test_lone_surrogates_get_a_4xx_naming_the_field(api: Api) -> None:
+    """A JSON string may escape half of a surrogate pair ("\\udc00"): Python reads it as a
+    lone surrogate, which no UTF-8 response can hold. It is refused naming the field, and
+    the echoed value is shown escaped (issue 17, item 5), never a 500."""
+    headers = {**api.auth("admin"), "Content-Type": "application/json"}
+    good = json.dumps(api.protocol(S))
+    cases = {
+        "station alone": (b'{"station":"\\udc00"}', "station"),
+        "station of a full protocol": (
+            good.replace(f'"{S}"', f'"{S}\\udc00"', 1).encode(), "station"),
+        "an option id": (good.replace('"no"', '"no\\ud800"', 1).encode(), "votes"),
+        "the reason": (good[:-1].encode() + b', "correction": true, "reason": "\\udfff"}',
+                       "reason"),
+    }
+    wrong = []
+    for label, (raw, field) in cases.items():
+        r = api.client.post(api.protocols_url, content=raw, headers=headers)
+        if r.status_code != 422:
+            wrong.append(f"{label}: {r.status_code} {r.text[:200]}")
+            continue
+        fields = [e["field"] for e in error_of(r)["details"]["errors"]]
+        if not any(f == field or f.startswith(f"{field}.") for f in fields):
+            wrong.append(f"{label}: {field} not named in {fields}")
+        if "\\udc00" not in r.text and "\\ud800" not in r.text and "\\udfff" not in r.text:
+            wrong.append(f"{label}: the value is not echoed escaped: {r.text[:300]}")
+    # the same on other routes: a turnout report, a referendum's name
+    r = api.client.post(f"/api/contests/{api.contest}/turnout", headers=headers,
+                        content=b'{"station":"\\udc00","at":"10:00","ballots_issued":1}')
+    if r.status_code != 422:
+        wrong.append(f"turnout: {r.status_code} {r.text[:200]}")
+    assert not wrong, "\n".join(wrong)
+    assert api.history(S) == []
+
+
 def _turnout(api: Api) -> Any:
     return lambda body: api.client.post(f"/api/contests/{api.contest}/turnout", json=body,
                                         headers=api.auth("admin"))

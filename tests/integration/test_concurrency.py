@@ -92,23 +92,62 @@ def test_identical_protocols_at_once_are_stored_once(api: Api, server: str) -> N
     assert api.results()["result"]["stations_reported"] == 3
 
 
-def test_corrections_at_once_make_consecutive_versions(api: Api, server: str) -> None:
+def test_corrections_at_once_exactly_one_is_accepted(api: Api, server: str) -> None:
+    """Three corrections of version 1 sent at the same moment (issue 17, item 10): each names
+    the version it corrects, so exactly one becomes version 2; the others correct a version
+    that is no longer the latest and get 409 `correction_stale`, and are kept, with their
+    figures, among the rejections. Nothing stacks silently, nothing is lost."""
     token = api.tokens["admin"]
-    station = STATIONS[0]
-    first = api.protocol(station)
-    assert api.submit(first).status_code == 201
-    fixes = [(api.protocols_url, api.protocol(station, yes=first["votes"]["yes"] - k,
-                                              correction=True, reason=f"recount {k}"))
-             for k in (1, 2, 3)]
+    for station in STATIONS[:3]:
+        first = api.protocol(station)
+        assert api.submit(first).status_code == 201
+        fixes = [(api.protocols_url, api.protocol(station, yes=first["votes"]["yes"] - k,
+                                                  correction=True, corrects=1,
+                                                  reason=f"recount {k}"))
+                 for k in (1, 2, 3)]
+        got = race(server, token, fixes)
+        assert statuses(got) == Counter({201: 1, 409: 2}), [r.text for r in got]
+        (winner,) = [r for r in got if r.status_code == 201]
+        assert winner.json()["protocol"]["version"] == 2
+        for r in got:
+            if r.status_code == 409:
+                err = r.json()["error"]
+                assert err["code"] == "correction_stale"
+                assert (err["details"]["corrects"], err["details"]["current_version"]) == (1, 2)
+        history = api.history(station)
+        assert [p["version"] for p in history] == [1, 2]
+        assert history[1]["content_hash"] == winner.json()["protocol"]["content_hash"]
+        kept = api.client.get(f"/api/contests/{api.contest}/rejections",
+                              params={"station": station}, headers=api.auth("admin")).json()
+        losers = {r.json()["protocol"]["votes"]["yes"] for r in got if r.status_code == 201}
+        assert len(kept) == 2
+        assert {k["findings"][0]["code"] for k in kept} == {"correction.stale"}
+        sent = {f[1]["votes"]["yes"] for f in fixes}
+        assert {k["submitted"]["votes"]["yes"] for k in kept} == sent - losers
+        assert api.results(station)["result"]["votes"] == history[-1]["votes"]
+
+
+def test_session_corrections_at_once_exactly_one_is_accepted(api: Api, server: str) -> None:
+    """The same for a Senate seat's joint-session protocol: one correction of version 1 is
+    taken, the others get 409 `correction_stale` (none is a 500 on PostgreSQL's unique
+    version slot)."""
+    token = api.tokens["admin"]
+    names = {"kk": "S", "ru": "S", "en": "S"}
+    r = api.client.post("/api/elections/senate", headers=api.auth("admin"), json={
+        "id": "sen", "name": names, "date": "2023-01-14",
+        "seats": {"KZ-11": [{"id": "A", "name": names}, {"id": "B", "name": names}]}})
+    assert r.status_code == 201, r.text
+    url = f"/api/contests/{r.json()['contests'][0]['id']}/session"
+    first = {"electors": 100, "electors_present": 90, "invalid": 0, "votes": {"A": 60, "B": 30}}
+    assert api.client.post(url, json=first, headers=api.auth("admin")).status_code == 201
+    fixes = [(url, {**first, "votes": {"A": 60 - k, "B": 30 + k}, "correction": True,
+                    "corrects": 1, "reason": f"recount {k}"}) for k in (1, 2, 3)]
     got = race(server, token, fixes)
-    # each correction is stored as its own version, none overwrites another
-    assert statuses(got) == Counter({201: 3}), [r.text for r in got]
-    versions = sorted(r.json()["protocol"]["version"] for r in got)
-    assert versions == [2, 3, 4]
-    history = api.history(station)
-    assert [p["version"] for p in history] == [1, 2, 3, 4]
-    assert sorted(p["reason"] for p in history[1:]) == ["recount 1", "recount 2", "recount 3"]
-    assert api.results(station)["result"]["votes"] == history[-1]["votes"]
+    assert statuses(got) == Counter({201: 1, 409: 2}), [r.text for r in got]
+    assert {r.json()["error"]["code"] for r in got if r.status_code == 409} == {
+        "correction_stale"}
+    history = api.client.get(url.replace("/session", "/sessions")).json()
+    assert [h["version"] for h in history] == [1, 2]
 
 
 def _turnout_url(api: Api) -> str:

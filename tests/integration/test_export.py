@@ -111,7 +111,7 @@ def fill_referendum(app: Saylau, contest: str) -> tuple[list[str], list[str]]:
     first = reported[0]
     reg = app.geography().unit(UnitId(first)).registered
     submit_protocol(app, ADMIN, contest, first, referendum_counts(reg, 7), correction=True,
-                    reason="recounted")
+                    corrects=1, reason="recounted")
     return reported, unreported
 
 
@@ -472,3 +472,71 @@ def test_open_data_over_the_api(referendum: tuple[Saylau, str]) -> None:
     schema = json.loads((Path(__file__).parents[1] / "data" /
                          "nist-sp1500-100-v2.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema).validate(client.get("/api/elections/ref/cdf.json").json())
+
+
+# --- formulas in CSV cells ---------------------------------------------------------------------
+
+FORMULAS = ("=HYPERLINK(\"http://x\",\"y\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
+            "\t=1+1", "\r=1+1", "'=already quoted")
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_no_csv_cell_starts_a_formula_and_json_stays_exact(saylau: Saylau) -> None:
+    """Names someone typed that a spreadsheet would run as a formula (=, +, -, @, and a tab
+    or CR before one, as OWASP lists them) are neutralised in every CSV export by a leading
+    apostrophe; numbers are not touched; the JSON files and the API keep every name exactly
+    (issue 17, item 8). The geography's CSV reads its own export back exactly."""
+    from saylau.domain.contests import QUESTION_2022
+    from saylau.domain.geography import Geography, Unit, UnitKind
+    from saylau.domain.geography_csv import geography_to_csv, parse_geography_csv
+    from saylau.services.elections import create_referendum
+
+    units = [Unit(UnitId("KZ"), None, UnitKind.COUNTRY, Names.same(FORMULAS[0]))]
+    for k, code in enumerate(("KZ-71", "KZ-75", "KZ-11")):
+        units.append(Unit(UnitId(code), UnitId("KZ"), UnitKind.REGION,
+                          Names.same(f"{FORMULAS[k + 1]} {code}"), code=code))
+        units.append(Unit(UnitId(f"{code}-D"), UnitId(code), UnitKind.DISTRICT,
+                          Names(kk=FORMULAS[4], ru=FORMULAS[5], en=f"{FORMULAS[6]} {code}")))
+        units.append(Unit(UnitId(f"-{code}"), UnitId(f"{code}-D"), UnitKind.STATION,
+                          Names.same(f"@station {code}"), registered=1000 + k))
+    geo = Geography.build(units)
+    load_geography(saylau, geo)
+    create_referendum(saylau, election_id="ref", name=Names.same("=1+1"), ruleset_name="kz-2022",
+                      date="2022-06-05", question=QUESTION_2022, constitutional=True,
+                      by=ActorId("test"))
+    for k, st in enumerate(geo.stations()):
+        submit_protocol(saylau, ADMIN, "ref.referendum", st.id,
+                        referendum_counts(st.registered, k))
+
+    csv_files = files_of(saylau, "csv")
+    csv_files["geography.csv"] = geography_to_csv(geo)
+    wrong = []
+    for name, text in csv_files.items():
+        body = text.removeprefix(BOM)
+        for row in csv.reader(io.StringIO(body, newline="")):
+            wrong += [f"{name}: {cell!r}" for cell in row if cell.startswith(TRIGGERS)]
+    assert not wrong, wrong[:10]
+    # the cells are the names with one apostrophe before them, nothing else changed
+    rows = read_csv(csv_files["ref.referendum.stations.csv"])
+    assert {r["station"] for r in rows} == {"'-KZ-71", "'-KZ-75", "'-KZ-11"}
+    assert {r["name_en"] for r in rows} == {"'@station KZ-71", "'@station KZ-75",
+                                            "'@station KZ-11"}
+    units_rows = read_csv(csv_files["ref.referendum.units.csv"])
+    top = next(r for r in units_rows if r["unit"] == "KZ")
+    assert top["name_kk"] == "'" + FORMULAS[0]
+    district = next(r for r in units_rows if r["unit"] == "KZ-71-D")
+    assert (district["name_kk"], district["name_ru"], district["name_en"]) == (
+        "'\t=1+1", "'\r=1+1", "''=already quoted KZ-71")  # one more: reversible
+    # numbers stay numbers
+    for r in rows:
+        assert int(r["registered"]) >= 1000 and int(r["votes.yes"]) > 0
+        assert float(top["turnout_percent"]) > 0
+    contests = read_csv(csv_files["contests.csv"])
+    assert contests[0]["name_en"] == QUESTION_2022.en
+    # JSON exact
+    stations = json.loads(files_of(saylau, "json")["ref.referendum.stations.json"])["rows"]
+    assert {r["station"] for r in stations} == {"-KZ-71", "-KZ-75", "-KZ-11"}
+    assert {r["name"]["en"] for r in stations} == {f"@station {c}" for c in
+                                                   ("KZ-71", "KZ-75", "KZ-11")}
+    # the geography's own format reads its export back exactly
+    assert parse_geography_csv(csv_files["geography.csv"].encode("utf-8")) == geo

@@ -116,7 +116,7 @@ def plan(stations: list[tuple[str, int]], tokens: list[str]) -> list[list[Op]]:
         ops.append(Op(("protocol", s, "1"), f"/api/contests/{CONTEST}/protocols", first, token))
         if k % CORRECTED == 0:
             yes = first["votes"]["yes"] - 3
-            fixed = protocol(s, reg, yes=yes, correction=True, reason="recount")
+            fixed = protocol(s, reg, yes=yes, correction=True, corrects=1, reason="recount")
             ops.append(Op(("protocol", s, "2"), f"/api/contests/{CONTEST}/protocols", fixed,
                           token))
         out.append(ops)

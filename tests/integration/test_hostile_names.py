@@ -85,7 +85,7 @@ def build_hostile(saylau: Saylau) -> None:
                               ballots_issued=800, ballots_cancelled=100, ballots_in_boxes=800,
                               invalid=10, votes={"yes": 400, "no": 390})  # type: ignore[dict-item]
     protocol_svc.submit_protocol(saylau, ADMIN, "ref.referendum", first.id, fixed,
-                                 correction=True, reason=f"recount {PAYLOADS[1]}")
+                                 correction=True, corrects=1, reason=f"recount {PAYLOADS[1]}")
 
 
 @pytest.fixture

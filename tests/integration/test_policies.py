@@ -244,6 +244,7 @@ CALLS: dict[tuple[str, str], CallFor] = {
         lambda a, r: Call("GET", f"/elections/ref/contests/{a.contest}"),
     ("GET", "/static/{path:path}"): lambda a, r: Call("GET", "/static/site.css"),
     ("GET", "/healthz"): lambda a, r: Call("GET", "/healthz"),
+    ("GET", "/docs"): lambda a, r: Call("GET", "/docs"),
 }
 
 

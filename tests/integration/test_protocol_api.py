@@ -61,7 +61,7 @@ def test_submit_then_same_again_then_conflict(api: Api) -> None:
 def test_correction_needs_a_reason_and_makes_version_2(api: Api) -> None:
     first = api.protocol(S)
     assert api.submit(first, role="precinct").status_code == 201
-    fixed = api.protocol(S, yes=first["votes"]["yes"] - 3, correction=True)
+    fixed = api.protocol(S, yes=first["votes"]["yes"] - 3, correction=True, corrects=1)
     for reason in (None, "", "   "):
         r = api.submit({**fixed, "reason": reason}, role="precinct")
         assert r.status_code == 422, (reason, r.text)
@@ -94,6 +94,50 @@ def test_correction_needs_a_reason_and_makes_version_2(api: Api) -> None:
     assert api.results()["result"]["stations_reported"] == 1
 
 
+def test_a_correction_names_the_version_it_corrects(api: Api) -> None:
+    """A correction says which version it corrects (issue 17, item 10): without it, it is
+    refused naming the field; naming a version that is no longer the latest is a 409, kept
+    among the rejections with its figures; the same correction again after it was taken is
+    idempotent."""
+    first = api.protocol(S)
+    assert api.submit(first).status_code == 201
+    fix = api.protocol(S, yes=first["votes"]["yes"] - 1, correction=True, reason="recount")
+    r = api.submit(fix)
+    assert r.status_code == 422, r.text
+    err = error_of(r)
+    assert err["code"] == "correction_version_missing"
+    assert err["details"] == {"field": "corrects", "expected": 1, "actual": None}
+    r = api.submit({**fix, "corrects": 1})
+    assert r.status_code == 201, r.text
+    assert r.json()["protocol"]["version"] == 2
+    again = api.submit({**fix, "corrects": 1})  # resent after a timeout: the same record
+    assert (again.status_code, again.json()["status"]) == (200, "unchanged")
+    late = api.protocol(S, yes=first["votes"]["yes"] - 2, correction=True, corrects=1,
+                        reason="another recount")
+    r = api.submit(late)
+    assert r.status_code == 409, r.text
+    err = error_of(r)
+    assert err["code"] == "correction_stale"
+    assert err["details"]["corrects"] == 1 and err["details"]["current_version"] == 2
+    assert "version 2" in err["message"]
+    for bad in (0, 3, 99):
+        r = api.submit({**late, "corrects": bad})
+        assert r.status_code == (422 if bad == 0 else 409), r.text
+    r = api.submit({**late, "corrects": None, "correction": False})
+    assert r.status_code == 409 and error_of(r)["code"] == "protocol_conflict"
+    r = api.submit({**api.protocol(S), "corrects": 1})  # a version named, no correction
+    assert r.status_code == 422 and error_of(r)["details"]["field"] == "correction"
+    kept = api.client.get(f"/api/contests/{api.contest}/rejections", params={"station": S},
+                          headers=api.auth("admin")).json()
+    codes = [k["findings"][0]["code"] for k in kept]
+    assert codes == ["correction.stale", "correction.stale", "correction.stale",
+                     "protocol.conflict"]
+    assert {k["submitted"]["votes"]["yes"] for k in kept} == {late["votes"]["yes"]}
+    assert [p["version"] for p in api.history(S)] == [1, 2]
+    r = api.submit({**late, "corrects": 2})
+    assert r.status_code == 201 and r.json()["protocol"]["version"] == 3
+
+
 def test_a_correction_of_nothing_is_refused(api: Api) -> None:
     r = api.submit(api.protocol(S, correction=True, reason="typo"))
     assert r.status_code == 422
@@ -101,6 +145,22 @@ def test_a_correction_of_nothing_is_refused(api: Api) -> None:
     assert err["code"] == "correction_without_original"
     assert err["details"] == {"field": "correction", "expected": False, "actual": True}
     assert api.history(S) == []
+
+
+def test_a_first_version_with_a_reason_is_refused(api: Api) -> None:
+    """A reason belongs to a correction: a first protocol sent with one is refused, naming
+    the field, rather than stored with the reason silently dropped (issue 17, item 11)."""
+    r = api.submit(api.protocol(S, reason="recounted twice"))
+    assert r.status_code == 422, r.text
+    err = error_of(r)
+    assert err["code"] == "reason_without_correction"
+    assert err["details"] == {"field": "reason", "expected": "no reason on a first protocol "
+                              "(a reason explains a correction)", "actual": "recounted twice"}
+    assert api.history(S) == []
+    # an empty reason says nothing: the protocol is taken, with no reason
+    r = api.submit(api.protocol(S, reason=""))
+    assert r.status_code == 201, r.text
+    assert r.json()["protocol"]["reason"] is None
 
 
 def test_errors_reject_with_every_finding_and_are_recorded(api: Api) -> None:
@@ -214,7 +274,8 @@ def test_results_change_and_every_unit_is_the_sum_of_its_children(api: Api) -> N
         f"{p['registered'] // _gcd(p['ballots_in_boxes'], p['registered'])}")
 
     # a correction replaces the station's figures: the totals move by the difference
-    fixed = api.protocol(S, yes=p["votes"]["yes"] - 7, correction=True, reason="recount")
+    fixed = api.protocol(S, yes=p["votes"]["yes"] - 7, correction=True, corrects=1,
+                         reason="recount")
     assert api.submit(fixed).status_code == 201
     after = api.results()
     assert after["result"]["votes"]["yes"] == top["result"]["votes"]["yes"] - 7

@@ -70,7 +70,7 @@ class Night:
             assert r.status_code == 201, r.text
         first = self.stations[0]
         fixed = {**_protocol(first.id, first.registered, 140), "correction": True,
-                 "reason": "recount"}
+                 "corrects": 1, "reason": "recount"}
         assert self.post(_sign(self.keys[first.id], c.id, fixed, 2)).status_code == 201
 
     def post(self, body: dict[str, Any]) -> Any:
@@ -206,7 +206,8 @@ def test_a_rolled_back_log_is_inconsistent_with_the_head_it_had_published(
 
 def test_signatures_are_enforced(night: Night) -> None:
     s, other = night.stations[1], night.stations[4]
-    body = {**_protocol(s.id, s.registered, 100), "correction": True, "reason": "again"}
+    body = {**_protocol(s.id, s.registered, 100), "correction": True, "corrects": 1,
+            "reason": "again"}
     r = night.post(body)
     assert (r.status_code, r.json()["error"]["code"]) == (422, "signature_missing")
     r = night.post(_sign(night.keys[other.id], night.contest, body, 2))

@@ -108,7 +108,8 @@ def _bodies(api: Api) -> dict[str, tuple[dict[str, Any], Any]]:
             key = draw(st.sampled_from([k for k in body if k not in ("station", "votes")]))
             body[key] += draw(st.integers(-3, 3))
         if draw(st.booleans()):
-            body.update(correction=True, reason=draw(st.sampled_from(["recount", "typo"])))
+            body.update(correction=True, reason=draw(st.sampled_from(["recount", "typo"])),
+                        corrects=draw(st.integers(1, 3)))
         return body
 
     def csv_of(bodies: list[dict[str, Any]]) -> str:

@@ -49,7 +49,8 @@ def test_a_senate_seat_through_two_rounds(referendum: tuple[Saylau, str]) -> Non
     assert (d["outcome"], d["winner"]) == ("elected", "B")
     changed = {**round2, "votes": {"A": 96, "B": 89}}
     assert c.post(f"/api/contests/{cid}/session", json=changed, headers=tec).status_code == 409
-    fixed = {**changed, "correction": True, "reason": "ballots recounted by the commission"}
+    fixed = {**changed, "correction": True, "corrects": 1,
+             "reason": "ballots recounted by the commission"}
     assert c.post(f"/api/contests/{cid}/session", json=fixed, headers=tec).status_code == 201
     assert c.get(f"/api/contests/{cid}/decision").json()["winner"] == "A"
     history = c.get(f"/api/contests/{cid}/sessions").json()
@@ -58,10 +59,30 @@ def test_a_senate_seat_through_two_rounds(referendum: tuple[Saylau, str]) -> Non
     assert history[1]["votes"] == {"A": 90, "B": 95}  # nothing overwritten
     impossible = {"round": 1, "electors": 10, "electors_present": 12, "votes": {"A": 1, "B": 1,
                                                                                  "C": 1},
-                  "correction": True, "reason": "x"}
+                  "correction": True, "corrects": 1, "reason": "x"}
     r = c.post(f"/api/contests/{cid}/session", json=impossible, headers=tec)
     assert r.status_code == 422
     assert r.json()["error"]["details"]["findings"][0]["field"] == "electors_present"
+
+
+def test_a_first_session_protocol_with_a_reason_is_refused(
+    referendum: tuple[Saylau, str]
+) -> None:
+    """As for stations (issue 17, item 11): a reason belongs to a correction."""
+    app, _ = referendum
+    admin = {"Authorization": f"Bearer {create_token(app, 'cec', 'admin')}"}
+    c = TestClient(create_app(app))
+    body = {"id": "sen", "name": _names("Senate"), "date": "2023-01-14",
+            "seats": {"KZ-11": [{"id": "A", "name": _names("A")},
+                                {"id": "B", "name": _names("B")}]}}
+    cid = c.post("/api/elections/senate", json=body, headers=admin).json()["contests"][0]["id"]
+    session = {"electors": 200, "electors_present": 190, "invalid": 0,
+               "votes": {"A": 120, "B": 70}, "reason": "typed by habit"}
+    r = c.post(f"/api/contests/{cid}/session", json=session, headers=admin)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "reason_without_correction"
+    assert r.json()["error"]["details"]["field"] == "reason"
+    assert c.get(f"/api/contests/{cid}/sessions").json() == []
 
 
 def test_no_senate_under_kz_2026(referendum: tuple[Saylau, str]) -> None:

@@ -104,7 +104,7 @@ def correct_protocol(app: Saylau, contest: str, station: str, shift: int, reason
     protocol_svc.submit_protocol(
         app, ADMIN, contest, station,
         ProtocolCounts.of(votes=votes.items(), **figures),  # type: ignore[arg-type]
-        correction=True, reason=reason, signature=signature)
+        correction=True, corrects=current.version, reason=reason, signature=signature)
 
 
 def field(html: str, name: str) -> str:
@@ -294,7 +294,7 @@ def test_names_and_reasons_are_escaped(ref_copy: tuple[TestClient, Saylau]) -> N
                                 ballots_issued=90, ballots_cancelled=10, ballots_in_boxes=90,
                                 invalid=0, votes={"yes": 49, "no": 41})  # type: ignore[dict-item]
     protocol_svc.submit_protocol(app, ADMIN, "xss.referendum", sid, counts2, correction=True,
-                                 reason=f"{evil} <b>recount</b>")
+                                 corrects=1, reason=f"{evil} <b>recount</b>")
     for url in ("/", "/elections", "/elections/xss", f"/elections/xss/units/{sid}",
                 "/elections/xss/units/KZ-71"):
         html = c.get(url).text

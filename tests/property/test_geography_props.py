@@ -20,10 +20,11 @@ from saylau.domain.names import Names
 
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-# any text, including the characters CSV must quote: comma, quote, CR, LF; no surrogates
+# any text, including the characters CSV must quote: comma, quote, CR, LF; no surrogates and
+# no NUL (no name may hold them: saylau.domain.limits)
 _chars = st.one_of(
-    st.characters(exclude_categories=("Cs",)),
-    st.sampled_from([",", '"', "\r", "\n", " ", "№", "Қ", "ә"]),
+    st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
+    st.sampled_from([",", '"', "\r", "\n", " ", "№", "Қ", "ә", "=", "+", "-", "@", "\t", "'"]),
 )
 _text = st.text(_chars, max_size=12)
 _name_text = _text.filter(lambda t: t.strip() != "")
@@ -51,7 +52,7 @@ def geographies(draw: st.DrawFn) -> Geography:
         while stack:
             parent, depth = stack.pop()
             for c in range(draw(st.integers(0, 3)) if len(units) < 40 else 0):
-                cid = UnitId(f"{parent}/{c}")
+                cid = UnitId(f"{parent}.{c}")  # no '/': ids are segments of URLs
                 if depth < 4 and draw(st.booleans()):
                     units.append(Unit(cid, parent, UnitKind.DISTRICT, draw(names())))
                     stack.append((cid, depth + 1))

@@ -373,7 +373,7 @@ def record_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         p = protocol(first.id, first.registered, yes=1)
         submit_protocol(app, ADMIN, c.id, first.id, ProtocolCounts.of(
             votes=p.pop("votes"), **{k: v for k, v in p.items() if k != "station"}),
-            correction=True, reason="recount")
+            correction=True, corrects=1, reason="recount")
         record_svc.register_key(app, "ref", first.id, PUBLIC_HEX, "cec")
         record_svc.export_record(app, "ref", d / "record")
         app.engine.dispose()

@@ -73,7 +73,7 @@ def test_honest_records_verify_and_agree_with_the_server(plans: list[Any],
                 if corrected and y2 != y:
                     fixed = counts(s.registered, t, y2, both, inv)
                     submit_protocol(app, ADMIN, c.id, s.id, fixed, correction=True,
-                                    reason="recount")
+                                    corrects=1, reason="recount")
             out = Path(d) / "record"
             rec.export_record(app, "r", out)
             heads = [TreeHead.from_json(h)

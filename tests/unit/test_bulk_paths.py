@@ -143,9 +143,9 @@ def test_the_results_cache_loads_columns_as_it_loads_rows(
     first = results_svc.all_unit_results(app, contest)[1].totals.copy()  # columns, cold
     for k, s in enumerate(stations[:3]):  # corrections: later versions replace earlier ones
         submit_protocol(app, admin, contest, s.id, _protocol(s.registered, k + 20),
-                        correction=True, reason="recount")
+                        correction=True, corrects=1, reason="recount")
     submit_protocol(app, admin, contest, stations[0].id, _protocol(stations[0].registered, 40),
-                    correction=True, reason="second recount")
+                    correction=True, corrects=2, reason="second recount")
     submit_protocol(app, admin, contest, stations[9].id, _protocol(stations[9].registered, 3))
     fast = results_svc.all_unit_results(app, contest)[1].totals  # columns, incremental
 

@@ -126,7 +126,7 @@ def test_identical_again_is_idempotent_different_is_a_conflict() -> None:
     with pytest.raises(Conflict) as e:
         classify_submission(other, v1, correction=False)
     assert e.value.details["current_version"] == 1
-    assert isinstance(classify_submission(other, v1, correction=True), NewVersion)
+    assert isinstance(classify_submission(other, v1, correction=True, corrects=1), NewVersion)
     with pytest.raises(ValidationFailed):
         classify_submission(other, None, correction=True)
 

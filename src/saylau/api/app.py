@@ -6,12 +6,13 @@ import os
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from saylau.api import errors
 from saylau.api.headers import SecurityHeaders
 from saylau.api.limits import BodyLimit
+from saylau.api.logs import redact_access_log
 from saylau.api.policies import (
     ADMIN_ONLY,
     ANY_TOKEN,
@@ -76,6 +77,29 @@ Reader = Annotated[Principal, Depends(READ_RECORD)]
 AnyToken = Annotated[Principal, Depends(ANY_TOKEN)]
 
 MAX_BODY = 64 * 1024 * 1024
+
+DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'")
+"""The /docs page's policy: scripts, styles and requests from this server only; no inline
+script or style, no eval, no CDN (issue 17: the default page loaded unpinned scripts from
+one)."""
+DOCS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>saylau API</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+</head>
+<body>
+<div id="swagger-ui" data-openapi="/openapi.json"></div>
+<script src="/static/vendor/swagger-ui-bundle.js"></script>
+<script src="/static/api-docs.js"></script>
+</body>
+</html>
+"""
 
 
 def _results_max_age() -> float:
@@ -144,9 +168,12 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         version="0.1.0",
         dependencies=[Depends(_no_nul_in_params)],
         responses=errors.RESPONSES,
+        docs_url=None,  # served below from the vendored Swagger UI, under a strict CSP
+        redoc_url=None,  # ReDoc needs inline styles: not served (OpenAPI at /openapi.json)
     )
     app.state.saylau = saylau if saylau is not None else Saylau.open()
     errors.install(app)
+    redact_access_log()  # no token in a URL reaches the access log (api/logs.py)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
 
@@ -206,7 +233,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         e, c = election_svc.create_referendum(
             S(request), election_id=body.id, name=body.name.to_domain(),
             ruleset_name=body.ruleset, date=body.date, question=body.question.to_domain(),
-            constitutional=body.constitutional, by=who.name,
+            constitutional=body.constitutional, by=who.name, signatures=body.signatures,
         )
         return ElectionOut.of(e, [c])
 
@@ -232,6 +259,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
             parties=[parliament_svc.PartySpec(p.id, p.name.to_domain(), p.registration_order,
                                               tuple(p.list_names)) for p in body.parties],
             districts=districts, candidates=candidates, params=body.params, by=who.name,
+            signatures=body.signatures,
         )
         return ElectionOut.of(e, made)
 
@@ -244,7 +272,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
             ruleset_name=body.ruleset, date=body.date,
             candidates=[parliament_svc.CandidateSpec(x.id, x.name.to_domain(), x.party)
                         for x in body.candidates],
-            by=who.name,
+            by=who.name, signatures=body.signatures,
         )
         return ElectionOut.of(e, [c])
 
@@ -257,7 +285,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
             ruleset_name=body.ruleset, date=body.date,
             seats={u: [parliament_svc.CandidateSpec(c.id, c.name.to_domain(), c.party)
                        for c in cs] for u, cs in body.seats.items()},
-            by=who.name,
+            by=who.name, signatures=body.signatures,
         )
         return ElectionOut.of(e, made)
 
@@ -269,7 +297,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         p, stored = senate_svc.submit_session(
             S(request), who, contest_id, round_=body.round, electors=body.electors,
             electors_present=body.electors_present, invalid=body.invalid, votes=body.votes,
-            correction=body.correction, reason=body.reason)
+            correction=body.correction, reason=body.reason, corrects=body.corrects)
         response.status_code = 201 if stored else 200
         return {"status": "accepted" if stored else "unchanged", "round": p.round,
                 "version": p.version}
@@ -305,6 +333,7 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
         sub = protocol_svc.submit_protocol(
             S(request), who, contest_id, body.station, counts,
             correction=body.correction, reason=body.reason, signature=sig,
+            corrects=body.corrects,
         )
         response.status_code = 201 if sub.status is protocol_svc.SubmissionStatus.ACCEPTED else 200
         return SubmissionOut(status=sub.status.value, protocol=ProtocolOut.of(sub.protocol),
@@ -585,6 +614,13 @@ def create_app(saylau: Saylau | None = None) -> FastAPI:
     @app.get("/api/whoami", tags=["access"])
     def whoami(who: AnyToken) -> dict[str, str | None]:
         return {"name": who.name, "role": who.role.value, "scope": who.scope}
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs(_who: Public) -> HTMLResponse:
+        """The interactive API documentation: Swagger UI from this server's vendored copy
+        (web/static/vendor, VENDOR.md), started by a script file, under DOCS_CSP."""
+        return HTMLResponse(DOCS_PAGE, headers={"Content-Security-Policy": DOCS_CSP,
+                                                "Cache-Control": "no-cache"})
 
     @app.get("/healthz", tags=["pages"])
     def health(_who: Public) -> dict[str, str]:

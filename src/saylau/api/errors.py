@@ -94,7 +94,28 @@ it under text/html), referring to the envelope that the API routes' RESPONSES de
 
 
 def envelope(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": details or {}}}
+    """The error envelope, every text in it encodable as UTF-8 (see `_encodable`)."""
+    out: dict[str, Any] = _encodable(
+        {"error": {"code": code, "message": message, "details": details or {}}})
+    return out
+
+
+def _encodable(value: Any) -> Any:
+    """`value` with every string made encodable as UTF-8: JSON may escape half a surrogate
+    pair ("\\udc00"), which Python reads as a lone surrogate that no UTF-8 body can hold; an
+    error echoing it would fail to render (a 500). Such characters are shown as their escape
+    (the text `\\udc00`), every other character as it is."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(v) for v in value]
+    return value
 
 
 def _jsonable(value: Any) -> Any:

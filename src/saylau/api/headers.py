@@ -27,8 +27,8 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 names = {k.lower(): v for k, v in headers}
                 html = names.get(b"content-type", b"").startswith(b"text/html")
-                # pages set their own policy (the site's, or FastAPI's /docs with its own
-                # scripts); every other body gets one that allows nothing
+                # pages set their own policy (the site's, or /docs with the vendored Swagger
+                # UI: api.app.DOCS_CSP); every other body gets one that allows nothing
                 if b"content-security-policy" not in names and not html:
                     headers.append((b"content-security-policy", API_CSP.encode()))
                 if b"x-content-type-options" not in names:

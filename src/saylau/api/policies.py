@@ -78,6 +78,8 @@ class Policy:
                 return PUBLIC
             raise Unauthorized("this action needs a bearer token", code="token_missing")
         failures = auth_failures_of(request)
+        # the connection's peer, or the client a trusted proxy names: uvicorn reads
+        # X-Forwarded-For only from $SAYLAU_TRUSTED_PROXIES (api/proxies.py)
         client = request.client.host if request.client else "unknown"
         failures.check(client)
         try:

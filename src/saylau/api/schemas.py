@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
@@ -10,6 +10,7 @@ from saylau.domain.contests import Contest, Election
 from saylau.domain.explain import share_json
 from saylau.domain.geography import Unit
 from saylau.domain.law.referendum import ReferendumDecision, decision_json
+from saylau.domain.limits import MAX_ID, MAX_TEXT
 from saylau.domain.names import Names
 from saylau.domain.protocols import AcceptedProtocol, Finding
 from saylau.domain.tally import TurnoutPoint, UnitResult
@@ -20,8 +21,10 @@ by the protocol checks, which name the field and the numbers."""
 
 NO_NUL = r"^[^\x00]*$"
 """PostgreSQL text cannot hold NUL characters: they are refused on the wire, naming the field."""
-Text = Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL)]
-Ident = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=NO_NUL)]
+"""A name or a text as it comes in: saylau.domain.limits, the same limit as every other entry.
+Responses are never stricter: their strings are plain `str` (NamesOut)."""
+Ident = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID, pattern=NO_NUL)]
 
 
 class Strict(BaseModel):
@@ -29,6 +32,8 @@ class Strict(BaseModel):
 
 
 class NamesIO(Strict):
+    """A name in kk, ru and en as it comes in (each at most MAX_TEXT characters)."""
+
     kk: Text
     ru: Text
     en: Text
@@ -36,9 +41,17 @@ class NamesIO(Strict):
     def to_domain(self) -> Names:
         return Names(kk=self.kk, ru=self.ru, en=self.en)
 
+
+class NamesOut(Strict):
+    """A name as it goes out: whatever was stored, never refused on the way out."""
+
+    kk: str
+    ru: str
+    en: str
+
     @staticmethod
-    def of(n: Names) -> NamesIO:
-        return NamesIO(kk=n.kk, ru=n.ru, en=n.en)
+    def of(n: Names) -> NamesOut:
+        return NamesOut(kk=n.kk, ru=n.ru, en=n.en)
 
 
 class SignatureIn(Strict):
@@ -52,7 +65,8 @@ class KeyIn(Strict):
 
 
 class RevocationIn(Strict):
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT,
+                                             pattern=NO_NUL)]
 
 
 class ProtocolIn(Strict):
@@ -66,7 +80,16 @@ class ProtocolIn(Strict):
     both_marked: Count = 0
     votes: dict[Ident, Count] = Field(max_length=200)
     correction: StrictBool = False
-    reason: Text | None = None
+    corrects: Annotated[int, Field(strict=True, ge=1, le=2**31)] | None = Field(
+        default=None, description=(
+            "the version this correction corrects (required with `correction`): the station's "
+            "current version. A correction of a version that is no longer the latest is "
+            "refused with 409 `correction_stale` and kept among the rejections, so two "
+            "corrections sent at once never stack"))
+    reason: Text | None = Field(default=None, description=(
+        "why this correction is made (required with `correction`); a first protocol sent with "
+        "a reason is refused, 422 `reason_without_correction`: a reason explains a "
+        "correction, and none is ever dropped"))
     signature: SignatureIn | None = None
     """The commission's Ed25519 signature over the canonical bytes of the protocol record's
     {v, type, body} (docs/record.md); required where the election says so."""
@@ -150,14 +173,14 @@ class UnitOut(Strict):
     id: str
     parent: str | None
     kind: str
-    name: NamesIO
+    name: NamesOut
     code: str | None
     registered: int
     abroad: bool
 
     @staticmethod
     def of(u: Unit) -> UnitOut:
-        return UnitOut(id=u.id, parent=u.parent, kind=u.kind.value, name=NamesIO.of(u.name),
+        return UnitOut(id=u.id, parent=u.parent, kind=u.kind.value, name=NamesOut.of(u.name),
                        code=u.code, registered=u.registered, abroad=u.abroad)
 
 
@@ -169,7 +192,7 @@ class UnitTreeOut(Strict):
 
 class OptionOut(Strict):
     id: str
-    name: NamesIO
+    name: NamesOut
     kind: str
     registration_order: int | None
 
@@ -178,7 +201,7 @@ class ContestOut(Strict):
     id: str
     election: str
     kind: str
-    name: NamesIO
+    name: NamesOut
     area: str
     options: list[OptionOut]
     constitutional: bool | None
@@ -186,9 +209,9 @@ class ContestOut(Strict):
     @staticmethod
     def of(c: Contest) -> ContestOut:
         return ContestOut(
-            id=c.id, election=c.election, kind=c.kind.value, name=NamesIO.of(c.name),
+            id=c.id, election=c.election, kind=c.kind.value, name=NamesOut.of(c.name),
             area=c.area,
-            options=[OptionOut(id=o.id, name=NamesIO.of(o.name), kind=o.kind.value,
+            options=[OptionOut(id=o.id, name=NamesOut.of(o.name), kind=o.kind.value,
                                registration_order=o.registration_order) for o in c.options],
             constitutional=None if c.referendum is None else c.referendum.constitutional,
         )
@@ -196,15 +219,25 @@ class ContestOut(Strict):
 
 class ElectionOut(Strict):
     id: str
-    name: NamesIO
+    name: NamesOut
     ruleset: str
     date: str
+    signatures: str
+    """'required' or 'optional' (SignaturesField)."""
     contests: list[ContestOut]
 
     @staticmethod
     def of(e: Election, contests: list[Contest]) -> ElectionOut:
-        return ElectionOut(id=e.id, name=NamesIO.of(e.name), ruleset=e.ruleset.value,
-                           date=e.date, contests=[ContestOut.of(c) for c in contests])
+        return ElectionOut(id=e.id, name=NamesOut.of(e.name), ruleset=e.ruleset.value,
+                           date=e.date, signatures=e.signatures.value,
+                           contests=[ContestOut.of(c) for c in contests])
+
+
+SignaturesField = Annotated[Literal["required", "optional"], Field(description=(
+    "'required': every protocol must carry the signature of a registered commission key of "
+    "its station or a unit above it; 'optional' (the default): unsigned protocols are taken, "
+    "except from a station whose own commission key is registered, which must sign "
+    "(docs/record.md)"))]
 
 
 class ReferendumIn(Strict):
@@ -212,6 +245,7 @@ class ReferendumIn(Strict):
     name: NamesIO
     ruleset: Ident = "kz-2022"
     date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    signatures: SignaturesField = "optional"
     question: NamesIO
     constitutional: bool
 
@@ -234,6 +268,7 @@ class ParliamentIn(Strict):
     name: NamesIO
     ruleset: Ident = "kz-2022"
     date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    signatures: SignaturesField = "optional"
     parties: list[PartyIn] = Field(min_length=1, max_length=200)
     candidates: dict[Ident, list[CandidateIn]] = Field(
         default_factory=dict, max_length=1000,
@@ -248,6 +283,7 @@ class PresidentialIn(Strict):
     name: NamesIO
     ruleset: Ident = "kz-2022"
     date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    signatures: SignaturesField = "optional"
     candidates: list[CandidateIn] = Field(min_length=1, max_length=100)
 
 
@@ -256,6 +292,7 @@ class SenateIn(Strict):
     name: NamesIO
     ruleset: Ident = "kz-2022"
     date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    signatures: SignaturesField = "optional"
     seats: dict[Ident, list[CandidateIn]] = Field(min_length=1, max_length=100)
 
 
@@ -266,7 +303,12 @@ class SessionIn(Strict):
     invalid: Count = 0
     votes: dict[Ident, Count] = Field(max_length=200)
     correction: StrictBool = False
-    reason: Text | None = None
+    corrects: Annotated[int, Field(strict=True, ge=1, le=2**31)] | None = Field(
+        default=None, description="the version this correction corrects (required with "
+        "`correction`); another than the latest is refused with 409 `correction_stale`")
+    reason: Text | None = Field(default=None, description=(
+        "why this correction is made (required with `correction`); refused on a round's first "
+        "protocol (422 `reason_without_correction`)"))
 
 
 class Share(Strict):
@@ -276,7 +318,7 @@ class Share(Strict):
 
 class UnitResultOut(Strict):
     unit: str
-    name: NamesIO
+    name: NamesOut
     kind: str
     stations_expected: int
     stations_reported: int
@@ -296,7 +338,7 @@ class UnitResultOut(Strict):
     @staticmethod
     def of(u: Unit, r: UnitResult) -> UnitResultOut:
         return UnitResultOut(
-            unit=u.id, name=NamesIO.of(u.name), kind=u.kind.value,
+            unit=u.id, name=NamesOut.of(u.name), kind=u.kind.value,
             stations_expected=r.stations_expected, stations_reported=r.stations_reported,
             list_size=r.list_size, registered=r.registered, ballots_received=r.ballots_received,
             ballots_issued=r.ballots_issued, ballots_cancelled=r.ballots_cancelled,

@@ -200,6 +200,11 @@ def generate_geography(stations: int, seed: int, abroad: int) -> Any:
 # --- elections -----------------------------------------------------------------------------
 
 
+SignaturesOption = Annotated[str, typer.Option(
+    help="required: every protocol signed by its commission's registered key; optional: "
+    "unsigned protocols taken, except from a station whose own key is registered")]
+
+
 @election_app.command("create")
 @reports_errors
 def election_create(
@@ -213,6 +218,7 @@ def election_create(
     constitutional: Annotated[bool, typer.Option(
         "--constitutional/--ordinary", help="constitutional question (two-thirds of units)")
     ] = True,
+    signatures: SignaturesOption = "optional",
 ) -> None:
     """Create a referendum with one question over the whole country."""
     from saylau.services.elections import create_referendum
@@ -220,9 +226,10 @@ def election_create(
     e, c = create_referendum(
         _open(), election_id=election_id, name=Names.same(name), ruleset_name=ruleset,
         date=date, question=Names(kk=question_kk, ru=question_ru, en=question_en),
-        constitutional=constitutional, by=CLI_ACTOR,
+        constitutional=constitutional, by=CLI_ACTOR, signatures=signatures,
     )
-    out.print(f"created election {e.id} ({e.ruleset}) with contest {c.id}")
+    out.print(f"created election {e.id} ({e.ruleset}, signatures {e.signatures}) with "
+              f"contest {c.id}")
 
 
 @election_app.command("create-parliament")
@@ -239,6 +246,7 @@ def election_create_parliament(
     ruleset: str = "kz-2022",
     date: str = "2023-03-19",
     name: str = "Majilis election",
+    signatures: SignaturesOption = "optional",
 ) -> None:
     """Create a Majilis (kz-2007, kz-2022) or Kurultai (kz-2026) election; under kz-2022 the
     29 single-member districts are drawn over the geography."""
@@ -247,6 +255,7 @@ def election_create_parliament(
 
     from saylau.domain.districts import draw_districts
     from saylau.domain.errors import ImportFailed
+    from saylau.domain.limits import id_rows, text_rows
     from saylau.domain.protocol_csv import decode
     from saylau.services.parliament import (
         DISTRICTS,
@@ -268,6 +277,9 @@ def election_create_parliament(
     specs: list[PartySpec] = []
     for line, r in rows(parties, ("party", "name_kk", "name_ru", "name_en",
                                   "registration_order")):
+        bad += [{"line": line, **row} for row in (
+            id_rows("party", r["party"].strip())
+            + [x for f in ("name_kk", "name_ru", "name_en") for x in text_rows(f, r[f])])]
         order = r["registration_order"].strip()
         if not order.isdigit():
             bad.append({"line": line, "field": "registration_order", "expected": "a number",
@@ -277,11 +289,14 @@ def election_create_parliament(
                                                          en=r["name_en"]), int(order)))
     by_number: dict[str, list[CandidateSpec]] = {}
     if candidates is not None:
-        for _line, r in rows(candidates, ("district", "candidate", "name", "party")):
+        for line, r in rows(candidates, ("district", "candidate", "name", "party")):
+            bad += [{"line": line, **row} for row in (
+                id_rows("candidate", r["candidate"].strip()) + text_rows("name", r["name"]))]
             by_number.setdefault(r["district"].strip(), []).append(CandidateSpec(
                 r["candidate"].strip(), Names.same(r["name"]), r["party"].strip() or None))
     if bad:
-        raise ImportFailed(f"{len(bad)} bad row(s) in {parties.name}", rows=bad)
+        raise ImportFailed(f"{len(bad)} bad row(s) in {parties.name}"
+                           + (f" or {candidates.name}" if candidates else ""), rows=bad)
     s = _open()
     from saylau.domain.rulesets import ruleset as lookup
 
@@ -291,7 +306,7 @@ def election_create_parliament(
         s, election_id=election_id, name=Names.same(name), ruleset_name=ruleset, date=date,
         parties=specs, districts=districts,
         candidates={d.id: by_number.get(str(d.number), []) for d in districts},
-        by=CLI_ACTOR,
+        by=CLI_ACTOR, signatures=signatures,
     )
     out.print(f"created election {e.id} ({e.ruleset}): " + ", ".join(c.id for c in made[:3])
               + (f" and {len(made) - 3} more contests" if len(made) > 3 else ""))
@@ -592,13 +607,22 @@ def restore(
 
 @app.command()
 @reports_errors
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(
+    host: str = "127.0.0.1", port: int = 8000,
+    trusted_proxies: Annotated[str, typer.Option(
+        envvar="SAYLAU_TRUSTED_PROXIES",
+        help="reverse proxies whose X-Forwarded-For names the client (comma-separated IPs "
+        "or networks); default none: the client is the connection's peer")] = "",
+) -> None:
     """Serve the API (OpenAPI at /docs) and the results page."""
     import uvicorn
 
     from saylau.api.app import create_app
+    from saylau.api.proxies import trusted_proxies as checked
+    from saylau.api.proxies import uvicorn_proxy_options
 
-    uvicorn.run(create_app(_open()), host=host, port=port, log_level="info")
+    proxies = uvicorn_proxy_options(checked(trusted_proxies))
+    uvicorn.run(create_app(_open()), host=host, port=port, log_level="info", **proxies)
 
 
 @app.command()

@@ -113,6 +113,16 @@ class Contest:
         )
 
 
+class Signatures(StrEnum):
+    """An election's rule for the commissions' signatures on protocols (docs/record.md)."""
+
+    REQUIRED = "required"
+    """Every protocol carries the signature of a registered key of its station or above."""
+    OPTIONAL = "optional"
+    """Unsigned protocols are taken (the record says which), except from a station whose own
+    commission key is registered: that station signs (`must_sign`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Election:
     id: ElectionId
@@ -120,6 +130,28 @@ class Election:
     ruleset: RulesetName
     date: str
     """Election day, ISO 8601 (YYYY-MM-DD)."""
+    signatures: Signatures = Signatures.OPTIONAL
+    """Whether every protocol must carry its commission's signature (`must_sign`)."""
+
+
+def signatures_policy(value: str) -> Signatures:
+    """The rule named `value` ('required' or 'optional'); ValidationFailed naming the field
+    otherwise."""
+    try:
+        return Signatures(value)
+    except ValueError:
+        raise ValidationFailed(
+            f"signatures must be 'required' or 'optional', not {value!r}",
+            details={"field": "signatures", "expected": [s.value for s in Signatures],
+                     "actual": value}) from None
+
+
+def must_sign(policy: Signatures | str, station_has_own_key: bool) -> bool:
+    """Whether a station's protocol must be signed: always where the election requires
+    signatures; where they are optional, when the station's own commission key is registered
+    (and not revoked). A commission that has a key signs with it: an unsigned protocol from
+    it could be anyone's."""
+    return Signatures(policy) is Signatures.REQUIRED or station_has_own_key
 
 
 def referendum_contest(

@@ -22,6 +22,14 @@ import numpy.typing as npt
 
 from saylau.domain.errors import NotFound, ValidationFailed
 from saylau.domain.ids import StationId, UnitId
+from saylau.domain.limits import (
+    EXPECTED_ID,
+    EXPECTED_TEXT,
+    MAX_ID,
+    MAX_TEXT,
+    id_problem,
+    text_problem,
+)
 from saylau.domain.names import Names
 
 
@@ -99,6 +107,7 @@ def structural_problems(
 
     def line_of(i: int) -> int | None:
         return None if lines is None else lines.get(i)
+
 
     def at(i: int) -> str:
         line = line_of(i)
@@ -254,6 +263,52 @@ def structural_problems(
                 )
     problems.sort(key=lambda p: (p.line if p.line is not None else -1, p.field))
     return problems
+
+
+def limit_problems(
+    units: Sequence[Unit], lines: Mapping[int, int] | None = None
+) -> list[GeographyProblem]:
+    """Ids and names that break saylau.domain.limits: an id of more than MAX_ID characters,
+    with a '/' (a unit's pages could not be reached) or a control character; a name of more
+    than MAX_TEXT characters, with a NUL or a lone surrogate. `lines` as for
+    `structural_problems`. Checked where units enter (the CSV reader, the service that stores
+    a geography), not by `Geography.build`, which also rebuilds a stored geography at every
+    start. All units are checked at once first (a million in under a second); only when
+    something is wrong, unit by unit for the messages."""
+    ids = [u.id for u in units]
+    all_names = [u.name for u in units]
+    names = [n.kk for n in all_names] + [n.ru for n in all_names] + [n.en for n in all_names]
+    joined_ids = " ".join(ids)
+    joined_names = "\n".join(names)
+    fine = (
+        (not ids or (min(map(len, ids)) > 0 and max(map(len, ids)) <= MAX_ID))
+        and "/" not in joined_ids and joined_ids.isprintable()
+        and (not names or max(map(len, names)) <= MAX_TEXT)
+        and text_problem(joined_names, len(joined_names)) is None
+    )
+    if fine:
+        return []
+
+    def line_of(i: int) -> int | None:
+        return None if lines is None else lines.get(i)
+
+    found: list[GeographyProblem] = []
+    for i, u in enumerate(units):
+        why = id_problem(u.id)
+        if why is not None:
+            found.append(GeographyProblem(u.id, "id", EXPECTED_ID, _shown(u.id),
+                                          f"unit id {_shown(u.id)!r} {why}", line_of(i)))
+        for lang, text in (("kk", u.name.kk), ("ru", u.name.ru), ("en", u.name.en)):
+            why = text_problem(text)
+            if why is not None:
+                found.append(GeographyProblem(
+                    u.id, f"name_{lang}", EXPECTED_TEXT, _shown(text),
+                    f"the {lang} name of unit {_shown(u.id)!r} {why}", line_of(i)))
+    return found
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 60 else f"{text[:59]}… ({len(text):,} characters)"
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,13 +13,15 @@ other column is allowed)::
 
     id,parent,kind,name_kk,name_ru,name_en,code,registered,abroad
 
-- ``id``: the unit's id, unique in the file, not empty.
+- ``id``: the unit's id, unique in the file, not empty, at most 64 characters, printable,
+  without ``/`` (saylau.domain.limits).
 - ``parent``: the parent's id; empty only for the root (the country).
 - ``kind``: ``country``, ``region``, ``city``, ``district`` or ``station`` (any case). The
   root is the country and no other unit is; the root's children are regions and cities (the
   top-level units) and no other unit is a region or a city; stations are leaves.
 - ``name_kk``, ``name_ru``, ``name_en``: the name in Kazakh (Cyrillic), Russian and English.
-  At least one of the three is not blank; names are kept exactly as written, spaces included.
+  At least one of the three is not blank; each at most 2,000 characters, without NUL; names
+  are kept exactly as written, spaces included.
 - ``code``: the ISO 3166-2 code (two capital letters, a hyphen, 1-3 capitals or digits, e.g.
   ``KZ-71``) of a region or city, or empty when it has none (e.g. an imported foreign
   geography); always empty for every other kind.
@@ -29,6 +31,8 @@ other column is allowed)::
 - ``abroad``: ``true`` or ``false`` (any case); empty means false; only stations can be
   abroad.
 
+A text cell that a spreadsheet would run as a formula is written behind an apostrophe and
+read back without it (saylau.domain.spreadsheet: reversible, so the round trip is exact).
 Surrounding spaces are removed from every field except the names. Rows may come in any order
 (a child may come before its parent). Blank lines, and rows whose fields are all blank, are
 skipped. The export writes the columns in the order above, LF line ends, no byte order mark,
@@ -71,10 +75,12 @@ from saylau.domain.geography import (
     GeographyProblem,
     Unit,
     UnitKind,
+    limit_problems,
     structural_problems,
 )
 from saylau.domain.ids import UnitId
 from saylau.domain.names import Names
+from saylau.domain.spreadsheet import escape, unescape
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -117,6 +123,7 @@ def parse_geography_csv(data: bytes) -> Geography:
         _read_on(reader)  # only to find every line that is not UTF-8
         raise _failed(encoding or problems)
     positions = tuple(columns[c] for c in COLUMNS)
+    quoted = b"'" in data  # else no cell was neutralised (saylau.domain.spreadsheet)
 
     units: list[Unit] = []
     unit_lines: list[int] = []  # the line of each unit in `units`
@@ -135,7 +142,8 @@ def parse_geography_csv(data: bytes) -> Geography:
             continue
         line = last_line + 1
         last_line = reader.line_num
-        unit, row_problems, uid, parent_blank = _read_row(row, positions, line, parents)
+        unit, row_problems, uid, parent_blank = _read_row(row, positions, line, parents,
+                                                          quoted)
         if unit is not None:
             units.append(unit)
             unit_lines.append(line)
@@ -146,6 +154,8 @@ def parse_geography_csv(data: bytes) -> Geography:
     if encoding:
         raise _failed(encoding)
 
+    lines = dict(enumerate(unit_lines))
+    problems.extend(limit_problems(units, lines))  # ids and names (saylau.domain.limits)
     if not problems:  # the usual case: validate once, while building
         try:
             return Geography.build(units)
@@ -154,7 +164,6 @@ def parse_geography_csv(data: bytes) -> Geography:
     refused = {uid for _, uid in refused_rows if uid}
     problems.extend(_duplicates_of_refused(refused_rows, refused, units, unit_lines))
     good_ids = {u.id for u in units}
-    lines = dict(enumerate(unit_lines))
     for p in structural_problems(units, lines=lines):
         if p.field == "parent" and p.actual in refused and p.actual not in good_ids:
             continue  # the parent's own row was refused and is reported already
@@ -238,9 +247,11 @@ def units_to_csv(units: Iterable[Unit]) -> str:
 
 
 def _cell(text: str) -> str:
-    """A field as RFC 4180 writes it: quoted when it holds a comma, a quote, CR or LF.
+    """A field as RFC 4180 writes it: quoted when it holds a comma, a quote, CR or LF, after
+    a formula's start is neutralised (saylau.domain.spreadsheet; the reader undoes it).
     (The csv module's writer leaves a lone CR unquoted when lines end with LF, which would
     split the record on reading; hence this small writer.)"""
+    text = escape(text)
     if _NEEDS_QUOTES.search(text) is None:
         return text
     return '"' + text.replace('"', '""') + '"'
@@ -375,13 +386,15 @@ _FLAG = {"": False, "false": False, "true": True}
 
 
 def _read_row(
-    row: list[str], positions: tuple[int, ...], line: int, parents: dict[str, UnitId]
+    row: list[str], positions: tuple[int, ...], line: int, parents: dict[str, UnitId],
+    quoted: bool = True,
 ) -> tuple[Unit | None, list[GeographyProblem], str, bool]:
     """(the unit, or None when the row cannot enter the tree checks; the row's problems;
     its id as far as readable, '' for a blank row; whether its parent column is blank).
 
     `positions` are the columns' places in the order of COLUMNS; `parents` shares one
-    string per parent id among the rows."""
+    string per parent id among the rows; `quoted` is False when the file holds no
+    apostrophe at all (then no cell needs `unescape`)."""
     id_pos, parent_pos = positions[0], positions[1]
     uid = row[id_pos].strip() if id_pos < len(row) else ""
     parent_blank = parent_pos >= len(row) or not row[parent_pos].strip()
@@ -401,6 +414,10 @@ def _read_row(
     parent_text, kind_text, kk, ru, en, code, registered_text, abroad_text = (
         row[p] for p in positions[1:]
     )
+    if quoted:  # a formula's start neutralised by the writer (saylau.domain.spreadsheet)
+        uid, parent_text, code = unescape(uid), unescape(parent_text.strip()), unescape(
+            code.strip())
+        kk, ru, en = unescape(kk), unescape(ru), unescape(en)
     parent_text, kind_text, code = parent_text.strip(), kind_text.strip(), code.strip()
     registered_text, abroad_text = registered_text.strip(), abroad_text.strip()
 

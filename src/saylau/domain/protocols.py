@@ -24,8 +24,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from saylau.domain.contests import Contest
-from saylau.domain.errors import ValidationFailed
+from saylau.domain.errors import Conflict, ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, OptionId, StationId
+from saylau.domain.limits import check_text
 
 MAX_COUNT = 10**9
 """Upper bound of any single count on a protocol. No station has a billion voters; the bound
@@ -371,9 +372,12 @@ def accept(
     reason: str | None,
 ) -> AcceptedProtocol:
     """Accept `protocol` as the next version. Raises ValidationFailed when a finding is an
-    error, or when a correction comes without a reason (or a first version with one)."""
+    error, when a correction comes without a reason, or a first version with one (refused,
+    not dropped: `reject_reason_without_correction`)."""
     if errors_of(findings):
         raise rejected(protocol, findings)
+    check_text("reason", reason)
+    reject_reason_without_correction(previous is not None, reason)
     if previous is not None and not (reason and reason.strip()):
         raise ValidationFailed(
             "a correction must say why",
@@ -393,6 +397,20 @@ def accept(
     )
 
 
+def reject_reason_without_correction(is_correction: bool, reason: str | None) -> None:
+    """A reason explains a correction. A first version sent with one is refused rather than
+    stored with the reason dropped: the commission meant something by it, and may have meant
+    to correct (an empty or blank reason says nothing and is taken as none)."""
+    if not is_correction and reason is not None and reason.strip():
+        raise ValidationFailed(
+            "a reason explains a correction, but there is nothing to correct yet: send the "
+            "first protocol without a reason",
+            code="reason_without_correction",
+            details={"field": "reason", "expected": "no reason on a first protocol (a reason "
+                     "explains a correction)", "actual": reason},
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class SameAsCurrent:
     """The protocol is identical to the current version: idempotent, nothing new is stored."""
@@ -407,19 +425,41 @@ class NewVersion:
     previous: AcceptedProtocol | None
 
 
+class SlotTaken(Conflict):
+    """A submission refused because its station's slot holds something else than it assumed:
+    different figures sent as a first protocol (`protocol_conflict`), or a correction of a
+    version that is no longer the latest (`correction_stale`). 409; the submission is kept
+    among the rejections with `finding` (nothing sent is lost)."""
+
+    def __init__(self, message: str, *, code: str, finding: Finding,
+                 details: dict[str, object]) -> None:
+        super().__init__(message, code=code, details=details)
+        self.finding = finding
+
+
 def classify_submission(
     protocol: SubmittedProtocol,
     current: AcceptedProtocol | None,
     *,
     correction: bool,
+    corrects: int | None = None,
 ) -> SameAsCurrent | NewVersion:
     """What a submission means given the station's current accepted version (DESIGN habit 7).
 
-    The identical protocol again is idempotent; a different one for the same station and
-    contest is a Conflict unless it is sent as a correction; a correction of nothing is an error.
+    The identical protocol again is idempotent (a correction resent after it was taken too);
+    a different one for the same station and contest is a conflict unless it is sent as a
+    correction; a correction of nothing is an error. A correction names the version it
+    corrects (`corrects`): a correction of any other version than the current one is refused
+    (`correction_stale`), so two corrections sent at once never stack: one is taken, the other
+    is told what it missed.
     """
-    from saylau.domain.errors import Conflict
-
+    if corrects is not None and not correction:
+        raise ValidationFailed(
+            f"the submission names version {corrects} to correct but is not sent as a "
+            "correction; add \"correction\": true (and a reason), or leave out \"corrects\"",
+            code="corrects_without_correction",
+            details={"field": "correction", "expected": True, "actual": False},
+        )
     if current is not None and current.content_hash == protocol.content_hash():
         return SameAsCurrent(current)
     if current is None:
@@ -432,14 +472,45 @@ def classify_submission(
             )
         return NewVersion(None)
     if not correction:
-        raise Conflict(
+        raise SlotTaken(
             f"station {protocol.station} already has protocol version {current.version} for "
             f"contest {protocol.contest} with different figures; to change it, send a "
-            "correction with a reason",
+            f"correction of version {current.version} with a reason",
             code="protocol_conflict",
+            finding=Finding("protocol.conflict", Severity.ERROR, "correction",
+                            f"different figures from the accepted version {current.version}, "
+                            "not sent as a correction",
+                            (("current_version", current.version),)),
             details={
                 "station": protocol.station,
                 "contest": protocol.contest,
+                "current_version": current.version,
+                "current_hash": current.content_hash,
+                "submitted_hash": protocol.content_hash(),
+            },
+        )
+    if corrects is None:
+        raise ValidationFailed(
+            f"a correction names the version it corrects: the current version of station "
+            f"{protocol.station} is {current.version}; send \"corrects\": {current.version}",
+            code="correction_version_missing",
+            details={"field": "corrects", "expected": current.version, "actual": None},
+        )
+    if corrects != current.version:
+        raise SlotTaken(
+            f"this correction of version {corrects} of station {protocol.station} is refused: "
+            f"the latest version is {current.version} (submitted by {current.submitted_by} at "
+            f"{current.submitted_at.isoformat()}); read it, and if it still needs correcting "
+            f"send a correction of version {current.version}",
+            code="correction_stale",
+            finding=Finding("correction.stale", Severity.ERROR, "corrects",
+                            f"corrects version {corrects}, but the latest is version "
+                            f"{current.version}",
+                            (("corrects", corrects), ("current_version", current.version))),
+            details={
+                "station": protocol.station,
+                "contest": protocol.contest,
+                "corrects": corrects,
                 "current_version": current.version,
                 "current_hash": current.content_hash,
                 "submitted_hash": protocol.content_hash(),

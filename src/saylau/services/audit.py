@@ -9,8 +9,9 @@ the same table under the id AUDIT_LOG, which no election can have. An action tha
 election also names the index of its leaf in that election's log, so `verify` can check that
 the two logs tell the same story.
 
-Entries never hold a secret: a token's name, role, scope and expiry, never the token or its
-hash.
+Entries never hold a secret: a token's name, role, scope, expiry and fingerprint
+(services.tokens.fingerprint), never the token or its hash. `verify` also checks every token
+against its entry (services.tokens.entry_problems).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -134,6 +136,7 @@ def verify(app: Saylau, central_public_hex: str | None = None) -> AuditCheck:
     public = central_public_hex or record.central_public_hex(app)
     heads = {h.size: h for h in record.tree_heads(app, AUDIT_LOG)}
     frontier = Frontier()
+    entries_by_idx: dict[int, dict[str, Any]] = {}
     lv = t.log_leaves
     with app.read() as conn:
         rows = conn.execute(select(lv.c.idx, lv.c.data, lv.c.leaf_hash)
@@ -153,6 +156,7 @@ def verify(app: Saylau, central_public_hex: str | None = None) -> AuditCheck:
             out.problems.append(f"entry {idx}: not an audit record")
         else:
             out.problems.extend(_check_link(app, int(idx), entry["body"]))
+            entries_by_idx[int(idx)] = entry
         frontier = frontier.extend([h])
         head = heads.get(frontier.size)
         if head is not None:
@@ -166,7 +170,44 @@ def verify(app: Saylau, central_public_hex: str | None = None) -> AuditCheck:
     if beyond:
         out.problems.append(f"signed tree heads of sizes {beyond} exceed the log's "
                             f"{out.size} entries")
+    out.problems.extend(_token_problems(app, entries_by_idx))
     return out
+
+
+def _token_problems(app: Saylau, entries: Mapping[int, dict[str, Any]]) -> list[str]:
+    """Every token against its audit entry (services.tokens.entry_problems) and against the
+    revocations the log records: a token edited in the database is reported, naming the
+    token and the field. Tokens that can no longer be used (revoked, expired) and were
+    issued before tokens named their entries are not reported."""
+    from saylau.services.tokens import entry_problems
+
+    revoked: dict[str, int] = {}
+    for idx, e in entries.items():
+        if e["body"].get("action") == Action.TOKEN_REVOKED.value:
+            revoked[str(e["body"].get("name"))] = max(idx, revoked.get(
+                str(e["body"].get("name")), -1))
+    now = app.clock()
+    found: list[str] = []
+    owners: dict[int, str] = {}
+    with app.read() as conn:
+        rows = conn.execute(select(t.tokens).order_by(t.tokens.c.id)).mappings().all()
+    for row in rows:
+        leaf = row["audit_leaf"]
+        if leaf is None:
+            expired = row["expires_at"] is None or \
+                datetime.fromisoformat(row["expires_at"]) <= now
+            if row["revoked_at"] is None and not expired:
+                found.extend(entry_problems(dict(row), None))
+            continue
+        found.extend(entry_problems(dict(row), entries.get(int(leaf))))
+        if int(leaf) in owners:
+            found.append(f"token {row['name']!r} (id {row['id']}) names audit entry {leaf}, "
+                         f"which is token {owners[int(leaf)]!r}'s")
+        owners[int(leaf)] = str(row["name"])
+        if row["revoked_at"] is None and revoked.get(str(row["name"]), -1) > int(leaf):
+            found.append(f"token {row['name']!r} (id {row['id']}) was revoked by audit entry "
+                         f"{revoked[str(row['name'])]} but is not revoked in the database")
+    return found
 
 
 def _check_link(app: Saylau, idx: int, entry: Mapping[str, Any]) -> list[str]:

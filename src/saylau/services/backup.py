@@ -115,6 +115,7 @@ def backup(url: str | None, out: Path, *, with_key: bool = False) -> BackupResul
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
         try:
+            _write_new(partial, b"", db.PRIVATE)  # SQLite and pg_dump write into it, 0600
             if db.is_sqlite(source.engine):
                 described = _backup_sqlite(source.engine, partial)
             else:
@@ -141,10 +142,10 @@ def backup(url: str | None, out: Path, *, with_key: bool = False) -> BackupResul
                 _link_new(partial, out)
                 written.append(out)
                 if key_bytes is not None:
-                    _write_new(key_copy_path(out), key_bytes, 0o600)
+                    _write_new(key_copy_path(out), key_bytes, db.PRIVATE)
                     written.append(key_copy_path(out))
                 _write_new(manifest_path(out), (json.dumps(manifest, indent=1, sort_keys=True)
-                                                + "\n").encode("utf-8"), 0o644)
+                                                + "\n").encode("utf-8"), db.PRIVATE)
             except BaseException:
                 for p in written:  # ours, made by this call: an incomplete backup is removed
                     p.unlink(missing_ok=True)
@@ -323,7 +324,7 @@ def restore(backup_file: Path, url: str | None, *, key_path: Path | None = None,
         else:
             result.lines += _restore_postgres(backup_file, manifest, url, say)
         if key_bytes is not None and key_state == "restored":
-            _write_new(key_to, key_bytes, 0o600)
+            _write_new(key_to, key_bytes, db.PRIVATE)
             say(f"central key restored to {key_to} (mode 0600)")
         return result
     finally:
@@ -456,7 +457,8 @@ def _restore_sqlite(backup_file: Path, manifest: dict[str, Any], engine: Engine,
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.restoring")
     try:
         digest = hashlib.sha256()
-        with backup_file.open("rb") as src, partial.open("xb") as dst:
+        with backup_file.open("rb") as src, os.fdopen(os.open(
+                partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, db.PRIVATE), "wb") as dst:
             while chunk := src.read(_CHUNK):
                 digest.update(chunk)
                 dst.write(chunk)

@@ -151,6 +151,20 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
                     code="signature_missing",
                     details={"field": "signature", "expected": "signed protocols",
                              "actual": "a CSV file"})
+            new = [k for k, same in enumerate(unchanged.tolist()) if not same]
+            keyed = record.own_keys(conn, contest.election, [cols.stations[k] for k in new])
+            if keyed:  # a station with its own key signs (saylau.domain.contests.must_sign)
+                raise ImportFailed(
+                    f"{len(keyed)} station(s) of the file have a registered commission key and "
+                    "must sign their protocols; a CSV file carries no signatures: those send "
+                    "theirs one by one (POST .../protocols with a signature); nothing was "
+                    "imported", rows=[{
+                        "line": int(cols.lines[k]), "field": "station",
+                        "expected": "a station without a registered key",
+                        "actual": cols.stations[k],
+                        "message": f"line {int(cols.lines[k])}: station {cols.stations[k]!r} "
+                        f"has key {keyed[cols.stations[k]]}: its protocol must be signed"}
+                        for k in new if cols.stations[k] in keyed])
             if rows:
                 turn = record.sequence(conn, contest.election)  # seq in commit order
                 repository.insert_protocol_rows(turn, rows)

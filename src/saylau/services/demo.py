@@ -282,7 +282,7 @@ def run_night(client: Client, night: Night, *, seed: int, pace: Callable[[float]
         return dict(t.protocol(b), votes=votes)
 
     def correct(t: StationTruth, reason: str) -> None:
-        body = dict(moved(t), correction=True, reason=reason)
+        body = dict(moved(t), correction=True, corrects=1, reason=reason)
         contest = t.ballots[0].contest
         r = client.post(url_p(contest), json=signed(night, body, contest, 2),
                         headers=auth(t.station))
@@ -447,8 +447,11 @@ def run_demo(opts: DemoOptions, console: Console) -> NightLog:
     import httpx
     import uvicorn
 
+    from saylau.api.proxies import trusted_proxies, uvicorn_proxy_options
+
     server = uvicorn.Server(uvicorn.Config(api, host=opts.host, port=opts.port,
-                                           log_level="warning"))
+                                           log_level="warning",
+                                           **uvicorn_proxy_options(trusted_proxies())))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:

@@ -8,10 +8,18 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy.exc import IntegrityError
 
-from saylau.domain.contests import Contest, Election, referendum_contest
+from saylau.domain.contests import (
+    Contest,
+    ContestKind,
+    Election,
+    OptionKind,
+    referendum_contest,
+    signatures_policy,
+)
 from saylau.domain.districts import ElectoralDistrict
 from saylau.domain.errors import Conflict, NotFound, ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, ElectionId
+from saylau.domain.limits import MAX_ID, id_rows, refuse, text_rows
 from saylau.domain.names import Names
 from saylau.domain.rulesets import ruleset
 from saylau.services import audit, record
@@ -19,7 +27,6 @@ from saylau.services.context import Saylau
 from saylau.store import repository
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_MAX_ID = 64
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -61,34 +68,27 @@ def create_referendum(
     and the record says which are unsigned."""
     check_id(election_id, "election_id")
     contest_id = f"{election_id}.referendum"
-    if len(contest_id) > _MAX_ID:  # the contest's id must fit the store's 64-character ids
-        raise ValidationFailed(
-            f"election_id {election_id!r} is too long: its contest id {contest_id!r} would "
-            f"have {len(contest_id)} characters, more than {_MAX_ID}",
-            details={"field": "election_id",
-                     "expected": f"at most {_MAX_ID - len('.referendum')} characters",
-                     "actual": election_id},
-        )
     _check_date(date)
     rs = ruleset(ruleset_name)
     geo = app.geography()
-    election = Election(ElectionId(election_id), name, rs.name, date)
+    election = Election(ElectionId(election_id), name, rs.name, date,
+                        signatures_policy(signatures))
     contest = referendum_contest(
         ContestId(contest_id), election.id, question,
         constitutional=constitutional, area=geo.root.id,
     )
-    store_election(app, election, [contest], by=by, signatures=signatures)
+    store_election(app, election, [contest], by=by)
     return election, contest
 
 
 def store_election(
     app: Saylau, election: Election, contests: Sequence[Contest], *, by: ActorId,
-    signatures: str = "optional", districts: Sequence[ElectoralDistrict] = (),
-    params: Mapping[str, str] | None = None,
+    districts: Sequence[ElectoralDistrict] = (), params: Mapping[str, str] | None = None,
 ) -> None:
     """Store a new election with its districts and contests, and begin its log, in one
     transaction; an election of that id already there is a Conflict (checked, and caught again
     when a concurrent request created it in between, on PostgreSQL)."""
+    check_texts(election, contests)
     exists = Conflict(f"election {election.id!r} already exists", code="election_exists",
                       details={"election": election.id})
     try:
@@ -99,12 +99,48 @@ def store_election(
             repository.insert_districts(conn, election.id, districts)
             for contest in contests:
                 repository.insert_contest(conn, contest)
-            record.log_election(app, conn, election, contests, by=by, signatures=signatures)
+            record.log_election(app, conn, election, contests, by=by,
+                                signatures=election.signatures.value)
             audit.log_action(conn, app, audit.Action.ELECTION_CREATED, by,
                              election=election.id, ruleset=election.ruleset.value,
                              leaf=record.log_size(conn, election.id) - 1)
     except IntegrityError:
         raise exists from None
+
+
+def check_texts(election: Election, contests: Sequence[Contest]) -> None:
+    """Every id, name and text of a new election within saylau.domain.limits, whichever entry
+    it came through (API, CLI, services), every problem at once: the election's id and the
+    ids made from it (a contest's id is the election's id and a suffix, and must fit the
+    store's 64 characters), its date, its name, a referendum's question, each party's and
+    candidate's id and name, each name on a party's list."""
+    _check_date(election.date)
+    rows: list[dict[str, object]] = []
+    for c in contests:
+        if len(c.id) > MAX_ID:
+            room = MAX_ID - (len(c.id) - len(election.id))
+            rows.append({"field": "election_id", "expected": f"at most {room} characters "
+                         f"(its contest id {c.id[:40]}... must fit in {MAX_ID})",
+                         "actual": election.id,
+                         "message": f"election_id {election.id!r} is too long: its contest id "
+                         f"would have {len(c.id)} characters, more than {MAX_ID}"})
+            break
+    for lang, text in election.name.as_dict().items():
+        rows += text_rows(f"name.{lang}", text)
+    for c in contests:
+        if c.referendum is not None:
+            for lang, text in c.referendum.question.as_dict().items():
+                rows += text_rows(f"question.{lang}", text)
+        what = "parties" if c.kind is ContestKind.PARTY_LIST else "candidates"
+        for o in c.options:
+            if o.kind is OptionKind.AGAINST_ALL or c.kind is ContestKind.REFERENDUM:
+                continue
+            rows += id_rows(f"{what}.id", o.id)
+            for lang, text in o.name.as_dict().items():
+                rows += text_rows(f"{what}.{o.id[:MAX_ID]}.name.{lang}", text)
+            for k, text in enumerate(o.list_names):
+                rows += text_rows(f"{what}.{o.id[:MAX_ID]}.list_names.{k}", text)
+    refuse(f"election {election.id!r} cannot be created", rows)
 
 
 def get_election(app: Saylau, election_id: str | None = None) -> Election:

@@ -56,6 +56,7 @@ from saylau.domain.law.referendum import (
 from saylau.domain.law.referendum import decision_json as referendum_json
 from saylau.domain.names import LANGUAGES, Names
 from saylau.domain.rulesets import RulesetName
+from saylau.domain.spreadsheet import escape
 from saylau.domain.tally import Tally, UnitResult
 from saylau.services.context import Saylau
 from saylau.services.elections import contests, get_contest, get_election
@@ -289,8 +290,12 @@ def _csv(header: Sequence[str], rows: Iterator[Sequence[object]]) -> str:
 
 
 def _cell(v: object) -> object:
+    """A value as a CSV cell: booleans as true/false, numbers as they are, text that a
+    spreadsheet would run as a formula behind an apostrophe (saylau.domain.spreadsheet)."""
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, str):
+        return escape(v)
     return v
 
 

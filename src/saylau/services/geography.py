@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from saylau.domain.errors import Conflict
-from saylau.domain.geography import Geography
+from saylau.domain.errors import Conflict, ValidationFailed
+from saylau.domain.geography import Geography, limit_problems
 from saylau.services import audit
 from saylau.services.context import Saylau
 from saylau.store import repository
@@ -13,7 +13,14 @@ def load_geography(app: Saylau, geo: Geography, *, by: str = "operator") -> int:
     """Store a validated geography in an empty database; returns the number of units.
 
     The geography is the frame every protocol refers to, so it is loaded once: a second
-    import is a Conflict (nothing is replaced or lost)."""
+    import is a Conflict (nothing is replaced or lost). Ids and names beyond the limits
+    (saylau.domain.limits) are refused, however the geography was made."""
+    problems = limit_problems(geo.units)
+    if problems:
+        raise ValidationFailed(
+            f"the geography has {len(problems)} id(s) or name(s) that cannot be stored; "
+            f"nothing was loaded; first: {problems[0].message}", code="geography_invalid",
+            details={"problems": [p.as_dict() for p in problems]})
     with app.write() as conn:
         existing = repository.unit_count(conn)
         if existing:

@@ -20,6 +20,7 @@ from saylau.domain.contests import (
     Election,
     Option,
     OptionKind,
+    signatures_policy,
 )
 from saylau.domain.districts import ElectoralDistrict, validate_districts
 from saylau.domain.errors import RuleError, ValidationFailed
@@ -133,7 +134,8 @@ def create_parliament(
                                details={"rows": problems})
     if districts:
         validate_districts(geo, districts)
-    election = Election(ElectionId(election_id), name, rs.name, date)
+    election = Election(ElectionId(election_id), name, rs.name, date,
+                        signatures_policy(signatures))
     list_contest = Contest(
         id=ContestId(f"{election_id}.list"), election=election.id,
         kind=ContestKind.PARTY_LIST,
@@ -168,19 +170,20 @@ def create_parliament(
             ]),
             district=d,
         ))
-    store_election(app, election, made, by=by, signatures=signatures, districts=districts,
+    store_election(app, election, made, by=by, districts=districts,
                    params=params)
     return election, made
 
 
 def create_presidential(
     app: Saylau, *, election_id: str, name: Names, ruleset_name: str, date: str,
-    candidates: Sequence[CandidateSpec], by: ActorId,
+    candidates: Sequence[CandidateSpec], by: ActorId, signatures: str = "optional",
 ) -> tuple[Election, Contest]:
     check_id(election_id, "election_id")
     rs = ruleset(ruleset_name)
     geo = app.geography()
-    election = Election(ElectionId(election_id), name, rs.name, date)
+    election = Election(ElectionId(election_id), name, rs.name, date,
+                        signatures_policy(signatures))
     contest = Contest(
         id=ContestId(f"{election_id}.president"), election=election.id,
         kind=ContestKind.PRESIDENTIAL,

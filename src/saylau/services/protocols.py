@@ -29,6 +29,7 @@ from saylau.domain.protocols import (
     ProtocolCheckContext,
     ProtocolCounts,
     SameAsCurrent,
+    SlotTaken,
     SubmittedProtocol,
     accept,
     classify_submission,
@@ -96,11 +97,14 @@ def submit_protocol(
     correction: bool = False,
     reason: str | None = None,
     signature: Signature | None = None,
+    corrects: int | None = None,
 ) -> Submission:
     """Check and store a protocol. Errors reject it (recorded as a rejection, then raised as
     ValidationFailed with every finding); warnings accept and flag. The identical protocol
     again is idempotent; a different one is a Conflict unless sent as a correction with a
-    reason, which makes a new version. The version is appended to the election's log with
+    reason, naming the version it `corrects`, which makes a new version; a correction of a
+    version that is no longer the latest is a Conflict too. Both conflicts are kept among the
+    rejections (nothing sent is lost). The version is appended to the election's log with
     the commission's signature over its record body (docs/record.md), which is checked
     before anything is stored."""
     contest = get_contest(app, contest_id)
@@ -111,7 +115,10 @@ def submit_protocol(
     for _attempt in range(3):
         try:
             return _submit_once(app, who, contest, unit, submitted, correction, reason,
-                                signature)
+                                signature, corrects)
+        except SlotTaken as refused:
+            _keep_refused(app, who, submitted, refused)
+            raise
         except IntegrityError:
             # another writer took the same version slot first (PostgreSQL, concurrent
             # submissions): classify again against what is now stored.
@@ -128,6 +135,7 @@ def _submit_once(
     correction: bool,
     reason: str | None,
     signature: Signature | None = None,
+    corrects: int | None = None,
 ) -> Submission:
     now = app.clock()
     with app.write() as conn:
@@ -142,7 +150,8 @@ def _submit_once(
             repository.insert_rejection(conn, submitted, findings, who.name, now)
             error = rejected(submitted, findings)
         else:
-            outcome = classify_submission(submitted, current, correction=correction)
+            outcome = classify_submission(submitted, current, correction=correction,
+                                          corrects=corrects)
             if isinstance(outcome, SameAsCurrent):
                 return Submission(SubmissionStatus.UNCHANGED, outcome.current, findings)
             assert isinstance(outcome, NewVersion)
@@ -165,6 +174,15 @@ def _submit_once(
                                  reason=reason)
             return Submission(SubmissionStatus.ACCEPTED, accepted, findings)
     raise error  # after the rejection is committed: the record keeps what was refused
+
+
+def _keep_refused(app: Saylau, who: Principal, submitted: SubmittedProtocol,
+                  refused: SlotTaken) -> None:
+    """A submission refused because the slot holds something else (SlotTaken) is kept among
+    the rejections, with why, in a transaction of its own (the one that classified it was
+    rolled back by the refusal)."""
+    with app.write() as conn:
+        repository.insert_rejection(conn, submitted, (refused.finding,), who.name, app.clock())
 
 
 def _turnout_record(r: TurnoutReport, by: str, at: datetime) -> dict[str, Any]:

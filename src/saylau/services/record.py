@@ -23,6 +23,7 @@ from sqlalchemy import Connection, and_, insert, select, text, update
 from saylau.domain.contests import Contest, Election
 from saylau.domain.errors import Conflict, NotFound, SaylauError, ValidationFailed
 from saylau.domain.geography import Geography, Unit
+from saylau.domain.limits import check_text
 from saylau.domain.record.envelope import (
     KeyRole,
     Record,
@@ -215,6 +216,7 @@ def revoke_key(app: Saylau, election: str, kid: str, reason: str, by: str) -> No
         raise ValidationFailed("a revocation must say why",
                                details={"field": "reason", "expected": "a reason",
                                         "actual": reason})
+    check_text("reason", reason)
     at = format_timestamp(app.clock())
     ck = t.commission_keys
     with app.write() as conn:
@@ -265,6 +267,20 @@ def signatures_rule(conn: Connection, election: str) -> str:
     return str(v or SIGNATURES_OPTIONAL)
 
 
+def own_keys(conn: Connection, election: str, units: Iterable[str]) -> dict[str, str]:
+    """Unit -> the id of a registered, unrevoked commission key of that very unit, for those
+    of `units` that have one: they must sign (saylau.domain.contests.must_sign)."""
+    ck = t.commission_keys
+    wanted = set(units)
+    active = and_(ck.c.election_id == election, ck.c.role == KeyRole.COMMISSION.value,
+                  ck.c.revoked_at.is_(None))
+    if len(wanted) <= 100:  # one submission, a small file: ask for these units
+        rows = conn.execute(select(ck.c.unit, ck.c.key).where(active, ck.c.unit.in_(wanted)))
+    else:  # a big file: the election's keys (far fewer than its stations), then intersect
+        rows = conn.execute(select(ck.c.unit, ck.c.key).where(active))
+    return {str(u): str(k) for u, k in rows if u in wanted}
+
+
 def check_signature(
     conn: Connection, geo: Geography, election: str, unit: str, type_: str,
     body: Mapping[str, Any], signature: Signature | None,
@@ -272,13 +288,22 @@ def check_signature(
     """Raise ValidationFailed unless the signature is acceptable for a record about `unit`:
     made by a registered, unrevoked key of the unit, of a unit above it, or of the central
     commission, over the canonical bytes of {v, type, body}. A missing signature is accepted
-    only where the election accepts unsigned records (the record then says it is unsigned)."""
+    only where the election accepts unsigned records (the record then says it is unsigned)
+    and `unit` has no registered key of its own (saylau.domain.contests.must_sign)."""
     if signature is None:
         if signatures_rule(conn, election) == SIGNATURES_REQUIRED:
             raise ValidationFailed(
                 f"election {election} requires the commission's signature; none was sent",
                 code="signature_missing",
                 details={"field": "signature", "expected": "{key, value} by the commission",
+                         "actual": None})
+        own = own_keys(conn, election, [unit]).get(unit)
+        if own is not None:
+            raise ValidationFailed(
+                f"{unit}'s commission key {own} is registered for election {election}: its "
+                "protocols must be signed with it (signatures are optional only for stations "
+                "without a key)", code="signature_missing",
+                details={"field": "signature", "expected": f"{{key, value}} by key {own}",
                          "actual": None})
         return
     ck = t.commission_keys

@@ -15,10 +15,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from saylau.domain.access import Principal, require_write_scope
-from saylau.domain.contests import Contest, ContestKind, Election, Option
-from saylau.domain.errors import Conflict, RuleError, ValidationFailed
+from saylau.domain.contests import Contest, ContestKind, Election, Option, signatures_policy
+from saylau.domain.errors import Conflict, RuleError, Unavailable, ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId, UnitId
 from saylau.domain.law.candidates import (
     CandidateDecision,
@@ -26,7 +27,9 @@ from saylau.domain.law.candidates import (
     Outcome,
     decide_senate_seat,
 )
+from saylau.domain.limits import check_text
 from saylau.domain.names import Names
+from saylau.domain.protocols import reject_reason_without_correction
 from saylau.domain.rulesets import RulesetName, ruleset
 from saylau.services.context import Saylau
 from saylau.services.elections import check_id, get_contest, get_election, store_election
@@ -54,7 +57,7 @@ class SessionProtocol:
 
 def create_senate_election(
     app: Saylau, *, election_id: str, name: Names, ruleset_name: str, date: str,
-    seats: Mapping[str, Sequence[CandidateSpec]], by: ActorId,
+    seats: Mapping[str, Sequence[CandidateSpec]], by: ActorId, signatures: str = "optional",
 ) -> tuple[Election, list[Contest]]:
     """One Senate seat contest per top-level unit named in `seats` (unit id -> candidates)."""
     check_id(election_id, "election_id")
@@ -65,7 +68,8 @@ def create_senate_election(
                                  "actual": rs.name.value})
     geo = app.geography()
     tops = {u.id for u in geo.top_level()}
-    election = Election(ElectionId(election_id), name, rs.name, date)
+    election = Election(ElectionId(election_id), name, rs.name, date,
+                        signatures_policy(signatures))
     made: list[Contest] = []
     for unit, cands in seats.items():
         if unit not in tops:
@@ -129,12 +133,15 @@ def _decide_round(app: Saylau, c: Contest, s: SessionProtocol) -> CandidateDecis
 def submit_session(
     app: Saylau, who: Principal, contest_id: str, *, round_: int, electors: int,
     electors_present: int, invalid: int, votes: Mapping[str, int],
-    correction: bool = False, reason: str | None = None,
+    correction: bool = False, reason: str | None = None, corrects: int | None = None,
 ) -> tuple[SessionProtocol, bool]:
     """Store a joint session's protocol; returns (protocol, stored). The figures go through the
-    law's own checks (decide_senate_seat raises on impossible figures) before storing."""
+    law's own checks (decide_senate_seat raises on impossible figures) before storing. A
+    correction names the version it `corrects`, as a station's does: a correction of a
+    version that is no longer the latest is a Conflict (two sent at once never stack)."""
     c = _senate_contest(app, contest_id)
     require_write_scope(who, app.geography(), c.area)
+    check_text("reason", reason)
     if round_ not in (1, 2):
         raise ValidationFailed("a Senate seat has two rounds at most",
                                details={"field": "round", "expected": "1 or 2", "actual": round_})
@@ -160,6 +167,30 @@ def submit_session(
                                tuple(sorted(votes.items())), who.name,
                                app.clock().isoformat(), reason)
     _decide_round(app, c, proposed)  # raises ValidationFailed on impossible figures
+    if corrects is not None and not correction:
+        raise ValidationFailed(
+            f"the protocol names version {corrects} to correct but is not sent as a correction",
+            code="corrects_without_correction",
+            details={"field": "correction", "expected": True, "actual": False})
+    for _attempt in range(3):
+        try:
+            return _store_session(app, who, c, round_, proposed, correction, reason, corrects)
+        except IntegrityError:
+            # another session protocol took this version first (PostgreSQL, at the same
+            # moment): classified again against what is now stored (a stale correction, the
+            # same protocol, or a conflict), never a 500
+            continue
+    raise Unavailable("the store is busy with concurrent writes for this seat; send the same "
+                      "request again", code="store_busy")
+
+
+def _store_session(
+    app: Saylau, who: Principal, c: Contest, round_: int, proposed: SessionProtocol,
+    correction: bool, reason: str | None, corrects: int | None,
+) -> tuple[SessionProtocol, bool]:
+    electors, electors_present, invalid = (proposed.electors, proposed.electors_present,
+                                           proposed.invalid)
+    votes = dict(proposed.votes)
     with app.write() as conn:
         ss = t.senate_sessions
         rows = conn.execute(select(ss.c.version, ss.c.electors, ss.c.electors_present,
@@ -177,6 +208,19 @@ def submit_session(
                 raise Conflict(f"round {round_} of {c.id} already has a different protocol; "
                                "send a correction with a reason", code="protocol_conflict",
                                details={"current_version": current.version})
+            if corrects is None:
+                raise ValidationFailed(
+                    f"a correction names the version it corrects: round {round_} of {c.id} is "
+                    f"at version {current.version}; send \"corrects\": {current.version}",
+                    code="correction_version_missing",
+                    details={"field": "corrects", "expected": current.version, "actual": None})
+            if corrects != current.version:
+                raise Conflict(
+                    f"this correction of version {corrects} of round {round_} of {c.id} is "
+                    f"refused: the latest version is {current.version}; read it, and if it "
+                    f"still needs correcting send a correction of version {current.version}",
+                    code="correction_stale",
+                    details={"corrects": corrects, "current_version": current.version})
             if not (reason and reason.strip()):
                 raise ValidationFailed("a correction must say why",
                                        details={"field": "reason", "expected": "a reason",
@@ -186,6 +230,8 @@ def submit_session(
             raise ValidationFailed("there is no protocol of this round to correct",
                                    details={"field": "correction", "expected": False,
                                             "actual": True})
+        else:
+            reject_reason_without_correction(False, reason)
         conn.execute(insert(ss).values(
             contest_id=c.id, round=round_, version=version, electors=electors,
             electors_present=electors_present, invalid=invalid,

@@ -8,19 +8,33 @@ Every token expires (DEFAULT_TTL unless asked otherwise, at most MAX_TTL) and ca
 both are checked on every request against the database, so a revocation takes effect at once.
 Issuing and revoking are entries of the audit log (services.audit), which never holds the
 token or its hash.
+
+A token is bound to its signed audit entry: the row names the entry (`audit_leaf`), and the
+entry holds the token's name, role, scope, expiry and `fingerprint` (a hash of the stored
+hash, from which nothing usable follows). Every use checks the row against the entry, and
+against the revocations the audit log records, so a token edited in the database (`update
+tokens set role='admin'`, a longer expiry, another token's hash, a revocation undone) is
+refused (401 `token_tampered`); `saylau audit verify` and a restore report it
+(`entry_problems`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
+import threading
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from saylau.domain.access import SCOPED_ROLES, Principal, Role
 from saylau.domain.errors import NotFound, Unauthorized, ValidationFailed
 from saylau.domain.ids import ActorId, UnitId
+from saylau.domain.limits import check_actor
+from saylau.domain.record.merkle import leaf_hash
 from saylau.services import audit, record
 from saylau.services.context import Saylau
 from saylau.store import tables as t
@@ -44,10 +58,43 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def fingerprint(token_hash: str) -> str:
+    """What a token's audit entry holds of it: SHA-256 of a label and the token's stored
+    hash. It ties the entry to one token without revealing anything that could be used."""
+    return hashlib.sha256(b"saylau-token-entry\x00" + token_hash.encode("ascii")).hexdigest()
+
+
+BOUND_FIELDS = ("name", "role", "scope", "expires_at")
+"""The columns of a token that its audit entry holds as they are."""
+
+
+def entry_problems(row: Mapping[str, Any], entry: Mapping[str, Any] | None) -> list[str]:
+    """How a token's row differs from its audit entry (the entry's whole record, or None
+    when there is none); [] when they agree."""
+    who = f"token {row['name']!r} (id {row['id']})"
+    if row["audit_leaf"] is None:
+        return [f"{who} names no audit entry (issued before tokens were bound to theirs?): "
+                "revoke it and issue a new one"]
+    if entry is None:
+        return [f"{who}: its audit entry {row['audit_leaf']} does not exist"]
+    body = entry.get("body") if isinstance(entry.get("body"), dict) else {}
+    assert isinstance(body, dict)
+    if body.get("action") != audit.Action.TOKEN_ISSUED.value:
+        return [f"{who}: audit entry {row['audit_leaf']} is a {body.get('action')!r}, not "
+                "the token's issue"]
+    found = [f"{who}: {f} is {row[f]!r} in the database but {body.get(f)!r} in its signed "
+             f"audit entry {row['audit_leaf']}" for f in BOUND_FIELDS if body.get(f) != row[f]]
+    if body.get("token") != fingerprint(str(row["token_hash"])):
+        found.append(f"{who}: its token (hash) is not the one its audit entry "
+                     f"{row['audit_leaf']} was issued for")
+    return found
+
+
 def create_token(app: Saylau, name: str, role: str, scope: str | None = None, *,
                  ttl: timedelta = DEFAULT_TTL, by: str = "operator") -> str:
     """Issue a token valid for `ttl`; returns the secret (the only time it is seen)."""
     check_ttl(ttl)
+    check_actor("name", name)  # written beside everything the token does
     try:
         r = Role(role)
     except ValueError:
@@ -80,12 +127,13 @@ def create_token(app: Saylau, name: str, role: str, scope: str | None = None, *,
     now = app.clock()
     expires = (now + ttl).isoformat()
     with app.write() as conn:
+        idx = audit.log_action(conn, app, audit.Action.TOKEN_ISSUED, by, name=name,
+                               role=r.value, scope=scope, expires_at=expires,
+                               token=fingerprint(_hash(secret)))
         conn.execute(insert(t.tokens).values(
             name=name, role=r.value, scope=scope, token_hash=_hash(secret),
-            created_at=now.isoformat(), expires_at=expires,
+            created_at=now.isoformat(), expires_at=expires, audit_leaf=idx,
         ))
-        audit.log_action(conn, app, audit.Action.TOKEN_ISSUED, by, name=name, role=r.value,
-                         scope=scope, expires_at=expires)
     return secret
 
 
@@ -94,9 +142,17 @@ def authenticate(app: Saylau, token: str) -> Principal:
         row = conn.execute(
             select(t.tokens).where(t.tokens.c.token_hash == _hash(token))
         ).mappings().first()
+        if row is not None:
+            problems = entry_problems(dict(row), _entry(app, conn, row["audit_leaf"]))
+            revoked_at = _revocations(app, conn).get(str(row["name"]), -1)
     if row is None:
         raise Unauthorized("the bearer token is not valid", code="token_invalid")
-    if row["revoked_at"] is not None:
+    if problems:
+        raise Unauthorized(
+            "the bearer token's record was changed after it was issued and no longer matches "
+            "its signed audit entry; it is refused (the operators are to run `saylau audit "
+            "verify`)", code="token_tampered", details={"token": row["name"]})
+    if row["revoked_at"] is not None or revoked_at > int(row["audit_leaf"]):
         raise Unauthorized("the bearer token was revoked", code="token_revoked")
     expires = row["expires_at"]
     if expires is None or datetime.fromisoformat(expires) <= app.clock():
@@ -104,6 +160,55 @@ def authenticate(app: Saylau, token: str) -> Principal:
     scope = row["scope"]
     return Principal(ActorId(row["name"]), Role(row["role"]),
                      None if scope is None else UnitId(scope))
+
+
+def _entry(app: Saylau, conn: Connection, idx: int | None) -> dict[str, Any] | None:
+    """Audit entry `idx` as a record, when its stored bytes still hash to its stored leaf
+    hash (an entry is never changed: kept per process once read)."""
+    if idx is None:
+        return None
+    key = f"audit-entry:{idx}"
+    cached = app.caches.get(key)
+    if isinstance(cached, dict):
+        return cached
+    lv = t.log_leaves
+    r = conn.execute(select(lv.c.data, lv.c.leaf_hash).where(
+        lv.c.election_id == audit.AUDIT_LOG, lv.c.idx == idx)).first()
+    if r is None:
+        return None
+    data = str(r[0]).encode("utf-8")
+    if leaf_hash(data).hex() != r[1]:
+        return {"body": {"action": "entry changed after it was logged"}}
+    entry: dict[str, Any] = json.loads(data)
+    app.caches[key] = entry
+    return entry
+
+
+_revoked_lock = threading.Lock()
+
+
+def _revocations(app: Saylau, conn: Connection) -> dict[str, int]:
+    """Token name -> the index of the latest `token_revoked` entry of the audit log: a token
+    issued before it is revoked, whatever its row says. Read incrementally (the entries since
+    the last request), kept per process."""
+    lv = t.log_leaves
+    size = conn.execute(select(func.max(lv.c.idx)).where(
+        lv.c.election_id == audit.AUDIT_LOG)).scalar()
+    with _revoked_lock:
+        seen, revoked = app.caches.get("token-revocations") or (-1, {})
+        if size is None or int(size) <= seen:
+            return dict(revoked)
+        revoked = dict(revoked)
+        rows = conn.execute(select(lv.c.idx, lv.c.data).where(
+            lv.c.election_id == audit.AUDIT_LOG, lv.c.idx > seen,
+            lv.c.idx <= int(size)).order_by(lv.c.idx))
+        for idx, data in rows:
+            if '"token_revoked"' in data:
+                body = json.loads(data).get("body", {})
+                if body.get("action") == audit.Action.TOKEN_REVOKED.value:
+                    revoked[str(body.get("name"))] = int(idx)
+        app.caches["token-revocations"] = (int(size), revoked)
+        return dict(revoked)
 
 
 def revoke_token(app: Saylau, name: str, *, by: str = "operator") -> int:
@@ -128,10 +233,11 @@ def create_tokens(app: Saylau, specs: list[tuple[str, str, str | None]], *,
     check_ttl(ttl)
     geo = app.geography()
     secrets_out: list[str] = []
-    rows = []
+    rows: list[dict[str, Any]] = []
     clock = app.clock()
     now, expires = clock.isoformat(), (clock + ttl).isoformat()
     for name, role, scope in specs:
+        check_actor("name", name)
         r = Role(role)
         if (r in SCOPED_ROLES) != (scope is not None) or (scope is not None and scope not in geo):
             raise ValidationFailed(f"bad scope {scope!r} for role {role}",
@@ -143,9 +249,13 @@ def create_tokens(app: Saylau, specs: list[tuple[str, str, str | None]], *,
         rows.append({"name": name, "role": r.value, "scope": scope,
                      "token_hash": _hash(secret), "created_at": now, "expires_at": expires})
     with app.write() as conn:
-        conn.execute(insert(t.tokens), rows)
-        record.append_many(conn, audit.AUDIT_LOG, [
+        end = record.append_many(conn, audit.AUDIT_LOG, [
             ("audit", audit.entry_bytes(app, audit.Action.TOKEN_ISSUED, by, name=r_["name"],
-                                        role=r_["role"], scope=r_["scope"], expires_at=expires))
+                                        role=r_["role"], scope=r_["scope"], expires_at=expires,
+                                        token=fingerprint(r_["token_hash"])))
             for r_ in rows])
+        for k, r_ in enumerate(rows):
+            r_["audit_leaf"] = end - len(rows) + k
+        if rows:
+            conn.execute(insert(t.tokens), rows)
     return secrets_out

@@ -1,7 +1,8 @@
 """The database: which one, how to connect, how to migrate.
 
-Default: an embedded SQLite file `saylau.db` in the working directory, in WAL mode with
-synchronous=FULL (an acknowledged write survives a killed process and a power cut). Writers
+Default: an embedded SQLite file `saylau.db` in the working directory (created with mode
+0600, as are its -wal and -shm files), in WAL mode with synchronous=FULL (an acknowledged
+write survives a killed process and a power cut). Writers
 take the write lock at the start of their transaction (BEGIN IMMEDIATE), so two writers never
 deadlock on a lock upgrade. PostgreSQL when SAYLAU_DATABASE_URL names one
 (postgresql+psycopg://...).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -39,7 +41,31 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
+PRIVATE = 0o600
+"""The mode of every database and backup file saylau creates: they hold every token's hash
+and the commissions' figures before they are published. SQLite gives its -wal and -shm files
+the mode of the database file, whatever the umask."""
+
+
+def create_private(database: str | None) -> None:
+    """Create the SQLite file `database` empty with mode 0600 when it does not exist yet (in
+    an existing directory), so SQLite never creates it with the umask's mode (often 0644)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return
+    # made meanwhile by another process: SQLite opens it as it is
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+
+
 def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "do_connect")
+    def _private_file(*_args: Any) -> None:
+        # the file is created (0600) where SQLite would create it: at the first connection
+        create_private(engine.url.database)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy's BEGIN below be the only transaction control (pysqlite's own

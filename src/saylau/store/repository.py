@@ -20,6 +20,7 @@ from saylau.domain.contests import (
     Option,
     OptionKind,
     ReferendumTerms,
+    Signatures,
 )
 from saylau.domain.districts import ElectoralDistrict
 from saylau.domain.geography import Unit, UnitKind
@@ -99,6 +100,7 @@ def insert_election(
             id=e.id, name_kk=e.name.kk, name_ru=e.name.ru, name_en=e.name.en,
             ruleset=e.ruleset.value, date=e.date, created_by=by, created_at=at.isoformat(),
             params=json.dumps(dict(params), sort_keys=True) if params else None,
+            signatures=e.signatures.value,
         )
     )
 
@@ -159,7 +161,8 @@ def insert_contest(conn: Connection, c: Contest) -> None:
 
 def _election(r: Any) -> Election:
     return Election(
-        id=ElectionId(r["id"]), name=_names(r), ruleset=RulesetName(r["ruleset"]), date=r["date"]
+        id=ElectionId(r["id"]), name=_names(r), ruleset=RulesetName(r["ruleset"]),
+        date=r["date"], signatures=Signatures(r["signatures"]),
     )
 
 

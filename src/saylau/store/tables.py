@@ -229,4 +229,7 @@ tokens = Table(
     Column("created_at", String(40), nullable=False),
     Column("revoked_at", String(40), nullable=True),
     Column("expires_at", String(40), nullable=True),  # set on every token issued (0006)
+    Column("audit_leaf", BigInteger, nullable=True),
+    # the index of its token_issued entry in the audit log, which binds its name, role,
+    # scope, expiry and hash (services.tokens); None only for tokens issued before 0007
 )

@@ -29,7 +29,14 @@ from typing import Any
 import numpy as np
 
 from saylau.domain import decisions
-from saylau.domain.contests import Contest, ContestKind, Option, OptionKind, ReferendumTerms
+from saylau.domain.contests import (
+    Contest,
+    ContestKind,
+    Option,
+    OptionKind,
+    ReferendumTerms,
+    must_sign,
+)
 from saylau.domain.districts import ElectoralDistrict
 from saylau.domain.errors import SaylauError
 from saylau.domain.geography import Geography, Unit, UnitKind
@@ -45,6 +52,7 @@ from saylau.domain.protocols import (
 )
 from saylau.domain.record.canonical import parse_canonical
 from saylau.domain.record.envelope import (
+    KeyRole,
     Record,
     RecordType,
     record_problems,
@@ -304,6 +312,25 @@ class _State:
         default_factory=dict)
     """(contest, station) -> every version as (leaf, counts in COUNT_FIELDS order, votes)."""
     counts_by_type: dict[str, int] = field(default_factory=dict)
+    own_keys: dict[str, int] = field(default_factory=dict)
+    """Unit -> its registered, unrevoked commission keys so far: such a station signs
+    (saylau.domain.contests.must_sign)."""
+
+    def unsigned_protocol(self, idx: int, station: str) -> None:
+        """An unsigned protocol of `station` at leaf `idx`: refused where it had to sign."""
+        assert self.election is not None
+        policy = self.election.get("signatures", "optional")
+        if policy not in ("required", "optional"):
+            raise _fail(f"leaf {idx}: the election's rule for signatures is {policy!r}, "
+                        "neither 'required' nor 'optional'", leaf=idx, station=station)
+        if not must_sign(policy, self.own_keys.get(station, 0) > 0):
+            return
+        if policy == "required":
+            raise _fail(f"leaf {idx}: the protocol of station {station} is unsigned, but the "
+                        "election requires signatures", leaf=idx, station=station)
+        raise _fail(f"leaf {idx}: the protocol of station {station} is unsigned, but the "
+                    "station has a registered key of its own, so it must sign", leaf=idx,
+                    station=station)
 
 
 _PROTOCOL_KEYS = frozenset({"v", "type", "body", "recorded", "signature"})
@@ -414,9 +441,7 @@ def _read_protocol_fast(idx: int, data: bytes, state: _State) -> int | None:
     unsigned = 0
     if key is None:
         unsigned = 1
-        if state.election.get("signatures") == "required":
-            raise _fail(f"leaf {idx}: the protocol of station {st} is unsigned, but the "
-                        "election requires signatures", leaf=idx, station=st)
+        state.unsigned_protocol(idx, st)
     else:
         if len(state.by_unit) != len(state.units):
             state.by_unit = {u.id: u for u in state.units}
@@ -476,10 +501,15 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
             state.keys[k["key"]] = {**k, "revoked": None}
     elif type_ == RecordType.KEY:
         state.keys[body["key"]] = {**body, "revoked": None}
+        if body["role"] == KeyRole.COMMISSION:
+            state.own_keys[body["unit"]] = state.own_keys.get(body["unit"], 0) + 1
     elif type_ == RecordType.KEY_REVOCATION:
         if body["key"] not in state.keys:
             raise _fail(f"leaf {idx} revokes unknown key {body['key']}", leaf=idx)
-        state.keys[body["key"]]["revoked"] = idx
+        k = state.keys[body["key"]]
+        if k["revoked"] is None and k["role"] == KeyRole.COMMISSION:
+            state.own_keys[k["unit"]] -= 1
+        k["revoked"] = idx
     elif type_ in (RecordType.PROTOCOL, RecordType.TURNOUT):
         if state.election is None:
             raise _fail(f"leaf {idx}: a {type_} before the election's definition", leaf=idx)
@@ -487,10 +517,8 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
         sig = record.get("signature")  # its shape was checked with the record's
         if sig is None:
             unsigned = 1
-            if state.election.get("signatures") == "required" and \
-                    type_ == RecordType.PROTOCOL:
-                raise _fail(f"leaf {idx}: the {type_} of station {station} is unsigned, but "
-                            "the election requires signatures", leaf=idx, station=station)
+            if type_ == RecordType.PROTOCOL:
+                state.unsigned_protocol(idx, station)
         else:
             if len(state.by_unit) != len(state.units):  # the geography leaves come first
                 state.by_unit = {u.id: u for u in state.units}
