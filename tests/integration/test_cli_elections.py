@@ -120,6 +120,27 @@ def test_rerunning_the_demo_leaves_nothing_git_would_show(empty_folder: Path) ->
     assert status.stdout.splitlines() == ["?? .gitignore"], status.stdout
 
 
+def test_the_demo_fills_the_named_store_and_never_overwrites_one(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`demo --database URL`: a SQLite file already there is kept aside; another database is
+    used only when empty (it cannot be moved aside), else refused, exit 2, nothing touched."""
+    monkeypatch.chdir(tmp_path)
+    args = ["demo", "--stations", "40", "--instant", "--database", db_url]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert first.stderr.startswith("store: ") and "(--database" in first.stderr.splitlines()[0]
+    again = runner.invoke(app, args)
+    if db_url.startswith("sqlite"):
+        assert again.exit_code == 0, again.output
+        assert "kept the previous database as" in again.stdout
+    else:
+        assert again.exit_code == 2, again.output
+        assert "error (demo_target_not_empty)" in again.stderr
+    r = runner.invoke(app, ["results", "--json", "--database", db_url])
+    assert json.loads(r.stdout)["result"]["stations_reported"] == 40
+
+
 def test_the_majilis_night_forms_the_chamber(empty_folder: Path) -> None:
     r = runner.invoke(app, ["demo", "--stations", "300", "--instant", "--election", "majilis"])
     assert r.exit_code == 0, r.output

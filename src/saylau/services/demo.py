@@ -471,6 +471,13 @@ def _prepare_majilis(app: Any, geo: Geography, opts: DemoOptions, tokens: dict[s
 
 def run_demo(opts: DemoOptions, console: Console) -> NightLog:
     app, night = _prepare(opts, console)
+    try:
+        return _run_night(app, night, opts, console)
+    finally:
+        app.engine.dispose()  # the store's connections, when the night (and serving) ends
+
+
+def _run_night(app: Any, night: Night, opts: DemoOptions, console: Console) -> NightLog:
     from saylau.api.app import create_app
 
     api = create_app(app)
