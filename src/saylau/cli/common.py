@@ -128,10 +128,8 @@ def print_error(exc: SaylauError) -> None:
     rows: list[Any] = exc.details.get("rows") or exc.details.get("problems") or []
     for r in rows:  # every one: a file is corrected once, not 200 rows at a time
         err.print(row_line(r), markup=False)
-    for f in exc.details.get("findings", []):
-        label = f.get("severity") or f.get("field") or ""
-        code = f.get("code") or f.get("expected") or ""
-        err.print(f"  [{label}] {code}: {f.get('message')}", markup=False)
+    for f in exc.details.get("findings", []):  # a protocol's checks, a file's fields
+        err.print(row_line(f, str(f.get("severity") or "")), markup=False)
     other = {k: v for k, v in exc.details.items() if k not in ("rows", "problems", "findings")}
     if other:
         err.print(f"  details: {json.dumps(other, ensure_ascii=False, default=str)}",
