@@ -69,8 +69,8 @@ def saylau_cli(*args: str, cwd: Path, env: dict[str, str] | None = None,
 
 
 def build_demo(tmp: Path, stations: int) -> Path:
-    saylau_cli("demo", "--stations", str(stations), "--instant", cwd=tmp)
     db = tmp / "saylau-demo.db"
+    saylau_cli("demo", "--stations", str(stations), "--instant", "--database", str(db), cwd=tmp)
     c.checkpoint(db)
     return db
 

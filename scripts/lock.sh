@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerate the locked dependency sets from pyproject.toml (docs/operations.md, "Dependencies"):
-#   requirements-dev.lock  runtime + dev extras: what scripts/test.sh and CI install and audit
+#   requirements-dev.lock  runtime + dev extras: what scripts/test.sh and CI install, and what
+#                          the release audit checks (python3 scripts/audit.py)
 #   requirements.lock      runtime only, at the same versions: what the README's demo installs
 # Every package pinned, with the SHA-256 of each of its files on PyPI, for Python 3.11 on Linux.
 #

@@ -126,7 +126,7 @@ def test_2022_through_the_cli(tmp_path: Path) -> None:
     app = typer.Typer()
     app.add_typer(decide_app, name="decide")
     result = CliRunner().invoke(
-        app, ["decide", "referendum", "--ruleset", "kz-2022", str(path), "--json"]
+        app, ["decide", "referendum", "--ruleset", "kz-2022", "--ordinary", str(path), "--json"]
     )
     assert result.exit_code == 0, result.output
     assert '"percent": "68.05"' in result.stdout

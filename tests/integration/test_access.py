@@ -80,8 +80,9 @@ def test_cli_token_create_takes_a_ttl(api: Api, monkeypatch: pytest.MonkeyPatch)
     r = CliRunner().invoke(cli, ["token", "create", "night", "--role", "observer",
                                  "--ttl", "36h"])
     assert r.exit_code == 0, r.output
-    token = r.output.strip()
+    token = r.stdout.strip()  # stdout holds the token alone; which store, on stderr
     assert token.startswith("sl_")
+    assert r.stderr.startswith("store: ")
     assert api.client.get("/api/whoami", headers={"Authorization": f"Bearer {token}"}
                           ).status_code == 200
     issued = [e for e in audit.entries(api.saylau, 0, 1000)
@@ -375,7 +376,7 @@ def test_cli_audit_verify(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "verified" in r.output
     listed = CliRunner().invoke(cli, ["audit", "list"])
     assert listed.exit_code == 0
-    assert [json.loads(x)["body"]["action"] for x in listed.output.splitlines()][:2] == [
+    assert [json.loads(x)["body"]["action"] for x in listed.stdout.splitlines()][:2] == [
         "geography_loaded", "election_created"]
 
 

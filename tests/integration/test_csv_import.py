@@ -6,14 +6,12 @@ $SAYLAU_DATABASE_URL. The API route that takes the same file is checked alongsid
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from saylau.cli import main as cli_main
 from saylau.cli.main import app as cli
 from saylau.services.context import Saylau
 from tests.integration.support import Api, error_of, protocol
@@ -34,23 +32,12 @@ def csv_of(bodies: list[dict[str, Any]], header: str = HEADER) -> str:
 
 
 @pytest.fixture
-def cli_env(api: Api, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
-    """The CLI on the fixture's database through $SAYLAU_DATABASE_URL. The stores the
-    commands open are closed after the test (a command's process would just exit)."""
+def cli_env(api: Api, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Api:
+    """The CLI on the fixture's database through $SAYLAU_DATABASE_URL (each command closes
+    the store it opened when it ends)."""
     monkeypatch.setenv("SAYLAU_DATABASE_URL", db_url)
     monkeypatch.setenv("COLUMNS", "200")
-    opened: list[Saylau] = []
-
-    def open_and_keep() -> Saylau:
-        s = real_open()
-        opened.append(s)
-        return s
-
-    real_open = cli_main._open
-    monkeypatch.setattr(cli_main, "_open", open_and_keep)
-    yield api
-    for s in opened:
-        s.engine.dispose()
+    return api
 
 
 def run_import(api: Api, path: Path) -> Any:
@@ -86,6 +73,45 @@ def test_a_good_file_imports_and_again_is_unchanged(cli_env: Api, tmp_path: Path
     view = api.results()["result"]
     assert view["stations_reported"] == n
     assert view["votes"]["yes"] == sum(b["votes"]["yes"] for b in bodies)
+
+
+def test_every_warning_and_every_refused_row_is_said_in_words(cli_env: Api,
+                                                               tmp_path: Path) -> None:
+    """Each warning of an accepted file and each error of a refused one: its line, field,
+    code, what was expected and what was found, in words (never `expected , got {...}`)."""
+    api = cli_env
+    s = stations(api.saylau)
+    unaccounted = api.protocol(s[0])
+    unaccounted["ballots_received"] += 3
+    other_list = api.protocol(s[1])
+    other_list["registered"] += 5
+    other_list["ballots_received"] += 5
+    other_list["ballots_cancelled"] += 5
+    path = tmp_path / "warned.csv"
+    path.write_text(csv_of([unaccounted, other_list, api.protocol(s[2])]), encoding="utf-8")
+    r = run_import(api, path)
+    assert r.exit_code == 0, r.output
+    assert "3 rows: 3 accepted (2 with warnings), 0 unchanged" in r.stdout
+    used = unaccounted["ballots_issued"] + unaccounted["ballots_cancelled"]
+    assert (f"warning line 2: ballots_received (ballots.unaccounted): expected {used:,} "
+            f"(issued {unaccounted['ballots_issued']:,} + cancelled "
+            f"{unaccounted['ballots_cancelled']:,}), got {unaccounted['ballots_received']:,}: "
+            f"station {s[0]}: 3 ballots unaccounted for") in r.stdout
+    listed = api.registered(s[1])
+    assert (f"warning line 3: registered (registered.differs_from_list): expected {listed:,} "
+            f"(the loaded voter list), got {other_list['registered']:,}: station {s[1]}"
+            ) in r.stdout
+    bad = api.protocol(s[3])
+    bad["ballots_in_boxes"] -= 7  # the boxes no longer add up: refused
+    path = tmp_path / "refused.csv"
+    path.write_text(csv_of([bad]), encoding="utf-8")
+    r = run_import(api, path)
+    assert r.exit_code == 2, r.output
+    parts = bad["invalid"], bad["both_marked"], sum(bad["votes"].values())
+    assert (f"line 2: ballots_in_boxes (boxes.sum_mismatch): expected {sum(parts):,} (invalid "
+            f"{parts[0]:,} + both-marked {parts[1]:,} + votes for the options {parts[2]:,}), "
+            f"got {bad['ballots_in_boxes']:,}: station {s[3]}: ") in r.stderr, r.stderr
+    assert "expected ," not in r.stderr and "{" not in r.stderr
 
 
 def test_a_reimport_flags_no_rows(cli_env: Api, tmp_path: Path) -> None:

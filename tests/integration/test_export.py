@@ -269,9 +269,34 @@ def test_the_cli_writes_every_file(referendum: tuple[Saylau, str], tmp_path: Pat
     decision = json.loads((tmp_path / "json" / f"{contest}.decision.json").read_text(
         encoding="utf-8"))
     assert decision["decision"]["state"] == "pending"
-    r = runner.invoke(cli, ["export", "cdf", "--out", str(tmp_path / "cdf" / "ref.json")])
+    r = runner.invoke(cli, ["export", "cdf", "--out", str(tmp_path / "cdf")])
     assert r.exit_code == 0, r.output
-    validate_cdf(json.loads((tmp_path / "cdf" / "ref.json").read_text(encoding="utf-8")))
+    validate_cdf(json.loads((tmp_path / "cdf" / "ref.cdf.json").read_text(encoding="utf-8")))
+
+
+def test_every_export_writes_into_a_folder_new_or_not(referendum: tuple[Saylau, str],
+                                                      tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """One `--out` behaviour for csv, json and cdf: a folder, made when missing, used when it
+    exists; `open-data/` (a trailing slash) is the folder `open-data`; a file is refused."""
+    app, _ = referendum
+    monkeypatch.setenv("SAYLAU_DATABASE_URL", app.engine.url.render_as_string(
+        hide_password=False))
+    monkeypatch.chdir(tmp_path)
+    expected = {"csv": "contests.csv", "json": "election.json", "cdf": "ref.cdf.json"}
+    for fmt, name in expected.items():
+        for target in (f"new-{fmt}/", f"new-{fmt}", "existing", "existing/"):
+            (tmp_path / "existing").mkdir(exist_ok=True)
+            r = runner.invoke(cli, ["export", fmt, "--out", target])
+            assert r.exit_code == 0, (fmt, target, r.output)
+            folder = tmp_path / target.rstrip("/")
+            assert folder.is_dir() and (folder / name).is_file(), (fmt, target)
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    for fmt in expected:
+        r = runner.invoke(cli, ["export", fmt, "--out", "a-file"])
+        assert r.exit_code == 2, (fmt, r.output)
+        assert "--out a-file is a file; every export writes into a directory" in r.stderr
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "x"
 
 
 def test_an_unknown_election_exits_2(referendum: tuple[Saylau, str], tmp_path: Path,

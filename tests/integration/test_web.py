@@ -8,6 +8,7 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from rich.console import Console
 
 from saylau.api.app import create_app
 from saylau.domain.access import Principal, Role
+from saylau.domain.explain import percent
 from saylau.domain.ids import ActorId
 from saylau.domain.names import Names
 from saylau.domain.protocols import ProtocolCounts
@@ -137,8 +139,64 @@ def test_national_page_shows_the_apis_numbers_in_each_language(ref: TestClient,
     for child in api["children"]:
         assert child["name"][lang] in html.replace("&#39;", "'")
     assert 'id="turnout-chart" data-chart' in html and 'id="map-turnout" data-chart' in html
-    assert "geo/kz_units_2022.geojson" in html
+    # 5 June 2022 on its own map: 17 top-level units (Abai, Jetisu, Ulytau came on 8 June)
+    assert "geo/kz_units_17_june2022.geojson" in html
+    assert "kz_units_2022.geojson" not in html
+    assert len(api["children"]) == 17
     assert r.headers["content-language"] == lang
+
+
+def test_the_2022_referendum_needs_12_of_17_units(ref: TestClient) -> None:
+    html = ref.get("/?lang=en").text
+    api = ref.get(f"/api/contests/{REF_CONTEST}/results").json()
+    k = api["decision"]["units_with_majority"]
+    assert f"A yes majority in {k} of 17 top-level units; 12 are needed" in html
+    assert (api["decision"]["units_total"], api["decision"]["units_required"]) == (17, 12)
+
+
+def test_before_the_first_protocol_the_page_and_the_cli_show_the_days_turnout(
+    referendum: tuple[Saylau, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Turnout reports in, no protocol yet: no "Turnout 0.00%: 0 of the 0 voters ... NOT
+    valid", but that no protocol has arrived, and the latest turnout reported."""
+    from typer.testing import CliRunner
+
+    from saylau.cli.main import app as cli
+
+    app, contest = referendum
+    stations = list(app.geography().stations())[:5]
+    for st in stations:
+        for at, share in (("10:00", 5), ("12:00", 3)):
+            protocol_svc.submit_turnout(app, ADMIN, contest, st.id, at, st.registered // share)
+    issued = sum(st.registered // 3 for st in stations)
+    listed = sum(st.registered for st in stations)
+    expected = len(list(app.geography().stations()))
+    monkeypatch.setenv("SAYLAU_RESULTS_MAX_AGE", "0")
+    with TestClient(create_app(app)) as c:
+        pages = {lang: c.get(f"/elections/ref?lang={lang}").text for lang in ("kk", "ru", "en")}
+    for lang, html in pages.items():
+        t = tr(lang)
+        assert t.gettext("No protocol has arrived yet: the decision waits for the first one.") \
+            in html, lang
+        said = t.gettext("Turnout reported by %(time)s: %(share)s, %(issued)s ballots issued at "
+                         "%(reporting)s of %(expected)s stations") % {
+            "time": "12:00", "share": t.pct(Fraction(issued, listed)),
+            "issued": t.num(issued), "reporting": t.num(len(stations)),
+            "expected": t.num(expected)}
+        assert said in html, lang
+        assert 'id="figures"' not in html  # no table of zeros
+        assert "voters on the lists took part; more than half is needed" not in html
+        assert "NOT valid" not in html
+    monkeypatch.setenv("SAYLAU_DATABASE_URL", app.engine.url.render_as_string(
+        hide_password=False))
+    r = CliRunner().invoke(cli, ["results"], env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.output
+    assert f"no protocol has arrived yet (0 of {expected} stations)" in r.stdout
+    assert "decision: none yet; it waits for the first protocol" in r.stdout
+    row = next(line for line in r.stdout.splitlines() if line.startswith("12:00"))
+    assert row.split() == ["12:00", f"{issued:,}", f"{percent(Fraction(issued, listed))}%",
+                           f"{len(stations)}/{expected}"], r.stdout
+    assert " 0.00%" not in r.stdout and "NOT valid" not in r.stdout
 
 
 def test_language_is_remembered_in_a_cookie_and_taken_from_the_browser(ref_db: Path) -> None:
@@ -316,6 +374,7 @@ def test_majilis_page_has_the_chamber_lists_and_districts(maj: TestClient) -> No
     assert 'class="threshold-row"' in html
     assert html.count('<tr><td class="n">') == 29  # the district winners' table
     assert 'id="list-chart" data-chart' in html and 'id="map-districts" data-chart' in html
+    assert "geo/kz_units_2022.geojson" in html  # a 2023 election: today's 20 units
     lst = maj.get(f"/api/contests/{MAJILIS}.list/results").json()["result"]
     for party, votes in lst["votes"].items():
         assert field(html, f"votes.{party}") == tr("en").num(votes)

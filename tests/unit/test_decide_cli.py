@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from saylau.cli.decide import RulesetName, decide_app
+from saylau.cli.main import app as cli
 from saylau.domain.law.referendum import REFERENDUM_RULESETS
 
 HEADER = "unit,registered,ballots_issued,ballots_in_boxes,yes,no,both_marked,invalid"
@@ -75,7 +77,7 @@ def test_constitutional_json(tmp_path: Path) -> None:
 
 
 def test_ordinary_json_has_no_units_required(tmp_path: Path) -> None:
-    j = run_json("--ruleset", "generic", str(write(tmp_path, GOOD)))
+    j = run_json("--ruleset", "generic", "--ordinary", str(write(tmp_path, GOOD)))
     assert j["question"] == "ordinary"
     assert j["units_required"] is None
     assert j["adopted"] is True
@@ -96,6 +98,20 @@ def test_readings_are_used_and_reported(tmp_path: Path) -> None:
     assert floor["readings"]["two_thirds"] == "floor"
     issued = run_json("--ruleset", "kz-2022", "--participants", "ballots-issued", str(path))
     assert issued["readings"]["participants"] == "ballots-issued"
+
+
+def test_constitutional_is_the_default_as_in_election_create(tmp_path: Path) -> None:
+    # one default for both commands that say what kind of question a referendum asks: the
+    # constitutional amendments of 2022, which every other default of `election create` names
+    path = write(tmp_path, GOOD)
+    assert run_json("--ruleset", "kz-2022", str(path))["question"] == "constitutional"
+    assert run_json("--ruleset", "kz-2022", "--ordinary", str(path))["question"] == "ordinary"
+    for command in (["decide", "referendum"], ["election", "create"]):
+        r = runner.invoke(cli, [*command, "--help"], env={"COLUMNS": "200"})
+        assert r.exit_code == 0, r.output
+        text = " ".join(re.sub(r"[│╭╮╰╯─]", " ", r.stdout).split())
+        assert "[default: constitutional]" in text, command
+        assert "(the default of every command, as in the 2022 referendum)" in text, command
 
 
 def test_table_output(tmp_path: Path) -> None:

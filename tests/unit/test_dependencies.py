@@ -1,6 +1,8 @@
 """The locked dependency sets (requirements*.lock, scripts/lock.sh) and the audit's verdicts
 (scripts/audit.py), without the network: the locks must cover pyproject.toml and agree with
-each other; the audit must fail on a vulnerability and on a package it could not check."""
+each other; the audit must fail on a vulnerability and on a package it could not check; it is
+a release step (docs/operations.md), which neither the test command nor CI runs; and no file
+of the project names a package registry's host."""
 
 from __future__ import annotations
 
@@ -78,8 +80,7 @@ def audit(tmp_path: Path, report: object, **env: str) -> subprocess.CompletedPro
     (stub / "__main__.py").write_text(f"print({text!r})\n", encoding="utf-8")
     lock = tmp_path / "x.lock"
     lock.write_text("a==1 --hash=sha256:00\n", encoding="utf-8")
-    environ = {k: v for k, v in os.environ.items() if k != "SAYLAU_AUDIT_UNREACHABLE"}
-    environ |= {"PYTHONPATH": str(stub.parent), **env}
+    environ = {**os.environ, "PYTHONPATH": str(stub.parent), **env}
     return subprocess.run([sys.executable, str(ROOT / "scripts" / "audit.py"), str(lock)],
                           capture_output=True, text=True, env=environ, check=False)
 
@@ -89,8 +90,7 @@ def test_the_audit_fails_on_a_known_vulnerability_and_names_the_fix(tmp_path: Pa
         {"name": "jinja2", "version": "3.1.2", "vulns": [
             {"id": "GHSA-h5c8-rqwp-cp95", "fix_versions": ["3.1.3"],
              "aliases": ["CVE-2024-22195"]}]},
-        {"name": "rich", "version": "15.0.0", "vulns": []}], "fixes": []},
-        SAYLAU_AUDIT_UNREACHABLE="warn")  # never lets a vulnerability through
+        {"name": "rich", "version": "15.0.0", "vulns": []}], "fixes": []})
     assert r.returncode == 1, r.stderr
     assert "jinja2 3.1.2: GHSA-h5c8-rqwp-cp95 (CVE-2024-22195); fixed in: 3.1.3" in r.stderr
 
@@ -103,9 +103,10 @@ def test_the_audit_fails_when_a_package_could_not_be_checked(tmp_path: Path) -> 
     r = audit(tmp_path, report)
     assert r.returncode == 3
     assert "DEPENDENCY AUDIT FAILED: 1 of 2 locked package(s) could not be audited" in r.stderr
-    allowed = audit(tmp_path / "again", report, SAYLAU_AUDIT_UNREACHABLE="warn")
-    assert allowed.returncode == 0
-    assert "NOT DONE" in allowed.stderr
+    # no switch lets an audit that checked nothing pass any more: it is a release step, run
+    # where a vulnerability database answers
+    again = audit(tmp_path / "again", report, SAYLAU_AUDIT_UNREACHABLE="warn")
+    assert again.returncode == 3, again.stderr
 
 
 def test_the_audit_fails_when_pip_audit_itself_fails(tmp_path: Path) -> None:
@@ -119,3 +120,55 @@ def test_a_clean_audit_passes(tmp_path: Path) -> None:
                          "fixes": []})
     assert r.returncode == 0, r.stderr
     assert "1 locked package(s)" in r.stdout
+
+
+def test_an_audit_of_nothing_fails(tmp_path: Path) -> None:
+    r = audit(tmp_path, {"dependencies": [], "fixes": []})
+    assert r.returncode == 3
+    assert "names no package" in r.stderr
+
+
+# --- where the audit runs: a release step, not the test command nor CI ----------------------
+
+
+def _commands(path: str) -> list[str]:
+    """The lines of a shell script that run something (comments and blank lines left out)."""
+    lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+
+
+def test_the_test_command_and_ci_neither_audit_nor_probe_the_network() -> None:
+    for script in ("scripts/test.sh", ".ci/run"):
+        run = "\n".join(_commands(script))
+        assert "audit.py" not in run and "pip_audit" not in run and "pip-audit" not in run, \
+            script
+        assert not re.search(r"\b(curl|wget)\b", run), script
+        assert "https://" not in run and "http://" not in run, script
+    assert "bash scripts/test.sh" in _commands(".ci/run")
+
+
+def test_the_audit_is_a_documented_release_step() -> None:
+    ops = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert "**The audit: a release step.**" in ops
+    assert "python3 scripts/audit.py requirements-dev.lock" in ops
+
+
+# the hosts of package registries (written in parts so that this file names none either)
+REGISTRY_HOSTS = re.compile(
+    r"(pypi|pythonhosted|npmjs|yarnpkg|crates|rubygems|packagist|nuget)\.(org|io|com)",
+    re.IGNORECASE)
+
+
+def test_no_file_of_the_project_names_a_registry_host() -> None:
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                             check=False)
+    if tracked.returncode != 0:
+        pytest.skip("not a git checkout: no list of the project's files")
+    found = []
+    for name in tracked.stdout.decode().split("\0"):
+        path = ROOT / name
+        if not name or not path.is_file() or path.suffix in (".png", ".ico", ".woff2"):
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        found += [f"{name}: {m.group(0)}" for m in REGISTRY_HOSTS.finditer(text)]
+    assert not found, found

@@ -1,4 +1,5 @@
-"""The synthetic Kazakhstan: 20 real top-level units, exact station counts, realistic lists."""
+"""The synthetic Kazakhstan: the real top-level units (the 20 of today, or the 17 of 5 June
+2022), exact station counts, realistic lists."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from saylau.domain.generator import (
     generate_kazakhstan,
     generate_kazakhstan_units,
     kz_top_level_units,
+    population_weights,
 )
 from saylau.domain.geography import Geography, Unit, UnitKind
 from saylau.domain.geography_csv import geography_to_csv, units_to_csv
@@ -211,3 +213,53 @@ def test_generated_units_are_plain_frozen_values() -> None:
     assert isinstance(unit, Unit)
     with pytest.raises(AttributeError):
         unit.registered = 0  # type: ignore[misc]
+
+
+# --- the country of a given day: the 17 units of the 5 June 2022 referendum -------------------
+
+CARVED_2022 = {"KZ-10": "KZ-63", "KZ-33": "KZ-19", "KZ-62": "KZ-35"}
+"""Abai from East Kazakhstan, Jetisu from Almaty Region, Ulytau from Karaganda (8 June 2022)."""
+
+
+def test_the_referendum_day_has_17_top_level_units() -> None:
+    top = kz_top_level_units(kz(), "2022-06-05")
+    assert len(top) == 17
+    assert {u.id for u in kz_top_level_units(kz())} - {u.id for u in top} == set(CARVED_2022)
+    assert len(kz_top_level_units(kz(), "2022-06-08")) == 20  # the day they were created
+    assert len(kz_top_level_units(kz(), "2024-10-06")) == 20
+
+
+def test_a_carved_unit_weighs_in_its_parent_until_it_exists() -> None:
+    top = kz_top_level_units(kz(), "2022-06-05")
+    weights = population_weights(kz(), top)
+    assert sum(weights.values()) == sum(POPULATION_THOUSANDS.values())  # nobody is lost
+    for new, parent in CARVED_2022.items():
+        assert weights[parent] == POPULATION_THOUSANDS[parent] + POPULATION_THOUSANDS[new]
+    assert population_weights(kz(), kz_top_level_units(kz())) == dict(POPULATION_THOUSANDS)
+
+
+def test_the_2022_country_generates_on_17_units() -> None:
+    geo = generate_kazakhstan(kz(), stations=2_000, abroad=14, as_of="2022-06-05")
+    assert [u.id for u in geo.top_level()] == sorted(
+        set(POPULATION_THOUSANDS) - set(CARVED_2022))
+    assert len(geo.station_indices) == 2_000
+    per_top: Counter[str] = Counter()
+    for st in geo.stations():
+        top = geo.top_level_of(st.id)
+        assert top is not None
+        per_top[top.id] += 1
+    # East Kazakhstan then included Abai: more stations than its 2023 territory gets
+    today = generate_kazakhstan(kz(), stations=2_000, abroad=14)
+    east_today = sum(1 for st in today.stations() if st.id.startswith("KZ-63-"))
+    assert per_top["KZ-63"] > east_today
+    # no day given: today's 20 units, the same country as the default
+    assert geography_to_csv(generate_kazakhstan(kz(), as_of=None)) == \
+        geography_to_csv(default_country())
+
+
+@pytest.mark.parametrize("as_of", ["5 June 2022", "2022-6-5", ""])
+def test_a_day_that_is_no_date_is_refused(as_of: str) -> None:
+    with pytest.raises(ValidationFailed) as err:
+        kz_top_level_units(kz(), as_of)
+    (finding,) = err.value.details["findings"]
+    assert (finding["field"], finding["actual"]) == ("as_of", as_of)

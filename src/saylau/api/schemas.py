@@ -101,11 +101,16 @@ class FindingOut(Strict):
     field: str
     message: str
     numbers: dict[str, int]
+    expected: str = ""
+    """What the field should hold, in words."""
+    actual: str = ""
+    """What it holds, in words."""
 
     @staticmethod
     def of(f: Finding) -> FindingOut:
         return FindingOut(code=f.code, severity=f.severity.value, field=f.field,
-                          message=f.message, numbers=dict(f.numbers))
+                          message=f.message, numbers=dict(f.numbers), expected=f.expected,
+                          actual=f.actual)
 
 
 class ProtocolOut(Strict):

@@ -1,6 +1,6 @@
 """`saylau decide ...`: decide a contest from figures in a file, without a store.
 
-    saylau decide referendum --ruleset kz-2022 --constitutional FILE.csv --json
+    saylau decide referendum --ruleset kz-2022 [--ordinary] FILE.csv --json
     saylau decide district --ruleset kz-2022 FILE.csv --json
     saylau decide president --ruleset kz-2022 [--round 2] FILE.csv --json
     saylau decide senate-seat --ruleset kz-2022 --electors N --electors-present M FILE.csv --json
@@ -23,6 +23,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from saylau.cli.common import CONSTITUTIONAL_HELP
 from saylau.domain.contests import AGAINST_ALL
 from saylau.domain.errors import ImportFailed, SaylauError, ValidationFailed
 from saylau.domain.explain import grouped, percent
@@ -145,10 +146,9 @@ def referendum(
         bool,
         typer.Option(
             "--constitutional/--ordinary",
-            help="Constitutional amendments (two-thirds of the top-level units) or an "
-            "ordinary question (national majority).",
+            help=CONSTITUTIONAL_HELP,
         ),
-    ] = False,
+    ] = True,
     participants: Annotated[
         ParticipantsReading,
         typer.Option(

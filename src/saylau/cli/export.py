@@ -4,27 +4,25 @@
                                                 contests.csv and options.csv
     saylau export json [ELECTION] --out DIR     one JSON file per contest and level, plus
                                                 election.json and a decision file per contest
-    saylau export cdf  [ELECTION] --out FILE    the NIST SP 1500-100 v2 election report
+    saylau export cdf  [ELECTION] --out DIR     the NIST SP 1500-100 v2 election report,
+                                                DIR/{election}.cdf.json
 
+Every export writes into a directory: created when missing, used as it is when it exists (files
+of the same name in it are replaced); `open-data` and `open-data/` are the same directory.
 ELECTION defaults to the only (or the latest) election. An unknown election, like any
-SaylauError, is reported on stderr with exit code 2.
+SaylauError, is reported on stderr with exit code 2, and nothing is written.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from saylau.domain.errors import NotFound, SaylauError
+from saylau.cli.common import DatabaseOption, open_store, out, reports_errors
+from saylau.domain.errors import NotFound, ValidationFailed
 from saylau.services.context import Saylau
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 export_app = typer.Typer(
     help="Publish results as open data: CSV, JSON, or NIST SP 1500-100 v2 (CDF) JSON.",
@@ -32,26 +30,11 @@ export_app = typer.Typer(
     add_completion=False,
 )
 
-out = Console(highlight=False, soft_wrap=True)
-
 ElectionArg = Annotated[str | None, typer.Argument(
-    help="election id (default: the only or latest election)", show_default=False)]
-
-
-def _reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """A SaylauError becomes the same report as every other command's, and exit code 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from saylau.cli.main import EXIT_ERROR, print_error
-
-        try:
-            return fn(*args, **kwargs)
-        except SaylauError as exc:
-            print_error(exc)
-            raise typer.Exit(EXIT_ERROR) from None
-
-    return wrapper
+    metavar="ELECTION", help="election id (default: the only or latest election)",
+    show_default=False)]
+OutDir = Annotated[Path, typer.Option(
+    "--out", metavar="DIR", help="directory to write into (created when missing)")]
 
 
 def _election_id(s: Saylau, election: str | None) -> str:
@@ -70,16 +53,23 @@ def _election_id(s: Saylau, election: str | None) -> str:
     return election
 
 
-def _write_directory(election: str | None, out_dir: Path, fmt: str) -> None:
+def _directory(out_dir: Path) -> Path:
+    """`out_dir`, made when missing; a file there is refused (nothing is written)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValidationFailed(
+            f"--out {out_dir} is a file; every export writes into a directory",
+            code="export_target", details={"field": "out", "expected": "a directory",
+                                           "actual": f"the file {out_dir}"})
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return out_dir
+
+
+def _write_directory(s: Saylau, election: str | None, out_dir: Path, fmt: str) -> None:
     from saylau.services.export import election_snapshots, open_data_files
 
-    s = Saylau.open()
-    try:
-        e, snaps = election_snapshots(s, _election_id(s, election))
-    finally:
-        s.engine.dispose()
+    e, snaps = election_snapshots(s, _election_id(s, election))
     files = open_data_files(e, snaps, fmt)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _directory(out_dir)
     for name, text in files.items():
         # newline="": the CSV text already ends its rows with CRLF (RFC 4180)
         with (out_dir / name).open("w", encoding="utf-8", newline="") as f:
@@ -88,47 +78,44 @@ def _write_directory(election: str | None, out_dir: Path, fmt: str) -> None:
 
 
 @export_app.command("csv")
-@_reports_errors
+@reports_errors
 def export_csv(
-    out_dir: Annotated[Path, typer.Option("--out", file_okay=False,
-                                          help="directory to write (created if missing)")],
+    out_dir: OutDir,
     election: ElectionArg = None,
+    database: DatabaseOption = None,
 ) -> None:
     """One CSV file per contest and level (UTF-8 with a byte-order mark)."""
-    _write_directory(election, out_dir, "csv")
+    _write_directory(open_store(database), election, out_dir, "csv")
 
 
 @export_app.command("json")
-@_reports_errors
+@reports_errors
 def export_json(
-    out_dir: Annotated[Path, typer.Option("--out", file_okay=False,
-                                          help="directory to write (created if missing)")],
+    out_dir: OutDir,
     election: ElectionArg = None,
+    database: DatabaseOption = None,
 ) -> None:
     """One JSON file per contest and level, an index (election.json) and the decisions."""
-    _write_directory(election, out_dir, "json")
+    _write_directory(open_store(database), election, out_dir, "json")
 
 
 @export_app.command("cdf")
-@_reports_errors
+@reports_errors
 def export_cdf(
-    out_file: Annotated[Path, typer.Option("--out", dir_okay=False,
-                                           help="the .json file to write")],
+    out_dir: OutDir,
     election: ElectionArg = None,
     test: Annotated[bool, typer.Option(
         "--test", help="mark the report as a test (IsTest), e.g. for demo data")] = False,
+    database: DatabaseOption = None,
 ) -> None:
-    """The NIST SP 1500-100 v2 election report (JSON), precinct level."""
-    from saylau.services.export import cdf_json, cdf_report, election_snapshots
+    """The NIST SP 1500-100 v2 election report (JSON), precinct level.
 
-    s = Saylau.open()
-    try:
-        e, snaps = election_snapshots(s, _election_id(s, election))
-        now = s.clock()
-    finally:
-        s.engine.dispose()
-    text = cdf_json(cdf_report(e, snaps, now, is_test=test))
-    if out_file.parent != Path():
-        out_file.parent.mkdir(parents=True, exist_ok=True)
-    out_file.write_text(text, encoding="utf-8")
-    out.print(f"wrote the CDF report of election {e.id} to {out_file}")
+    Written to DIR/{election}.cdf.json."""
+    from saylau.services.export import cdf_json, cdf_report, election_snapshots, file_stem
+
+    s = open_store(database)
+    e, snaps = election_snapshots(s, _election_id(s, election))
+    text = cdf_json(cdf_report(e, snaps, s.clock(), is_test=test))
+    path = _directory(out_dir) / f"{file_stem(e.id)}.cdf.json"
+    path.write_text(text, encoding="utf-8")
+    out.print(f"wrote the CDF report of election {e.id} to {path}")

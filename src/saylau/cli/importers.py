@@ -1,7 +1,7 @@
 """`saylau import ...`: load results published elsewhere through a documented column mapping.
 
     saylau import russia-2020 ru2020_constitutional_vote.csv [--on-bad-rows strict|skip|reject]
-        [--election-id ru-2020] [--report REPORT.json] [--protocols-csv PROTOCOLS.csv] [--dry-run]
+        [--id ru-2020] [--report REPORT.json] [--protocols-csv PROTOCOLS.csv] [--dry-run]
 
 The mapping is described in docs/importers.md. Every row that cannot be imported as it is gets
 reported with its line, field, expected and actual values; `--on-bad-rows` chooses between
@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from saylau.domain.errors import SaylauError
+from saylau.cli.common import DatabaseOption, open_store, reports_errors
 from saylau.importers import russia2020 as ru
 
 import_app = typer.Typer(
@@ -33,52 +33,50 @@ SHOWN = 50
 
 
 @import_app.command("russia-2020")
+@reports_errors
 def russia_2020(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                         metavar="FILE.csv",
                                          help="ru2020_constitutional_vote.csv")],
     on_bad_rows: Annotated[ru.OnBadRows, typer.Option(
         help="strict: refuse the file if any row is bad; skip: import the rest; reject: import "
         "the rest and record the refused protocols as rejections")] = ru.OnBadRows.STRICT,
-    election_id: Annotated[str, typer.Option(help="id of the election to create")] = (
-        ru.ELECTION_ID),
+    election_id: Annotated[str, typer.Option(
+        "--id", "--election-id", help="id of the election to create")] = ru.ELECTION_ID,
     report: Annotated[Path | None, typer.Option(
-        help="write every problem and note as JSON here")] = None,
+        metavar="FILE", help="write every problem and note as JSON here")] = None,
     protocols_csv: Annotated[Path | None, typer.Option(
-        help="write the importable protocols in saylau's protocol CSV format here")] = None,
+        metavar="FILE", help="write the importable protocols in saylau's protocol CSV format "
+        "here")] = None,
     dry_run: Annotated[bool, typer.Option(
-        help="map and report only; store nothing")] = False,
+        "--dry-run", help="map and report only; store nothing")] = False,
+    database: DatabaseOption = None,
 ) -> None:
-    """Russia's nationwide vote on constitutional amendments of 1 July 2020: geography
-    (regions, territorial commissions, precincts), the question and every protocol."""
-    from saylau.cli.main import EXIT_ERROR, print_error
-    from saylau.services.context import Saylau
+    """Russia's nationwide vote on constitutional amendments of 1 July 2020.
 
-    try:
-        m = ru.map_file(file.read_bytes(), election_id=election_id)
-        summary = m.report()
-        out.print(
-            f"{m.rows:,} rows: {summary['regions']} regions, {summary['districts']:,} "
-            f"territorial commissions, {summary['stations']:,} stations; "
-            f"{len(m.accepted):,} protocols pass every check, {len(m.bad_lines):,} rows are bad, "
-            f"{len(m.notes):,} notes"
-        )
-        _show("bad row", [p.as_dict() for p in m.problems], err)
-        _show("note", [p.as_dict() for p in m.notes], out)
-        if report is not None:
-            report.write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n",
-                              encoding="utf-8")
-            out.print(f"wrote the report to {report}")
-        if protocols_csv is not None:
-            protocols_csv.write_bytes(m.protocols_csv())
-            out.print(f"wrote {len(m.accepted):,} protocols to {protocols_csv} "
-                      f"(`saylau protocols import {election_id}.referendum {protocols_csv}`)")
-        if dry_run:
-            return
-        loaded = ru.load(Saylau.open(), b"", on_bad_rows=on_bad_rows, election_id=election_id,
-                         mapping=m)
-    except SaylauError as exc:
-        print_error(exc)
-        raise typer.Exit(EXIT_ERROR) from None
+    Loads its geography (regions, territorial commissions, stations), question and protocols."""
+    s = None if dry_run else open_store(database)
+    m = ru.map_file(file.read_bytes(), election_id=election_id)
+    summary = m.report()
+    out.print(
+        f"{m.rows:,} rows: {summary['regions']} regions, {summary['districts']:,} "
+        f"territorial commissions, {summary['stations']:,} stations; "
+        f"{len(m.accepted):,} protocols pass every check, {len(m.bad_lines):,} rows are bad, "
+        f"{len(m.notes):,} notes"
+    )
+    _show("bad row", [p.as_dict() for p in m.problems], err)
+    _show("note", [p.as_dict() for p in m.notes], out)
+    if report is not None:
+        report.write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n",
+                          encoding="utf-8")
+        out.print(f"wrote the report to {report}")
+    if protocols_csv is not None:
+        protocols_csv.write_bytes(m.protocols_csv())
+        out.print(f"wrote {len(m.accepted):,} protocols to {protocols_csv} "
+                  f"(`saylau protocols import {election_id}.referendum {protocols_csv}`)")
+    if s is None:
+        return
+    loaded = ru.load(s, b"", on_bad_rows=on_bad_rows, election_id=election_id, mapping=m)
     out.print(
         f"loaded into contest {loaded.contest}: {loaded.accepted:,} protocols accepted "
         f"({loaded.flagged:,} with warnings), {len(m.bad_lines):,} bad rows left out"

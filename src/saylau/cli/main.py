@@ -1,20 +1,19 @@
 """`saylau`: the command line of the election commission and of anyone checking results.
 
-Every command that touches the store uses $SAYLAU_DATABASE_URL, else ./saylau.db (SQLite).
+Every command that touches the store takes `--database PATH|URL`, else $SAYLAU_DATABASE_URL,
+else ./saylau.db (SQLite), and first says on stderr which store it opened (cli/common.py).
 A SaylauError becomes a message on stderr naming the field, the expected and the actual
 values (every bad row of a file, with its line) and exit code 2; never a traceback.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import sys
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,20 +21,31 @@ from rich.progress import Progress
 from rich.table import Table
 
 from saylau.cli.allocate import allocate_command
+from saylau.cli.common import (
+    CLI_ACTOR,
+    CONSTITUTIONAL_HELP,
+    EXIT_ERROR,
+    DatabaseOption,
+    announce,
+    err,
+    open_store,
+    out,
+    plain_table,
+    print_error,
+    reports_errors,
+)
 from saylau.cli.decide import LangOption, decide_app
 from saylau.cli.export import export_app
 from saylau.cli.importers import import_app
 from saylau.cli.record import keys_app, record_app, verify_command
 from saylau.domain.contests import QUESTION_2022, ContestKind
-from saylau.domain.errors import SaylauError, ValidationFailed
+from saylau.domain.errors import ValidationFailed
 from saylau.domain.explain import percent
-from saylau.domain.ids import ActorId
 from saylau.domain.names import Lang, Names
 from saylau.services.context import Saylau
 from saylau.web.publish import publish_command
 
-P = ParamSpec("P")
-R = TypeVar("R")
+__all__ = ["EXIT_ERROR", "app", "main", "print_composition", "print_error"]
 
 app = typer.Typer(
     help="saylau: run referendums and elections by Kazakhstan's rules, and check them.",
@@ -63,70 +73,14 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-EXIT_ERROR = 2
-CLI_ACTOR = ActorId("cli")
-
-
-def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turn a SaylauError into a readable report and exit code 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except SaylauError as exc:
-            print_error(exc)
-            raise typer.Exit(EXIT_ERROR) from None
-        finally:
-            _close_all()
-
-    return wrapper
-
-
-def print_error(exc: SaylauError) -> None:
-    err.print(f"error ({exc.code}): {exc.message}", markup=False)
-    rows: list[Any] = exc.details.get("rows") or exc.details.get("problems") or []
-    for r in rows[:200]:
-        where = f"line {r.get('line')}: " if r.get("line") is not None else ""
-        err.print(f"  {where}{r.get('field')}: expected {r.get('expected')!s}, "
-                  f"got {r.get('actual')!s}: {r.get('message')}", markup=False)
-    if len(rows) > 200:
-        err.print(f"  ... and {len(rows) - 200} more", markup=False)
-    for f in exc.details.get("findings", []):
-        label = f.get("severity") or f.get("field") or ""
-        code = f.get("code") or f.get("expected") or ""
-        err.print(f"  [{label}] {code}: {f.get('message')}", markup=False)
-    other = {k: v for k, v in exc.details.items() if k not in ("rows", "problems", "findings")}
-    if other:
-        err.print(f"  details: {json.dumps(other, ensure_ascii=False, default=str)}",
-                  markup=False)
-
-
-_opened: list[Saylau] = []
-
-
-def _open() -> Saylau:
-    """The store for this command; its connections are closed when the command ends."""
-    s = Saylau.open()
-    _opened.append(s)
-    return s
-
-
-def _close_all() -> None:
-    while _opened:
-        _opened.pop().engine.dispose()
-
-
 # --- init ----------------------------------------------------------------------------------
 
 
 @app.command()
 @reports_errors
-def init() -> None:
-    """Create the database (or bring its schema up to date)."""
-    s = _open()
+def init(database: DatabaseOption = None) -> None:
+    """Create the database, or bring its schema up to date."""
+    s = open_store(database)
     out.print(f"database ready: {s.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -136,26 +90,33 @@ def init() -> None:
 @geography_app.command("import")
 @reports_errors
 def geography_import(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                         metavar="FILE.csv", help="the geography CSV")],
+    database: DatabaseOption = None,
 ) -> None:
-    """Import a geography CSV (columns: docs/geography-csv.md). All rows or none."""
+    """Import a geography CSV: all rows or none.
+
+    The columns are described in docs/geography-csv.md."""
     from saylau.domain.geography_csv import parse_geography_csv
     from saylau.services.geography import load_geography
 
+    s = open_store(database)
     geo = parse_geography_csv(file.read_bytes())
-    n = load_geography(_open(), geo, by=CLI_ACTOR)
+    n = load_geography(s, geo, by=CLI_ACTOR)
     out.print(f"imported {n:,} units ({len(geo.station_indices):,} stations)")
 
 
 @geography_app.command("export")
 @reports_errors
 def geography_export(
-    out_file: Annotated[Path | None, typer.Option("--out", help="file (default: stdout)")] = None,
+    out_file: Annotated[Path | None, typer.Option(
+        "--out", metavar="FILE", help="the CSV file to write (default: stdout)")] = None,
+    database: DatabaseOption = None,
 ) -> None:
     """Export the loaded geography as CSV."""
     from saylau.domain.geography_csv import geography_to_csv
 
-    text = geography_to_csv(_open().geography())
+    text = geography_to_csv(open_store(database).geography())
     if out_file is None:
         sys.stdout.write(text)
     else:
@@ -166,35 +127,47 @@ def geography_export(
 @geography_app.command("generate")
 @reports_errors
 def geography_generate(
-    stations: Annotated[int, typer.Option(min=1, max=2_000_000)] = 10_000,
-    seed: int = 2022,
-    abroad: Annotated[int, typer.Option(min=0)] = 70,
+    stations: Annotated[int, typer.Option(min=1, max=2_000_000,
+                                          help="polling stations in all")] = 10_000,
+    seed: Annotated[int, typer.Option(help="the same seed makes the same country")] = 2022,
+    abroad: Annotated[int, typer.Option(min=0, help="stations abroad, under the capital")
+                      ] = 70,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="DATE", show_default=False,
+        help="the top-level units of that day: 2022-06-05 gives the 17 of the 2022 "
+        "referendum (default: the 20 in force since 8 June 2022)")] = None,
     out_file: Annotated[Path | None, typer.Option(
-        "--out", help="write CSV here instead of loading it into the database")] = None,
+        "--out", metavar="FILE", help="write CSV here instead of loading it into the "
+        "database")] = None,
+    database: DatabaseOption = None,
 ) -> None:
-    """Generate a synthetic Kazakhstan (same seed, same country) and load it."""
+    """Generate a synthetic Kazakhstan and load it.
+
+    The same seed gives the same country."""
     from saylau.domain.geography_csv import geography_to_csv
     from saylau.services.geography import load_geography
 
-    geo = generate_geography(stations, seed, abroad)
-    if out_file is not None:
+    s = open_store(database) if out_file is None else None
+    geo = generate_geography(stations, seed, abroad, as_of)
+    if s is None:
+        assert out_file is not None
         out_file.write_text(geography_to_csv(geo), encoding="utf-8")
         out.print(f"wrote {out_file}")
         return
-    n = load_geography(_open(), geo, by=CLI_ACTOR)
-    out.print(f"generated and loaded {n:,} units: {len(geo.station_indices):,} stations, "
+    n = load_geography(s, geo, by=CLI_ACTOR)
+    out.print(f"generated and loaded {n:,} units: {len(geo.top_level())} top-level units, "
+              f"{len(geo.station_indices):,} stations, "
               f"{sum(u.registered for u in geo.stations()):,} voters")
 
 
-def generate_geography(stations: int, seed: int, abroad: int) -> Any:
+def generate_geography(stations: int, seed: int, abroad: int, as_of: str | None = None) -> Any:
     from saylau.data import load_kz_units
     from saylau.domain.generator import generate_kazakhstan
-    from saylau.domain.geography import Geography
 
     with Progress(transient=True, console=err) as progress:
         progress.add_task(f"generating {stations:,} stations", total=None)
-        made = generate_kazakhstan(load_kz_units(), stations=stations, seed=seed, abroad=abroad)
-        return made if isinstance(made, Geography) else Geography.build(made)
+        return generate_kazakhstan(load_kz_units(), stations=stations, seed=seed,
+                                   abroad=abroad, as_of=as_of)
 
 
 # --- elections -----------------------------------------------------------------------------
@@ -209,22 +182,28 @@ SignaturesOption = Annotated[str, typer.Option(
 @reports_errors
 def election_create(
     election_id: Annotated[str, typer.Option("--id", help="a short id, e.g. ref-2022")],
-    ruleset: str = "kz-2022",
-    date: str = "2022-06-05",
-    name: str = "Republican referendum",
-    question_kk: str = QUESTION_2022.kk,
-    question_ru: str = QUESTION_2022.ru,
-    question_en: str = QUESTION_2022.en,
+    ruleset: Annotated[str, typer.Option(help="kz-2007, kz-2022, kz-2026 or generic")
+                       ] = "kz-2022",
+    date: Annotated[str, typer.Option(help="polling day, YYYY-MM-DD")] = "2022-06-05",
+    name: Annotated[str, typer.Option(help="the election's name")] = "Republican referendum",
+    question_kk: Annotated[str, typer.Option(
+        help="the question in Kazakh", show_default="the 2022 question")] = QUESTION_2022.kk,
+    question_ru: Annotated[str, typer.Option(
+        help="the question in Russian", show_default="the 2022 question")] = QUESTION_2022.ru,
+    question_en: Annotated[str, typer.Option(
+        help="the question in English", show_default="the 2022 question")] = QUESTION_2022.en,
     constitutional: Annotated[bool, typer.Option(
-        "--constitutional/--ordinary", help="constitutional question (two-thirds of units)")
-    ] = True,
+        "--constitutional/--ordinary", help=CONSTITUTIONAL_HELP)] = True,
     signatures: SignaturesOption = "optional",
+    database: DatabaseOption = None,
 ) -> None:
-    """Create a referendum with one question over the whole country."""
+    """Create a referendum with one question over the whole country.
+
+    By default the 5 June 2022 constitutional referendum (its date and question)."""
     from saylau.services.elections import create_referendum
 
     e, c = create_referendum(
-        _open(), election_id=election_id, name=Names.same(name), ruleset_name=ruleset,
+        open_store(database), election_id=election_id, name=Names.same(name), ruleset_name=ruleset,
         date=date, question=Names(kk=question_kk, ru=question_ru, en=question_en),
         constitutional=constitutional, by=CLI_ACTOR, signatures=signatures,
     )
@@ -243,16 +222,19 @@ def election_create_parliament(
         exists=True, dir_okay=False,
         help="CSV: district,candidate,name,party (district = its number; party empty when "
         "self-nominated)")] = None,
-    ruleset: str = "kz-2022",
-    date: str = "2023-03-19",
-    name: str = "Majilis election",
+    ruleset: Annotated[str, typer.Option(help="kz-2007, kz-2022 or kz-2026")] = "kz-2022",
+    date: Annotated[str, typer.Option(help="polling day, YYYY-MM-DD")] = "2023-03-19",
+    name: Annotated[str, typer.Option(help="the election's name")] = "Majilis election",
     signatures: SignaturesOption = "optional",
+    database: DatabaseOption = None,
 ) -> None:
-    """Create a Majilis (kz-2007, kz-2022) or Kurultai (kz-2026) election; under kz-2022 the
-    29 single-member districts are drawn over the geography."""
+    """Create a Majilis (kz-2007, kz-2022) or Kurultai (kz-2026) election.
+
+    Under kz-2022 the 29 single-member districts are drawn over the geography."""
     import csv
     import io
 
+    s = open_store(database)
     from saylau.domain.districts import draw_districts
     from saylau.domain.errors import ImportFailed
     from saylau.domain.limits import id_rows, text_rows
@@ -297,7 +279,6 @@ def election_create_parliament(
     if bad:
         raise ImportFailed(f"{len(bad)} bad row(s) in {parties.name}"
                            + (f" or {candidates.name}" if candidates else ""), rows=bad)
-    s = _open()
     from saylau.domain.rulesets import ruleset as lookup
 
     n = DISTRICTS.get(lookup(ruleset).name, 0)
@@ -318,19 +299,29 @@ def election_create_parliament(
 @protocols_app.command("import")
 @reports_errors
 def protocols_import(
-    contest: str,
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    contest: Annotated[str, typer.Argument(metavar="CONTEST",
+                                           help="contest id, e.g. ref-2022.referendum")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                         metavar="FILE.csv", help="the protocols")],
+    database: DatabaseOption = None,
 ) -> None:
-    """Import protocols from CSV (columns: docs/protocols-csv.md). All rows or none."""
+    """Import protocols from CSV: all rows or none.
+
+    The columns are described in docs/protocols-csv.md.
+
+    Every refused row and every warning is printed: line, field, expected and actual value."""
+    from saylau.cli.common import row_line
     from saylau.domain.access import Principal, Role
     from saylau.services.bulk import import_protocols
 
+    s = open_store(database)
     with Progress(transient=True, console=err) as progress:
         progress.add_task(f"checking and storing {file.name}", total=None)
-        rep = import_protocols(_open(), Principal(CLI_ACTOR, Role.ADMIN), contest,
-                               file.read_bytes())
+        rep = import_protocols(s, Principal(CLI_ACTOR, Role.ADMIN), contest, file.read_bytes())
     out.print(f"{rep.rows:,} rows: {rep.accepted:,} accepted ({rep.flagged:,} with warnings), "
               f"{rep.unchanged:,} unchanged")
+    for w in rep.warnings:
+        out.print(row_line(w, "warning"), markup=False)
 
 
 # --- results -------------------------------------------------------------------------------
@@ -339,17 +330,22 @@ def protocols_import(
 @app.command()
 @reports_errors
 def results(
-    contest: Annotated[str | None, typer.Argument(help="contest id (default: the latest)")] = None,
-    unit: Annotated[str | None, typer.Option(help="unit id (default: the contest's area)")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    contest: Annotated[str | None, typer.Argument(
+        metavar="CONTEST", help="contest id (default: the latest election's first contest)",
+        show_default=False)] = None,
+    unit: Annotated[str | None, typer.Option(
+        help="unit id (default: the contest's area)", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")
+                       ] = False,
     lang: LangOption = Lang.EN,
+    database: DatabaseOption = None,
 ) -> None:
     """Results of a unit and its children, and the law's decision."""
     from saylau.api.schemas import TurnoutPointOut, UnitResultOut, decision_out
     from saylau.services import elections as es
     from saylau.services import results as rs
 
-    s = _open()
+    s = open_store(database)
     if contest is None:
         latest = es.get_election(s)
         first = es.contests(s, latest.id)[0]
@@ -369,19 +365,33 @@ def results(
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
     r = v.result
-    out.print(f"[bold]{v.contest.name.en}[/bold]  {v.unit.name.en}: "
-              f"{r.stations_reported:,} of {r.stations_expected:,} stations reported; "
-              f"turnout {percent(r.turnout)}%")
-    table = Table("unit", "reported", "registered", "participants", "turnout",
-                  *[o.name.en for o in v.contest.options], "both", "invalid")
-    for u, ur in ((v.unit, r), *v.children):
-        table.add_row(
-            u.name.en, f"{ur.stations_reported:,}/{ur.stations_expected:,}",
-            f"{ur.registered:,}", f"{ur.participants:,}", f"{percent(ur.turnout)}%",
-            *[f"{ur.vote(o.id):,} ({percent(ur.vote_share(o.id))}%)" for o in v.contest.options],
-            f"{ur.both_marked:,}", f"{ur.invalid:,}",
-        )
-    out.print(table)
+    out.print(f"[bold]{v.contest.name.en}[/bold]", markup=True)
+    if r.stations_reported == 0:
+        # before the first protocol there is no tally to show, only the day's turnout reports
+        out.print(f"{v.unit.name.en}: no protocol has arrived yet (0 of "
+                  f"{r.stations_expected:,} stations)", markup=False)
+        _print_turnout(v.turnout)
+        if v.decision is not None or v.contest.kind in (ContestKind.PRESIDENTIAL,
+                                                        ContestKind.SINGLE_MEMBER):
+            out.print("[bold]decision: none yet; it waits for the first protocol[/bold]")
+        return
+    out.print(f"{v.unit.name.en}: {r.stations_reported:,} of {r.stations_expected:,} stations "
+              f"reported; {r.participants:,} of the {r.registered:,} voters on their lists "
+              f"took part (turnout {percent(r.turnout)}%)", markup=False)
+    figures = [(o.name.en, f"{r.vote(o.id):,}", f"{percent(r.vote_share(o.id))}%")
+               for o in v.contest.options]
+    figures += [("both marked", f"{r.both_marked:,}", "")] if v.contest.has_both_marked else []
+    figures += [("invalid", f"{r.invalid:,}", "")]
+    if len(v.contest.options) > SHARE_COLUMNS:
+        table = plain_table("", "votes", "share")
+        for row in figures:
+            table.add_row(*row)
+        out.print(table)
+    else:
+        out.print("  " + "; ".join(f"{name} {n}" + (f" ({share})" if share else "")
+                                   for name, n, share in figures), markup=False)
+    if v.children:
+        out.print(_units_table(v.contest, v.children))
     if v.contest.kind in (ContestKind.PRESIDENTIAL, ContestKind.SINGLE_MEMBER):
         from saylau.services.parliament import candidate_decision
 
@@ -396,6 +406,55 @@ def results(
         out.print(f"[bold]decision: {v.decision.state.value}[/bold]")
         for step in v.decision.explanation:
             out.print(f"  - {step.render(lang)}", markup=False)
+
+
+SHARE_COLUMNS = 3
+"""Options shown as a column each (a referendum's yes and no); more get 'leading' and 'share'."""
+
+
+def _units_table(contest: Any, rows: Any) -> Table:
+    """The units below, narrow enough for 80 columns: reported stations, turnout and shares
+    (the counts are in the line above for the unit itself, and in --json for every unit)."""
+    many = len(contest.options) > SHARE_COLUMNS
+    table = plain_table(collapse_padding=True)
+    table.add_column("unit", overflow="fold", ratio=1)
+    table.add_column("reported", justify="right", no_wrap=True)
+    table.add_column("turnout", justify="right", no_wrap=True)
+    if many:
+        table.add_column("leading", overflow="fold", ratio=1)
+        table.add_column("share", justify="right", no_wrap=True)
+    else:
+        for o in contest.options:
+            table.add_column(o.name.en, justify="right", no_wrap=True)
+    table.add_column("invalid", justify="right", no_wrap=True)
+    for u, ur in rows:
+        cells = [u.name.en, f"{ur.stations_reported:,}/{ur.stations_expected:,}",
+                 f"{percent(ur.turnout)}%"]
+        if many:
+            best = max(contest.options, key=lambda o: ur.vote(o.id))
+            cells += ([best.name.en, f"{percent(ur.vote_share(best.id))}%"]
+                      if ur.vote(best.id) else ["-", ""])
+        else:
+            cells += [f"{percent(ur.vote_share(o.id))}%" for o in contest.options]
+        cells.append(f"{ur.invalid:,}")
+        table.add_row(*cells)
+    return table
+
+
+def _print_turnout(points: Any) -> None:
+    """The turnout reports of the day, one line per report time."""
+    if not points:
+        out.print("no turnout report has arrived either")
+        return
+    table = plain_table(title="turnout through the day",
+                  title_justify="left")
+    for name in ("time", "ballots issued", "turnout", "stations reporting"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for p in points:
+        table.add_row(p.at.strftime("%H:%M"), f"{p.ballots_issued:,}",
+                      f"{percent(p.turnout)}%",
+                      f"{p.stations_reporting:,}/{p.stations_expected:,}")
+    out.print(table)
 
 
 def _parliament_results(s: Saylau, election_id: str, as_json: bool,
@@ -413,7 +472,7 @@ def _parliament_results(s: Saylau, election_id: str, as_json: bool,
 def print_composition(comp: Any, console: Console, lang: Lang = Lang.EN) -> None:
     """The chamber as a table: seats by party, list and district, then what is open."""
     by = comp.by_party()
-    table = Table("party", "list seats", "district seats", "other", "total",
+    table = plain_table("party", "list seats", "district seats", "other", "total",
                   title=f"{comp.chamber} ({comp.ruleset}): {len(comp.seats)} of {comp.size} "
                   "seats filled")
     for party, row in sorted(by.items(), key=lambda kv: -kv[1]["total"]):
@@ -434,11 +493,15 @@ def print_composition(comp: Any, console: Console, lang: Lang = Lang.EN) -> None
 def compare(
     rulesets: Annotated[str, typer.Option(help="comma-separated, e.g. kz-2007,kz-2022")],
     file: Annotated[Path | None, typer.Argument(
-        exists=True, dir_okay=False, help="party,votes,registration_order CSV (no database)"
-    )] = None,
-    election: Annotated[str | None, typer.Option(help="an election in the store")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+        exists=True, dir_okay=False, metavar="FILE.csv", show_default=False,
+        help="party,votes,registration_order CSV (no database needed)")] = None,
+    election: Annotated[str | None, typer.Option(
+        help="an election in the store, instead of FILE.csv (default: the latest)",
+        show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")
+                       ] = False,
     lang: LangOption = Lang.EN,
+    database: DatabaseOption = None,
 ) -> None:
     """Decide the same list votes under several rulesets and show the seats side by side."""
     from saylau.domain.law.parliament import ListDecision, decide_list_seats
@@ -458,14 +521,14 @@ def compare(
     else:
         from saylau.services.parliament import compare as compare_in_store
 
-        decisions = compare_in_store(_open(), election, names)
+        decisions = compare_in_store(open_store(database), election, names)
     if as_json:
         sys.stdout.write(json.dumps({k: list_json(v, lang.value) for k, v in decisions.items()},
                                     ensure_ascii=False, indent=2) + "\n")
         return
     parties = sorted({p for d in decisions.values() for p in d.seats},
                      key=lambda p: -max(d.seats.get(p, 0) for d in decisions.values()))
-    table = Table("party", *names)
+    table = plain_table("party", *names)
     for p in parties:
         table.add_row(p, *[str(decisions[n].seats.get(p, 0)) for n in names])
     table.add_row("[bold]list seats[/bold]", *[str(decisions[n].seats_total) for n in names])
@@ -482,18 +545,20 @@ def compare(
 @token_app.command("create")
 @reports_errors
 def token_create(
-    name: str,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="who holds it, e.g. 'TEC Astana'")],
     role: Annotated[str, typer.Option(help="admin | territorial | precinct | observer")],
     scope: Annotated[str | None, typer.Option(
-        help="unit (territorial) or station (precinct)")] = None,
+        help="unit (territorial) or station (precinct)", show_default=False)] = None,
     ttl: Annotated[str, typer.Option(help="lifetime: minutes, hours or days (90m, 36h, 3d)")
                    ] = "3d",
+    database: DatabaseOption = None,
 ) -> None:
-    """Issue a bearer token; it is printed once and stored only as a hash. It expires after
-    TTL and can be revoked at any time (`saylau token revoke`)."""
+    """Issue a bearer token: printed once, stored only as a hash.
+
+    It expires after TTL and can be revoked at any time (`saylau token revoke`)."""
     from saylau.services.tokens import create_token
 
-    sys.stdout.write(create_token(_open(), name, role, scope, ttl=_duration(ttl),
+    sys.stdout.write(create_token(open_store(database), name, role, scope, ttl=_duration(ttl),
                                   by=CLI_ACTOR) + "\n")
 
 
@@ -510,11 +575,15 @@ def _duration(text: str) -> timedelta:
 
 @token_app.command("revoke")
 @reports_errors
-def token_revoke(name: str) -> None:
+def token_revoke(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="as given to `token create`")],
+    database: DatabaseOption = None,
+) -> None:
     """Revoke every token issued to NAME."""
     from saylau.services.tokens import revoke_token
 
-    out.print(f"revoked {revoke_token(_open(), name, by=CLI_ACTOR)} token(s) of {name}")
+    s = open_store(database)
+    out.print(f"revoked {revoke_token(s, name, by=CLI_ACTOR)} token(s) of {name}")
 
 
 # --- the audit log ---------------------------------------------------------------------------
@@ -525,22 +594,26 @@ def token_revoke(name: str) -> None:
 def audit_list(
     start: Annotated[int, typer.Option(help="first entry")] = 0,
     limit: Annotated[int, typer.Option(help="entries to show (at most 1000)")] = 100,
+    database: DatabaseOption = None,
 ) -> None:
     """Show the audit log's entries, one JSON object per line."""
     from saylau.services.audit import entries
 
-    for e in entries(_open(), start, limit):
+    for e in entries(open_store(database), start, limit):
         sys.stdout.write(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 @audit_app.command("verify")
 @reports_errors
-def audit_verify() -> None:
-    """Check the audit log: leaf hashes, canonical bytes, every signed tree head's root and
-    signature, and each election action's leaf in that election's log. Exit 1 on a problem."""
+def audit_verify(database: DatabaseOption = None) -> None:
+    """Check the audit log; exit 1 on a problem.
+
+    Checks the leaf hashes, the canonical bytes, every signed tree head's root and signature.
+
+    Checks each election action's leaf in that election's log."""
     from saylau.services.audit import tree_head, verify
 
-    s = _open()
+    s = open_store(database)
     tree_head(s)  # sign the log as it stands, so every entry is covered by a checked head
     check = verify(s)
     for p in check.problems:
@@ -562,11 +635,14 @@ def backup(
     with_key: Annotated[bool, typer.Option(
         "--with-key", help="also copy the central commission's private signing key to "
         "OUT.central.pem (mode 0600); default: the key stays out of the backup")] = False,
+    database: DatabaseOption = None,
 ) -> None:
-    """Back up the database while it runs: OUT, OUT.manifest.json (and the key on request)."""
+    """Back up the database while it runs.
+
+    Writes OUT and OUT.manifest.json (and, on request, a copy of the central key)."""
     from saylau.services.backup import backup as run_backup
 
-    r = run_backup(None, out_file, with_key=with_key)
+    r = run_backup(announce(database), out_file, with_key=with_key)
     m = r.manifest
     out.print(f"backup of {m['source']} ({m['database']}, schema {m['schema_revision']}): "
               f"{r.path}, {m['bytes']:,} bytes, sha256 {m['sha256']}")
@@ -588,12 +664,16 @@ def backup(
 def restore(
     in_file: Annotated[Path, typer.Argument(
         metavar="IN", help="a backup file written by `saylau backup` (its manifest beside it)")],
+    database: DatabaseOption = None,
 ) -> None:
-    """Restore a backup into an EMPTY database ($SAYLAU_DATABASE_URL or ./saylau.db), then
-    verify every election's record, its signatures and every table's row count."""
+    """Restore a backup into an empty database, then verify it.
+
+    The target (--database, else $SAYLAU_DATABASE_URL, else ./saylau.db) must hold no table.
+
+    Every election's record, its signatures and every table's row count are checked."""
     from saylau.services.backup import restore as run_restore
 
-    r = run_restore(in_file, None, progress=lambda line: out.print(f"ok: {line}",
+    r = run_restore(in_file, announce(database), progress=lambda line: out.print(f"ok: {line}",
                                                                     markup=False))
     if r.key_state == "missing":
         err.print(f"WARNING: no central key at {r.key_path}. Put the backed-up key there "
@@ -608,13 +688,15 @@ def restore(
 @app.command()
 @reports_errors
 def serve(
-    host: str = "127.0.0.1", port: int = 8000,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     trusted_proxies: Annotated[str, typer.Option(
         envvar="SAYLAU_TRUSTED_PROXIES",
         help="reverse proxies whose X-Forwarded-For names the client (comma-separated IPs "
         "or networks); default none: the client is the connection's peer")] = "",
+    database: DatabaseOption = None,
 ) -> None:
-    """Serve the API (OpenAPI at /docs) and the results page."""
+    """Serve the API (OpenAPI at /docs) and the public results pages."""
     import uvicorn
 
     from saylau.api.app import create_app
@@ -622,31 +704,41 @@ def serve(
     from saylau.api.proxies import uvicorn_proxy_options
 
     proxies = uvicorn_proxy_options(checked(trusted_proxies))
-    uvicorn.run(create_app(_open()), host=host, port=port, log_level="info", **proxies)
+    uvicorn.run(create_app(open_store(database)), host=host, port=port, log_level="info",
+                **proxies)
 
 
 @app.command()
 @reports_errors
 def demo(
-    stations: Annotated[int, typer.Option(min=20, max=2_000_000)] = 10_000,
-    seed: int = 2022,
+    stations: Annotated[int, typer.Option(min=20, max=2_000_000,
+                                          help="polling stations in all")] = 10_000,
+    seed: Annotated[int, typer.Option(help="the same seed replays the same night")] = 2022,
     instant: Annotated[bool, typer.Option(
-        help="replay at full speed without serving, then exit")] = False,
+        "--instant", help="replay at full speed without serving, then exit")] = False,
     minutes: Annotated[float, typer.Option(help="length of the protocol phase")] = 3.0,
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    database: Annotated[Path, typer.Option(help="SQLite file to create")] = Path("saylau-demo.db"),
+    host: Annotated[str, typer.Option(help="address to serve on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to serve on")] = 8000,
+    database: Annotated[str | None, typer.Option(
+        "--database", metavar="PATH|URL", show_default=False,
+        help="the store to fill (default: $SAYLAU_DATABASE_URL, else ./saylau.db, as every "
+        "command); a SQLite file already there is kept aside as FILE.<time>.previous, "
+        "another database must be empty")] = None,
     election: Annotated[str, typer.Option(
-        help="referendum (5 June 2022) or majilis (kz-2022: lists + 29 districts)")
-    ] = "referendum",
+        help="referendum (5 June 2022, on the 17 top-level units of that day) or majilis "
+        "(kz-2022: lists and 29 districts, on today's 20 units)")] = "referendum",
 ) -> None:
-    """An election night: generate the country, create the 2022 constitutional referendum,
-    then replay turnout reports and protocols through the real API with commission tokens."""
+    """An election night through the real API, with commission tokens.
+
+    Generates the country, creates the election, replays turnout reports and protocols.
+
+    Then `saylau results` (like every other command) in the same folder reads that night."""
     from saylau.services.demo import DemoOptions, run_demo
 
     if election not in ("referendum", "majilis"):
         raise typer.BadParameter(f"expected referendum or majilis, got {election!r}",
                                  param_hint="--election")
+    announce(database)
     run_demo(DemoOptions(stations=stations, seed=seed, instant=instant, minutes=minutes,
                          host=host, port=port, database=database, election=election), out)
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from saylau.cli.common import CLI_ACTOR, DatabaseOption, open_store, print_error, reports_errors
 from saylau.domain.errors import NotFound, SaylauError, ValidationFailed
 
 keys_app = typer.Typer(help="Commission signing keys (Ed25519).", no_args_is_help=True)
@@ -19,12 +20,11 @@ out = Console(highlight=False, soft_wrap=True)
 
 @keys_app.command("create")
 def keys_create(
-    name: str,
-    out_dir: Annotated[Path, typer.Option("--out", help="directory for NAME.pem and NAME.pub")
-                       ] = Path(),
+    name: Annotated[str, typer.Argument(metavar="NAME", help="the commission, e.g. 'PEC 0042'")],
+    out_dir: Annotated[Path, typer.Option("--out", metavar="DIR",
+                                          help="directory for NAME.pem and NAME.pub")] = Path(),
 ) -> None:
     """Make a commission's key pair: NAME.pem (private, mode 0600) and NAME.pub (hex)."""
-    from saylau.cli.main import print_error
     from saylau.services.keys import generate_keypair, save_private_key
 
     try:
@@ -41,43 +41,39 @@ def keys_create(
               f"{out_dir / (name + '.pub')}")
 
 
-def _run(fn: object) -> None:
-    from saylau.cli.main import _close_all, print_error
-
-    try:
-        fn()  # type: ignore[operator]
-    except SaylauError as exc:
-        print_error(exc)
-        raise typer.Exit(2) from None
-    finally:
-        _close_all()
+ElectionArg = Annotated[str, typer.Argument(metavar="ELECTION", help="election id")]
 
 
 @keys_app.command("register")
-def keys_register(election: str, unit: str, public_key: Path) -> None:
-    """Register a commission's public key (a .pub file of hex) for its station or unit."""
-    from saylau.cli.main import CLI_ACTOR, _open
+@reports_errors
+def keys_register(
+    election: ElectionArg,
+    unit: Annotated[str, typer.Argument(metavar="UNIT", help="its station or unit id")],
+    public_key: Annotated[Path, typer.Argument(metavar="FILE.pub",
+                                               help="the public key, hex (`keys create`)")],
+    database: DatabaseOption = None,
+) -> None:
+    """Register a commission's public key for its station or unit."""
     from saylau.services.record import register_key
 
-    def go() -> None:
-        kid = register_key(_open(), election, unit, _read_hex(public_key), CLI_ACTOR)
-        out.print(f"registered key {kid} for {unit} in {election}")
-
-    _run(go)
+    s = open_store(database)
+    kid = register_key(s, election, unit, _read_hex(public_key), CLI_ACTOR)
+    out.print(f"registered key {kid} for {unit} in {election}")
 
 
 @keys_app.command("revoke")
-def keys_revoke(election: str, key: str,
-                reason: Annotated[str, typer.Option(help="why it is no longer trusted")]) -> None:
+@reports_errors
+def keys_revoke(
+    election: ElectionArg,
+    key: Annotated[str, typer.Argument(metavar="KEY", help="the key's id")],
+    reason: Annotated[str, typer.Option(help="why it is no longer trusted")],
+    database: DatabaseOption = None,
+) -> None:
     """Revoke a key from now on; what it signed before stays valid."""
-    from saylau.cli.main import CLI_ACTOR, _open
     from saylau.services.record import revoke_key
 
-    def go() -> None:
-        revoke_key(_open(), election, key, reason, CLI_ACTOR)
-        out.print(f"revoked key {key} in {election}")
-
-    _run(go)
+    revoke_key(open_store(database), election, key, reason, CLI_ACTOR)
+    out.print(f"revoked key {key} in {election}")
 
 
 def _read_hex(path: Path) -> str:
@@ -87,72 +83,74 @@ def _read_hex(path: Path) -> str:
 
 
 @record_app.command("export")
+@reports_errors
 def record_export(
-    election: Annotated[str | None, typer.Argument(help="default: the only or latest")] = None,
-    out_dir: Annotated[Path, typer.Option("--out")] = Path("record"),
+    election: Annotated[str | None, typer.Argument(
+        metavar="ELECTION", show_default=False,
+        help="election id (default: the only or latest election)")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", metavar="DIR",
+                                          help="directory to write")] = Path("record"),
+    database: DatabaseOption = None,
 ) -> None:
     """Write the election's whole public record to a directory, for `saylau verify`."""
-    from saylau.cli.main import _open
     from saylau.services.elections import get_election
     from saylau.services.record import export_record
 
-    def go() -> None:
-        s = _open()
-        e = get_election(s, election)
-        n = export_record(s, e.id, out_dir)
-        out.print(f"wrote the record of {e.id}: {n['leaves']:,} leaves, {n['tree_heads']} "
-                  f"signed tree head(s) -> {out_dir}")
-
-    _run(go)
+    s = open_store(database)
+    e = get_election(s, election)
+    n = export_record(s, e.id, out_dir)
+    out.print(f"wrote the record of {e.id}: {n['leaves']:,} leaves, {n['tree_heads']} "
+              f"signed tree head(s) -> {out_dir}")
 
 
 @record_app.command("seal")
+@reports_errors
 def record_seal(
-    election: Annotated[str, typer.Argument(help="the election (or @audit, the audit log)")],
+    election: Annotated[str, typer.Argument(
+        metavar="ELECTION", help="the election (or @audit, the audit log)")],
+    database: DatabaseOption = None,
 ) -> None:
-    """Cover with a signed tree head the leaves stored beyond the latest one (after a 503
-    log_unsealed, once you have examined them: docs/operations.md)."""
-    from saylau.cli.main import CLI_ACTOR, _open
+    """Sign a tree head over leaves stored beyond the latest one (after a 503 log_unsealed,
+    once you have examined them: docs/operations.md)."""
     from saylau.services.record import seal_unsigned
 
-    def go() -> None:
-        n = seal_unsigned(_open(), election, CLI_ACTOR)
-        if n["from"] == n["to"]:
-            out.print(f"the log of {election} is covered up to its {n['to']:,} leaves already")
-        else:
-            out.print(f"signed a tree head over leaves {n['from']:,} to {n['to'] - 1:,} of the "
-                      f"log of {election}")
-
-    _run(go)
+    n = seal_unsigned(open_store(database), election, CLI_ACTOR)
+    if n["from"] == n["to"]:
+        out.print(f"the log of {election} is covered up to its {n['to']:,} leaves already")
+    else:
+        out.print(f"signed a tree head over leaves {n['from']:,} to {n['to'] - 1:,} of the log "
+                  f"of {election}")
 
 
 @record_app.command("proof")
+@reports_errors
 def record_proof(
-    contest: str, station: str, version: int = 1,
-    out_dir: Annotated[Path, typer.Option("--out")] = Path("receipt"),
+    contest: Annotated[str, typer.Argument(metavar="CONTEST", help="contest id")],
+    station: Annotated[str, typer.Argument(metavar="STATION", help="polling station id")],
+    version: Annotated[int, typer.Option(help="the protocol's version")] = 1,
+    out_dir: Annotated[Path, typer.Option("--out", metavar="DIR",
+                                          help="directory to write")] = Path("receipt"),
+    database: DatabaseOption = None,
 ) -> None:
     """A station's receipt: protocol.json, proof.json and tree-head.json."""
-    from saylau.cli.main import _open
     from saylau.services.elections import get_contest
     from saylau.services.record import inclusion, protocol_leaf_index
 
-    def go() -> None:
-        s = _open()
-        c = get_contest(s, contest)
-        idx = protocol_leaf_index(s, c.election, c.id, station, version)
-        doc = inclusion(s, c.election, idx)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name, key in (("protocol.json", "leaf"), ("proof.json", "proof"),
-                          ("tree-head.json", "tree_head")):
-            (out_dir / name).write_text(json.dumps(doc[key], ensure_ascii=False, indent=1),
-                                        encoding="utf-8")
-        out.print(f"receipt of {station} v{version} (leaf {idx}) -> {out_dir}")
-
-    _run(go)
+    s = open_store(database)
+    c = get_contest(s, contest)
+    idx = protocol_leaf_index(s, c.election, c.id, station, version)
+    doc = inclusion(s, c.election, idx)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, key in (("protocol.json", "leaf"), ("proof.json", "proof"),
+                      ("tree-head.json", "tree_head")):
+        (out_dir / name).write_text(json.dumps(doc[key], ensure_ascii=False, indent=1),
+                                    encoding="utf-8")
+    out.print(f"receipt of {station} v{version} (leaf {idx}) -> {out_dir}")
 
 
 def verify_command(
     directory: Annotated[Path | None, typer.Argument(
+        metavar="DIR", show_default=False,
         help="a directory written by `saylau record export`")] = None,
     protocol: Annotated[Path | None, typer.Option(help="a station's record (receipt)")] = None,
     proof: Annotated[Path | None, typer.Option(help="its inclusion proof")] = None,
@@ -205,8 +203,6 @@ def verify_command(
         Console(stderr=True).print(f"MISMATCH: {exc.message}", markup=False)
         raise typer.Exit(1) from None
     except SaylauError as exc:
-        from saylau.cli.main import print_error
-
         print_error(exc)
         raise typer.Exit(2) from None
     except (OSError, ValueError) as exc:  # not UTF-8, not JSON, not hex

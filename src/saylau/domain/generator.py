@@ -1,11 +1,15 @@
-"""A realistic synthetic Kazakhstan: the 20 real top-level units, made-up districts and stations.
+"""A realistic synthetic Kazakhstan: the real top-level units, made-up districts and stations.
 
 For demonstrations, load tests and benchmarks: the top-level units (ids = ISO 3166-2 codes,
 names in kk, ru, en) come from the shipped `data/kz_units.json` (passed in already parsed:
 reading the file belongs to the shell, see `saylau.data.load_kz_units`); everything below
 them is invented:
 
-- the root is ``KZ`` (kind ``country``), its children the 20 top-level units in file order;
+- the root is ``KZ`` (kind ``country``), its children the top-level units in file order: the
+  20 in force since 8 June 2022, or, with ``as_of`` an earlier date (e.g. ``2022-06-05``, the
+  day of the constitutional referendum), the 17 of that day: Abai, Jetisu and Ulytau (each
+  unit's ``exists_since``) are then still part of East Kazakhstan, Almaty Region and Karaganda
+  (the file's ``carved_2022``), whose population weights include theirs;
 - each unit's stations are its share of ``stations - abroad`` by `POPULATION_THOUSANDS`
   (exact largest-remainder apportionment, at least one station per unit);
 - districts: the three cities get their real number of city districts (`CITY_DISTRICTS`),
@@ -33,6 +37,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -94,12 +99,20 @@ ABROAD_LIST_SIGMA = 0.8
 ABROAD_LIST_MIN, ABROAD_LIST_MAX = 10, 3_000
 
 
-def kz_top_level_units(data: Mapping[str, Any]) -> tuple[Unit, ...]:
-    """The top-level units of the parsed `kz_units.json`, as children of ``KZ``.
+def kz_top_level_units(data: Mapping[str, Any], as_of: str | None = None
+                       ) -> tuple[Unit, ...]:
+    """The top-level units of the parsed `kz_units.json`, as children of ``KZ``: those that
+    exist on `as_of` (an ISO date; None: today's units), i.e. whose ``exists_since`` is not
+    later.
 
     Each unit's id and code are its ISO 3166-2 code, its kind ``region`` or ``city``.
     Raises ValidationFailed listing every malformed entry.
     """
+    if as_of is not None and not _ISO_DATE.fullmatch(as_of):
+        raise ValidationFailed(
+            f"not a date: {as_of!r}", code="generator_invalid",
+            details={"findings": [field_error("as_of", "a date YYYY-MM-DD, e.g. 2022-06-05",
+                                              as_of, "the day whose units to use")]})
     entries = data.get("units")
     if not isinstance(entries, list) or not entries:
         raise ValidationFailed(
@@ -140,6 +153,13 @@ def kz_top_level_units(data: Mapping[str, Any]) -> tuple[Unit, ...]:
                     f"{where} lacks a name in kk, ru or en",
                 )
             )
+        since = entry.get("exists_since")
+        if since is not None and not (isinstance(since, str) and _ISO_DATE.fullmatch(since)):
+            findings.append(field_error(f"{where}.exists_since", "a date YYYY-MM-DD or null",
+                                        since, f"{where} has exists_since {since!r}"))
+            continue
+        if as_of is not None and since is not None and since > as_of:
+            continue  # created after that day: its territory was still its parent's
         if isinstance(code, str) and kind in _TOP_LEVEL_KIND_NAMES and names is not None:
             out.append(
                 Unit(
@@ -160,6 +180,32 @@ def kz_top_level_units(data: Mapping[str, Any]) -> tuple[Unit, ...]:
 
 
 _TOP_LEVEL_KIND_NAMES = frozenset(kind.value for kind in TOP_LEVEL_KINDS)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def carved_units(data: Mapping[str, Any]) -> dict[str, str]:
+    """{ISO code of a unit created in 2022: ISO code of the unit it was carved from}, from the
+    file's ``carved_2022.new_unit_from_parent`` (given by the units' keys)."""
+    carved = data.get("carved_2022")
+    pairs = carved.get("new_unit_from_parent") if isinstance(carved, Mapping) else None
+    if not isinstance(pairs, Mapping):
+        return {}
+    codes = {e.get("key"): e.get("iso3166_2") for e in data.get("units") or ()
+             if isinstance(e, Mapping)}
+    return {str(codes[new]): str(codes[old]) for new, old in pairs.items()
+            if codes.get(new) and codes.get(old)}
+
+
+def population_weights(data: Mapping[str, Any], top: Sequence[Unit]) -> dict[str, int]:
+    """Each top-level unit's weight (`POPULATION_THOUSANDS`), with the weights of the units
+    later carved out of it added when they are not among `top` (the 17 units of 5 June 2022)."""
+    present = {str(u.id) for u in top}
+    weights = {str(u.id): POPULATION_THOUSANDS[u.id] for u in top
+               if u.id in POPULATION_THOUSANDS}
+    for new, parent in carved_units(data).items():
+        if new not in present and parent in weights and new in POPULATION_THOUSANDS:
+            weights[parent] += POPULATION_THOUSANDS[new]
+    return weights
 
 
 def _names_of(value: object) -> Names | None:
@@ -175,29 +221,30 @@ def _names_of(value: object) -> Names | None:
 
 
 def generate_kazakhstan_units(
-    data: Mapping[str, Any], *, stations: int = 10_000, seed: int = 2022, abroad: int = 70
+    data: Mapping[str, Any], *, stations: int = 10_000, seed: int = 2022, abroad: int = 70,
+    as_of: str | None = None,
 ) -> list[Unit]:
     """The units of a synthetic Kazakhstan, parents before children (breadth-first, each
     parent's children together, in the order `Geography.build` keeps).
 
-    `stations` is the exact total number of stations, `abroad` of them abroad. See the
-    module docstring for how everything is drawn. Raises ValidationFailed when the counts
-    cannot make a country (every top-level unit needs a station).
+    `stations` is the exact total number of stations, `abroad` of them abroad; `as_of` (an
+    ISO date) the day whose top-level units to use (None: today's 20). See the module
+    docstring for how everything is drawn. Raises ValidationFailed when the counts cannot make
+    a country (every top-level unit needs a station).
     """
-    top = kz_top_level_units(data)
+    top = kz_top_level_units(data, as_of)
     _check_counts(top, stations, abroad)
+    weight = population_weights(data, top)
     rng = random.Random(seed)
     codes = [u.id for u in top]
 
-    domestic = _apportion(stations - abroad, [POPULATION_THOUSANDS[c] for c in codes], 1)
+    domestic = _apportion(stations - abroad, [weight[c] for c in codes], 1)
     largest_region = max(
-        (POPULATION_THOUSANDS[u.id] for u in top if u.id not in CITY_DISTRICTS), default=1
+        (weight[u.id] for u in top if u.id not in CITY_DISTRICTS), default=1
     )
     per_unit_districts: list[list[int]] = []
     for u, n in zip(top, domestic, strict=True):
-        wanted = CITY_DISTRICTS.get(u.id) or _region_districts(
-            POPULATION_THOUSANDS[u.id], largest_region
-        )
+        wanted = CITY_DISTRICTS.get(u.id) or _region_districts(weight[u.id], largest_region)
         count = min(wanted, n)
         weights = [rng.randint(50, 150) for _ in range(count)]
         per_unit_districts.append(_apportion(n, weights, 1))
@@ -270,11 +317,13 @@ def generate_kazakhstan_units(
 
 
 def generate_kazakhstan(
-    data: Mapping[str, Any], *, stations: int = 10_000, seed: int = 2022, abroad: int = 70
+    data: Mapping[str, Any], *, stations: int = 10_000, seed: int = 2022, abroad: int = 70,
+    as_of: str | None = None,
 ) -> Geography:
     """`generate_kazakhstan_units` built into a validated `Geography`."""
     return Geography.build(
-        generate_kazakhstan_units(data, stations=stations, seed=seed, abroad=abroad)
+        generate_kazakhstan_units(data, stations=stations, seed=seed, abroad=abroad,
+                                  as_of=as_of)
     )
 
 

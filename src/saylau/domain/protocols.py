@@ -59,6 +59,11 @@ class Finding:
     message: str
     numbers: tuple[tuple[str, int], ...] = ()
     """The figures the finding is about, named, e.g. (('ballots_in_boxes', 812), ...)."""
+    expected: str = ""
+    """What the field should hold, in words (e.g. '494 (invalid 10 + both-marked 4 + votes
+    for the options 480)')."""
+    actual: str = ""
+    """What it holds, in words (e.g. '501')."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -67,6 +72,8 @@ class Finding:
             "field": self.field,
             "message": self.message,
             "numbers": dict(self.numbers),
+            "expected": self.expected,
+            "actual": self.actual,
         }
 
 
@@ -158,12 +165,16 @@ class ProtocolCheckContext:
 ProtocolCheck = Callable[[ProtocolCheckContext, ProtocolCounts], Iterable[Finding]]
 
 
-def _err(code: str, field: str, message: str, **numbers: int) -> Finding:
-    return Finding(code, Severity.ERROR, field, message, tuple(numbers.items()))
+def _err(code: str, field: str, message: str, expected: str, actual: str, /,
+         **numbers: int) -> Finding:
+    return Finding(code, Severity.ERROR, field, message, tuple(numbers.items()), expected,
+                   actual)
 
 
-def _warn(code: str, field: str, message: str, **numbers: int) -> Finding:
-    return Finding(code, Severity.WARNING, field, message, tuple(numbers.items()))
+def _warn(code: str, field: str, message: str, expected: str, actual: str, /,
+          **numbers: int) -> Finding:
+    return Finding(code, Severity.WARNING, field, message, tuple(numbers.items()), expected,
+                   actual)
 
 
 def check_counts_in_range(ctx: ProtocolCheckContext, c: ProtocolCounts) -> Iterable[Finding]:
@@ -174,14 +185,15 @@ def check_counts_in_range(ctx: ProtocolCheckContext, c: ProtocolCounts) -> Itera
             yield Finding(
                 "count.not_integer", Severity.ERROR, field,
                 f"{field} must be a whole number, got {value!r}",
+                expected="a whole number", actual=repr(value),
             )
         elif value < 0:
             yield _err("count.negative", field, f"{field} is {value}; counts cannot be negative",
-                       **{field: value})
+                       "0 or more", f"{value:,}", **{field: value})
         elif value > MAX_COUNT:
             yield _err("count.too_large", field,
                        f"{field} is {value:,}; no station count exceeds {MAX_COUNT:,}",
-                       **{field: value})
+                       f"at most {MAX_COUNT:,}", f"{value:,}", **{field: value})
 
 
 def check_options(ctx: ProtocolCheckContext, c: ProtocolCounts) -> Iterable[Finding]:
@@ -192,17 +204,20 @@ def check_options(ctx: ProtocolCheckContext, c: ProtocolCounts) -> Iterable[Find
     seen: set[OptionId] = set()
     for o in given:
         if o in seen:
-            yield _err("option.duplicate", f"votes.{o}", f"option {o!r} is reported twice")
+            yield _err("option.duplicate", f"votes.{o}", f"option {o!r} is reported twice",
+                       "each option once", f"{o} twice")
         seen.add(o)
         if o not in known:
             yield _err(
                 "option.unknown", f"votes.{o}",
                 f"option {o!r} is not on the ballot of contest {ctx.contest.id!r} "
                 f"(expected: {', '.join(sorted(known))})",
+                f"one of {', '.join(sorted(known))}", o,
             )
     for o in sorted(known - seen):
         yield _err("option.missing", f"votes.{o}",
-                   f"no figure for option {o!r}; report 0 if it got no votes")
+                   f"no figure for option {o!r}; report 0 if it got no votes",
+                   f"a figure for {o} (0 when it got no votes)", "no figure")
 
 
 def check_both_marked(ctx: ProtocolCheckContext, c: ProtocolCounts) -> Iterable[Finding]:
@@ -212,6 +227,7 @@ def check_both_marked(ctx: ProtocolCheckContext, c: ProtocolCounts) -> Iterable[
             "both_marked.not_applicable", "both_marked",
             f"both_marked is {c.both_marked}, but a {ctx.contest.kind} ballot has no "
             "'both answers marked' category; count such ballots as invalid",
+            f"0 (a {ctx.contest.kind} ballot has no such category)", f"{c.both_marked:,}",
             both_marked=c.both_marked,
         )
 
@@ -226,6 +242,8 @@ def check_boxes_sum(ctx: ProtocolCheckContext, c: ProtocolCounts) -> Iterable[Fi
             f"({c.invalid:,}) + both-marked ({c.both_marked:,}) + votes for the options "
             f"({c.option_votes_total:,}) = {total:,}; the difference is "
             f"{c.ballots_in_boxes - total:+,}",
+            f"{total:,} (invalid {c.invalid:,} + both-marked {c.both_marked:,} + votes for the "
+            f"options {c.option_votes_total:,})", f"{c.ballots_in_boxes:,}",
             ballots_in_boxes=c.ballots_in_boxes, expected=total,
         )
 
@@ -238,6 +256,7 @@ def check_boxes_not_above_issued(ctx: ProtocolCheckContext, c: ProtocolCounts) -
             f"{c.ballots_in_boxes:,} ballots were found in the boxes but only "
             f"{c.ballots_issued:,} were issued "
             f"({c.ballots_in_boxes - c.ballots_issued:,} too many)",
+            f"at most {c.ballots_issued:,} (the ballots issued)", f"{c.ballots_in_boxes:,}",
             ballots_in_boxes=c.ballots_in_boxes, ballots_issued=c.ballots_issued,
         )
 
@@ -250,6 +269,8 @@ def check_ballots_accounted(ctx: ProtocolCheckContext, c: ProtocolCounts) -> Ite
             "ballots.exceed_received", "ballots_received",
             f"ballots issued ({c.ballots_issued:,}) + cancelled ({c.ballots_cancelled:,}) = "
             f"{used:,}, more than the {c.ballots_received:,} the commission received",
+            f"at least {used:,} (issued {c.ballots_issued:,} + cancelled "
+            f"{c.ballots_cancelled:,})", f"{c.ballots_received:,}",
             ballots_received=c.ballots_received, issued_plus_cancelled=used,
         )
     elif used < c.ballots_received:
@@ -258,6 +279,8 @@ def check_ballots_accounted(ctx: ProtocolCheckContext, c: ProtocolCounts) -> Ite
             f"{c.ballots_received - used:,} ballots unaccounted for: received "
             f"{c.ballots_received:,}, issued {c.ballots_issued:,} + cancelled "
             f"{c.ballots_cancelled:,} = {used:,}",
+            f"{used:,} (issued {c.ballots_issued:,} + cancelled {c.ballots_cancelled:,})",
+            f"{c.ballots_received:,}",
             ballots_received=c.ballots_received, issued_plus_cancelled=used,
         )
 
@@ -269,6 +292,7 @@ def check_issued_not_above_list(ctx: ProtocolCheckContext, c: ProtocolCounts) ->
             "issued.exceed_registered", "ballots_issued",
             f"{c.ballots_issued:,} ballots were issued but only {c.registered:,} voters are on "
             "the list",
+            f"at most {c.registered:,} (the voters on the list)", f"{c.ballots_issued:,}",
             ballots_issued=c.ballots_issued, registered=c.registered,
         )
 
@@ -282,6 +306,7 @@ def check_list_matches_geography(
             "registered.differs_from_list", "registered",
             f"the protocol reports {c.registered:,} voters on the list; the loaded voter list "
             f"of station {ctx.station} has {ctx.list_size:,} ({c.registered - ctx.list_size:+,})",
+            f"{ctx.list_size:,} (the loaded voter list)", f"{c.registered:,}",
             registered=c.registered, list_size=ctx.list_size,
         )
 
@@ -295,6 +320,7 @@ def check_issued_not_below_turnout(
             "issued.below_turnout_report", "ballots_issued",
             f"the protocol reports {c.ballots_issued:,} ballots issued, fewer than the "
             f"{ctx.last_turnout:,} of the station's last turnout report",
+            f"at least {ctx.last_turnout:,} (the last turnout report)", f"{c.ballots_issued:,}",
             ballots_issued=c.ballots_issued, last_turnout=ctx.last_turnout,
         )
 

@@ -41,17 +41,18 @@ def check_turnout(
     if n < 0:
         out.append(Finding("count.negative", Severity.ERROR, "ballots_issued",
                            f"ballots_issued is {n}; counts cannot be negative",
-                           (("ballots_issued", n),)))
+                           (("ballots_issued", n),), "0 or more", f"{n:,}"))
     elif n > MAX_COUNT:
         out.append(Finding("count.too_large", Severity.ERROR, "ballots_issued",
                            f"ballots_issued is {n:,}; above {MAX_COUNT:,}",
-                           (("ballots_issued", n),)))
+                           (("ballots_issued", n),), f"at most {MAX_COUNT:,}", f"{n:,}"))
     if n > list_size:
         out.append(Finding(
             "turnout.exceed_registered", Severity.ERROR, "ballots_issued",
             f"{n:,} ballots issued by {report.at:%H:%M}, but only {list_size:,} voters are on "
             f"the list of station {report.station}",
             (("ballots_issued", n), ("registered", list_size)),
+            f"at most {list_size:,} (the voters on the list)", f"{n:,}",
         ))
     earlier = tuple(earlier)
     for e in earlier:
@@ -61,6 +62,7 @@ def check_turnout(
                 f"station {report.station} already reported {e.ballots_issued:,} at "
                 f"{e.at:%H:%M}; a report for that time cannot change",
                 (("ballots_issued", n), ("reported", e.ballots_issued)),
+                f"{e.ballots_issued:,} (already reported for {e.at:%H:%M})", f"{n:,}",
             ))
     before = [e for e in earlier if e.at < report.at]
     after = [e for e in earlier if e.at > report.at]
@@ -73,6 +75,7 @@ def check_turnout(
                 f"{last.ballots_issued:,} already reported by {last.at:%H:%M}: turnout cannot "
                 "go down",
                 (("ballots_issued", n), ("earlier", last.ballots_issued)),
+                f"at least {last.ballots_issued:,} (reported by {last.at:%H:%M})", f"{n:,}",
             ))
     if after:
         first = min(after, key=lambda e: e.at)
@@ -82,6 +85,7 @@ def check_turnout(
                 f"{n:,} ballots issued by {report.at:%H:%M} is more than the "
                 f"{first.ballots_issued:,} already reported for the later time {first.at:%H:%M}",
                 (("ballots_issued", n), ("later", first.ballots_issued)),
+                f"at most {first.ballots_issued:,} (reported for {first.at:%H:%M})", f"{n:,}",
             ))
     return tuple(out)
 

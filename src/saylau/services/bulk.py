@@ -32,6 +32,7 @@ from saylau.domain.protocol_batch import batch_flags, canonical_hashes, votes_js
 from saylau.domain.protocol_csv import ProtocolColumns, parse_protocols_csv
 from saylau.domain.protocols import (
     COUNT_FIELDS,
+    Finding,
     ProtocolCheckContext,
     errors_of,
     run_checks,
@@ -52,6 +53,9 @@ class ImportReport:
     unchanged: int
     flagged: int
     """Accepted rows that carry warnings."""
+    warnings: tuple[dict[str, object], ...] = ()
+    """Every warning of the accepted rows, in line order: line, station, field, code,
+    expected, actual (in words) and message, as a refused row's problems are given."""
 
 
 def import_protocols(app: Saylau, who: Principal, contest_id: str, data: bytes) -> ImportReport:
@@ -98,18 +102,19 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
     flags = batch_flags(cols.counts, has_both_marked=contest.has_both_marked,
                         list_sizes=list_sizes, last_turnout=last_turnout)
     warn_findings: dict[int, str] = {}
+    warn_rows: dict[int, list[dict[str, object]]] = {}
     for k in (int(x) for x in np.flatnonzero((flags.error | flags.warning) & known)):
         lt = int(last_turnout[k])
         ctx = ProtocolCheckContext(contest, StationId(UnitId(cols.stations[k])),
                                    int(list_sizes[k]), None if lt < 0 else lt)
         findings = run_checks(ctx, cols.row(k))
+        line = int(cols.lines[k])
         for f in errors_of(findings):
-            bad.append({"line": int(cols.lines[k]), "field": f.field, "code": f.code,
-                        "expected": "", "actual": dict(f.numbers), "message":
-                        f"line {int(cols.lines[k])}: {f.message}"})
+            bad.append(_row(line, cols.stations[k], f))
         ws = warnings_of(findings)
         if ws:
             warn_findings[k] = repository.findings_json(ws)
+            warn_rows[k] = [_row(line, cols.stations[k], f) for f in ws]
     # hashes, and what is already stored
     hashes = canonical_hashes(contest.id, cols.stations, cols.options, cols.counts)
     current = _current_hashes(app, contest_id)
@@ -179,8 +184,17 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
             "checked; nothing was imported; import the file again",
             code="import_raced",
         ) from exc
+    kept = sorted(k for k in warn_rows if not unchanged[k])
     return ImportReport(rows=n, accepted=len(rows), unchanged=int(unchanged.sum()),
-                        flagged=sum(1 for k in warn_findings if not unchanged[k]))
+                        flagged=len(kept),
+                        warnings=tuple(w for k in kept for w in warn_rows[k]))
+
+
+def _row(line: int, station: str, f: Finding) -> dict[str, object]:
+    """A finding of a file's row as the import reports it: line, field, expected, actual."""
+    return {"line": line, "station": station, "field": f.field, "code": f.code,
+            "severity": f.severity.value, "expected": f.expected, "actual": f.actual,
+            "message": f"line {line}: station {station}: {f.message}"}
 
 
 def _stored_rows(

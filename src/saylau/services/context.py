@@ -40,7 +40,11 @@ class Saylau:
     def open(url: str | None = None, *, migrate: bool = True) -> Saylau:
         engine = db.make_engine(url)
         if migrate:
-            db.upgrade(engine)
+            try:
+                db.upgrade(engine)
+            except BaseException:
+                engine.dispose()  # no connection left open behind a store that failed to open
+                raise
         return Saylau(engine)
 
     @contextmanager

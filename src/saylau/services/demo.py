@@ -1,14 +1,16 @@
 """The demo election nights: a synthetic Kazakhstan votes, everything through the real API.
 
-`referendum`: the 5 June 2022 constitutional question under kz-2022. `majilis`: a kz-2022
-Majilis election with seven party lists and 29 single-member districts (one station reports
-both contests). Each polling station's precinct commission sends its protocols with its own
-token; territorial commissions relay turnout through the day in batches. A few protocols
-arrive with errors and are rejected, then resent; a few are corrected after acceptance, with a
-reason; one station sends different figures without saying it is a correction and gets 409.
-The figures are drawn from a seeded random generator around the shape of the real results
-(2022 referendum: turnout about two-thirds, yes about three-quarters; Majilis 2023: the
-parties' national shares as published by the CEC), so the same seed replays the same night.
+`referendum`: the 5 June 2022 constitutional question under kz-2022, on the 17 top-level units
+of that day (Abai, Jetisu and Ulytau were created on 8 June 2022). `majilis`: a kz-2022 Majilis
+election on today's 20 units, with seven party lists and 29 single-member districts (one
+station reports both contests). Each polling station's precinct commission sends its protocols
+with its own token; territorial commissions relay turnout through the day in batches. A few
+protocols arrive with errors and are rejected, then resent; a few are corrected after
+acceptance, with a reason; one station sends different figures without saying it is a
+correction and gets 409. The figures are drawn from a seeded random generator around the shape
+of the real results (2022 referendum: turnout about two-thirds, yes about three-quarters;
+Majilis 2023: the parties' national shares as published by the CEC), so the same seed replays
+the same night.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from saylau.domain.turnout import CEC_REPORT_TIMES
 
 REFERENDUM = "ref-2022"
 MAJILIS = "majilis-2023"
+REFERENDUM_DAY = "2022-06-05"
+"""The referendum's polling day: its geography is that day's (17 top-level units)."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,9 @@ class DemoOptions:
     minutes: float = 3.0
     host: str = "127.0.0.1"
     port: int = 8000
-    database: Path = Path("saylau-demo.db")
+    database: Path | str | None = None
+    """The store to fill: a SQLite file (Path or path), a database URL, or None for the
+    default of every command ($SAYLAU_DATABASE_URL, else ./saylau.db)."""
     workers: int = 8
     election: str = "referendum"
 
@@ -312,19 +318,47 @@ def run_night(client: Client, night: Night, *, seed: int, pace: Callable[[float]
     return log
 
 
-def _fresh_store(opts: DemoOptions, console: Console) -> Any:
-    from saylau.services.context import Saylau
+def store_url(opts: DemoOptions) -> str:
+    """The URL of the demo's store (see `DemoOptions.database`)."""
+    from saylau.store.db import database_url
 
-    db = opts.database
-    if db.exists():  # nothing is lost: the previous night's database is kept aside
+    return database_url(None if opts.database is None else str(opts.database))
+
+
+def _fresh_store(opts: DemoOptions, console: Console) -> Any:
+    """An empty store for the night. A SQLite file already there is kept aside, nothing is
+    lost: `FILE.<time>.previous` beside it (git ignores the pattern, .gitignore); any other
+    database must be empty, since it cannot be moved aside."""
+    from sqlalchemy import inspect
+
+    from saylau.domain.errors import Conflict
+    from saylau.services.context import Saylau
+    from saylau.store.db import describe, make_engine, sqlite_file
+
+    url = store_url(opts)
+    db = sqlite_file(url)
+    if db is not None and db.exists():
         keep = db.with_name(db.name + f".{int(time.time())}.previous")
         shutil.move(db, keep)
         for suffix in ("-wal", "-shm"):
             side = db.with_name(db.name + suffix)
             if side.exists():
                 shutil.move(side, keep.with_name(keep.name + suffix))
-        console.print(f"kept the previous demo database as {keep}")
-    return Saylau.open(f"sqlite:///{db}")
+        console.print(f"kept the previous database as {keep}")
+    elif db is None:
+        engine = make_engine(url)
+        try:
+            tables = inspect(engine).get_table_names()
+        finally:
+            engine.dispose()
+        if tables:
+            raise Conflict(
+                f"the demo fills an empty database; {describe(url)} holds {len(tables)} "
+                "table(s): give the demo a new database (--database)",
+                code="demo_target_not_empty",
+                details={"field": "database", "expected": "an empty database",
+                         "actual": f"{len(tables)} tables"})
+    return Saylau.open(url)
 
 
 def _tokens(app: Any, geo: Geography) -> tuple[dict[str, str], dict[str, str]]:
@@ -346,19 +380,24 @@ def _tokens(app: Any, geo: Geography) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _prepare(opts: DemoOptions, console: Console) -> tuple[Any, Night]:
-    from saylau.cli.main import generate_geography
+    from saylau.data import load_kz_units
     from saylau.domain.contests import QUESTION_2022
+    from saylau.domain.generator import generate_kazakhstan
     from saylau.domain.ids import ActorId
     from saylau.domain.names import Names
     from saylau.services.elections import create_referendum
     from saylau.services.geography import load_geography
 
     app = _fresh_store(opts, console)
-    geo = generate_geography(opts.stations, opts.seed, max(1, min(70, opts.stations // 140)))
+    # the referendum on the map of its day; a Majilis election (2023) on today's 20 units
+    as_of = REFERENDUM_DAY if opts.election == "referendum" else None
+    geo = generate_kazakhstan(load_kz_units(), stations=opts.stations, seed=opts.seed,
+                              abroad=max(1, min(70, opts.stations // 140)), as_of=as_of)
     load_geography(app, geo)
-    console.print(f"generated Kazakhstan: {len(geo.top_level())} top-level units, "
+    console.print("generated Kazakhstan" + (f" as on {as_of}" if as_of else "") + ": "
+                  f"{len(geo.top_level())} top-level units, "
                   f"{len(geo.station_indices):,} stations, "
-                  f"{sum(u.registered for u in geo.stations()):,} voters  -> {opts.database}")
+                  f"{sum(u.registered for u in geo.stations()):,} voters")
     tokens, units_of = _tokens(app, geo)
     if opts.election == "majilis":
         return app, _prepare_majilis(app, geo, opts, tokens, units_of, console)
@@ -366,7 +405,7 @@ def _prepare(opts: DemoOptions, console: Console) -> tuple[Any, Night]:
         app, election_id=REFERENDUM,
         name=Names(kk="Республикалық референдум", ru="Республиканский референдум",
                    en="Republican referendum"),
-        ruleset_name="kz-2022", date="2022-06-05", question=QUESTION_2022,
+        ruleset_name="kz-2022", date=REFERENDUM_DAY, question=QUESTION_2022,
         constitutional=True, by=ActorId("demo"), signatures="required",
     )
     night = Night(simulate_referendum(geo, opts.seed, contest.id), tokens, units_of, contest.id)
@@ -432,6 +471,13 @@ def _prepare_majilis(app: Any, geo: Geography, opts: DemoOptions, tokens: dict[s
 
 def run_demo(opts: DemoOptions, console: Console) -> NightLog:
     app, night = _prepare(opts, console)
+    try:
+        return _run_night(app, night, opts, console)
+    finally:
+        app.engine.dispose()  # the store's connections, when the night (and serving) ends
+
+
+def _run_night(app: Any, night: Night, opts: DemoOptions, console: Console) -> NightLog:
     from saylau.api.app import create_app
 
     api = create_app(app)
@@ -489,11 +535,20 @@ def _report(app: Any, log: NightLog, opts: DemoOptions, console: Console) -> Non
         from saylau.services.parliament import composition
 
         print_composition(composition(app, MAJILIS), console)
-        return
-    from saylau.services.results import decide
+    else:
+        from saylau.services.results import decide
 
-    d, seq = decide(app, f"{REFERENDUM}.referendum")
-    if d is not None:
-        console.print(f"[bold]decision ({seq:,} protocol versions): {d.state.value}[/bold]")
-        for step in d.explanation:
-            console.print(f"  - {step.render()}", markup=False)
+        d, seq = decide(app, f"{REFERENDUM}.referendum")
+        if d is not None:
+            console.print(f"[bold]decision ({seq:,} protocol versions): {d.state.value}"
+                          "[/bold]")
+            for step in d.explanation:
+                console.print(f"  - {step.render()}", markup=False)
+    from saylau.store.db import describe
+
+    if opts.database is None:
+        how = "in this folder `saylau results` reads it, as every command does"
+    else:
+        how = (f"`saylau results --database '{opts.database}'` reads it (every command takes "
+               "--database)")
+    console.print(f"the night is stored in {describe(store_url(opts))}: {how}", markup=False)

@@ -1,10 +1,11 @@
 """The database: which one, how to connect, how to migrate.
 
 Default: an embedded SQLite file `saylau.db` in the working directory (created with mode
-0600, as are its -wal and -shm files), in WAL mode with synchronous=FULL (an acknowledged
-write survives a killed process and a power cut). Writers
-take the write lock at the start of their transaction (BEGIN IMMEDIATE), so two writers never
-deadlock on a lock upgrade. PostgreSQL when SAYLAU_DATABASE_URL names one
+0600, as are its -wal and -shm files), the same for every command and the demo
+(`--database PATH|URL` or $SAYLAU_DATABASE_URL name another), in WAL mode with
+synchronous=FULL (an acknowledged write survives a killed process and a power cut).
+Writers take the write lock at the start of their transaction (BEGIN IMMEDIATE), so two
+writers never deadlock on a lock upgrade. PostgreSQL when the URL names one
 (postgresql+psycopg://...).
 """
 
@@ -25,11 +26,48 @@ WRITE = {"saylau_write": True}
 
 
 def database_url(explicit: str | None = None) -> str:
-    """The URL to use: explicit, else $SAYLAU_DATABASE_URL, else ./saylau.db."""
+    """The URL to use: explicit, else $SAYLAU_DATABASE_URL, else ./saylau.db. Either may be a
+    database URL (`sqlite:///x.db`, `postgresql://user@host/db`) or a plain path, which names
+    a SQLite file."""
     url = explicit or os.environ.get("SAYLAU_DATABASE_URL") or DEFAULT_URL
+    if "://" not in url:
+        url = f"sqlite:///{url}"
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return url
+
+
+def database_source(explicit: str | None = None) -> str:
+    """Where `database_url(explicit)` took its answer from, in words."""
+    if explicit:
+        return "--database"
+    if os.environ.get("SAYLAU_DATABASE_URL"):
+        return "$SAYLAU_DATABASE_URL"
+    return "the default, ./saylau.db"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for another database or an in-memory one)."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def describe(url: str) -> str:
+    """The database in words, any password hidden: `SQLite /abs/path/x.db` or
+    `PostgreSQL postgresql+psycopg://user@host:5432/db`."""
+    from sqlalchemy.engine import make_url
+
+    file = sqlite_file(url)
+    if file is not None:
+        return f"SQLite {file.resolve()}"
+    u = make_url(url)
+    kind = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(u.get_backend_name(),
+                                                                 u.get_backend_name())
+    return f"{kind} {u.render_as_string(hide_password=True)}"
 
 
 def make_engine(url: str | None = None) -> Engine:

@@ -237,6 +237,7 @@ def findings_from_json(text: str) -> tuple[Finding, ...]:
         Finding(
             code=d["code"], severity=Severity(d["severity"]), field=d["field"],
             message=d["message"], numbers=tuple((k, int(v)) for k, v in d["numbers"].items()),
+            expected=str(d.get("expected", "")), actual=str(d.get("actual", "")),
         )
         for d in json.loads(text)
     )

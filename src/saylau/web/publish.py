@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from saylau.cli.common import DatabaseOption
 from saylau.domain.contests import ContestKind
 from saylau.domain.errors import RuleError
 from saylau.domain.ids import StationId, UnitId
@@ -344,23 +345,30 @@ def _swap(new: Path, out: Path) -> None:
 
 def publish_command(
     election: Annotated[str | None, typer.Argument(
-        help="the election's id (default: the latest)")] = None,
-    out: Annotated[Path, typer.Option("--out", help="directory to write (replaced)")] = Path(
-        "site"),
+        metavar="ELECTION", show_default=False,
+        help="election id (default: the only or latest election)")] = None,
+    out: Annotated[Path, typer.Option("--out", metavar="DIR",
+                                      help="directory to write (replaced)")] = Path("site"),
     workers: Annotated[int | None, typer.Option(
-        min=1, max=64, help="processes rendering pages (default: the CPUs, at most 8)")] = None,
+        min=1, max=64, show_default=False,
+        help="processes rendering pages (default: the CPUs, at most 8)")] = None,
+    database: DatabaseOption = None,
 ) -> None:
-    """Write the public site (every page in kk, ru, en) and its data as static files, with
-    relative links: serve DIR from any static host or with `python -m http.server`."""
+    """Write the public site and its data as static files.
+
+    Every page in kk, ru and en, with relative links.
+
+    Serve DIR from any static host, or with `python -m http.server`."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, TimeElapsedColumn
     from rich.progress import Progress as Bar
 
+    from saylau.cli.common import announce, print_error
     from saylau.domain.errors import SaylauError
     from saylau.services.context import Saylau
 
     console = Console(highlight=False, soft_wrap=True)
-    app = Saylau.open()
+    app = Saylau.open(announce(database))
     try:
         with Bar("[progress.description]{task.description}", BarColumn(),
                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
@@ -373,8 +381,6 @@ def publish_command(
 
             snap = publish(app, out, election, progress=tick, workers=workers)
     except SaylauError as exc:
-        from saylau.cli.main import print_error
-
         print_error(exc)
         raise typer.Exit(2) from None
     finally:
