@@ -342,3 +342,30 @@ def api_unsigned(saylau: Saylau, tmp_path: Path) -> tuple[Saylau, str, Path]:
                              ruleset_name="kz-2022", date="2022-06-05", question=QUESTION_2022,
                              constitutional=True, by=ActorId("cec"))
     return saylau, c.id, tmp_path
+
+
+def test_record_seal_covers_leaves_an_operator_has_examined(
+    api_unsigned: tuple[Saylau, str, Path], db_url: str,
+) -> None:
+    """`saylau record seal ELECTION`: after a refusal (503 log_unsealed), the operator signs a
+    head over the leaves beyond the last one; a second run finds nothing to do; the admin
+    log records it."""
+    from typer.testing import CliRunner
+
+    from saylau.cli.main import app as cli
+
+    app, _contest, _tmp = api_unsigned
+    with app.engine.begin() as conn:  # the last head lost: the log is longer than its heads
+        conn.execute(text("DELETE FROM tree_heads WHERE election_id='ref' AND size = "
+                          "(SELECT max(size) FROM tree_heads WHERE election_id='ref')"))
+    with app.read() as conn:
+        size = rec.log_size(conn, "ref")
+    r = CliRunner().invoke(cli, ["record", "seal", "ref", "--database", db_url])
+    assert r.exit_code == 0, r.output
+    assert f"to {size - 1:,} of the log of ref" in r.output
+    assert rec.tree_head(app, "ref").size == size
+    r = CliRunner().invoke(cli, ["record", "seal", "ref", "--database", db_url])
+    assert r.exit_code == 0 and "covered up to its" in r.output, r.output
+    from saylau.services import audit
+
+    assert any(e["body"]["action"] == "log_sealed" for e in audit.entries(app))

@@ -65,8 +65,8 @@ def test_decide_referendum_in_each_language(tmp_path: Path, lang: str) -> None:
 
 def test_english_is_the_default(tmp_path: Path) -> None:
     path = write(tmp_path, UNITS, "units.csv")
-    j = json.loads(run("decide", "referendum", "--ruleset", "kz-2022", "--json",
-                       str(path)).stdout)
+    j = json.loads(run("decide", "referendum", "--ruleset", "kz-2022", "--ordinary",
+                       "--json", str(path)).stdout)
     assert j["lang"] == "en"
     assert j["explanation"][0].startswith("Ruleset kz-2022 (an ordinary question)")
 

@@ -110,8 +110,9 @@ def record_seal(
         metavar="ELECTION", help="the election (or @audit, the audit log)")],
     database: DatabaseOption = None,
 ) -> None:
-    """Sign a tree head over leaves stored beyond the latest one (after a 503 log_unsealed,
-    once you have examined them: docs/operations.md)."""
+    """Sign a tree head over leaves stored beyond the latest signed one.
+
+    Only after a 503 log_unsealed, once you have examined those leaves (docs/operations.md)."""
     from saylau.services.record import seal_unsigned
 
     n = seal_unsigned(open_store(database), election, CLI_ACTOR)
