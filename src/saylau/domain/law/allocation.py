@@ -70,6 +70,7 @@ from saylau.domain.explain import (
     step,
 )
 from saylau.domain.law.texts import TEMPLATES
+from saylau.domain.lookup import lookup, member
 
 # --- citations (codes of saylau.domain.law.texts.citations; docs/law.md §5.4, §15) ------------
 
@@ -361,15 +362,7 @@ QUOTAS: dict[QuotaName, tuple[Callable[[int, int], Fraction], str, str]] = {
 
 
 def _quota_name(quota: QuotaName | str) -> QuotaName:
-    try:
-        return QuotaName(quota)
-    except ValueError:
-        known = ", ".join(q.value for q in QuotaName)
-        raise ValidationFailed(
-            f"unknown quota {quota!r}; expected one of {known}",
-            code="quota_unknown",
-            details={"findings": [field_error("quota", known, quota, "unknown quota")]},
-        ) from None
+    return member(QuotaName, quota, field="quota")
 
 
 # --- the methods ------------------------------------------------------------------------------
@@ -615,15 +608,7 @@ METHODS: dict[Method, AllocationRule] = {
 
 def allocation_method(name: Method | str) -> AllocationRule:
     """The method called `name`; a clear error listing the known ones otherwise."""
-    try:
-        return METHODS[Method(name)]
-    except ValueError:
-        known = ", ".join(m.value for m in Method)
-        raise ValidationFailed(
-            f"unknown allocation method {name!r}; expected one of {known}",
-            code="method_unknown",
-            details={"findings": [field_error("method", known, name, "unknown method")]},
-        ) from None
+    return lookup(METHODS, name, field="method", what="allocation method", convert=Method)
 
 
 # --- thresholds -------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from saylau.domain.explain import (
     step,
 )
 from saylau.domain.law.allocation import Tie
-from saylau.domain.rulesets import RulesetName
+from saylau.domain.rulesets import RulesetName, ruleset_name
 
 # --- citations (codes of saylau.domain.law.texts.citations; docs/law.md §5.7, §8, §9) ---------
 
@@ -171,15 +171,7 @@ def _refuse_against_all(ruleset: RulesetName, against_all: int | None, why: str)
 
 
 def _ruleset(name: RulesetName | str) -> RulesetName:
-    try:
-        return RulesetName(name)
-    except ValueError:
-        known = ", ".join(r.value for r in RulesetName)
-        raise ValidationFailed(
-            f"unknown ruleset {name!r}; expected one of {known}",
-            code="ruleset_unknown",
-            details={"findings": [field_error("ruleset", known, name, "unknown ruleset")]},
-        ) from None
+    return ruleset_name(name)
 
 
 def _round(value: int) -> int:

@@ -73,7 +73,8 @@ from saylau.domain.law.allocation import (
     threshold,
     tie_steps,
 )
-from saylau.domain.rulesets import RulesetName
+from saylau.domain.lookup import lookup, unknown_finding
+from saylau.domain.rulesets import RULESETS, Guarantee, Ruleset, RulesetName
 
 # --- citations (codes of saylau.domain.law.texts.citations; docs/law.md §2, §5, §6, §7) -------
 
@@ -156,17 +157,11 @@ class ListReadings:
 # --- the rulesets as data ---------------------------------------------------------------------
 
 
-class Guarantee(StrEnum):
-    STATUTE = "statute"
-    """The second-party guarantee is the statute (kz-2007)."""
-    UNVERIFIED = "unverified"
-    """Applied or not by `SecondPartyReading` (kz-2022, kz-2026)."""
-    NONE = "none"
-    """No guarantee (generic)."""
-
-
 @dataclass(frozen=True, slots=True)
 class ListRules:
+    """A ruleset's list seats: its numbers from the registry (`saylau.domain.rulesets`), with
+    the citations of the steps that apply them."""
+
     ruleset: RulesetName
     body: str
     seats: int | None
@@ -187,42 +182,30 @@ class ListRules:
     """The catalog code of `body` in every language."""
 
 
-LIST_RULES: dict[RulesetName, ListRules] = {
-    RulesetName.KZ_2007: ListRules(
-        RulesetName.KZ_2007, "Majilis, party-list seats", 98, Fraction(7, 100), Method.HARE,
-        method_fixed=True, method_verified=True, guarantee=Guarantee.STATUTE,
-        against_all=False, rule=RULE_2007, seats_rule=RULE_2007,
-    ),
-    RulesetName.KZ_2022: ListRules(
-        RulesetName.KZ_2022, "Majilis, party-list seats", 69, Fraction(5, 100), Method.HARE,
-        method_fixed=True, method_verified=True, guarantee=Guarantee.UNVERIFIED,
-        against_all=True, rule=RULE_2022, seats_rule=RULE_2022_SEATS,
-    ),
-    RulesetName.KZ_2026: ListRules(
-        RulesetName.KZ_2026, "Kurultai", 145, Fraction(5, 100), Method.HARE,
-        method_fixed=False, method_verified=False, guarantee=Guarantee.UNVERIFIED,
-        against_all=True, rule=RULE_2026, seats_rule=RULE_2026_SEATS,
-        body_code="list.body.kurultai",
-    ),
-    RulesetName.GENERIC: ListRules(
-        RulesetName.GENERIC, "party-list seats", None, Fraction(0), Method.HARE,
-        method_fixed=False, method_verified=True, guarantee=Guarantee.NONE,
-        against_all=True, rule=RULE_GENERIC, seats_rule=RULE_GENERIC,
-        body_code="list.body.generic",
-    ),
+_CITED: dict[RulesetName, tuple[str, str, str]] = {
+    RulesetName.KZ_2007: (RULE_2007, RULE_2007, "list.body.majilis"),
+    RulesetName.KZ_2022: (RULE_2022, RULE_2022_SEATS, "list.body.majilis"),
+    RulesetName.KZ_2026: (RULE_2026, RULE_2026_SEATS, "list.body.kurultai"),
+    RulesetName.GENERIC: (RULE_GENERIC, RULE_GENERIC, "list.body.generic"),
 }
+"""Each ruleset's citation codes: the ruleset's steps, its seat allocation, its body's words."""
+
+
+def _list_rules(rs: Ruleset) -> ListRules:
+    lists = rs.lists
+    rule, seats_rule, body_code = _CITED[rs.name]
+    return ListRules(rs.name, lists.body, lists.seats, lists.threshold, lists.method,
+                     method_fixed=lists.method_fixed, method_verified=lists.method_verified,
+                     guarantee=lists.guarantee, against_all=rs.list_against_all, rule=rule,
+                     seats_rule=seats_rule, body_code=body_code)
+
+
+LIST_RULES: dict[RulesetName, ListRules] = {n: _list_rules(r) for n, r in RULESETS.items()}
+"""The list rules of every ruleset, built from the registry."""
 
 
 def list_rules(name: RulesetName | str) -> ListRules:
-    try:
-        return LIST_RULES[RulesetName(name)]
-    except ValueError:
-        known = ", ".join(r.value for r in RulesetName)
-        raise ValidationFailed(
-            f"unknown ruleset {name!r}; expected one of {known}",
-            code="ruleset_unknown",
-            details={"findings": [field_error("ruleset", known, name, "unknown ruleset")]},
-        ) from None
+    return lookup(LIST_RULES, name, field="ruleset", convert=RulesetName)
 
 
 def parse_percent(text: str, *, field: str = "threshold") -> Fraction:
@@ -430,8 +413,7 @@ def _effective(
         try:
             method_out = Method(method)
         except ValueError:
-            findings.append(field_error("method", ", ".join(m.value for m in Method), method,
-                                        f"unknown method {method!r}"))
+            findings.append(unknown_finding("method", (m.value for m in Method), method))
         else:
             if rules.method_fixed and method_out is not rules.method:
                 findings.append(field_error(

@@ -45,6 +45,7 @@ from saylau.domain.explain import (
     share_json,
     step,
 )
+from saylau.domain.lookup import unknown
 from saylau.domain.names import Names
 
 # --- citations (codes of saylau.domain.law.texts.citations; docs/law.md §2.6, §3) -------------
@@ -448,16 +449,7 @@ def decide_referendum(
     Raises `ValidationFailed` listing every problem when the figures do not add up.
     """
     if ruleset is not None and ruleset not in REFERENDUM_RULESETS:
-        raise ValidationFailed(
-            f"Unknown ruleset {ruleset!r}; expected one of {', '.join(REFERENDUM_RULESETS)}",
-            details={
-                "findings": [
-                    field_error(
-                        "ruleset", " | ".join(REFERENDUM_RULESETS), ruleset, "unknown ruleset"
-                    )
-                ]
-            },
-        )
+        raise unknown("ruleset", REFERENDUM_RULESETS, ruleset)
     validate_units(units, readings)
     reading = readings.participants
 
