@@ -49,7 +49,13 @@ from saylau.domain.explain import (
     step,
 )
 from saylau.domain.law.allocation import Tie
-from saylau.domain.rulesets import RulesetName, ruleset_name
+from saylau.domain.rulesets import (
+    RULESETS,
+    RulesetName,
+    ruleset_name,
+    rulesets_with_districts,
+    rulesets_with_senate,
+)
 
 # --- citations (codes of saylau.domain.law.texts.citations; docs/law.md §5.7, §8, §9) ---------
 
@@ -247,14 +253,15 @@ def decide_district(
     """A single-member district: the most votes wins; "against all" first means a repeat."""
     rs = _ruleset(ruleset)
     _validate(candidates, {"against_all": against_all, "invalid": invalid})
-    if rs in (RulesetName.KZ_2007, RulesetName.KZ_2026):
+    if not RULESETS[rs].has_districts:
         raise RuleError(
             f"there are no single-member districts under {rs.value} ("
             + ("98 party-list seats + 9 by the APK" if rs is RulesetName.KZ_2007
                else "the Kurultai is elected only from party lists")
             + "); use kz-2022 or generic",
             code="no_districts",
-            details={"field": "ruleset", "expected": "kz-2022 | generic", "actual": rs.value},
+            details={"field": "ruleset", "expected": list(rulesets_with_districts()),
+                     "actual": rs.value},
         )
     aa = against_all or 0
     participants = sum(c.votes for c in candidates) + aa + (invalid or 0)
@@ -417,12 +424,12 @@ def decide_senate_seat(
     rnd = _round(round)
     _validate(candidates, {"electors": electors, "electors_present": electors_present,
                            "invalid": invalid, "against_all": against_all})
-    if rs is RulesetName.KZ_2026:
+    if RULESETS[rs].senate is None:
         raise RuleError(
             "there is no Senate under kz-2026 (the 2026 Constitution makes Parliament a "
             "unicameral Kurultai); use kz-2022, kz-2007 or generic",
             code="no_senate",
-            details={"field": "ruleset", "expected": "kz-2007 | kz-2022 | generic",
+            details={"field": "ruleset", "expected": list(rulesets_with_senate()),
                      "actual": rs.value},
         )
     _refuse_against_all(rs, against_all, "senators are elected by the maslikhat deputies")

@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 
-from saylau.domain import decisions
 from saylau.domain.contests import (
     Contest,
     ContestKind,
@@ -37,6 +36,7 @@ from saylau.domain.contests import (
     ReferendumTerms,
     must_sign,
 )
+from saylau.domain.decide import decide
 from saylau.domain.districts import ElectoralDistrict
 from saylau.domain.errors import SaylauError
 from saylau.domain.geography import Geography, Unit, UnitKind
@@ -190,22 +190,9 @@ def _check_and_tally(
 
 def decision_summary(contest: Contest, t: Tally, geo: Geography,
                      ruleset: RulesetName) -> dict[str, Any]:
-    """The figures of a contest's decision that published results must match."""
-    if contest.kind is ContestKind.REFERENDUM:
-        d = decisions.referendum_decision(contest, t, geo, ruleset=ruleset)
-        if d is None:
-            return {}
-        return {"state": d.state.value, "valid": d.valid, "adopted": d.adopted,
-                "units_with_majority": d.units_with_majority}
-    total = decisions.contest_total(contest, t)
-    if total.stations_reported == 0:
-        return {"state": "pending"}
-    if contest.kind is ContestKind.PARTY_LIST:
-        return {"seats": dict(decisions.list_decision(contest, t, ruleset).seats)}
-    if contest.kind in (ContestKind.SINGLE_MEMBER, ContestKind.PRESIDENTIAL):
-        cd = decisions.candidate_decision(contest, t, ruleset)
-        return {"outcome": cd.outcome.value, "winner": cd.winner}
-    return {}
+    """The figures of a contest's decision that published results must match: the one
+    `decide()` of the core, summarised (`Decision.summary`)."""
+    return decide(contest, t, geo, ruleset).summary()
 
 
 def verify_record(

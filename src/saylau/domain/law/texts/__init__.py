@@ -16,7 +16,7 @@ rulesets (`ballots-in-boxes`, `kz-2022`, ...) are the parameters' values and sta
 
 from __future__ import annotations
 
-from saylau.domain.law.texts import candidates, citations, common, lists, referendum
+from saylau.domain.law.texts import candidates, citations, common, decide, lists, referendum
 
 Catalog = dict[str, dict[str, str]]
 
@@ -32,7 +32,7 @@ def _merge(*parts: Catalog) -> Catalog:
 
 
 TEMPLATES: Catalog = _merge(common.TEMPLATES, referendum.TEMPLATES, lists.TEMPLATES,
-                            candidates.TEMPLATES)
+                            candidates.TEMPLATES, decide.TEMPLATES)
 """Every sentence and phrase of an explanation, by code, then by language."""
 
 CITATIONS: Catalog = citations.CITATIONS
