@@ -24,9 +24,20 @@ from datetime import datetime
 from enum import StrEnum
 
 from saylau.domain.contests import Contest
-from saylau.domain.errors import Conflict, ValidationFailed
+from saylau.domain.errors import ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, OptionId, StationId
 from saylau.domain.limits import check_text
+from saylau.domain.versions import (
+    Append,
+    Head,
+    Refusal,
+    Refused,
+    Submission,
+    Unchanged,
+    VersionConflict,
+    check_reason,
+    judge,
+)
 
 MAX_COUNT = 10**9
 """Upper bound of any single count on a protocol. No station has a billion voters; the bound
@@ -403,13 +414,7 @@ def accept(
     if errors_of(findings):
         raise rejected(protocol, findings)
     check_text("reason", reason)
-    reject_reason_without_correction(previous is not None, reason)
-    if previous is not None and not (reason and reason.strip()):
-        raise ValidationFailed(
-            "a correction must say why",
-            code="correction_reason_missing",
-            details={"field": "reason", "expected": "a non-empty reason", "actual": reason},
-        )
+    kept = check_reason(previous is not None, reason)
     return AcceptedProtocol(
         contest=protocol.contest,
         station=protocol.station,
@@ -419,22 +424,15 @@ def accept(
         warnings=warnings_of(findings),
         submitted_by=by,
         submitted_at=at,
-        reason=reason.strip() if (previous is not None and reason) else None,
+        reason=kept,
     )
 
 
 def reject_reason_without_correction(is_correction: bool, reason: str | None) -> None:
     """A reason explains a correction. A first version sent with one is refused rather than
-    stored with the reason dropped: the commission meant something by it, and may have meant
-    to correct (an empty or blank reason says nothing and is taken as none)."""
-    if not is_correction and reason is not None and reason.strip():
-        raise ValidationFailed(
-            "a reason explains a correction, but there is nothing to correct yet: send the "
-            "first protocol without a reason",
-            code="reason_without_correction",
-            details={"field": "reason", "expected": "no reason on a first protocol (a reason "
-                     "explains a correction)", "actual": reason},
-        )
+    stored with the reason dropped (`saylau.domain.versions.check_reason`)."""
+    if not is_correction:
+        check_reason(False, reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,16 +449,21 @@ class NewVersion:
     previous: AcceptedProtocol | None
 
 
-class SlotTaken(Conflict):
+class SlotTaken(VersionConflict):
     """A submission refused because its station's slot holds something else than it assumed:
     different figures sent as a first protocol (`protocol_conflict`), or a correction of a
     version that is no longer the latest (`correction_stale`). 409; the submission is kept
     among the rejections with `finding` (nothing sent is lost)."""
 
-    def __init__(self, message: str, *, code: str, finding: Finding,
+    def __init__(self, message: str, *, refused: Refused, finding: Finding,
                  details: dict[str, object]) -> None:
-        super().__init__(message, code=code, details=details)
+        super().__init__(message, refused=refused, details=details)
         self.finding = finding
+
+
+def _head(current: AcceptedProtocol) -> Head:
+    return Head(current.version, current.content_hash, current.submitted_by,
+                current.submitted_at.isoformat())
 
 
 def classify_submission(
@@ -470,7 +473,8 @@ def classify_submission(
     correction: bool,
     corrects: int | None = None,
 ) -> SameAsCurrent | NewVersion:
-    """What a submission means given the station's current accepted version (DESIGN habit 7).
+    """What a submission means given the station's current accepted version: the one
+    versioning rule of `saylau.domain.versions` (DESIGN habit 7).
 
     The identical protocol again is idempotent (a correction resent after it was taken too);
     a different one for the same station and contest is a conflict unless it is sent as a
@@ -479,70 +483,31 @@ def classify_submission(
     (`correction_stale`), so two corrections sent at once never stack: one is taken, the other
     is told what it missed.
     """
-    if corrects is not None and not correction:
-        raise ValidationFailed(
-            f"the submission names version {corrects} to correct but is not sent as a "
-            "correction; add \"correction\": true (and a reason), or leave out \"corrects\"",
-            code="corrects_without_correction",
-            details={"field": "correction", "expected": True, "actual": False},
-        )
-    if current is not None and current.content_hash == protocol.content_hash():
+    submitted = protocol.content_hash()
+    verdict = judge(None if current is None else _head(current),
+                    Submission(submitted, correction, corrects))
+    if isinstance(verdict, Unchanged):
+        assert current is not None
         return SameAsCurrent(current)
-    if current is None:
-        if correction:
-            raise ValidationFailed(
-                f"station {protocol.station} has no accepted protocol for contest "
-                f"{protocol.contest} to correct; send it as a first protocol",
-                code="correction_without_original",
-                details={"field": "correction", "expected": False, "actual": True},
-            )
-        return NewVersion(None)
-    if not correction:
-        raise SlotTaken(
-            f"station {protocol.station} already has protocol version {current.version} for "
-            f"contest {protocol.contest} with different figures; to change it, send a "
-            f"correction of version {current.version} with a reason",
-            code="protocol_conflict",
-            finding=Finding("protocol.conflict", Severity.ERROR, "correction",
-                            f"different figures from the accepted version {current.version}, "
-                            "not sent as a correction",
-                            (("current_version", current.version),)),
-            details={
-                "station": protocol.station,
-                "contest": protocol.contest,
-                "current_version": current.version,
-                "current_hash": current.content_hash,
-                "submitted_hash": protocol.content_hash(),
-            },
-        )
-    if corrects is None:
-        raise ValidationFailed(
-            f"a correction names the version it corrects: the current version of station "
-            f"{protocol.station} is {current.version}; send \"corrects\": {current.version}",
-            code="correction_version_missing",
-            details={"field": "corrects", "expected": current.version, "actual": None},
-        )
-    if corrects != current.version:
-        raise SlotTaken(
-            f"this correction of version {corrects} of station {protocol.station} is refused: "
-            f"the latest version is {current.version} (submitted by {current.submitted_by} at "
-            f"{current.submitted_at.isoformat()}); read it, and if it still needs correcting "
-            f"send a correction of version {current.version}",
-            code="correction_stale",
-            finding=Finding("correction.stale", Severity.ERROR, "corrects",
-                            f"corrects version {corrects}, but the latest is version "
-                            f"{current.version}",
-                            (("corrects", corrects), ("current_version", current.version))),
-            details={
-                "station": protocol.station,
-                "contest": protocol.contest,
-                "corrects": corrects,
-                "current_version": current.version,
-                "current_hash": current.content_hash,
-                "submitted_hash": protocol.content_hash(),
-            },
-        )
-    return NewVersion(current)
+    if isinstance(verdict, Append):
+        return NewVersion(current)
+    slot = f"station {protocol.station} for contest {protocol.contest}"
+    where = {"station": protocol.station, "contest": protocol.contest}
+    if not verdict.refusal.is_conflict:
+        raise verdict.error(slot, details=where)
+    assert current is not None
+    if verdict.refusal is Refusal.CONFLICT:
+        finding = Finding("protocol.conflict", Severity.ERROR, "correction",
+                          f"different figures from the accepted version {current.version}, "
+                          "not sent as a correction", (("current_version", current.version),))
+    else:
+        assert corrects is not None  # a stale correction names the version it corrects
+        finding = Finding("correction.stale", Severity.ERROR, "corrects",
+                          f"corrects version {corrects}, but the latest is version "
+                          f"{current.version}",
+                          (("corrects", corrects), ("current_version", current.version)))
+    raise SlotTaken(verdict.message(slot), refused=verdict, finding=finding,
+                    details={**where, **verdict.details()})
 
 
 def canonical_json_fast(
