@@ -494,7 +494,7 @@ def classify_submission(
     slot = f"station {protocol.station} for contest {protocol.contest}"
     where = {"station": protocol.station, "contest": protocol.contest}
     if not verdict.refusal.is_conflict:
-        raise verdict.error(slot, details=where)
+        raise verdict.error(slot)
     assert current is not None
     if verdict.refusal is Refusal.CONFLICT:
         finding = Finding("protocol.conflict", Severity.ERROR, "correction",

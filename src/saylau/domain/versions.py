@@ -133,7 +133,8 @@ class Refused:
                 f"a correction of version {h.version}")
 
     def details(self) -> dict[str, Any]:
-        """The field, expected and actual values, and the versions and hashes involved."""
+        """The field, expected and actual values; for a conflict also the current version and
+        both hashes."""
         h, s = self.head, self.submission
         out: dict[str, Any]
         if self.refusal is Refusal.CORRECTS_WITHOUT_CORRECTION:
@@ -148,7 +149,7 @@ class Refused:
         else:
             out = {"field": "corrects", "expected": None if h is None else h.version,
                    "actual": s.corrects, "corrects": s.corrects}
-        if h is not None:
+        if h is not None and self.refusal.is_conflict:
             out |= {"current_version": h.version, "current_hash": h.content_hash,
                     "submitted_hash": s.content_hash}
         return out
@@ -203,7 +204,7 @@ def classify(head: Head | None, submission: Submission, *, slot: str,
     return verdict
 
 
-def check_reason(is_correction: bool, reason: str | None) -> str | None:
+def check_reason(is_correction: bool, reason: str | None, what: str = "protocol") -> str | None:
     """The reason to store with a version: a correction must say why
     (`correction_reason_missing`); a first version sent with a reason is refused rather than
     stored with the reason dropped (`reason_without_correction`): the submitter meant
@@ -214,9 +215,9 @@ def check_reason(is_correction: bool, reason: str | None) -> str | None:
         if given:
             raise ValidationFailed(
                 "a reason explains a correction, but there is nothing to correct yet: send the "
-                "first version without a reason",
+                f"first {what} without a reason",
                 code="reason_without_correction",
-                details={"field": "reason", "expected": "no reason on a first version (a "
+                details={"field": "reason", "expected": f"no reason on a first {what} (a "
                          "reason explains a correction)", "actual": reason},
             )
         return None
@@ -251,5 +252,5 @@ class History:
         verdict = classify(self.head, submission, slot="the slot", what="version")
         if isinstance(verdict, Unchanged):
             return self, verdict
-        kept = check_reason(verdict.is_correction, reason)
+        kept = check_reason(verdict.is_correction, reason, "version")
         return History((*self.versions, (submission.content_hash, kept))), verdict
