@@ -30,41 +30,17 @@ from saylau.domain.lookup import lookup, unknown_finding
 from saylau.domain.rulesets import RULESETS, Guarantee, Ruleset, RulesetName
 
 RULE_RULESETS = "list.rulesets"
-
-
 RULE_2022 = "list.2022"
-
-
 RULE_2022_BASE = "list.2022.base"
-
-
 RULE_2022_SEATS = "list.2022.seats"
-
-
 RULE_2022_FEWER = "list.2022.fewer"
-
-
 RULE_2007 = "list.2007"
-
-
 RULE_2007_GUARANTEE = "list.2007.guarantee"
-
-
 RULE_2007_MINIMUM = "list.2007.minimum"
-
-
 RULE_2007_LEFTOVER = "list.2007.leftover"
-
-
 RULE_2026 = "list.2026"
-
-
 RULE_2026_SEATS = "list.2026.seats"
-
-
 RULE_GENERIC = "list.generic"
-
-
 RULE_NO_PARTY = "list.no_party"
 
 
