@@ -82,6 +82,7 @@ from saylau.domain.law.parliament.values import (
 from saylau.domain.law.parliament.wire import (
     decision_json,
 )
+from saylau.domain.rulesets import Guarantee  # kept here too: it was defined here
 
 __all__ = [
     "CORRECTION_INDEX",
@@ -101,6 +102,7 @@ __all__ = [
     "RULE_RULESETS",
     "Composition",
     "DistrictResult",
+    "Guarantee",
     "GuaranteeResult",
     "LeftoverSeats",
     "ListDecision",
