@@ -2,7 +2,7 @@
 
 Every decider has one signature, `(Inputs) -> Decision`, and applies the law of its kind from
 `domain/law/` to the contest's figures (the tally of its stations; a Senate seat's joint-session
-rounds), as `domain/law/allocation.py`'s `METHODS` registers the seat methods. A new kind of
+rounds), as `domain/law/allocation`'s `METHODS` registers the seat methods. A new kind of
 contest adds one function and one line to `DECIDERS`; nothing else chooses by kind.
 """
 
