@@ -187,10 +187,44 @@ def senate_cases() -> Iterator[tuple[str, tuple[Step, ...]]]:
     yield "senate 2007", senate_steps(SenateComposition(RulesetName.KZ_2007, 40, 15, 0, per_unit))
 
 
+def decide_cases() -> Iterator[tuple[str, tuple[Step, ...]]]:
+    """What `decide()` says before or instead of the law's steps: no protocol yet, no joint
+    session yet, a question put to part of the country, figures no party passes on."""
+    from saylau.domain.contests import AGAINST_ALL, Contest, ContestKind, Option, OptionKind
+    from saylau.domain.contests import referendum_contest as ref
+    from saylau.domain.decide import decide
+    from saylau.domain.ids import ContestId, ElectionId, OptionId, StationId, UnitId
+    from saylau.domain.names import Names
+    from saylau.domain.protocols import ProtocolCounts
+    from saylau.domain.tally import tally_protocols
+    from tests.conftest import small_country
+
+    geo, e, kz = small_country(), ElectionId("e"), RulesetName.KZ_2022
+    parties = (*(Option(OptionId(p), Names.same(p), registration_order=k)
+                 for k, p in enumerate(("P1", "P2"), 1)),
+               Option(AGAINST_ALL, Names.same("against all"), OptionKind.AGAINST_ALL))
+    lists = Contest(ContestId("l"), e, ContestKind.PARTY_LIST, Names.same("L"), UnitId("KZ"),
+                    parties)
+    seat = Contest(ContestId("s"), e, ContestKind.SENATE_SEAT, Names.same("S"),
+                   UnitId("KZ-11"), (Option(OptionId("A"), Names.same("A")),))
+    part = ref(ContestId("r"), e, Names.same("Q"), constitutional=False, area=UnitId("KZ-71"))
+    none = tally_protocols(geo, lists, [])
+    yield "decide pending stations", decide(lists, none, geo, kz).explanation
+    yield "decide pending session", decide(seat, tally_protocols(geo, seat, []), geo,
+                                           kz).explanation
+    yield "decide none area", decide(part, tally_protocols(geo, part, []), geo, kz).explanation
+    station = StationId(UnitId("KZ-11-D0-S0"))
+    one = ProtocolCounts.of(registered=1000, ballots_received=500, ballots_issued=500,
+                            ballots_cancelled=0, ballots_in_boxes=500, invalid=0,
+                            votes={OptionId("P1"): 2, OptionId("P2"): 1, AGAINST_ALL: 497})
+    no_party = tally_protocols(geo, lists, [(station, one)])
+    yield "decide undecidable", decide(lists, no_party, geo, kz).explanation
+
+
 def all_cases() -> list[tuple[str, tuple[Step, ...]]]:
     """Every case, named: (name, its explanation)."""
     return [*referendum_cases(), *allocation_cases(), *list_cases(), *candidate_cases(),
-            *senate_cases()]
+            *senate_cases(), *decide_cases()]
 
 
 # --- the same figures and articles in every language ---------------------------------------------

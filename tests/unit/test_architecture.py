@@ -67,4 +67,4 @@ def test_domain_never_reads_the_clock() -> None:
 
 def test_the_check_walks_real_files() -> None:
     assert len(list(DOMAIN.rglob("*.py"))) >= 10
-    assert ("saylau.domain.errors" in {n for _, n in _imports(DOMAIN / "protocols.py")})
+    assert ("saylau.domain.errors" in {n for _, n in _imports(DOMAIN / "protocols" / "checks.py")})

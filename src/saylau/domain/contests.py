@@ -18,6 +18,7 @@ from saylau.domain.districts import ElectoralDistrict
 from saylau.domain.errors import ValidationFailed
 from saylau.domain.geography import Geography
 from saylau.domain.ids import ContestId, ElectionId, OptionId, StationId, UnitId
+from saylau.domain.lookup import member, unknown
 from saylau.domain.names import Names
 from saylau.domain.rulesets import RulesetName
 
@@ -107,10 +108,8 @@ class Contest:
         for o in self.options:
             if o.id == option_id:
                 return o
-        raise ValidationFailed(
-            f"contest {self.id!r} has no option {option_id!r}",
-            details={"field": "option", "expected": list(self.option_ids), "actual": option_id},
-        )
+        raise unknown("option", self.option_ids, option_id,
+                      what=f"option of contest {self.id!r}")
 
 
 class Signatures(StrEnum):
@@ -137,13 +136,7 @@ class Election:
 def signatures_policy(value: str) -> Signatures:
     """The rule named `value` ('required' or 'optional'); ValidationFailed naming the field
     otherwise."""
-    try:
-        return Signatures(value)
-    except ValueError:
-        raise ValidationFailed(
-            f"signatures must be 'required' or 'optional', not {value!r}",
-            details={"field": "signatures", "expected": [s.value for s in Signatures],
-                     "actual": value}) from None
+    return member(Signatures, value, field="signatures", what="signatures rule")
 
 
 def must_sign(policy: Signatures | str, station_has_own_key: bool) -> bool:

@@ -18,7 +18,13 @@ from saylau.domain.law.candidates import (
     decide_district,
     decide_president,
 )
-from saylau.domain.law.parliament import LIST_RULES, ListDecision, PartyVotes, decide_list_seats
+from saylau.domain.law.parliament import (
+    LIST_RULES,
+    ListDecision,
+    ListReadings,
+    PartyVotes,
+    decide_list_seats,
+)
 from saylau.domain.law.referendum import (
     ReferendumDecision,
     ReferendumReadings,
@@ -66,7 +72,8 @@ def contest_total(contest: Contest, t: Tally) -> UnitResult:
 
 
 def list_decision(
-    contest: Contest, t: Tally, ruleset: RulesetName, params: Mapping[str, str] | None = None
+    contest: Contest, t: Tally, ruleset: RulesetName, params: Mapping[str, str] | None = None,
+    readings: ListReadings | None = None,
 ) -> ListDecision:
     """The list seats under `ruleset` from the contest's national total."""
     if contest.kind is not ContestKind.PARTY_LIST:
@@ -85,7 +92,7 @@ def list_decision(
         parties, ruleset=ruleset, against_all=against,
         seats=int(params["seats"]) if "seats" in params else None,
         threshold_share=Fraction(params["threshold"]) / 100 if "threshold" in params else None,
-        method=params.get("method"),
+        method=params.get("method"), readings=readings or ListReadings(),
     )
 
 

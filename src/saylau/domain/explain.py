@@ -22,8 +22,8 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any, TypeAlias
 
-from saylau.domain.errors import ValidationFailed, field_error
 from saylau.domain.law.texts import CITATIONS, TEMPLATES
+from saylau.domain.lookup import unknown
 from saylau.domain.names import LANGUAGES, Names
 
 DEFAULT_LANG = "en"
@@ -185,12 +185,7 @@ def either(items: Iterable[Arg]) -> Join:
 def check_lang(lang: str) -> str:
     """`lang` if it is one of kk, ru, en; else a `ValidationFailed` naming the field."""
     if lang not in LANGUAGES:
-        raise ValidationFailed(
-            f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}",
-            code="lang_unknown",
-            details={"findings": [field_error("lang", " | ".join(LANGUAGES), lang,
-                                              "unknown language")]},
-        )
+        raise unknown("lang", LANGUAGES, lang, what="language")
     return lang
 
 

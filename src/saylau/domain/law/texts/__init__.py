@@ -16,7 +16,16 @@ rulesets (`ballots-in-boxes`, `kz-2022`, ...) are the parameters' values and sta
 
 from __future__ import annotations
 
-from saylau.domain.law.texts import candidates, citations, common, lists, referendum
+from saylau.domain.law.texts import (
+    allocation,
+    candidates,
+    chambers,
+    citations,
+    common,
+    decide,
+    lists,
+    referendum,
+)
 
 Catalog = dict[str, dict[str, str]]
 
@@ -31,8 +40,9 @@ def _merge(*parts: Catalog) -> Catalog:
     return out
 
 
-TEMPLATES: Catalog = _merge(common.TEMPLATES, referendum.TEMPLATES, lists.TEMPLATES,
-                            candidates.TEMPLATES)
+TEMPLATES: Catalog = _merge(common.TEMPLATES, referendum.TEMPLATES, allocation.TEMPLATES,
+                            lists.TEMPLATES, candidates.TEMPLATES, chambers.TEMPLATES,
+                            decide.TEMPLATES)
 """Every sentence and phrase of an explanation, by code, then by language."""
 
 CITATIONS: Catalog = citations.CITATIONS

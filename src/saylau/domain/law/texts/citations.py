@@ -291,6 +291,29 @@ CITATIONS: dict[str, dict[str, str]] = {
               "второй тур; НЕ ПОДТВЕРЖДЕНО)",
     },
     # --- the Senate's composition ---------------------------------------------------------------
+    "decide.complete": {
+        "en": "docs/law.md §3.8 and §4.1 (a decision rests on the polling stations' protocols)",
+        "kk": "docs/law.md §3.8 және §4.1 (шешім сайлау учаскелерінің хаттамаларына "
+              "негізделеді)",
+        "ru": "docs/law.md §3.8 и §4.1 (решение основано на протоколах избирательных "
+              "участков)",
+    },
+    "decide.session": {
+        "en": "docs/law.md §8.2 (a Senate seat is decided at the joint session of the unit's "
+              "maslikhats)",
+        "kk": "docs/law.md §8.2 (Сенаттағы орын бірліктің мәслихаттарының бірлескен "
+              "отырысында шешіледі)",
+        "ru": "docs/law.md §8.2 (место в Сенате решается на совместном заседании маслихатов "
+              "единицы)",
+    },
+    "decide.area": {
+        "en": "docs/law.md §3.6 (a republican referendum is decided over the country's "
+              "top-level units)",
+        "kk": "docs/law.md §3.6 (республикалық референдум елдің бірінші деңгейдегі "
+              "бірліктері бойынша шешіледі)",
+        "ru": "docs/law.md §3.6 (республиканский референдум решается по единицам первого "
+              "уровня страны)",
+    },
     "senate.composition": {
         "en": "Constitution Art. 50(2); docs/law.md §8.1",
         "kk": "Конституцияның 50-бабының 2-тармағы; docs/law.md §8.1",

@@ -1,0 +1,313 @@
+"""Reading the leaves: canonical and well-formed, signed by a key registered before and covering
+the station, protocol versions in order (a fast path for plain protocol leaves)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from saylau.domain.contests import (
+    must_sign,
+)
+from saylau.domain.errors import SaylauError
+from saylau.domain.geography import Unit, UnitKind
+from saylau.domain.ids import UnitId
+from saylau.domain.protocols import (
+    COUNT_FIELDS,
+)
+from saylau.domain.record.canonical import parse_canonical
+from saylau.domain.record.envelope import (
+    KeyRole,
+    Record,
+    RecordType,
+    record_shape_problems,
+)
+from saylau.domain.record.signing import verify
+from saylau.domain.record.verify.core import _fail, _names
+
+
+@dataclass
+class _State:
+    """What the leaves have built so far (geography, election, keys, protocol versions)."""
+
+    central_id: str
+    check_signatures: bool = True
+    units: list[Unit] = field(default_factory=list)
+    by_unit: dict[str, Unit] = field(default_factory=dict)
+    election: dict[str, Any] | None = None
+    keys: dict[str, dict[str, Any]] = field(default_factory=dict)
+    versions: dict[tuple[str, str], list[tuple[int, tuple[int, ...], dict[str, int]]]] = field(
+        default_factory=dict)
+    """(contest, station) -> every version as (leaf, counts in COUNT_FIELDS order, votes)."""
+    counts_by_type: dict[str, int] = field(default_factory=dict)
+    own_keys: dict[str, int] = field(default_factory=dict)
+    """Unit -> its registered, unrevoked commission keys so far: such a station signs
+    (saylau.domain.contests.must_sign)."""
+
+    def unsigned_protocol(self, idx: int, station: str) -> None:
+        """An unsigned protocol of `station` at leaf `idx`: refused where it had to sign."""
+        assert self.election is not None
+        policy = self.election.get("signatures", "optional")
+        if policy not in ("required", "optional"):
+            raise _fail(f"leaf {idx}: the election's rule for signatures is {policy!r}, "
+                        "neither 'required' nor 'optional'", leaf=idx, station=station)
+        if not must_sign(policy, self.own_keys.get(station, 0) > 0):
+            return
+        if policy == "required":
+            raise _fail(f"leaf {idx}: the protocol of station {station} is unsigned, but the "
+                        "election requires signatures", leaf=idx, station=station)
+        raise _fail(f"leaf {idx}: the protocol of station {station} is unsigned, but the "
+                    "station has a registered key of its own, so it must sign", leaf=idx,
+                    station=station)
+
+
+_PROTOCOL_KEYS = frozenset({"v", "type", "body", "recorded", "signature"})
+_PROTOCOL_BODY = frozenset({"contest", "station", "version", "counts", "votes", "reason"})
+_COUNT_SET = frozenset(COUNT_FIELDS)
+_MAX_SAFE = 2**53 - 1
+
+
+def _dumps(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")
+
+
+_FOUR_BYTE = re.compile(rb"[\xf0-\xf7]")
+"""The lead byte of a 4-byte UTF-8 sequence: a character beyond U+FFFF."""
+
+
+def _parse_fast(data: bytes) -> Any:
+    """`data` parsed, when it is canonical by the quick test, else None.
+
+    The standard encoder (sorted keys, no spaces, no ASCII escaping) writes exactly RFC 8785's
+    bytes for what records hold (strings, integers, booleans, null, arrays, objects), except
+    in one case: member names containing characters beyond U+FFFF, which RFC 8785 orders by
+    UTF-16 code units. Leaves with such characters (a 4-byte UTF-8 sequence) and anything that
+    does not re-encode to the same bytes go through canonical.parse_canonical instead."""
+    if _FOUR_BYTE.search(data):
+        return None
+    try:
+        r = json.loads(data, parse_float=_no_float)
+    except (ValueError, _Float):
+        return None
+    return r if _dumps(r) == data else None
+
+
+def _quick_protocol(r: Any) -> Record | None:
+    """A parsed protocol leaf whose shape is that of envelope.record_problems for a protocol
+    (checked the fast way), or None (then record_problems runs)."""
+    if not isinstance(r, dict) or r.get("type") != "protocol" or \
+            not (set(r) <= _PROTOCOL_KEYS) or r.get("v") != 1:
+        return None
+    b = r.get("body")
+    if not isinstance(b, dict) or set(b) != _PROTOCOL_BODY:
+        return None
+    c, v = b["counts"], b["votes"]
+    if not (isinstance(c, dict) and set(c) == _COUNT_SET and isinstance(v, dict) and v
+            and isinstance(b["contest"], str) and isinstance(b["station"], str)
+            and type(b["version"]) is int and b["version"] >= 1
+            and (b["reason"] is None if b["version"] == 1 else
+                 isinstance(b["reason"], str) and b["reason"].strip() != "")
+            and isinstance(r.get("recorded"), dict)):
+        return None
+    for n in (*c.values(), *v.values()):
+        if type(n) is not int or not 0 <= n <= _MAX_SAFE:
+            return None
+    sig = r.get("signature")
+    if sig is not None and not (isinstance(sig, dict) and set(sig) == {"key", "value"}
+                                and isinstance(sig["key"], str) and len(sig["key"]) == 32
+                                and isinstance(sig["value"], str) and len(sig["value"]) == 128):
+        return None
+    return r
+
+
+class _Float(Exception):
+    pass
+
+
+def _no_float(_text: str) -> Any:
+    raise _Float
+
+
+# The canonical bytes of a protocol record whose strings are plain printable ASCII (no escapes)
+# and whose integers have at most 10 digits, spelled out: members in RFC 8785 order, no
+# whitespace, integers without leading zeros. A leaf that matches is canonical and well-formed
+# (the votes' member order is checked after the match); any other leaf takes the full path.
+_S = rb'"([\x20\x21\x23-\x5b\x5d-\x7e]*)"'
+_N = rb"(0|[1-9][0-9]{0,9})"
+_PLAIN_S = rb'"[\x20\x21\x23-\x5b\x5d-\x7e]*"'
+_PLAIN_N = rb"(?:0|[1-9][0-9]{0,9})"
+_PROTOCOL_RE = re.compile(
+    rb'\{"body":(\{"contest":' + _S + rb',"counts":\{"ballots_cancelled":' + _N
+    + rb',"ballots_in_boxes":' + _N + rb',"ballots_issued":' + _N + rb',"ballots_received":'
+    + _N + rb',"both_marked":' + _N + rb',"invalid":' + _N + rb',"registered":' + _N
+    + rb'\},"reason":(null|"[\x20\x21\x23-\x5b\x5d-\x7e]*[\x21\x23-\x5b\x5d-\x7e]'
+    + rb'[\x20\x21\x23-\x5b\x5d-\x7e]*"),"station":' + _S + rb',"version":'
+    + rb"([1-9][0-9]{0,9})" + rb',"votes":\{(' + _PLAIN_S + rb":" + _PLAIN_N + rb"(?:,"
+    + _PLAIN_S + rb":" + _PLAIN_N + rb')*)\}\}),"recorded":\{"at":' + _PLAIN_S + rb',"by":'
+    + _PLAIN_S + rb'\}(?:,"signature":\{"key":"([0-9a-f]{32})","value":"([0-9a-f]{128})"\})?'
+    + rb',"type":"protocol","v":1\}'
+)
+_VOTE_RE = re.compile(rb'"([\x20\x21\x23-\x5b\x5d-\x7e]*)":(0|[1-9][0-9]{0,9})')
+
+
+def _read_protocol_fast(idx: int, data: bytes, state: _State) -> int | None:
+    """A protocol leaf read by _PROTOCOL_RE (most of a big record): the same checks as the
+    full path, without building and re-encoding the JSON. None when the leaf does not match
+    (the full path then reads it); else 1 for an unsigned record, 0 for a signed one."""
+    m = _PROTOCOL_RE.fullmatch(data)
+    if m is None or state.election is None:
+        return None
+    (body, contest, c_can, c_box, c_iss, c_rec, c_both, c_inv, c_reg, reason, station,
+     version, votes_text, key, value) = m.groups()
+    votes = _VOTE_RE.findall(votes_text)
+    names = [n for n, _ in votes]
+    if names != sorted(names) or len(set(names)) != len(names):
+        return None  # not in canonical order: the full path says so
+    st = station.decode()
+    state.counts_by_type["protocol"] = state.counts_by_type.get("protocol", 0) + 1
+    unsigned = 0
+    if key is None:
+        unsigned = 1
+        state.unsigned_protocol(idx, st)
+    else:
+        if len(state.by_unit) != len(state.units):
+            state.by_unit = {u.id: u for u in state.units}
+        message = b'{"body":' + body + b',"type":"protocol","v":1}'
+        _check_key(idx, key.decode(), state.keys, state.by_unit, st,
+                   message, bytes.fromhex(value.decode()) if state.check_signatures else None)
+    v = int(version)
+    history = state.versions.setdefault((contest.decode(), st), [])
+    if v != len(history) + 1:
+        raise _fail(f"leaf {idx}: protocol of station {st} for {contest.decode()} is version "
+                    f"{v}, expected {len(history) + 1}", leaf=idx, station=st)
+    if v > 1 and reason == b"null":
+        raise _fail(f"leaf {idx}: correction {v} of station {st} gives no reason", leaf=idx,
+                    station=st)
+    # COUNT_FIELDS order: registered, received, issued, cancelled, in boxes, invalid, both
+    history.append((idx, (int(c_reg), int(c_rec), int(c_iss), int(c_can), int(c_box),
+                          int(c_inv), int(c_both)),
+                    {n.decode(): int(x) for n, x in votes}))
+    return unsigned
+
+
+def _read_leaf(idx: int, data: bytes, state: _State) -> int:
+    """Check one leaf and add it to `state`; returns 1 for an unsigned record, else 0."""
+    fast = _read_protocol_fast(idx, data, state)
+    if fast is not None:
+        return fast
+    central_id = state.central_id
+    unsigned = 0
+    parsed = _parse_fast(data)
+    if parsed is None:
+        try:
+            parsed = parse_canonical(data)
+        except SaylauError as exc:
+            raise _fail(f"leaf {idx} is not canonical JSON: {exc.message}", leaf=idx) from None
+    record = _quick_protocol(parsed)
+    if record is None:  # anything but a plain protocol: the full shape checks
+        record = parsed
+        problems = record_shape_problems(record)  # the bytes were found canonical above
+        if problems:
+            raise _fail(f"leaf {idx} is not a well-formed record: {problems[0]['message']}",
+                        leaf=idx, problems=problems)
+    type_ = str(record["type"])
+    state.counts_by_type[type_] = state.counts_by_type.get(type_, 0) + 1
+    body = record["body"]
+    if type_ == RecordType.GEOGRAPHY:
+        for u in body["units"]:
+            state.units.append(Unit(
+                UnitId(u["id"]), None if u["parent"] is None else UnitId(u["parent"]),
+                UnitKind(u["kind"]), _names(u["name"]), u.get("code"), int(u["registered"]),
+                bool(u["abroad"])))
+    elif type_ == RecordType.ELECTION:
+        state.election = body
+        for k in body["keys"]:
+            if k["role"] == "central" and k["key"] != central_id:
+                raise _fail(f"leaf {idx}: the election names central key {k['key']}, but "
+                            f"the key given to the verifier is {central_id}", leaf=idx)
+            state.keys[k["key"]] = {**k, "revoked": None}
+    elif type_ == RecordType.KEY:
+        state.keys[body["key"]] = {**body, "revoked": None}
+        if body["role"] == KeyRole.COMMISSION:
+            state.own_keys[body["unit"]] = state.own_keys.get(body["unit"], 0) + 1
+    elif type_ == RecordType.KEY_REVOCATION:
+        if body["key"] not in state.keys:
+            raise _fail(f"leaf {idx} revokes unknown key {body['key']}", leaf=idx)
+        k = state.keys[body["key"]]
+        if k["revoked"] is None and k["role"] == KeyRole.COMMISSION:
+            state.own_keys[k["unit"]] -= 1
+        k["revoked"] = idx
+    elif type_ in (RecordType.PROTOCOL, RecordType.TURNOUT):
+        if state.election is None:
+            raise _fail(f"leaf {idx}: a {type_} before the election's definition", leaf=idx)
+        station = str(body["station"])
+        sig = record.get("signature")  # its shape was checked with the record's
+        if sig is None:
+            unsigned = 1
+            if type_ == RecordType.PROTOCOL:
+                state.unsigned_protocol(idx, station)
+        else:
+            if len(state.by_unit) != len(state.units):  # the geography leaves come first
+                state.by_unit = {u.id: u for u in state.units}
+            _check_signed(idx, record, sig["key"], state.keys, state.by_unit, station,
+                          bytes.fromhex(sig["value"]) if state.check_signatures else None)
+        if type_ == RecordType.PROTOCOL:
+            key = (str(body["contest"]), station)
+            history = state.versions.setdefault(key, [])
+            v = int(body["version"])
+            if v != len(history) + 1:
+                raise _fail(f"leaf {idx}: protocol of station {station} for {key[0]} is "
+                            f"version {v}, expected {len(history) + 1}", leaf=idx,
+                            station=station)
+            if v > 1 and not body.get("reason"):
+                raise _fail(f"leaf {idx}: correction {v} of station {station} gives no "
+                            "reason", leaf=idx, station=station)
+            c = body["counts"]
+            history.append((idx, tuple(c[f] for f in COUNT_FIELDS), body["votes"]))
+    return unsigned
+
+
+def _covers(units: Mapping[str, Unit], scope: str, station: str) -> bool:
+    cur: str | None = station
+    while cur is not None:
+        if cur == scope:
+            return True
+        u = units.get(cur)
+        cur = None if u is None else u.parent
+    return False
+
+
+def _check_signed(idx: int, record: Record, kid: str, keys: Mapping[str, dict[str, Any]],
+                  units: Mapping[str, Unit], station: str, value: bytes | None) -> None:
+    from saylau.domain.record.envelope import record_signing_bytes
+
+    message = _dumps({"v": record["v"], "type": record["type"], "body": record["body"]})
+    if not message.isascii():  # ASCII text re-encodes canonically; anything else the full way
+        message = record_signing_bytes(record)
+    _check_key(idx, kid, keys, units, station, message, value)
+
+
+def _check_key(idx: int, kid: str, keys: Mapping[str, dict[str, Any]],
+               units: Mapping[str, Unit], station: str, message: bytes,
+               value: bytes | None) -> None:
+    """The key is registered before this leaf, not revoked, covers the station; and, unless
+    `value` is None (signature arithmetic measured apart), the signature verifies."""
+    k = keys.get(kid)
+    if k is None:
+        raise _fail(f"leaf {idx}: signed by key {kid}, which is not registered before it",
+                    leaf=idx, station=station)
+    if k["revoked"] is not None:
+        raise _fail(f"leaf {idx}: signed by key {kid}, revoked at leaf {k['revoked']}",
+                    leaf=idx, station=station)
+    if k["role"] != "central" and not _covers(units, str(k["unit"]), station):
+        raise _fail(f"leaf {idx}: key {kid} belongs to {k['unit']}, which does not cover "
+                    f"station {station}", leaf=idx, station=station)
+    if value is None:
+        return
+    if not verify(bytes.fromhex(k["public_key"]), message, value):
+        raise _fail(f"leaf {idx}: the signature of station {station}'s record does not verify "
+                    f"with key {kid}", leaf=idx, station=station)
