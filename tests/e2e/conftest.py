@@ -24,7 +24,7 @@ from rich.console import Console
 
 from saylau.api.app import create_app
 from saylau.services.context import Saylau
-from saylau.services.demo import DemoOptions, run_demo
+from saylau.cli.demo import DemoOptions, run_demo
 from tests.integration.support import serving
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -24,7 +24,7 @@ from saylau.domain.protocols import ProtocolCounts
 from saylau.services import elections as election_svc
 from saylau.services import protocols as protocol_svc
 from saylau.services.context import Saylau
-from saylau.services.demo import MAJILIS, REFERENDUM, DemoOptions, run_demo
+from saylau.cli.demo import MAJILIS, REFERENDUM, DemoOptions, run_demo
 from saylau.web.i18n import tr
 
 REF_CONTEST = f"{REFERENDUM}.referendum"
