@@ -251,8 +251,9 @@ def test_a_store_with_every_text_at_its_limit_serves_everything(
 
     units = [u.id for u in saylau.geography().units]
     contests = [x["id"] for e in c.get("/api/elections").json() for x in e["contests"]]
-    paths = ["/api/geography/root", "/api/geography.csv", "/api/elections", "/api/audit/tree-head",
-             "/api/audit/entries?limit=1000", f"/api/contests/{contest}/rejections",
+    paths = ["/api/geography/root", "/api/geography.csv", "/api/elections",
+             "/api/admin-log/tree-head",
+             "/api/admin-log/entries?limit=1000", f"/api/contests/{contest}/rejections",
              f"/api/contests/{contest}/stations/{LONG_STATION}/protocols",
              f"/api/contests/{contest}/stations/{LONG_STATION}/protocols/2/proof",
              f"/api/contests/{seat}/sessions", f"/api/elections/{maj}/composition", "/",

@@ -8,8 +8,9 @@ import math
 import os
 import time
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
@@ -17,6 +18,8 @@ from limits.strategies import MovingWindowRateLimiter
 
 from saylau.domain.access import PUBLIC, Principal, Role
 from saylau.domain.errors import Forbidden, RateLimited, Unauthorized
+from saylau.domain.geography import Geography
+from saylau.domain.ids import UnitId
 from saylau.services.context import Saylau
 from saylau.services.tokens import authenticate
 
@@ -104,3 +107,20 @@ ADMIN_ONLY = Policy("administer the election", frozenset({Role.ADMIN}))
 COMMISSION_WRITE = Policy("submit protocols or turnout", COMMISSIONS)
 READ_RECORD = Policy("read the commissions' record", READERS)
 ANY_TOKEN = Policy("identify itself", frozenset(Role) - {Role.PUBLIC})
+
+Public = Annotated[Principal, Depends(PUBLIC_ROUTE)]
+Admin = Annotated[Principal, Depends(ADMIN_ONLY)]
+Commission = Annotated[Principal, Depends(COMMISSION_WRITE)]
+Reader = Annotated[Principal, Depends(READ_RECORD)]
+AnyToken = Annotated[Principal, Depends(ANY_TOKEN)]
+"""A route's caller under its policy: `who: Admin` in a route's parameters declares it."""
+
+
+def read_scope(who: Principal, geo: Geography, unit: str) -> None:
+    """Commissions read the record of their own unit and below; observers and admins all."""
+    if who.role in (Role.ADMIN, Role.OBSERVER):
+        return
+    if who.scope is not None and unit in geo and geo.is_within(UnitId(unit), who.scope):
+        return
+    raise Forbidden(f"{who.role} {who.name!r} may not read the record of {unit!r}",
+                    code="out_of_scope", details={"scope": who.scope, "unit": unit})
