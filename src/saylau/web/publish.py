@@ -31,7 +31,7 @@ import shutil
 import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -257,7 +257,7 @@ def publish(app: Saylau, out: Path, election_id: str | None = None, *,
 
     start = _time.monotonic()
     info = views.election_info(app, election_id)
-    built = datetime.now(UTC)
+    built = app.clock()
     version = views.record_version(app, info, fresh=True)
     record = _record(app, info)
     out = out.resolve()
