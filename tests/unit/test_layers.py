@@ -321,3 +321,47 @@ def test_modules_stay_small_or_say_why() -> None:
         if lines > MAX_LINES and REASON not in doc:
             long.append(f"{module}: {lines} lines")
     assert not long, long
+
+
+# --- where the coming wings go ---------------------------------------------------------------
+
+WINGS = (
+    # issue, domain package, services package, API router, CLI module and its Typer
+    (12, "saylau.domain.observation", "saylau.services.observation",
+     "saylau.api.routes.observation", "saylau.cli.observers", "observers_app"),
+    (13, "saylau.domain.parties", "saylau.services.parties", "saylau.api.routes.parties",
+     "saylau.cli.parties", "parties_app"),
+    (14, "saylau.domain.integrity", "saylau.services.integrity",
+     "saylau.api.routes.integrity", "saylau.cli.integrity", "integrity_app"),
+    (15, "saylau.domain.audit", None, "saylau.api.routes.audits", "saylau.cli.audits",
+     "audit_app"),
+)
+"""The risk-limiting audits' services package, saylau.services.audit, cannot exist beside the
+module of that name (the admin log's, renamed services/admin_log.py by issue 11's services
+part); it joins this table then."""
+
+
+def test_each_coming_wing_has_its_rooms_empty_and_unmounted() -> None:
+    import importlib
+
+    import typer
+    from fastapi.routing import iter_route_contexts
+    from sqlalchemy import create_engine
+
+    from saylau.api.app import create_app
+    from saylau.cli.main import app as cli
+    from saylau.services.context import Saylau
+
+    served = {c.path for c in iter_route_contexts(create_app(Saylau(
+        create_engine("sqlite://"))).routes)}
+    registered = {g.typer_instance for g in cli.registered_groups}
+    for issue, *packages, cli_module, typer_name in WINGS:
+        for name in [p for p in packages if p is not None] + [cli_module]:
+            module = importlib.import_module(name)
+            assert f"issue {issue}" in (module.__doc__ or ""), (name, "names no issue")
+        router = importlib.import_module(packages[2]).router
+        assert router.routes == [], f"{packages[2]} has routes: mount it in api/app.py"
+        group = getattr(importlib.import_module(cli_module), typer_name)
+        assert isinstance(group, typer.Typer)
+        assert group not in registered, f"{cli_module} is registered without a command"
+    assert "/api/admin-log/tree-head" in served  # the walk sees the mounted routers
