@@ -106,6 +106,8 @@ MADE: dict[str, str] = {
     "tokens.role": "an enum value", "tokens.scope": "a unit id (the unit must exist)",
     "tokens.token_hash": "hex", "tokens.created_at": "a timestamp",
     "tokens.revoked_at": "a timestamp", "tokens.expires_at": "a timestamp",
+    "auth_failures.limit_key": "the rate limit's rule and the client's address (the peer's, or "
+                               "a trusted proxy's X-Forwarded-For as uvicorn parsed it)",
 }
 """Text columns whose values saylau makes itself (or checks against what exists)."""
 
