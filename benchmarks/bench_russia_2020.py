@@ -4,8 +4,8 @@
 
 Input: ../shared/data/forensics/russia/ru2020_constitutional_vote.csv (skipped, saying so, when
 absent). Each run, on a fresh store: the mapping (`russia2020.map_file`: parse, geography,
-every protocol check), then the three steps of `russia2020.load` timed one by one (the
-geography stored, the election created, the protocols imported through
+every protocol check), then the three steps of `services.imports.load_russia_2020` timed one
+by one (the geography stored, the election created, the protocols imported through
 `services.bulk.import_protocols`), then, in a fresh process context on that store, the cold
 geography load, the cold results refresh (every protocol read and tallied) and the domain
 tally alone. Baseline in the same run: what the protocols import stored (its protocol rows and

@@ -23,8 +23,8 @@ import pytest
 from rich.console import Console
 
 from saylau.api.app import create_app
+from saylau.cli.demo import DemoOptions, run_demo
 from saylau.services.context import Saylau
-from saylau.services.demo import DemoOptions, run_demo
 from tests.integration.support import serving
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
+from saylau.cli.demo import MAJILIS, REFERENDUM
 from saylau.services import protocols as protocol_svc
-from saylau.services.demo import MAJILIS, REFERENDUM
 from saylau.web.i18n import tr
 from tests.e2e.conftest import DESKTOP, PHONE, Site
 from tests.integration.test_web import correct_protocol

@@ -29,6 +29,7 @@ from saylau.domain.geography import UnitKind
 from saylau.importers import russia2020 as ru
 from saylau.services import results as results_svc
 from saylau.services.context import Saylau
+from saylau.services.imports import load_russia_2020
 from tests.conftest import shared_file
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
@@ -97,7 +98,7 @@ def test_no_real_row_fails_a_check_and_empty_lists_are_notes(
 @pytest.fixture
 def loaded(db_url: str, data: bytes, mapping: ru.RussiaMapping) -> Iterator[Saylau]:
     app = Saylau.open(db_url)
-    rep = ru.load(app, data, on_bad_rows=ru.OnBadRows.STRICT, mapping=mapping)
+    rep = load_russia_2020(app, data, on_bad_rows=ru.OnBadRows.STRICT, mapping=mapping)
     assert rep.accepted == 96_765 and rep.contest == "ru-2020.referendum"
     yield app
     app.engine.dispose()
@@ -183,5 +184,6 @@ def test_broken_real_rows_are_reported_and_the_rest_still_adds_up(
     assert int(accepted[2]) == sums(good)["ballots_given"]
     assert int(accepted[7]) == sums(good)["yes"] and int(accepted[8]) == sums(good)["no"]
     with pytest.raises(ImportFailed) as exc:
-        ru.load(Saylau.open("sqlite://"), data, mapping=m)  # strict: refused before storing
+        # strict: refused before storing
+        load_russia_2020(Saylau.open("sqlite://"), data, mapping=m)
     assert [row["line"] for row in exc.value.rows] == [101, 2_002, 30_003, 40_004]

@@ -190,17 +190,17 @@ def serving(app: FastAPI) -> Iterator[str]:
 
 
 def start_saylau(
-    db_url: str, log: Path, port: int | None = None
+    db_url: str, log: Path, port: int | None = None, workers: int = 1
 ) -> tuple[str, subprocess.Popen[bytes]]:
     """Start `saylau serve` (the real CLI) in a subprocess on `db_url`'s store, on `port` (a
-    free one by default), its output appended to `log`. Returns (base URL, process) at once,
-    before the server answers: see `wait_ready`."""
+    free one by default), with `workers` processes, its output appended to `log`. Returns
+    (base URL, process) at once, before the server answers: see `wait_ready`."""
     port = free_port() if port is None else port
     env = {**os.environ, "SAYLAU_DATABASE_URL": db_url}
     with log.open("ab") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "saylau.cli.main", "serve", "--host", "127.0.0.1",
-             "--port", str(port)],
+             "--port", str(port), *(["--workers", str(workers)] if workers > 1 else [])],
             env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     return f"http://127.0.0.1:{port}", proc

@@ -260,7 +260,7 @@ def test_every_admin_action_lands_in_the_audit_log(api: Api) -> None:
     assert corrected["reason"] == "recount ordered" and corrected["version"] == 2
     check = audit.verify(s)
     assert check.ok, check.problems
-    head = api.client.get("/api/audit/tree-head").json()
+    head = api.client.get("/api/admin-log/tree-head").json()
     assert head["body"]["size"] == len(entries)
     check = audit.verify(s)  # now with a signed head covering every entry
     assert check.ok and check.head_size == len(entries), check.problems
@@ -278,7 +278,7 @@ def test_audit_entries_hold_no_secret(api: Api) -> None:
 
 def test_a_tampered_audit_log_fails_verification(api: Api) -> None:
     s = api.saylau
-    api.client.get("/api/audit/tree-head")  # a signed head over the entries so far
+    api.client.get("/api/admin-log/tree-head")  # a signed head over the entries so far
     assert audit.verify(s).ok
     lv = t.log_leaves
     with s.write() as conn:
@@ -296,7 +296,7 @@ def test_a_token_edited_in_the_database_is_refused_and_reported(
     """A token's role, scope and expiry, and the hash it is looked up by, are bound to its
     signed audit entry (issue 17, item 7): `update tokens set role='admin'` does not make an
     administrator. The token is refused on its next use (401 `token_tampered`) and the edit
-    is reported by `saylau audit verify`."""
+    is reported by `saylau admin-log verify`."""
     s = api.saylau
     tk = t.tokens
     edits = {
@@ -334,7 +334,7 @@ def test_a_token_edited_in_the_database_is_refused_and_reported(
         assert f"token {name!r}" in reported and field in reported, reported
     monkeypatch.setenv("SAYLAU_DATABASE_URL", str(s.engine.url.render_as_string(
         hide_password=False)))
-    r = CliRunner().invoke(cli, ["audit", "verify"])
+    r = CliRunner().invoke(cli, ["admin-log", "verify"])
     assert r.exit_code == 1
     assert "observer-commission" in r.output and "NOT verified" in r.output
 
@@ -353,10 +353,11 @@ def test_a_revocation_undone_in_the_database_is_reported(api: Api) -> None:
 
 
 def test_audit_entries_are_for_readers_and_the_head_for_everyone(api: Api) -> None:
-    assert api.client.get("/api/audit/entries").status_code == 401
-    r = api.client.get("/api/audit/entries", headers=api.auth("observer"))
+    assert api.client.get("/api/admin-log/entries").status_code == 401
+    r = api.client.get("/api/admin-log/entries", headers=api.auth("observer"))
     assert r.status_code == 200 and len(r.json()) >= 6
-    proof = api.client.get("/api/audit/entries/1/proof", headers=api.auth("observer")).json()
+    proof = api.client.get("/api/admin-log/entries/1/proof",
+                           headers=api.auth("observer")).json()
     from saylau.domain.record.envelope import leaf_bytes
     from saylau.domain.record.merkle import InclusionProof, TreeHead, leaf_hash
 
@@ -365,22 +366,62 @@ def test_audit_entries_are_for_readers_and_the_head_for_everyone(api: Api) -> No
     assert p.verify(leaf_hash(leaf_bytes(proof["leaf"])), bytes.fromhex(head.root))
     forged = {**proof["leaf"], "recorded": {**proof["leaf"]["recorded"], "by": "nobody"}}
     assert not p.verify(leaf_hash(leaf_bytes(forged)), bytes.fromhex(head.root))
-    assert api.client.get("/api/audit/tree-head").status_code == 200
+    assert api.client.get("/api/admin-log/tree-head").status_code == 200
 
 
 def test_cli_audit_verify(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SAYLAU_DATABASE_URL", str(api.saylau.engine.url.render_as_string(
         hide_password=False)))
-    r = CliRunner().invoke(cli, ["audit", "verify"])
+    r = CliRunner().invoke(cli, ["admin-log", "verify"])
     assert r.exit_code == 0, r.output
     assert "verified" in r.output
-    listed = CliRunner().invoke(cli, ["audit", "list"])
+    listed = CliRunner().invoke(cli, ["admin-log", "list"])
     assert listed.exit_code == 0
     assert [json.loads(x)["body"]["action"] for x in listed.stdout.splitlines()][:2] == [
         "geography_loaded", "election_created"]
 
 
 # --- secrets never reach a log -----------------------------------------------------------
+
+
+
+def test_the_old_audit_names_answer_for_one_release_saying_they_are_deprecated(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`/api/audit/...` and `saylau audit ...` became `/api/admin-log/...` and `saylau
+    admin-log ...` (the word is kept for risk-limiting audits): the old names give the same
+    answers, with a deprecation notice naming the new one (docs/operations.md)."""
+    observer = api.auth("observer")
+    for old, new in (("/api/audit/tree-head", "/api/admin-log/tree-head"),
+                     ("/api/audit/entries?limit=3", "/api/admin-log/entries?limit=3"),
+                     ("/api/audit/entries/1/proof", "/api/admin-log/entries/1/proof")):
+        fresh = api.client.get(new, headers=observer)
+        deprecated = api.client.get(old, headers=observer)
+        assert deprecated.status_code == fresh.status_code == 200, deprecated.text
+        assert "deprecation" not in fresh.headers
+        assert deprecated.headers["deprecation"].startswith("@"), deprecated.headers
+        successor = new.partition("?")[0]
+        assert deprecated.headers["link"] == f'<{successor}>; rel="successor-version"'
+        if "entries" in new:
+            assert deprecated.json() == fresh.json()
+    assert api.client.get("/api/audit/entries").status_code == 401  # the same policy
+    schema = api.client.get("/openapi.json").json()["paths"]
+    assert schema["/api/audit/tree-head"]["get"]["deprecated"] is True
+    assert "deprecated" not in schema["/api/admin-log/tree-head"]["get"]
+
+    monkeypatch.setenv("SAYLAU_DATABASE_URL", str(api.saylau.engine.url.render_as_string(
+        hide_password=False)))
+    fresh_cli = CliRunner().invoke(cli, ["admin-log", "list", "--limit", "2"])
+    old_cli = CliRunner().invoke(cli, ["audit", "list", "--limit", "2"])
+    assert old_cli.exit_code == fresh_cli.exit_code == 0, old_cli.output
+    assert old_cli.stdout == fresh_cli.stdout
+    assert "deprecated" in old_cli.stderr and "saylau admin-log" in old_cli.stderr
+    assert "deprecated" not in fresh_cli.stderr
+    verified = CliRunner().invoke(cli, ["audit", "verify"])
+    assert verified.exit_code == 0 and "verified" in verified.stdout
+    assert "deprecated" in verified.stderr
+    help_text = CliRunner().invoke(cli, ["--help"], env={"COLUMNS": "80"}).stdout
+    assert "admin-log" in help_text and " audit " not in help_text  # hidden
 
 
 def test_secrets_never_appear_in_the_server_log(tmp_path: Path) -> None:

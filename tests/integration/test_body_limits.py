@@ -1,7 +1,7 @@
 """Oversized bodies are refused early: 413 in the error envelope, naming the limit, without the
 server reading the rest of the body.
 
-Two limits (api/limits.py, api/app.py): JSON bodies at most MAX_JSON_BODY (8 MiB, the BodyLimit
+Two limits (api/limits.py, api/bodies.py): JSON bodies at most MAX_JSON_BODY (8 MiB, the BodyLimit
 middleware), the CSV imports (geography, protocols) at most MAX_BODY (64 MiB, read as they
 stream). Each is tried declared (a Content-Length over the limit, the body never sent) and
 streamed (chunked, no length, more than the limit and never finished), in-process (an ASGI

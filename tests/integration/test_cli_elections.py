@@ -76,7 +76,7 @@ def test_results_after_the_instant_demo_in_an_empty_folder(empty_folder: Path) -
     doc = json.loads(runner.invoke(app, ["results", "--json"]).stdout)
     assert doc["result"]["stations_reported"] == 200
     assert len(doc["children"]) == 17
-    for args in (["init"], ["audit", "list", "--limit", "1"], ["token", "revoke", "nobody"]):
+    for args in (["init"], ["admin-log", "list", "--limit", "1"], ["token", "revoke", "nobody"]):
         r = runner.invoke(app, args)
         assert r.exit_code == 0, (args, r.output)
         assert r.stderr.startswith(f"store: SQLite {db} (the default"), args

@@ -14,9 +14,9 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
+from saylau.cli.demo import MAJILIS, REFERENDUM, DemoOptions, run_demo
 from saylau.cli.main import app as cli
 from saylau.services.context import Saylau
-from saylau.services.demo import MAJILIS, REFERENDUM, DemoOptions, run_demo
 from saylau.web.i18n import tr
 from saylau.web.publish import Snapshot, publish
 

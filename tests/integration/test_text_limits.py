@@ -106,6 +106,8 @@ MADE: dict[str, str] = {
     "tokens.role": "an enum value", "tokens.scope": "a unit id (the unit must exist)",
     "tokens.token_hash": "hex", "tokens.created_at": "a timestamp",
     "tokens.revoked_at": "a timestamp", "tokens.expires_at": "a timestamp",
+    "auth_failures.limit_key": "the rate limit's rule and the client's address (the peer's, or "
+                               "a trusted proxy's X-Forwarded-For as uvicorn parsed it)",
 }
 """Text columns whose values saylau makes itself (or checks against what exists)."""
 
@@ -251,8 +253,9 @@ def test_a_store_with_every_text_at_its_limit_serves_everything(
 
     units = [u.id for u in saylau.geography().units]
     contests = [x["id"] for e in c.get("/api/elections").json() for x in e["contests"]]
-    paths = ["/api/geography/root", "/api/geography.csv", "/api/elections", "/api/audit/tree-head",
-             "/api/audit/entries?limit=1000", f"/api/contests/{contest}/rejections",
+    paths = ["/api/geography/root", "/api/geography.csv", "/api/elections",
+             "/api/admin-log/tree-head",
+             "/api/admin-log/entries?limit=1000", f"/api/contests/{contest}/rejections",
              f"/api/contests/{contest}/stations/{LONG_STATION}/protocols",
              f"/api/contests/{contest}/stations/{LONG_STATION}/protocols/2/proof",
              f"/api/contests/{seat}/sessions", f"/api/elections/{maj}/composition", "/",

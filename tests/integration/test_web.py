@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from rich.console import Console
 
 from saylau.api.app import create_app
+from saylau.cli.demo import MAJILIS, REFERENDUM, DemoOptions, run_demo
 from saylau.domain.access import Principal, Role
 from saylau.domain.explain import percent
 from saylau.domain.ids import ActorId
@@ -24,7 +25,6 @@ from saylau.domain.protocols import ProtocolCounts
 from saylau.services import elections as election_svc
 from saylau.services import protocols as protocol_svc
 from saylau.services.context import Saylau
-from saylau.services.demo import MAJILIS, REFERENDUM, DemoOptions, run_demo
 from saylau.web.i18n import tr
 
 REF_CONTEST = f"{REFERENDUM}.referendum"

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from rich.console import Console
 
 from saylau.api.app import create_app
+from saylau.cli.demo import MAJILIS, REFERENDUM, DemoOptions, run_demo
 from saylau.domain.access import Principal, Role
 from saylau.domain.contests import ContestKind
 from saylau.domain.explain import Step
@@ -26,7 +27,6 @@ from saylau.services import parliament as ps
 from saylau.services import results as results_svc
 from saylau.services import senate as senate_svc
 from saylau.services.context import Saylau
-from saylau.services.demo import MAJILIS, REFERENDUM, DemoOptions, run_demo
 from saylau.services.geography import load_geography
 from saylau.services.protocols import submit_protocol
 from saylau.web.publish import publish

@@ -54,6 +54,7 @@ from saylau.services.bulk import import_protocols
 from saylau.services.context import Saylau
 from saylau.services.elections import create_referendum
 from saylau.services.geography import load_geography
+from saylau.services.imports import load_russia_2020
 from saylau.services.keys import (
     generate_keypair,
     load_private_key,
@@ -517,6 +518,6 @@ def test_the_russia_2020_load_refuses_cleanly(tmp_path_factory: pytest.TempPathF
     d = tmp_path_factory.mktemp("ru")
     app = Saylau.open(f"sqlite:///{d / 'ru.db'}")
     try:
-        clean(lambda: russia2020.load(app, data, on_bad_rows=mode))
+        clean(lambda: load_russia_2020(app, data, on_bad_rows=mode))
     finally:
         app.engine.dispose()

@@ -19,6 +19,7 @@ from saylau.domain.protocol_csv import parse_protocols_csv
 from saylau.importers import russia2020 as ru
 from saylau.services import results as results_svc
 from saylau.services.context import Saylau
+from saylau.services.imports import load_russia_2020
 from saylau.services.protocols import protocol_rejections
 from saylau.store import repository
 
@@ -211,7 +212,7 @@ def test_transliteration() -> None:
 
 def test_strict_refuses_the_whole_file_and_stores_nothing(store: Saylau) -> None:
     with pytest.raises(ImportFailed) as exc:
-        ru.load(store, DATA, on_bad_rows=ru.OnBadRows.STRICT)
+        load_russia_2020(store, DATA, on_bad_rows=ru.OnBadRows.STRICT)
     assert [r["line"] for r in exc.value.rows] == [4, 5, 6, 7, 8, 9, 10, 11, 12, 16, 16, 17]
     assert "11 of 15 rows" in exc.value.message
     with store.read() as conn:
@@ -219,7 +220,7 @@ def test_strict_refuses_the_whole_file_and_stores_nothing(store: Saylau) -> None
 
 
 def test_skip_imports_the_rest_and_the_totals_are_the_rows_sums(store: Saylau) -> None:
-    rep = ru.load(store, DATA, on_bad_rows=ru.OnBadRows.SKIP)
+    rep = load_russia_2020(store, DATA, on_bad_rows=ru.OnBadRows.SKIP)
     assert rep.accepted == 4 and rep.rejections_recorded == 0
     view = results_svc.results(store, rep.contest)
     r = view.result
@@ -234,11 +235,11 @@ def test_skip_imports_the_rest_and_the_totals_are_the_rows_sums(store: Saylau) -
     assert r.list_size == 8600  # every placed station's list, reported or not
     assert protocol_rejections(store, rep.contest) == []
     with pytest.raises(Conflict):  # a second load never replaces the first
-        ru.load(store, DATA, on_bad_rows=ru.OnBadRows.SKIP)
+        load_russia_2020(store, DATA, on_bad_rows=ru.OnBadRows.SKIP)
 
 
 def test_reject_records_the_refused_protocols(store: Saylau) -> None:
-    rep = ru.load(store, DATA, on_bad_rows=ru.OnBadRows.REJECT)
+    rep = load_russia_2020(store, DATA, on_bad_rows=ru.OnBadRows.REJECT)
     assert rep.accepted == 4 and rep.rejections_recorded == 3
     rejected = protocol_rejections(store, rep.contest)
     assert sorted(r["station"] for r in rejected) == [

@@ -2,7 +2,7 @@
 
 JSON bodies are small (a protocol is a few hundred bytes, a turnout batch of 50,000 stations
 a few MB): more than MAX_JSON_BODY is refused with 413 before it is read. CSV imports have
-their own, larger limit (api.app.MAX_BODY), checked by the import routes as they stream.
+their own, larger limit (api.bodies.MAX_BODY), checked by the import routes as they stream.
 """
 
 from __future__ import annotations

@@ -6,19 +6,21 @@ from __future__ import annotations
 
 import math
 import os
-import time
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from saylau.domain.access import PUBLIC, Principal, Role
 from saylau.domain.errors import Forbidden, RateLimited, Unauthorized
+from saylau.domain.geography import Geography
+from saylau.domain.ids import UnitId
 from saylau.services.context import Saylau
 from saylau.services.tokens import authenticate
+from saylau.store.auth_failures import DatabaseWindows
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -26,21 +28,25 @@ AUTH_FAILURES = "10/minute"
 """Failed authentications (a token presented but invalid, revoked or expired) allowed per
 client address in a moving window; $SAYLAU_AUTH_FAILURES overrides (the `limits` notation,
 e.g. "20/minute"). Past it the address gets 429 without its tokens being looked at, until the
-window has room again. Counted per server process (docs/operations.md, "Access")."""
+window has room again. Counted in the database, so the limit holds across every server process
+of `saylau serve --workers N` (store/auth_failures.py; docs/operations.md, "Access")."""
 
 
 class AuthFailures:
-    """Failed authentications per client address (the `limits` library's moving window, in
-    memory). Only failures count: a commission with a good token is never slowed down."""
+    """Failed authentications per client address: the `limits` library's moving window, its
+    entries in the store that every worker shares. Only failures count: a commission with a
+    good token is never slowed down."""
 
-    def __init__(self, rule: str) -> None:
+    def __init__(self, rule: str, saylau: Saylau) -> None:
         self.item: RateLimitItem = parse(rule)
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.clock = saylau.clock
+        self.limiter = MovingWindowRateLimiter(DatabaseWindows(
+            read=saylau.read, write=saylau.write, now=lambda: saylau.clock().timestamp()))
 
     def check(self, client: str) -> None:
         if not self.limiter.test(self.item, client):
             reset, _ = self.limiter.get_window_stats(self.item, client)
-            wait = max(1, math.ceil(reset - time.time()))
+            wait = max(1, math.ceil(reset - self.clock().timestamp()))
             raise RateLimited(
                 f"too many failed authentications from {client}; try again in {wait} s",
                 details={"limit": str(self.item), "retry_after": wait})
@@ -52,7 +58,8 @@ class AuthFailures:
 def auth_failures_of(request: Request) -> AuthFailures:
     state = request.app.state
     if getattr(state, "auth_failures", None) is None:
-        state.auth_failures = AuthFailures(os.environ.get("SAYLAU_AUTH_FAILURES", AUTH_FAILURES))
+        state.auth_failures = AuthFailures(
+            os.environ.get("SAYLAU_AUTH_FAILURES", AUTH_FAILURES), saylau_of(request))
     failures: AuthFailures = state.auth_failures
     return failures
 
@@ -104,3 +111,20 @@ ADMIN_ONLY = Policy("administer the election", frozenset({Role.ADMIN}))
 COMMISSION_WRITE = Policy("submit protocols or turnout", COMMISSIONS)
 READ_RECORD = Policy("read the commissions' record", READERS)
 ANY_TOKEN = Policy("identify itself", frozenset(Role) - {Role.PUBLIC})
+
+Public = Annotated[Principal, Depends(PUBLIC_ROUTE)]
+Admin = Annotated[Principal, Depends(ADMIN_ONLY)]
+Commission = Annotated[Principal, Depends(COMMISSION_WRITE)]
+Reader = Annotated[Principal, Depends(READ_RECORD)]
+AnyToken = Annotated[Principal, Depends(ANY_TOKEN)]
+"""A route's caller under its policy: `who: Admin` in a route's parameters declares it."""
+
+
+def read_scope(who: Principal, geo: Geography, unit: str) -> None:
+    """Commissions read the record of their own unit and below; observers and admins all."""
+    if who.role in (Role.ADMIN, Role.OBSERVER):
+        return
+    if who.scope is not None and unit in geo and geo.is_within(UnitId(unit), who.scope):
+        return
+    raise Forbidden(f"{who.role} {who.name!r} may not read the record of {unit!r}",
+                    code="out_of_scope", details={"scope": who.scope, "unit": unit})

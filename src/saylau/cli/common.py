@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
@@ -23,7 +24,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from saylau.domain.errors import SaylauError
+from saylau.domain.errors import NotFound, SaylauError
 from saylau.domain.ids import ActorId
 from saylau.services.context import Saylau
 from saylau.store import db
@@ -93,6 +94,14 @@ def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
             close_all()
 
     return wrapper
+
+
+def read_hex(path: Path) -> str:
+    """A key file's hex text (`keys create` writes NAME.pub), refused naming the path when
+    there is no such file."""
+    if not path.exists():
+        raise NotFound(f"no file {path}", details={"field": "path", "actual": str(path)})
+    return path.read_text(encoding="utf-8").strip()
 
 
 def in_words(value: object) -> str:

@@ -76,7 +76,10 @@ def russia_2020(
                   f"(`saylau protocols import {election_id}.referendum {protocols_csv}`)")
     if s is None:
         return
-    loaded = ru.load(s, b"", on_bad_rows=on_bad_rows, election_id=election_id, mapping=m)
+    from saylau.services.imports import load_russia_2020
+
+    loaded = load_russia_2020(s, b"", on_bad_rows=on_bad_rows, election_id=election_id,
+                              mapping=m)
     out.print(
         f"loaded into contest {loaded.contest}: {loaded.accepted:,} protocols accepted "
         f"({loaded.flagged:,} with warnings), {len(m.bad_lines):,} bad rows left out"

@@ -1,4 +1,5 @@
-"""`saylau keys ...`, `saylau record ...` and `saylau verify ...`: the verifiable record."""
+"""`saylau record ...` and `saylau verify ...`: the verifiable record, exported, sealed, proved
+and checked (the keys that sign it: cli/keys.py)."""
 
 from __future__ import annotations
 
@@ -9,77 +10,19 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from saylau.cli.common import CLI_ACTOR, DatabaseOption, open_store, print_error, reports_errors
-from saylau.domain.errors import NotFound, SaylauError, ValidationFailed
+from saylau.cli.common import (
+    CLI_ACTOR,
+    DatabaseOption,
+    open_store,
+    print_error,
+    read_hex,
+    reports_errors,
+)
+from saylau.domain.errors import SaylauError, ValidationFailed
 
-keys_app = typer.Typer(help="Commission signing keys (Ed25519).", no_args_is_help=True)
 record_app = typer.Typer(help="The election's public record and receipts.",
                          no_args_is_help=True)
 out = Console(highlight=False, soft_wrap=True)
-
-
-@keys_app.command("create")
-def keys_create(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="the commission, e.g. 'PEC 0042'")],
-    out_dir: Annotated[Path, typer.Option("--out", metavar="DIR",
-                                          help="directory for NAME.pem and NAME.pub")] = Path(),
-) -> None:
-    """Make a commission's key pair: NAME.pem (private, mode 0600) and NAME.pub (hex)."""
-    from saylau.services.keys import generate_keypair, save_private_key
-
-    try:
-        key, pub = generate_keypair()
-        out_dir.mkdir(parents=True, exist_ok=True)
-        save_private_key(key, out_dir / f"{name}.pem")
-        (out_dir / f"{name}.pub").write_text(pub.hex() + "\n", encoding="utf-8")
-    except SaylauError as exc:
-        print_error(exc)
-        raise typer.Exit(2) from None
-    from saylau.domain.record.signing import key_id
-
-    out.print(f"key {key_id(pub)}: private {out_dir / (name + '.pem')}, public "
-              f"{out_dir / (name + '.pub')}")
-
-
-ElectionArg = Annotated[str, typer.Argument(metavar="ELECTION", help="election id")]
-
-
-@keys_app.command("register")
-@reports_errors
-def keys_register(
-    election: ElectionArg,
-    unit: Annotated[str, typer.Argument(metavar="UNIT", help="its station or unit id")],
-    public_key: Annotated[Path, typer.Argument(metavar="FILE.pub",
-                                               help="the public key, hex (`keys create`)")],
-    database: DatabaseOption = None,
-) -> None:
-    """Register a commission's public key for its station or unit."""
-    from saylau.services.record import register_key
-
-    s = open_store(database)
-    kid = register_key(s, election, unit, _read_hex(public_key), CLI_ACTOR)
-    out.print(f"registered key {kid} for {unit} in {election}")
-
-
-@keys_app.command("revoke")
-@reports_errors
-def keys_revoke(
-    election: ElectionArg,
-    key: Annotated[str, typer.Argument(metavar="KEY", help="the key's id")],
-    reason: Annotated[str, typer.Option(help="why it is no longer trusted")],
-    database: DatabaseOption = None,
-) -> None:
-    """Revoke a key from now on; what it signed before stays valid."""
-    from saylau.services.record import revoke_key
-
-    revoke_key(open_store(database), election, key, reason, CLI_ACTOR)
-    out.print(f"revoked key {key} in {election}")
-
-
-def _read_hex(path: Path) -> str:
-    if not path.exists():
-        raise NotFound(f"no file {path}", details={"field": "path", "actual": str(path)})
-    return path.read_text(encoding="utf-8").strip()
 
 
 @record_app.command("export")
@@ -171,7 +114,7 @@ def verify_command(
                     "give a record directory, or --protocol, --proof and --tree-head",
                     details={"field": "arguments", "expected": "DIR or the three files",
                              "actual": None})
-            central = bytes.fromhex(_read_hex(central_key)) if central_key else None
+            central = bytes.fromhex(read_hex(central_key)) if central_key else None
             for line in verify_receipt(json.loads(protocol.read_text(encoding="utf-8")),
                                        json.loads(proof.read_text(encoding="utf-8")),
                                        json.loads(tree_head.read_text(encoding="utf-8")),
@@ -179,7 +122,7 @@ def verify_command(
                 out.print(f"ok: {line}")
             out.print("[bold green]receipt verified[/bold green]")
             return
-        central = bytes.fromhex(_read_hex(central_key or directory / "central.pub"))
+        central = bytes.fromhex(read_hex(central_key or directory / "central.pub"))
         heads_json = json.loads((directory / "tree-heads.json").read_text(encoding="utf-8"))
         if not isinstance(heads_json, list):
             raise ValidationFailed("tree-heads.json is not an array of tree heads",

@@ -2,9 +2,14 @@
 
 An importer reads a file someone else wrote (its columns, its habits, its mistakes), maps it
 into saylau's own values (a `Geography`, a contest, protocols in saylau's CSV format) and says,
-row by row, what it could not map and why. The mapping is pure (bytes in, values and a report
-out); loading goes through the same services as everything else (`load_geography`,
-`create_referendum`, `import_protocols`, `submit_protocol`), so every check of saylau runs.
+row by row, what it could not map and why.
+
+This package is a room of formats, below the store and the services: the mapping is pure (bytes
+in, domain values and a report out; no store, no file, no environment, no clock: it imports
+only the domain, the standard library and numpy, which tests/unit/test_layers.py checks).
+Loading a mapped file is a use case in saylau.services.imports, through the same services as
+everything else (`load_geography`, `create_referendum`, `import_protocols`,
+`submit_protocol`), so every check of saylau runs.
 
 - `russia2020`: Russia's nationwide vote on constitutional amendments of 1 July 2020
   (`saylau import russia-2020 FILE`; docs/importers.md).

@@ -233,3 +233,17 @@ tokens = Table(
     # the index of its token_issued entry in the audit log, which binds its name, role,
     # scope, expiry and hash (services.tokens); None only for tokens issued before 0007
 )
+
+auth_failures = Table(
+    "auth_failures",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("limit_key", Text, nullable=False),
+    # the rate limit's key: its rule and the client address (api/policies.py)
+    Column("at_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    # failed authentications, counted in a moving window shared by every server process
+    # (store/auth_failures.py); rows whose window has passed are deleted
+    Index("ix_auth_failures_key_at", "limit_key", "at_ms"),
+    Index("ix_auth_failures_expires", "expires_ms"),
+)

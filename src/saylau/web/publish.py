@@ -1,4 +1,5 @@
-"""`saylau publish`: the whole public site as static files, for election-night traffic.
+"""The whole public site as static files, for election-night traffic (`saylau publish`,
+cli/publish.py).
 
 Every page of the live site (the national page, every unit down to each polling station with
 its protocols, every single-member district or other contest) in Kazakh, Russian and English,
@@ -30,19 +31,16 @@ import shutil
 import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from saylau.cli.common import DatabaseOption
 from saylau.domain.contests import ContestKind
 from saylau.domain.errors import RuleError
 from saylau.domain.ids import StationId, UnitId
 from saylau.domain.names import LANGUAGES
 
-if TYPE_CHECKING:  # the command's module stays light: `saylau --help` imports it
+if TYPE_CHECKING:  # types only: the pages and services are imported when publishing
     from saylau.services.context import Saylau
     from saylau.web import views
     from saylau.web.render import StaticLinks
@@ -259,7 +257,7 @@ def publish(app: Saylau, out: Path, election_id: str | None = None, *,
 
     start = _time.monotonic()
     info = views.election_info(app, election_id)
-    built = datetime.now(UTC)
+    built = app.clock()
     version = views.record_version(app, info, fresh=True)
     record = _record(app, info)
     out = out.resolve()
@@ -341,55 +339,3 @@ def _swap(new: Path, out: Path) -> None:
     new.rename(out)
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
-
-
-def publish_command(
-    election: Annotated[str | None, typer.Argument(
-        metavar="ELECTION", show_default=False,
-        help="election id (default: the only or latest election)")] = None,
-    out: Annotated[Path, typer.Option("--out", metavar="DIR",
-                                      help="directory to write (replaced)")] = Path("site"),
-    workers: Annotated[int | None, typer.Option(
-        min=1, max=64, show_default=False,
-        help="processes rendering pages (default: the CPUs, at most 8)")] = None,
-    database: DatabaseOption = None,
-) -> None:
-    """Write the public site and its data as static files.
-
-    Every page in kk, ru and en, with relative links.
-
-    Serve DIR from any static host, or with `python -m http.server`."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, TimeElapsedColumn
-    from rich.progress import Progress as Bar
-
-    from saylau.cli.common import announce, print_error
-    from saylau.domain.errors import SaylauError
-    from saylau.services.context import Saylau
-
-    console = Console(highlight=False, soft_wrap=True)
-    app = Saylau.open(announce(database))
-    try:
-        with Bar("[progress.description]{task.description}", BarColumn(),
-                 MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                 transient=True) as bar:
-            task = bar.add_task("pages", total=None)
-
-            def tick(done: int, total: int) -> None:
-                if done % 50 == 0 or done == total:
-                    bar.update(task, completed=done, total=total)
-
-            snap = publish(app, out, election, progress=tick, workers=workers)
-    except SaylauError as exc:
-        print_error(exc)
-        raise typer.Exit(2) from None
-    finally:
-        app.engine.dispose()
-    m = snap.manifest
-    console.print(f"published {m['election']} to {snap.out}: {snap.pages:,} pages, "
-                  f"{snap.files:,} files in {snap.seconds:.1f} s; record "
-                  f"{m['record']['version']} as of {m['built_at']}")
-    if m["record_changed_during_build"]:
-        console.print("[yellow]protocols arrived while the snapshot was built: the figures "
-                      "are those of the record named in manifest.json; station pages may "
-                      "show later versions[/yellow]")

@@ -1,0 +1,116 @@
+"""Results and the law's decisions: a unit's tally, a contest's decision, the chamber, the
+same votes under several rulesets, the Senate's make-up."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from saylau.api.policies import (
+    Public,
+    saylau_of,
+)
+from saylau.api.schemas.results import ResultsOut, decision_out
+from saylau.domain.contests import ContestKind
+from saylau.domain.errors import ValidationFailed
+from saylau.domain.law.candidates import decision_json as candidate_json
+from saylau.domain.law.parliament import decision_json as list_json
+from saylau.domain.law.referendum import (
+    ParticipantsReading,
+    ReferendumReadings,
+    TwoThirdsReading,
+)
+from saylau.domain.names import Lang
+from saylau.services import elections as election_svc
+from saylau.services import parliament as parliament_svc
+from saylau.services import record as record_svc
+from saylau.services import results as results_svc
+from saylau.services import senate as senate_svc
+
+router = APIRouter()
+
+
+def _results_max_age() -> float:
+    """Seconds a tally may be reused before it is brought up to date (0: every read is
+    current). A busy national server sets e.g. 1 so a flood of reads does not re-sum the
+    tree after every single protocol."""
+    return float(os.environ.get("SAYLAU_RESULTS_MAX_AGE", "0"))
+
+
+@router.get("/api/contests/{contest_id}/results", response_model=ResultsOut, tags=["results"])
+def results(
+    contest_id: str, request: Request, _who: Public,
+    unit: Annotated[str | None, Query(max_length=64)] = None,
+    children_offset: Annotated[int, Query(ge=0)] = 0,
+    children_limit: Annotated[int, Query(ge=0, le=10_000)] = 500,
+) -> ResultsOut:
+    """A unit's results and a page of its children's (`children_total` says how many)."""
+    s = saylau_of(request)
+    v = results_svc.results(s, contest_id, unit, max_age=_results_max_age(),
+                            children_offset=children_offset, children_limit=children_limit)
+    head = record_svc.tree_head(s, v.contest.election)
+    return ResultsOut.of(v, head.as_json(), children_offset)
+
+@router.get("/api/contests/{contest_id}/decision", tags=["results"])
+def decision(
+    contest_id: str, request: Request, _who: Public,
+    participants: ParticipantsReading = ParticipantsReading.BALLOTS_IN_BOXES,
+    two_thirds: TwoThirdsReading = TwoThirdsReading.EXACT,
+    lang: Lang = Lang.EN,
+) -> dict[str, object]:
+    """The law's decision on the contest, its explanation in `lang` (kk, ru, en) with each
+    step's code and figures."""
+    readings = ReferendumReadings(participants=participants, two_thirds=two_thirds)
+    s = saylau_of(request)
+    contest = election_svc.get_contest(s, contest_id)
+    if contest.kind is ContestKind.PARTY_LIST:
+        ld, progress = parliament_svc.list_decision(s, contest_id)
+        return {**list_json(ld, lang), "stations_reported": progress.stations_reported,
+                "stations_expected": progress.stations_expected}
+    if contest.kind is ContestKind.SENATE_SEAT:
+        sd = senate_svc.seat_decision(s, contest_id)
+        if sd is None:
+            return {"outcome": None, "state": "pending",
+                    "explanation": ["no joint session protocol yet"]}
+        return candidate_json(sd, lang)
+    if contest.kind in (ContestKind.SINGLE_MEMBER, ContestKind.PRESIDENTIAL):
+        cd, progress = parliament_svc.candidate_decision(s, contest_id)
+        return {**candidate_json(cd, lang), "stations_reported": progress.stations_reported,
+                "stations_expected": progress.stations_expected}
+    d, seq = results_svc.decide(s, contest_id, readings, max_age=_results_max_age())
+    if d is None:
+        raise ValidationFailed(
+            f"contest {contest_id!r} has no decision of its own",
+            details={"field": "contest", "expected": "a nationwide referendum, a list, "
+                     "district or presidential contest", "actual": contest_id},
+        )
+    out = decision_out(d, lang) or {}
+    out["as_of"] = seq
+    return out
+
+@router.get("/api/elections/{election_id}/composition", tags=["results"])
+def chamber(election_id: str, request: Request, _who: Public) -> dict[str, object]:
+    """The chamber the current record gives: list seats + district winners, vacancies."""
+    return parliament_svc.composition_json(
+        parliament_svc.composition(saylau_of(request), election_id))
+
+@router.get("/api/elections/{election_id}/compare", tags=["results"])
+def compare(
+    election_id: str, request: Request, _who: Public,
+    rulesets: Annotated[str, Query(max_length=200)] = "kz-2007,kz-2022",
+) -> dict[str, object]:
+    """The same list votes decided under each ruleset, seats side by side."""
+    names = [r.strip() for r in rulesets.split(",") if r.strip()]
+    decided = parliament_svc.compare(saylau_of(request), election_id, names)
+    return {"rulesets": names,
+            "seats": {n: d.seats for n, d in decided.items()},
+            "decisions": {n: list_json(d) for n, d in decided.items()}}
+
+@router.get("/api/senate", tags=["results"])
+def senate(
+    request: Request, _who: Public, ruleset: Annotated[str, Query(max_length=16)] = "kz-2022"
+) -> dict[str, object]:
+    """The Senate's make-up under a ruleset: 2 per top-level unit + the appointed."""
+    return parliament_svc.senate_json(parliament_svc.senate(saylau_of(request), ruleset))

@@ -1,0 +1,65 @@
+"""`saylau serve`: the API (OpenAPI at /docs) and the public results pages, in one process or
+in several (`--workers N`, docs/operations.md, "Serving").
+
+With several workers every process opens the same store and shares what must be shared
+through it: the transparency log's turn and order (store/log.py), and the failed
+authentications per client address that the rate limit counts (store/auth_failures.py).
+Nothing is kept only in one process's memory except caches rebuilt from the store.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from saylau.cli.common import DatabaseOption, open_store, reports_errors
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+WORKER_APP = "saylau.cli.serve:worker_app"
+"""What each worker process imports and calls to build its application (uvicorn's factory)."""
+
+
+def worker_app() -> FastAPI:
+    """One worker's application, on the store named by $SAYLAU_DATABASE_URL (which `serve`
+    sets to the store it opened and migrated before starting the workers)."""
+    from saylau.api.app import create_app
+    from saylau.services.context import Saylau
+
+    return create_app(Saylau.open(os.environ["SAYLAU_DATABASE_URL"], migrate=False))
+
+
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="server processes (uvicorn workers); they share the log and the "
+        "rate limit through the store")] = 1,
+    trusted_proxies: Annotated[str, typer.Option(
+        envvar="SAYLAU_TRUSTED_PROXIES",
+        help="reverse proxies whose X-Forwarded-For names the client (comma-separated IPs "
+        "or networks); default none: the client is the connection's peer")] = "",
+    database: DatabaseOption = None,
+) -> None:
+    """Serve the API (OpenAPI at /docs) and the public results pages."""
+    import uvicorn
+
+    from saylau.api.app import create_app
+    from saylau.api.proxies import trusted_proxies as checked
+    from saylau.api.proxies import uvicorn_proxy_options
+
+    proxies = uvicorn_proxy_options(checked(trusted_proxies))
+    if workers == 1:
+        uvicorn.run(create_app(open_store(database)), host=host, port=port, log_level="info",
+                    **proxies)
+        return
+    store = open_store(database)  # announced and migrated once, before any worker starts
+    url = store.engine.url.render_as_string(hide_password=False)
+    store.engine.dispose()
+    os.environ["SAYLAU_DATABASE_URL"] = url  # the workers' store: the one announced above
+    uvicorn.run(WORKER_APP, factory=True, workers=workers, host=host, port=port,
+                log_level="info", **proxies)

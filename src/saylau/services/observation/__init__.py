@@ -1,0 +1,6 @@
+"""Observation's use cases (issue 12): accredit and revoke observers, deploy them, take their
+checklists, incidents and protocol copies (each in one transaction that appends it to the
+election's log, as protocols are), and build the comparison with the official protocols. The
+rules are domain/observation/; the routes api/routes/observation.py; the pages web/views/ and
+web/render/ (an observation module each); the commands cli/observers.py.
+"""

@@ -1,0 +1,121 @@
+"""Where a page's links go: the live site's routes, or the static snapshot's relative files;
+the same templates serve both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import quote
+
+from saylau.domain.geography import Unit
+
+
+class Links(Protocol):
+    """Where a page's links go."""
+
+    @property
+    def live_site(self) -> bool: ...
+
+    def national(self) -> str: ...
+    def unit(self, unit: Unit) -> str: ...
+    def contest(self, contest_id: str) -> str: ...
+    def static(self, path: str) -> str: ...
+    def lang(self, lang: str) -> str: ...
+    def elections(self) -> str | None: ...
+    def snapshot_file(self, path: str) -> str | None: ...
+    def open_data(self, what: str) -> str | None: ...
+
+
+def q(part: str) -> str:
+    return quote(part, safe="-_.~")
+
+
+@dataclass(frozen=True)
+class ServerLinks:
+    """Links of the live site: absolute paths; the language is kept by a cookie."""
+
+    election: str
+    here: str
+    """This page's path (for the language switch)."""
+    live_site: bool = True
+
+    def national(self) -> str:
+        return f"/elections/{q(self.election)}" if self.election else "/"
+
+    def unit(self, unit: Unit) -> str:
+        if unit.parent is None:
+            return self.national()
+        return f"/elections/{q(self.election)}/units/{q(unit.id)}"
+
+    def contest(self, contest_id: str) -> str:
+        return f"/elections/{q(self.election)}/contests/{q(contest_id)}"
+
+    def static(self, path: str) -> str:
+        return f"/static/{path}"
+
+    def lang(self, lang: str) -> str:
+        return f"{self.here}?lang={lang}"
+
+    def elections(self) -> str | None:
+        return "/elections"
+
+    def snapshot_file(self, path: str) -> str | None:
+        return None
+
+    def open_data(self, what: str) -> str | None:
+        """The live API's open data of this election: csv, json, cdf or the record's head."""
+        if not self.election:
+            return None
+        e = q(self.election)
+        return {"csv": f"/api/elections/{e}/open-data/csv",
+                "json": f"/api/elections/{e}/open-data/json",
+                "cdf": f"/api/elections/{e}/cdf.json",
+                "record": f"/api/elections/{e}/tree-head"}.get(what)
+
+
+def file_name(ident: str) -> str:
+    """An id as a file name (ids are plain in practice; anything else is percent-encoded)."""
+    return q(ident)
+
+
+@dataclass(frozen=True)
+class StaticLinks:
+    """Links of the static snapshot: relative to the page's own file, so the snapshot works
+    from any directory of any static host. Pages live under `<lang>/`."""
+
+    page: str
+    """This page's path in the snapshot, e.g. 'kk/units/KZ-10.html'."""
+    language: str
+    live_site: bool = False
+
+    def _rel(self, target: str) -> str:
+        """`target` (a path from the snapshot's root) relative to this page."""
+        return "../" * self.page.count("/") + quote(target, safe="/-_.~")
+
+    def national(self) -> str:
+        return self._rel(f"{self.language}/index.html")
+
+    def unit(self, unit: Unit) -> str:
+        if unit.parent is None:
+            return self.national()
+        return self._rel(f"{self.language}/units/{file_name(unit.id)}.html")
+
+    def contest(self, contest_id: str) -> str:
+        return self._rel(f"{self.language}/contests/{file_name(contest_id)}.html")
+
+    def static(self, path: str) -> str:
+        return self._rel(f"static/{path}")
+
+    def lang(self, lang: str) -> str:
+        _, _, rest = self.page.partition("/")
+        return self._rel(f"{lang}/{rest}")
+
+    def elections(self) -> str | None:
+        return None
+
+    def snapshot_file(self, path: str) -> str | None:
+        """A file of the snapshot by its path from the snapshot's root."""
+        return self._rel(path)
+
+    def open_data(self, what: str) -> str | None:
+        return None  # a snapshot carries its data under data/ (see snapshot_file)
