@@ -206,8 +206,9 @@ def start_saylau(
     return f"http://127.0.0.1:{port}", proc
 
 
-def wait_ready(base: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
-    """Wait until the server at `base` answers /healthz; fails when it exits or is too slow."""
+def wait_ready(base: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
+    """Wait until the server at `base` answers /healthz; fails when it exits or is too slow.
+    90 s: a server's start (imports, migrations) took over 30 s on a loaded 2-core machine."""
     deadline = time.monotonic() + timeout
     while True:
         assert proc.poll() is None, f"the server exited: {log.read_text()[-2000:]}"
