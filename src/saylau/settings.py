@@ -133,6 +133,12 @@ def trusted_proxies(env: Mapping[str, str] | None = None) -> str:
     return check_trusted_proxies(_env(env).get(TRUSTED_PROXIES, ""))
 
 
+def pass_on_database_url(url: str) -> None:
+    """Set $SAYLAU_DATABASE_URL for the processes this one starts from now on (the server's
+    worker processes open the store their parent announced)."""
+    os.environ[DATABASE_URL] = url
+
+
 def child_environment() -> dict[str, str]:
     """The whole environment, for a child process saylau starts (pg_dump, pg_restore), which
     reads its own variables (PGSSLMODE, PGPASSFILE, ...): passed on, never read here."""
@@ -170,6 +176,7 @@ __all__ = [
     "check_trusted_proxies",
     "child_environment",
     "database_url",
+    "pass_on_database_url",
     "results_max_age",
     "trusted_proxies",
 ]

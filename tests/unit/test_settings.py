@@ -110,6 +110,13 @@ def test_a_bad_value_is_refused_naming_the_variable(name: str, value: str,
         assert e.value.details == {"field": name, "expected": expected, "actual": value}
 
 
+def test_a_database_url_passed_on_is_read_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAYLAU_DATABASE_URL", "before")  # restored after the test
+    settings.pass_on_database_url("postgresql://u@h/workers")
+    assert settings.database_url() == "postgresql://u@h/workers"
+    assert settings.child_environment()["SAYLAU_DATABASE_URL"] == "postgresql://u@h/workers"
+
+
 def test_the_store_reads_its_settings_here(monkeypatch: pytest.MonkeyPatch,
                                            tmp_path: Path) -> None:
     from saylau.store import db
