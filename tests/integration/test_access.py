@@ -24,7 +24,7 @@ from saylau.api.app import create_app
 from saylau.cli.main import app as cli
 from saylau.domain.errors import ValidationFailed
 from saylau.domain.ids import ActorId
-from saylau.services import audit
+from saylau.services import admin_log
 from saylau.services.context import Saylau
 from saylau.services.record import register_key, revoke_key
 from saylau.services.tokens import create_token, revoke_token
@@ -85,7 +85,7 @@ def test_cli_token_create_takes_a_ttl(api: Api, monkeypatch: pytest.MonkeyPatch)
     assert r.stderr.startswith("store: ")
     assert api.client.get("/api/whoami", headers={"Authorization": f"Bearer {token}"}
                           ).status_code == 200
-    issued = [e for e in audit.entries(api.saylau, 0, 1000)
+    issued = [e for e in admin_log.entries(api.saylau, 0, 1000)
               if e["body"].get("name") == "night"]
     assert len(issued) == 1
     at = datetime.fromisoformat(issued[0]["recorded"]["at"].replace("Z", "+00:00"))
@@ -217,7 +217,7 @@ def test_good_tokens_are_never_counted(api: Api, monkeypatch: pytest.MonkeyPatch
 
 
 def _actions(app: Saylau) -> list[str]:
-    return [e["body"]["action"] for e in audit.entries(app, 0, 1000)]
+    return [e["body"]["action"] for e in admin_log.entries(app, 0, 1000)]
 
 
 def test_every_admin_action_lands_in_the_audit_log(api: Api) -> None:
@@ -250,7 +250,7 @@ def test_every_admin_action_lands_in_the_audit_log(api: Api) -> None:
     assert r.status_code in (200, 201), r.text
     revoke_token(s, "observer-commission", by="cec-operator")
 
-    entries = audit.entries(s, 0, 1000)
+    entries = admin_log.entries(s, 0, 1000)
     tail = [(e["body"]["action"], e["recorded"]["by"]) for e in entries[len(start):]]
     assert tail == [("key_registered", "cec-operator"), ("key_revoked", "cec-operator"),
                     ("protocol_corrected", "admin-commission"),
@@ -258,18 +258,18 @@ def test_every_admin_action_lands_in_the_audit_log(api: Api) -> None:
                     ("token_revoked", "cec-operator")]
     corrected = entries[len(start) + 2]["body"]
     assert corrected["reason"] == "recount ordered" and corrected["version"] == 2
-    check = audit.verify(s)
+    check = admin_log.verify(s)
     assert check.ok, check.problems
     head = api.client.get("/api/admin-log/tree-head").json()
     assert head["body"]["size"] == len(entries)
-    check = audit.verify(s)  # now with a signed head covering every entry
+    check = admin_log.verify(s)  # now with a signed head covering every entry
     assert check.ok and check.head_size == len(entries), check.problems
 
 
 def test_audit_entries_hold_no_secret(api: Api) -> None:
     s = api.saylau
     token = create_token(s, "secretive", "observer")
-    text = json.dumps(audit.entries(s, 0, 1000))
+    text = json.dumps(admin_log.entries(s, 0, 1000))
     for secret in (*api.tokens.values(), token):
         assert secret not in text
         assert hashlib.sha256(secret.encode()).hexdigest() not in text
@@ -279,13 +279,13 @@ def test_audit_entries_hold_no_secret(api: Api) -> None:
 def test_a_tampered_audit_log_fails_verification(api: Api) -> None:
     s = api.saylau
     api.client.get("/api/admin-log/tree-head")  # a signed head over the entries so far
-    assert audit.verify(s).ok
+    assert admin_log.verify(s).ok
     lv = t.log_leaves
     with s.write() as conn:
         # entry 5: the observer's token (entries 2-5 are the tokens of api.ROLES, in order)
-        conn.execute(update(lv).where(lv.c.election_id == audit.AUDIT_LOG, lv.c.idx == 5)
+        conn.execute(update(lv).where(lv.c.election_id == admin_log.ADMIN_LOG, lv.c.idx == 5)
                      .values(data=func.replace(lv.c.data, '"observer"', '"admin"')))
-    check = audit.verify(s)
+    check = admin_log.verify(s)
     assert not check.ok
     assert any("entry 5" in p for p in check.problems), check.problems
 
@@ -325,7 +325,7 @@ def test_a_token_edited_in_the_database_is_refused_and_reported(
                                                                  "en": "x"},
                               "constitutional": False})
     assert r.status_code == 401 and error_of(r)["code"] == "token_tampered", r.text
-    check = audit.verify(s)
+    check = admin_log.verify(s)
     assert not check.ok
     reported = "\n".join(check.problems)
     for name, field in (("observer-commission", "role"), ("precinct-commission", "scope"),
@@ -343,11 +343,11 @@ def test_a_revocation_undone_in_the_database_is_reported(api: Api) -> None:
     s = api.saylau
     revoke_token(s, "observer-commission")
     assert api.client.get("/api/whoami", headers=api.auth("observer")).status_code == 401
-    assert audit.verify(s).ok
+    assert admin_log.verify(s).ok
     with s.write() as conn:
         conn.execute(update(t.tokens).where(t.tokens.c.name == "observer-commission")
                      .values(revoked_at=None))
-    check = audit.verify(s)
+    check = admin_log.verify(s)
     assert any("observer-commission" in p and "revoked" in p for p in check.problems), \
         check.problems
 

@@ -364,16 +364,16 @@ def test_the_restore_checks_the_audit_log_too(
 ) -> None:
     """An audit entry rewritten after it was signed (who issued a token, say): the restore
     refuses the store."""
-    from saylau.services import audit
+    from saylau.services import admin_log
 
     app, contest = referendum
     election_night(app, contest)
-    audit.tree_head(app)  # signed over every entry so far
+    admin_log.tree_head(app)  # signed over every entry so far
     with app.engine.begin() as conn:
         conn.execute(text("UPDATE log_leaves SET data = replace(data, '\"test\"', "
                           "'\"someone-else\"') WHERE election_id = :a AND idx = 1"),
-                     {"a": audit.AUDIT_LOG})
-    assert not audit.verify(app).ok
+                     {"a": admin_log.ADMIN_LOG})
+    assert not admin_log.verify(app).ok
     out = tmp_path / "b.backup"
     bk.backup(db_url, out)
     with pytest.raises(ValidationFailed) as e:

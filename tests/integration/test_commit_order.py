@@ -28,7 +28,7 @@ import pytest
 
 from saylau.api.app import create_app
 from saylau.services import results as results_svc
-from saylau.store import repository
+from saylau.store import protocols as repository
 from tests.integration.support import Api, serving
 
 pytestmark = [pytest.mark.timeout(120)]

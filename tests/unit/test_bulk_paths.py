@@ -24,7 +24,7 @@ from saylau.domain.protocols import COUNT_FIELDS, ProtocolCounts, SubmittedProto
 from saylau.services import results as results_svc
 from saylau.services.context import Saylau
 from saylau.services.protocols import submit_protocol
-from saylau.store import repository
+from saylau.store import protocols as repository
 
 ODD_IDS = ['KZ-71-S1', 'a"b', "back\\slash", "Қазақ-№1", "tab\there", "100%", "", "\x7f", "nl\n"]
 ids = st.one_of(st.sampled_from(ODD_IDS), st.text(max_size=12))

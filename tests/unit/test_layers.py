@@ -35,20 +35,16 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("api", ("saylau.api",)),
     ("services", ("saylau.services",)),
     ("store", ("saylau.store",)),
+    ("settings", ("saylau.settings",)),
     ("formats", ("saylau.importers", "saylau.data")),
     ("domain", ("saylau.domain",)),
     ("root", ("saylau",)),
 )
 """Top first. A module belongs to the layer of its longest matching prefix."""
 
-KNOWN_CYCLES: tuple[frozenset[str], ...] = (
-    frozenset({"saylau.services.audit", "saylau.services.elections", "saylau.services.record",
-               "saylau.services.results", "saylau.services.tokens"}),
-)
-"""Circles being broken elsewhere, named so that this test passes meanwhile: issue 11's
-services part gives the transparency log and the admin log one lower room that elections,
-results and record use. The test fails while an entry here names a circle that no longer
-exists: delete the entry when that work lands."""
+KNOWN_CYCLES: tuple[frozenset[str], ...] = ()
+"""Circles tolerated for a while (none today); the test fails while an entry names a circle
+that no longer exists, so the list cannot go stale."""
 
 Graph = Mapping[str, Mapping[str, int]]
 """module -> {imported module: line of the first such import}"""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI, Request
 
+from saylau import settings
 from saylau.api import errors
 from saylau.api.bodies import CSV_BODY, CSV_OUT, MAX_BODY, PayloadTooLarge
 from saylau.api.headers import SecurityHeaders
@@ -52,6 +53,9 @@ def _no_nul_in_params(request: Request) -> None:
 
 
 def create_app(saylau: Saylau | None = None) -> FastAPI:
+    # every setting read and checked once, at start: a bad value stops the server with an
+    # error naming the variable, instead of a 422 on some later request (saylau.settings)
+    settings.Settings.read()
     app = FastAPI(
         title="saylau",
         summary="Referendums and elections with Kazakhstan's rules: protocols in, results out.",

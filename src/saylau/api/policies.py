@@ -5,7 +5,6 @@ when one has neither (access fails closed)."""
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from limits import RateLimitItem, parse
 from limits.strategies import MovingWindowRateLimiter
 
+from saylau import settings
 from saylau.domain.access import PUBLIC, Principal, Role
 from saylau.domain.errors import Forbidden, RateLimited, Unauthorized
 from saylau.domain.geography import Geography
@@ -59,7 +59,7 @@ def auth_failures_of(request: Request) -> AuthFailures:
     state = request.app.state
     if getattr(state, "auth_failures", None) is None:
         state.auth_failures = AuthFailures(
-            os.environ.get("SAYLAU_AUTH_FAILURES", AUTH_FAILURES), saylau_of(request))
+            settings.auth_failures(), saylau_of(request))
     failures: AuthFailures = state.auth_failures
     return failures
 

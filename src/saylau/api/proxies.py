@@ -13,34 +13,19 @@ docs/operations.md ("Access") says how to set it behind a reverse proxy.
 
 from __future__ import annotations
 
-import ipaddress
-import os
 from typing import Any
 
-from saylau.domain.errors import ValidationFailed
+from saylau import settings
 
-TRUSTED_PROXIES_ENV = "SAYLAU_TRUSTED_PROXIES"
+TRUSTED_PROXIES_ENV = settings.TRUSTED_PROXIES
 
 
 def trusted_proxies(value: str | None = None) -> str:
     """The trusted proxies, comma-separated and checked: `value`, else $SAYLAU_TRUSTED_PROXIES;
     each an IP address or network (CIDR), or `*` (any peer: only where no client can reach
-    the server but through the proxy, e.g. a Unix socket). '' when none is (the default)."""
-    raw = os.environ.get(TRUSTED_PROXIES_ENV, "") if value is None else value
-    items = [x.strip() for x in raw.split(",") if x.strip()]
-    for item in items:
-        if item == "*":
-            continue
-        try:
-            ipaddress.ip_network(item, strict=False)
-        except ValueError:
-            raise ValidationFailed(
-                f"{TRUSTED_PROXIES_ENV}: {item!r} is not an IP address or network",
-                code="setting_invalid",
-                details={"field": TRUSTED_PROXIES_ENV,
-                         "expected": "comma-separated IP addresses or networks (CIDR), or *",
-                         "actual": item}) from None
-    return ",".join(items)
+    the server but through the proxy, e.g. a Unix socket). '' when none is (the default).
+    Read and checked by saylau.settings, the one place settings come from."""
+    return settings.trusted_proxies() if value is None else settings.check_trusted_proxies(value)
 
 
 def uvicorn_proxy_options(trusted: str) -> dict[str, Any]:

@@ -9,11 +9,11 @@ Nothing is kept only in one process's memory except caches rebuilt from the stor
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from saylau import settings
 from saylau.cli.common import DatabaseOption, open_store, reports_errors
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def worker_app() -> FastAPI:
     from saylau.api.app import create_app
     from saylau.services.context import Saylau
 
-    return create_app(Saylau.open(os.environ["SAYLAU_DATABASE_URL"], migrate=False))
+    return create_app(Saylau.open(settings.database_url(), migrate=False))
 
 
 @reports_errors
@@ -60,6 +60,6 @@ def serve(
     store = open_store(database)  # announced and migrated once, before any worker starts
     url = store.engine.url.render_as_string(hide_password=False)
     store.engine.dispose()
-    os.environ["SAYLAU_DATABASE_URL"] = url  # the workers' store: the one announced above
+    settings.pass_on_database_url(url)  # the workers' store: the one announced above
     uvicorn.run(WORKER_APP, factory=True, workers=workers, host=host, port=port,
                 log_level="info", **proxies)

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from saylau.domain.access import Principal, Role, require_write_scope
@@ -39,11 +38,11 @@ from saylau.domain.protocols import (
     warnings_of,
 )
 from saylau.domain.record.envelope import format_timestamp, protocol_leaves_fast
-from saylau.services import audit, record
+from saylau.services import logs
 from saylau.services.context import Saylau
 from saylau.services.elections import get_contest
-from saylau.store import repository
-from saylau.store import tables as t
+from saylau.services.signatures import SIGNATURES_REQUIRED, own_keys, signatures_rule
+from saylau.store import protocols as report_store
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +112,7 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
             bad.append(_row(line, cols.stations[k], f))
         ws = warnings_of(findings)
         if ws:
-            warn_findings[k] = repository.findings_json(ws)
+            warn_findings[k] = report_store.findings_json(ws)
             warn_rows[k] = [_row(line, cols.stations[k], f) for f in ws]
     # hashes, and what is already stored
     hashes = canonical_hashes(contest.id, cols.stations, cols.options, cols.counts)
@@ -148,7 +147,7 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
         recorded_by=who.name, recorded_at=format_timestamp(now))
     try:
         with app.write() as conn:
-            if record.signatures_rule(conn, contest.election) == record.SIGNATURES_REQUIRED:
+            if signatures_rule(conn, contest.election) == SIGNATURES_REQUIRED:
                 raise ValidationFailed(
                     f"election {contest.election} requires each protocol signed by its "
                     "commission; a CSV file carries no signatures: send the protocols one by "
@@ -157,7 +156,7 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
                     details={"field": "signature", "expected": "signed protocols",
                              "actual": "a CSV file"})
             new = [k for k, same in enumerate(unchanged.tolist()) if not same]
-            keyed = record.own_keys(conn, contest.election, [cols.stations[k] for k in new])
+            keyed = own_keys(conn, contest.election, [cols.stations[k] for k in new])
             if keyed:  # a station with its own key signs (saylau.domain.contests.must_sign)
                 raise ImportFailed(
                     f"{len(keyed)} station(s) of the file have a registered commission key and "
@@ -171,13 +170,13 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
                         f"has key {keyed[cols.stations[k]]}: its protocol must be signed"}
                         for k in new if cols.stations[k] in keyed])
             if rows:
-                turn = record.sequence(conn, contest.election)  # seq in commit order
-                repository.insert_protocol_rows(turn, rows)
-                end = record.append_many(conn, contest.election,
+                turn = logs.sequence(conn, contest.election)  # seq in commit order
+                report_store.insert_protocol_rows(turn, rows)
+                end = logs.append_many(conn, contest.election,
                                          [("protocol", leaf) for leaf in leaves])
-                audit.log_action(conn, app, audit.Action.PROTOCOLS_IMPORTED, who.name,
-                                 election=contest.election, contest=contest.id,
-                                 rows=n, accepted=len(rows), leaf=end - len(rows))
+                logs.log_action(conn, app, logs.Action.PROTOCOLS_IMPORTED, who.name,
+                                election=contest.election, contest=contest.id,
+                                rows=n, accepted=len(rows), leaf=end - len(rows))
     except IntegrityError as exc:
         raise Conflict(
             "another protocol for a station in the file was accepted while the file was being "
@@ -201,7 +200,7 @@ def _stored_rows(
     contest_id: str, by: str, now: str, cols: ProtocolColumns, hashes: list[str],
     warn_findings: dict[int, str], unchanged: npt.NDArray[np.bool_],
 ) -> list[tuple[object, ...]]:
-    """The rows of protocol_versions to insert (columns: repository.PROTOCOL_ROW_COLUMNS),
+    """The rows of protocol_versions to insert (columns: report_store.PROTOCOL_ROW_COLUMNS),
     built column by column: version 1, the counts, the votes text, the hash, the warnings."""
     counts = [cols.counts[:, j].tolist() for j in range(len(COUNT_FIELDS))]
     votes = votes_json(cols.options, cols.counts)
@@ -308,30 +307,15 @@ def _station_problems(
 
 
 def _current_hashes(app: Saylau, contest_id: str) -> dict[str, str]:
-    pv = t.protocol_versions
-    latest = (
-        select(pv.c.station_id, func.max(pv.c.version).label("v"))
-        .where(pv.c.contest_id == contest_id)
-        .group_by(pv.c.station_id)
-        .subquery()
-    )
-    q = select(pv.c.station_id, pv.c.content_hash).join(
-        latest, and_(pv.c.station_id == latest.c.station_id, pv.c.version == latest.c.v)
-    ).where(pv.c.contest_id == contest_id)
     with app.read() as conn:
-        return {r[0]: r[1] for r in conn.execute(q)}
+        return report_store.current_hashes(conn, contest_id)
 
 
 def _last_turnout(
     app: Saylau, contest_id: str, stations: list[str]
 ) -> npt.NDArray[np.int64]:
-    tr = t.turnout_reports
-    q = select(tr.c.station_id, tr.c.at, tr.c.ballots_issued).where(tr.c.contest_id == contest_id)
-    last: dict[str, tuple[str, int]] = {}
     with app.read() as conn:
-        for s, at, v in conn.execute(q):
-            if s not in last or at > last[s][0]:
-                last[s] = (at, int(v))
+        last = report_store.last_turnout(conn, contest_id)
     if not last:
         return np.full(len(stations), -1, dtype=np.int64)
-    return np.array([last[s][1] if s in last else -1 for s in stations], dtype=np.int64)
+    return np.array([last.get(s, -1) for s in stations], dtype=np.int64)

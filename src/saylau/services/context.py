@@ -18,11 +18,14 @@ from saylau.domain.geography import Geography
 from saylau.domain.record.envelope import format_timestamp
 from saylau.domain.record.merkle import TreeHead
 from saylau.domain.record.signing import sign_tree_head
-from saylau.store import db, log, repository
+from saylau.store import db, log
+from saylau.store import geography as geography_store
 from saylau.store.central_key import load_central_key
 
 
 def utc_now() -> datetime:
+    """The real clock: the one place services read the time of day (every record time goes
+    through `Saylau.clock`, which tests replace)."""
     return datetime.now(UTC)
 
 
@@ -89,13 +92,13 @@ class Saylau:
             if self._geo is not None:
                 return self._geo
         with self.read() as conn:
-            if repository.unit_count(conn) == 0:
+            if geography_store.unit_count(conn) == 0:
                 raise NotFound(
                     "no geography is loaded; run `saylau geography import FILE.csv` or "
                     "`saylau geography generate`",
                     code="geography_missing",
                 )
-            units = repository.load_units(conn)
+            units = geography_store.load_units(conn)
         geo = Geography.build(units)
         with self._lock:
             if self._geo is None:

@@ -22,9 +22,10 @@ from saylau.domain.ids import ActorId, ContestId, ElectionId
 from saylau.domain.limits import MAX_ID, id_rows, refuse, text_rows
 from saylau.domain.names import Names
 from saylau.domain.rulesets import ruleset
-from saylau.services import audit, record
+from saylau.services import logs
 from saylau.services.context import Saylau
-from saylau.store import repository
+from saylau.services.election_log import log_election
+from saylau.store import elections as election_store
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -93,17 +94,17 @@ def store_election(
                       details={"election": election.id})
     try:
         with app.write() as conn:
-            if repository.get_election(conn, election.id) is not None:
+            if election_store.get_election(conn, election.id) is not None:
                 raise exists
-            repository.insert_election(conn, election, by, app.clock(), params=params)
-            repository.insert_districts(conn, election.id, districts)
+            election_store.insert_election(conn, election, by, app.clock(), params=params)
+            election_store.insert_districts(conn, election.id, districts)
             for contest in contests:
-                repository.insert_contest(conn, contest)
-            record.log_election(app, conn, election, contests, by=by,
-                                signatures=election.signatures.value)
-            audit.log_action(conn, app, audit.Action.ELECTION_CREATED, by,
-                             election=election.id, ruleset=election.ruleset.value,
-                             leaf=record.log_size(conn, election.id) - 1)
+                election_store.insert_contest(conn, contest)
+            log_election(app, conn, election, contests, by=by,
+                         signatures=election.signatures.value)
+            logs.log_action(conn, app, logs.Action.ELECTION_CREATED, by,
+                            election=election.id, ruleset=election.ruleset.value,
+                            leaf=logs.log_size(conn, election.id) - 1)
     except IntegrityError:
         raise exists from None
 
@@ -147,11 +148,11 @@ def get_election(app: Saylau, election_id: str | None = None) -> Election:
     """The named election, or the only/latest one when no name is given."""
     with app.read() as conn:
         if election_id is not None:
-            e = repository.get_election(conn, election_id)
+            e = election_store.get_election(conn, election_id)
             if e is None:
                 raise NotFound(f"no election {election_id!r}", details={"election": election_id})
             return e
-        all_ = repository.list_elections(conn)
+        all_ = election_store.list_elections(conn)
     if not all_:
         raise NotFound("no election has been created yet", code="no_election")
     return all_[-1]
@@ -159,13 +160,13 @@ def get_election(app: Saylau, election_id: str | None = None) -> Election:
 
 def list_elections(app: Saylau) -> list[Election]:
     with app.read() as conn:
-        return repository.list_elections(conn)
+        return election_store.list_elections(conn)
 
 
 def contests(app: Saylau, election_id: str) -> list[Contest]:
     get_election(app, election_id)
     with app.read() as conn:
-        return repository.contests_of(conn, election_id)
+        return election_store.contests_of(conn, election_id)
 
 
 def get_contest(app: Saylau, contest_id: str) -> Contest:
@@ -175,7 +176,7 @@ def get_contest(app: Saylau, contest_id: str) -> Contest:
     if isinstance(cached, Contest):
         return cached
     with app.read() as conn:
-        c = repository.get_contest(conn, contest_id)
+        c = election_store.get_contest(conn, contest_id)
     if c is not None:
         app.caches[key] = c
     if c is None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from saylau.domain.errors import Conflict, ValidationFailed
 from saylau.domain.geography import Geography, limit_problems
-from saylau.services import audit
+from saylau.services import logs
 from saylau.services.context import Saylau
-from saylau.store import repository
+from saylau.store import geography as geography_store
 
 
 def load_geography(app: Saylau, geo: Geography, *, by: str = "operator") -> int:
@@ -22,7 +22,7 @@ def load_geography(app: Saylau, geo: Geography, *, by: str = "operator") -> int:
             f"nothing was loaded; first: {problems[0].message}", code="geography_invalid",
             details={"problems": [p.as_dict() for p in problems]})
     with app.write() as conn:
-        existing = repository.unit_count(conn)
+        existing = geography_store.unit_count(conn)
         if existing:
             raise Conflict(
                 f"a geography of {existing:,} units is already loaded; saylau never replaces "
@@ -30,7 +30,7 @@ def load_geography(app: Saylau, geo: Geography, *, by: str = "operator") -> int:
                 code="geography_exists",
                 details={"units": existing},
             )
-        repository.insert_units(conn, geo.units)
-        audit.log_action(conn, app, audit.Action.GEOGRAPHY_LOADED, by, units=len(geo.units),
-                         stations=len(geo.station_indices))
+        geography_store.insert_units(conn, geo.units)
+        logs.log_action(conn, app, logs.Action.GEOGRAPHY_LOADED, by, units=len(geo.units),
+                        stations=len(geo.station_indices))
     return len(geo.units)

@@ -7,7 +7,6 @@ this module gathers the figures from the current tally and applies it.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,21 +25,17 @@ from saylau.domain.districts import ElectoralDistrict, validate_districts
 from saylau.domain.errors import RuleError, ValidationFailed
 from saylau.domain.explain import DEFAULT_LANG, Step, explanation_json, phrase, step
 from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId
-from saylau.domain.law.candidates import (
-    CandidateDecision,
-    Outcome,
-)
-from saylau.domain.law.parliament import (
-    LIST_RULES,
-    ListDecision,
-)
+from saylau.domain.law.candidates import CandidateDecision, Outcome
+from saylau.domain.law.candidates import decision_json as candidate_json
+from saylau.domain.law.parliament import LIST_RULES, ListDecision
+from saylau.domain.law.parliament import decision_json as list_json
 from saylau.domain.names import Names
 from saylau.domain.rulesets import RulesetName, ruleset
 from saylau.domain.tally import Tally
 from saylau.services.context import Saylau
 from saylau.services.elections import check_id, contests, get_election, store_election
 from saylau.services.results import refresh
-from saylau.store import tables as t
+from saylau.store import elections as election_store
 
 AGAINST_ALL_NAMES = Names(kk="Барлығына қарсы", ru="Против всех", en="Against all")
 
@@ -213,11 +208,7 @@ class Progress:
 
 def election_params(app: Saylau, election_id: str) -> dict[str, str]:
     with app.read() as conn:
-        row = conn.execute(t.elections.select().where(t.elections.c.id == election_id)).first()
-    if row is None or row.params is None:
-        return {}
-    params: dict[str, str] = json.loads(row.params)
-    return params
+        return election_store.election_params(conn, election_id)
 
 
 def list_decision(
@@ -364,9 +355,6 @@ def compare(app: Saylau, election_id: str | None, rulesets: Sequence[str]) -> di
 
 
 def composition_json(c: Composition, lang: str = DEFAULT_LANG) -> dict[str, object]:
-    from saylau.domain.law.candidates import decision_json as candidate_json
-    from saylau.domain.law.parliament import decision_json as list_json
-
     return {
         "chamber": c.chamber,
         "ruleset": c.ruleset.value,

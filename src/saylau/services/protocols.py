@@ -47,10 +47,11 @@ from saylau.domain.record.envelope import (
     turnout_record,
 )
 from saylau.domain.turnout import TurnoutReport, check_turnout, turnout_rejected
-from saylau.services import audit, record
+from saylau.services import logs
 from saylau.services.context import Saylau
 from saylau.services.elections import get_contest
-from saylau.store import repository
+from saylau.services.signatures import check_signature
+from saylau.store import protocols as report_store
 
 
 class SubmissionStatus(StrEnum):
@@ -139,15 +140,15 @@ def _submit_once(
 ) -> Submission:
     now = app.clock()
     with app.write() as conn:
-        current = repository.current_protocol(conn, contest.id, unit.id)
-        earlier = repository.station_turnout(conn, contest.id, unit.id)
+        current = report_store.current_protocol(conn, contest.id, unit.id)
+        earlier = report_store.station_turnout(conn, contest.id, unit.id)
         ctx = ProtocolCheckContext(
             contest, submitted.station, unit.registered,
             last_turnout=earlier[-1].ballots_issued if earlier else None,
         )
         findings = run_checks(ctx, submitted.counts)
         if errors_of(findings):
-            repository.insert_rejection(conn, submitted, findings, who.name, now)
+            report_store.insert_rejection(conn, submitted, findings, who.name, now)
             error = rejected(submitted, findings)
         else:
             outcome = classify_submission(submitted, current, correction=correction,
@@ -158,20 +159,20 @@ def _submit_once(
             accepted = accept(submitted, findings, previous=outcome.previous, by=who.name,
                               at=now, reason=reason)
             body = protocol_record_body(accepted)
-            record.check_signature(conn, app.geography(), contest.election, unit.id,
-                                   RecordType.PROTOCOL, body, signature)
+            check_signature(conn, app.geography(), contest.election, unit.id,
+                            RecordType.PROTOCOL, body, signature)
             # the log's turn first: protocol rows then get their seq in commit order, so a
             # results cache reading "seq > last seen" never misses one (store.log)
-            turn = record.sequence(conn, contest.election)
-            repository.insert_protocol(turn, accepted)
-            idx = record.append(conn, contest.election, make_record(
+            turn = logs.sequence(conn, contest.election)
+            report_store.insert_protocol(turn, accepted)
+            idx = logs.append(conn, contest.election, make_record(
                 RecordType.PROTOCOL, body, recorded_at=format_timestamp(now),
                 recorded_by=who.name, signature=signature))
             if accepted.version > 1:
-                audit.log_action(conn, app, audit.Action.PROTOCOL_CORRECTED, who.name,
-                                 election=contest.election, contest=contest.id,
-                                 station=unit.id, version=accepted.version, leaf=idx,
-                                 reason=reason)
+                logs.log_action(conn, app, logs.Action.PROTOCOL_CORRECTED, who.name,
+                                election=contest.election, contest=contest.id,
+                                station=unit.id, version=accepted.version, leaf=idx,
+                                reason=reason)
             return Submission(SubmissionStatus.ACCEPTED, accepted, findings)
     raise error  # after the rejection is committed: the record keeps what was refused
 
@@ -182,7 +183,7 @@ def _keep_refused(app: Saylau, who: Principal, submitted: SubmittedProtocol,
     the rejections, with why, in a transaction of its own (the one that classified it was
     rolled back by the refusal)."""
     with app.write() as conn:
-        repository.insert_rejection(conn, submitted, (refused.finding,), who.name, app.clock())
+        report_store.insert_rejection(conn, submitted, (refused.finding,), who.name, app.clock())
 
 
 def _turnout_record(r: TurnoutReport, by: str, at: datetime) -> dict[str, Any]:
@@ -209,14 +210,14 @@ def protocol_history(app: Saylau, contest_id: str, station: str) -> list[Accepte
     contest = get_contest(app, contest_id)
     station_in_contest(app.geography(), contest, station)
     with app.read() as conn:
-        return repository.protocol_history(conn, contest_id, station)
+        return report_store.protocol_history(conn, contest_id, station)
 
 
 def protocol_rejections(app: Saylau, contest_id: str, station: str | None = None) -> list[dict[
         str, object]]:
     get_contest(app, contest_id)
     with app.read() as conn:
-        return repository.rejections(conn, contest_id, station)
+        return report_store.rejections(conn, contest_id, station)
 
 
 _HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
@@ -251,15 +252,15 @@ def submit_turnout(
             with app.write() as conn:
                 # the log's turn before reading: the row's seq then commits in order (store.log)
                 # and no concurrent report of the station slips between the check and the insert
-                turn = record.sequence(conn, contest.election)
-                earlier = repository.station_turnout(conn, contest.id, unit.id)
+                turn = logs.sequence(conn, contest.election)
+                earlier = report_store.station_turnout(conn, contest.id, unit.id)
                 if any(e == report for e in earlier):
                     return report, False
                 findings = check_turnout(report, unit.registered, earlier)
                 if findings:
                     raise turnout_rejected(report, findings)
-                repository.insert_turnout(turn, report, who.name, now)
-                record.append(conn, contest.election, _turnout_record(report, who.name, now))
+                report_store.insert_turnout(turn, report, who.name, now)
+                logs.append(conn, contest.election, _turnout_record(report, who.name, now))
             return report, True
         except IntegrityError:
             # another writer took the same (station, time) slot first (PostgreSQL, concurrent
@@ -311,12 +312,12 @@ def _store_turnout_batch(
     with app.write() as conn:
         # the log's turn before reading: seqs commit in order (store.log), checks see every
         # concurrent report
-        turn = record.sequence(conn, election)
+        turn = logs.sequence(conn, election)
         seen: dict[str, list[TurnoutReport]] = {}
         fresh: list[TurnoutReport] = []
         for k, unit, report in parsed:
             if unit.id not in seen:
-                seen[unit.id] = repository.station_turnout(conn, contest_id, unit.id)
+                seen[unit.id] = report_store.station_turnout(conn, contest_id, unit.id)
             earlier = seen[unit.id]
             if any(e == report for e in earlier):
                 unchanged += 1
@@ -341,8 +342,8 @@ def _store_turnout_batch(
                 "nothing was stored",
                 code="turnout_batch_rejected", details={"rows": problems},
             )
-        repository.insert_turnouts(turn, fresh, who.name, now)
-        record.append_many(conn, election, [
+        report_store.insert_turnouts(turn, fresh, who.name, now)
+        logs.append_many(conn, election, [
             (RecordType.TURNOUT.value, leaf_bytes(_turnout_record(r, who.name, now)))
             for r in fresh])
         stored = len(fresh)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import operator
 import threading
-import time as _time
+import time as _time  # monotonic only: how old a cached tally is, never a record's time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,7 +41,7 @@ from saylau.domain.tally import (
 )
 from saylau.services.context import Saylau
 from saylau.services.elections import get_contest, get_election
-from saylau.store import repository
+from saylau.store import protocols as report_store
 
 
 @dataclass
@@ -96,12 +96,12 @@ def refresh(app: Saylau, contest_id: str, max_age: float = 0.0) -> tuple[Tally, 
         opt_col = {o: base + len(COUNT_FIELDS) + k for k, o in enumerate(cache.table.options)}
         changed = False
         with app.read() as conn:
-            columns = repository.protocol_columns_after(conn, contest_id, cache.seq,
+            columns = report_store.protocol_columns_after(conn, contest_id, cache.seq,
                                                         cache.table.options)
             if columns is not None:
                 changed = _fill_columns(cache, *columns)
             else:  # option ids the columns query cannot name: one row at a time
-                for row in repository.protocol_rows_after(conn, contest_id, cache.seq):
+                for row in report_store.protocol_rows_after(conn, contest_id, cache.seq):
                     seq, station, _version = row[0], row[1], row[2]
                     i = geo.index[station]
                     data[i, 1:] = 0
@@ -112,10 +112,10 @@ def refresh(app: Saylau, contest_id: str, max_age: float = 0.0) -> tuple[Tally, 
                         data[i, opt_col[o]] = v
                     cache.seq = int(seq)
                     changed = True
-            tseq = repository.max_turnout_seq(conn, contest_id)
+            tseq = report_store.max_turnout_seq(conn, contest_id)
             if tseq != cache.turnout_seq:
                 cache.turnout = tally_turnout(geo, cache.contest,
-                                              repository.all_turnout(conn, contest_id))
+                                              report_store.all_turnout(conn, contest_id))
                 cache.turnout_seq = tseq
         if changed or cache.tally is None:
             cache.tally = tally(geo, cache.table)

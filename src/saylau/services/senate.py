@@ -10,11 +10,9 @@ give votes only to those two.
 
 from __future__ import annotations
 
-import json
+import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import and_, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from saylau.domain.access import Principal, require_write_scope
@@ -34,25 +32,8 @@ from saylau.domain.rulesets import RulesetName, ruleset
 from saylau.services.context import Saylau
 from saylau.services.elections import check_id, get_contest, get_election, store_election
 from saylau.services.parliament import CandidateSpec
-from saylau.store import tables as t
-
-
-@dataclass(frozen=True, slots=True)
-class SessionProtocol:
-    contest: str
-    round: int
-    version: int
-    electors: int
-    electors_present: int
-    invalid: int
-    votes: tuple[tuple[str, int], ...]
-    submitted_by: str
-    submitted_at: str
-    reason: str | None
-
-    def same_figures(self, other: SessionProtocol) -> bool:
-        return (self.electors, self.electors_present, self.invalid, self.votes) == (
-            other.electors, other.electors_present, other.invalid, other.votes)
+from saylau.store import senate as session_store
+from saylau.store.senate import SessionProtocol
 
 
 def create_senate_election(
@@ -96,16 +77,8 @@ def create_senate_election(
 
 
 def _sessions(app: Saylau, contest_id: str, rnd: int | None = None) -> list[SessionProtocol]:
-    ss = t.senate_sessions
-    q = select(ss).where(ss.c.contest_id == contest_id).order_by(ss.c.round, ss.c.version)
-    if rnd is not None:
-        q = q.where(ss.c.round == rnd)
     with app.read() as conn:
-        rows = conn.execute(q).mappings().all()
-    return [SessionProtocol(r["contest_id"], int(r["round"]), int(r["version"]),
-                            int(r["electors"]), int(r["electors_present"]), int(r["invalid"]),
-                            tuple(sorted(json.loads(r["votes"]).items())), r["submitted_by"],
-                            r["submitted_at"], r["reason"]) for r in rows]
+        return session_store.sessions(conn, contest_id, rnd)
 
 
 def session_history(app: Saylau, contest_id: str) -> list[SessionProtocol]:
@@ -188,20 +161,10 @@ def _store_session(
     app: Saylau, who: Principal, c: Contest, round_: int, proposed: SessionProtocol,
     correction: bool, reason: str | None, corrects: int | None,
 ) -> tuple[SessionProtocol, bool]:
-    electors, electors_present, invalid = (proposed.electors, proposed.electors_present,
-                                           proposed.invalid)
-    votes = dict(proposed.votes)
     with app.write() as conn:
-        ss = t.senate_sessions
-        rows = conn.execute(select(ss.c.version, ss.c.electors, ss.c.electors_present,
-                                   ss.c.invalid, ss.c.votes)
-                            .where(and_(ss.c.contest_id == c.id, ss.c.round == round_))
-                            .order_by(ss.c.version.desc()).limit(1)).first()
+        current = session_store.latest(conn, c.id, round_)
         version = 1
-        if rows is not None:
-            current = SessionProtocol(c.id, round_, int(rows[0]), int(rows[1]), int(rows[2]),
-                                      int(rows[3]), tuple(sorted(json.loads(rows[4]).items())),
-                                      "", "", None)
+        if current is not None:
             if current.same_figures(proposed):
                 return current, False
             if not correction:
@@ -232,14 +195,9 @@ def _store_session(
                                             "actual": True})
         else:
             reject_reason_without_correction(False, reason)
-        conn.execute(insert(ss).values(
-            contest_id=c.id, round=round_, version=version, electors=electors,
-            electors_present=electors_present, invalid=invalid,
-            votes=json.dumps(dict(votes), sort_keys=True), submitted_by=who.name,
-            submitted_at=proposed.submitted_at, reason=reason if version > 1 else None))
-    stored = SessionProtocol(c.id, round_, version, electors, electors_present, invalid,
-                             proposed.votes, who.name, proposed.submitted_at,
-                             reason if version > 1 else None)
+        stored = dataclasses.replace(proposed, version=version, submitted_by=who.name,
+                                     reason=reason if version > 1 else None)
+        session_store.insert_session(conn, stored)
     return stored, True
 
 
@@ -252,3 +210,7 @@ def seat_decision(app: Saylau, contest_id: str) -> CandidateDecision | None:
     latest_round = max(s.round for s in sessions)
     current = [s for s in sessions if s.round == latest_round][-1]
     return _decide_round(app, c, current)
+
+
+__all__ = ["SessionProtocol", "create_senate_election", "seat_decision", "session_history",
+           "submit_session"]

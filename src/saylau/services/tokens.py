@@ -6,16 +6,16 @@ enough; no password-style stretching is needed).
 
 Every token expires (DEFAULT_TTL unless asked otherwise, at most MAX_TTL) and can be revoked;
 both are checked on every request against the database, so a revocation takes effect at once.
-Issuing and revoking are entries of the audit log (services.audit), which never holds the
-token or its hash.
+Issuing and revoking are entries of the admin log (services.logs, services.admin_log), which
+never holds the token or its hash.
 
-A token is bound to its signed audit entry: the row names the entry (`audit_leaf`), and the
-entry holds the token's name, role, scope, expiry and `fingerprint` (a hash of the stored
-hash, from which nothing usable follows). Every use checks the row against the entry, and
-against the revocations the audit log records, so a token edited in the database (`update
-tokens set role='admin'`, a longer expiry, another token's hash, a revocation undone) is
-refused (401 `token_tampered`); `saylau audit verify` and a restore report it
-(`entry_problems`).
+A token is bound to its signed admin log entry: the row names the entry (`admin_log_leaf`),
+and the entry holds the token's name, role, scope, expiry and `fingerprint` (a hash of the
+stored hash, from which nothing usable follows). Every use checks the row against the entry,
+and against the revocations the admin log records, so a token edited in the database
+(`update tokens set role='admin'`, a longer expiry, another token's hash, a revocation undone)
+is refused (401 `token_tampered`); the admin log's verification and a restore report it
+(`entry_problems`, `token_problems`).
 """
 
 from __future__ import annotations
@@ -28,16 +28,19 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection
 
 from saylau.domain.access import SCOPED_ROLES, Principal, Role
 from saylau.domain.errors import NotFound, Unauthorized, ValidationFailed
 from saylau.domain.ids import ActorId, UnitId
 from saylau.domain.limits import check_actor
 from saylau.domain.record.merkle import leaf_hash
-from saylau.services import audit, record
+from saylau.services import logs
 from saylau.services.context import Saylau
-from saylau.store import tables as t
+from saylau.store import admin_log as admin_log_store
+from saylau.store import tokens as token_store
+from saylau.store.admin_log import ENTRY_TYPE
+from saylau.store.tokens import NewToken, StoredToken
 
 TOKEN_PREFIX = "sl_"  # noqa: S105 - a visible prefix of issued tokens, not a secret
 DEFAULT_TTL = timedelta(days=3)
@@ -59,34 +62,69 @@ def _hash(token: str) -> str:
 
 
 def fingerprint(token_hash: str) -> str:
-    """What a token's audit entry holds of it: SHA-256 of a label and the token's stored
+    """What a token's admin log entry holds of it: SHA-256 of a label and the token's stored
     hash. It ties the entry to one token without revealing anything that could be used."""
     return hashlib.sha256(b"saylau-token-entry\x00" + token_hash.encode("ascii")).hexdigest()
 
 
 BOUND_FIELDS = ("name", "role", "scope", "expires_at")
-"""The columns of a token that its audit entry holds as they are."""
+"""The columns of a token that its admin log entry holds as they are."""
 
 
-def entry_problems(row: Mapping[str, Any], entry: Mapping[str, Any] | None) -> list[str]:
-    """How a token's row differs from its audit entry (the entry's whole record, or None
+def entry_problems(row: StoredToken, entry: Mapping[str, Any] | None) -> list[str]:
+    """How a token's row differs from its admin log entry (the entry's whole record, or None
     when there is none); [] when they agree."""
-    who = f"token {row['name']!r} (id {row['id']})"
-    if row["audit_leaf"] is None:
+    who = f"token {row.name!r} (id {row.id})"
+    if row.admin_log_leaf is None:
         return [f"{who} names no audit entry (issued before tokens were bound to theirs?): "
                 "revoke it and issue a new one"]
     if entry is None:
-        return [f"{who}: its audit entry {row['audit_leaf']} does not exist"]
+        return [f"{who}: its audit entry {row.admin_log_leaf} does not exist"]
     body = entry.get("body") if isinstance(entry.get("body"), dict) else {}
     assert isinstance(body, dict)
-    if body.get("action") != audit.Action.TOKEN_ISSUED.value:
-        return [f"{who}: audit entry {row['audit_leaf']} is a {body.get('action')!r}, not "
+    if body.get("action") != logs.Action.TOKEN_ISSUED.value:
+        return [f"{who}: audit entry {row.admin_log_leaf} is a {body.get('action')!r}, not "
                 "the token's issue"]
-    found = [f"{who}: {f} is {row[f]!r} in the database but {body.get(f)!r} in its signed "
-             f"audit entry {row['audit_leaf']}" for f in BOUND_FIELDS if body.get(f) != row[f]]
-    if body.get("token") != fingerprint(str(row["token_hash"])):
+    found = [f"{who}: {f} is {getattr(row, f)!r} in the database but {body.get(f)!r} in its "
+             f"signed audit entry {row.admin_log_leaf}"
+             for f in BOUND_FIELDS if body.get(f) != getattr(row, f)]
+    if body.get("token") != fingerprint(row.token_hash):
         found.append(f"{who}: its token (hash) is not the one its audit entry "
-                     f"{row['audit_leaf']} was issued for")
+                     f"{row.admin_log_leaf} was issued for")
+    return found
+
+
+def token_problems(app: Saylau, entries: Mapping[int, Mapping[str, Any]]) -> list[str]:
+    """Every stored token against its admin log entry (`entry_problems`) and against the
+    revocations the log records, given the log's verified entries by index: a token edited
+    in the database is reported, naming the token and the field. Tokens that can no longer
+    be used (revoked, expired) and were issued before tokens named their entries are not
+    reported."""
+    revoked: dict[str, int] = {}
+    for idx, e in entries.items():
+        if e["body"].get("action") == logs.Action.TOKEN_REVOKED.value:
+            name = str(e["body"].get("name"))
+            revoked[name] = max(idx, revoked.get(name, -1))
+    now = app.clock()
+    found: list[str] = []
+    owners: dict[int, str] = {}
+    with app.read() as conn:
+        rows = token_store.all_tokens(conn)
+    for row in rows:
+        leaf = row.admin_log_leaf
+        if leaf is None:
+            expired = row.expires_at is None or datetime.fromisoformat(row.expires_at) <= now
+            if row.revoked_at is None and not expired:
+                found.extend(entry_problems(row, None))
+            continue
+        found.extend(entry_problems(row, entries.get(leaf)))
+        if leaf in owners:
+            found.append(f"token {row.name!r} (id {row.id}) names audit entry {leaf}, "
+                         f"which is token {owners[leaf]!r}'s")
+        owners[leaf] = row.name
+        if row.revoked_at is None and revoked.get(row.name, -1) > leaf:
+            found.append(f"token {row.name!r} (id {row.id}) was revoked by audit entry "
+                         f"{revoked[row.name]} but is not revoked in the database")
     return found
 
 
@@ -127,57 +165,52 @@ def create_token(app: Saylau, name: str, role: str, scope: str | None = None, *,
     now = app.clock()
     expires = (now + ttl).isoformat()
     with app.write() as conn:
-        idx = audit.log_action(conn, app, audit.Action.TOKEN_ISSUED, by, name=name,
-                               role=r.value, scope=scope, expires_at=expires,
-                               token=fingerprint(_hash(secret)))
-        conn.execute(insert(t.tokens).values(
-            name=name, role=r.value, scope=scope, token_hash=_hash(secret),
-            created_at=now.isoformat(), expires_at=expires, audit_leaf=idx,
-        ))
+        idx = logs.log_action(conn, app, logs.Action.TOKEN_ISSUED, by, name=name,
+                              role=r.value, scope=scope, expires_at=expires,
+                              token=fingerprint(_hash(secret)))
+        token_store.insert_tokens(conn, [NewToken(name, r.value, scope, _hash(secret),
+                                                  now.isoformat(), expires, idx)])
     return secret
 
 
 def authenticate(app: Saylau, token: str) -> Principal:
     with app.read() as conn:
-        row = conn.execute(
-            select(t.tokens).where(t.tokens.c.token_hash == _hash(token))
-        ).mappings().first()
+        row = token_store.by_hash(conn, _hash(token))
         if row is not None:
-            problems = entry_problems(dict(row), _entry(app, conn, row["audit_leaf"]))
-            revoked_at = _revocations(app, conn).get(str(row["name"]), -1)
+            problems = entry_problems(row, _entry(app, conn, row.admin_log_leaf))
+            revoked_at = _revocations(app, conn).get(row.name, -1)
     if row is None:
         raise Unauthorized("the bearer token is not valid", code="token_invalid")
     if problems:
         raise Unauthorized(
             "the bearer token's record was changed after it was issued and no longer matches "
             "its signed audit entry; it is refused (the operators are to run `saylau audit "
-            "verify`)", code="token_tampered", details={"token": row["name"]})
-    if row["revoked_at"] is not None or revoked_at > int(row["audit_leaf"]):
+            "verify`)", code="token_tampered", details={"token": row.name})
+    assert row.admin_log_leaf is not None  # else entry_problems found it
+    if row.revoked_at is not None or revoked_at > row.admin_log_leaf:
         raise Unauthorized("the bearer token was revoked", code="token_revoked")
-    expires = row["expires_at"]
+    expires = row.expires_at
     if expires is None or datetime.fromisoformat(expires) <= app.clock():
         raise Unauthorized(f"the bearer token expired at {expires}", code="token_expired")
-    scope = row["scope"]
-    return Principal(ActorId(row["name"]), Role(row["role"]),
+    scope = row.scope
+    return Principal(ActorId(row.name), Role(row.role),
                      None if scope is None else UnitId(scope))
 
 
 def _entry(app: Saylau, conn: Connection, idx: int | None) -> dict[str, Any] | None:
-    """Audit entry `idx` as a record, when its stored bytes still hash to its stored leaf
-    hash (an entry is never changed: kept per process once read)."""
+    """Admin log entry `idx` as a record, when its stored bytes still hash to its stored
+    leaf hash (an entry is never changed: kept per process once read)."""
     if idx is None:
         return None
-    key = f"audit-entry:{idx}"
+    key = f"admin-log-entry:{idx}"
     cached = app.caches.get(key)
     if isinstance(cached, dict):
         return cached
-    lv = t.log_leaves
-    r = conn.execute(select(lv.c.data, lv.c.leaf_hash).where(
-        lv.c.election_id == audit.AUDIT_LOG, lv.c.idx == idx)).first()
-    if r is None:
+    found = admin_log_store.entry(conn, idx)
+    if found is None:
         return None
-    data = str(r[0]).encode("utf-8")
-    if leaf_hash(data).hex() != r[1]:
+    data = found[0].encode("utf-8")
+    if leaf_hash(data).hex() != found[1]:
         return {"body": {"action": "entry changed after it was logged"}}
     entry: dict[str, Any] = json.loads(data)
     app.caches[key] = entry
@@ -188,52 +221,42 @@ _revoked_lock = threading.Lock()
 
 
 def _revocations(app: Saylau, conn: Connection) -> dict[str, int]:
-    """Token name -> the index of the latest `token_revoked` entry of the audit log: a token
+    """Token name -> the index of the latest `token_revoked` entry of the admin log: a token
     issued before it is revoked, whatever its row says. Read incrementally (the entries since
     the last request), kept per process."""
-    lv = t.log_leaves
-    size = conn.execute(select(func.max(lv.c.idx)).where(
-        lv.c.election_id == audit.AUDIT_LOG)).scalar()
+    size = admin_log_store.size(conn)
     with _revoked_lock:
         seen, revoked = app.caches.get("token-revocations") or (-1, {})
-        if size is None or int(size) <= seen:
+        if size == 0 or size - 1 <= seen:
             return dict(revoked)
         revoked = dict(revoked)
-        rows = conn.execute(select(lv.c.idx, lv.c.data).where(
-            lv.c.election_id == audit.AUDIT_LOG, lv.c.idx > seen,
-            lv.c.idx <= int(size)).order_by(lv.c.idx))
-        for idx, data in rows:
+        for idx, data in admin_log_store.entries_between(conn, seen, size - 1):
             if '"token_revoked"' in data:
                 body = json.loads(data).get("body", {})
-                if body.get("action") == audit.Action.TOKEN_REVOKED.value:
-                    revoked[str(body.get("name"))] = int(idx)
-        app.caches["token-revocations"] = (int(size), revoked)
+                if body.get("action") == logs.Action.TOKEN_REVOKED.value:
+                    revoked[str(body.get("name"))] = idx
+        app.caches["token-revocations"] = (size - 1, revoked)
         return dict(revoked)
 
 
 def revoke_token(app: Saylau, name: str, *, by: str = "operator") -> int:
     """Revoke every token of `name` at once; returns how many."""
     with app.write() as conn:
-        res = conn.execute(
-            update(t.tokens)
-            .where(t.tokens.c.name == name, t.tokens.c.revoked_at.is_(None))
-            .values(revoked_at=app.clock().isoformat())
-        )
-        n = int(res.rowcount or 0)
+        n = token_store.revoke_named(conn, name, app.clock().isoformat())
         if n:
-            audit.log_action(conn, app, audit.Action.TOKEN_REVOKED, by, name=name, tokens=n)
+            logs.log_action(conn, app, logs.Action.TOKEN_REVOKED, by, name=name, tokens=n)
     return n
 
 
 def create_tokens(app: Saylau, specs: list[tuple[str, str, str | None]], *,
                   ttl: timedelta = DEFAULT_TTL, by: str = "operator") -> list[str]:
     """Issue many tokens in one transaction (a token per commission for an election night).
-    Each spec is (name, role, scope); the same checks as `create_token` apply. One audit entry
-    per token."""
+    Each spec is (name, role, scope); the same checks as `create_token` apply. One admin log
+    entry per token."""
     check_ttl(ttl)
     geo = app.geography()
     secrets_out: list[str] = []
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[str, str, str | None, str]] = []
     clock = app.clock()
     now, expires = clock.isoformat(), (clock + ttl).isoformat()
     for name, role, scope in specs:
@@ -246,16 +269,14 @@ def create_tokens(app: Saylau, specs: list[tuple[str, str, str | None]], *,
                                             "actual": scope})
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         secrets_out.append(secret)
-        rows.append({"name": name, "role": r.value, "scope": scope,
-                     "token_hash": _hash(secret), "created_at": now, "expires_at": expires})
+        rows.append((name, r.value, scope, _hash(secret)))
     with app.write() as conn:
-        end = record.append_many(conn, audit.AUDIT_LOG, [
-            ("audit", audit.entry_bytes(app, audit.Action.TOKEN_ISSUED, by, name=r_["name"],
-                                        role=r_["role"], scope=r_["scope"], expires_at=expires,
-                                        token=fingerprint(r_["token_hash"])))
-            for r_ in rows])
-        for k, r_ in enumerate(rows):
-            r_["audit_leaf"] = end - len(rows) + k
-        if rows:
-            conn.execute(insert(t.tokens), rows)
+        end = logs.append_many(conn, logs.ADMIN_LOG, [
+            (ENTRY_TYPE, logs.entry_bytes(app, logs.Action.TOKEN_ISSUED, by, name=name,
+                                          role=role, scope=scope, expires_at=expires,
+                                          token=fingerprint(token_hash)))
+            for name, role, scope, token_hash in rows])
+        token_store.insert_tokens(conn, [
+            NewToken(name, role, scope, token_hash, now, expires, end - len(rows) + k)
+            for k, (name, role, scope, token_hash) in enumerate(rows)])
     return secrets_out

@@ -1,3 +1,5 @@
 """Storage: SQLAlchemy 2 tables, the engine (SQLite WAL by default, PostgreSQL when
-SAYLAU_DATABASE_URL names one), Alembic migrations, and the repository that converts rows to
-domain values and back. Repository functions never commit: the service owns the transaction."""
+SAYLAU_DATABASE_URL names one), Alembic migrations, the transparency logs' storage (log.py,
+admin_log.py), the backup engines (backup/), and one repository per aggregate that converts
+rows to domain values and back (geography, elections, protocols, keys, tokens, senate).
+Repository functions never commit: the service owns the transaction."""

@@ -9,27 +9,26 @@ appends to a log (store.log.seal), so the store needs it for every write that lo
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
+from saylau import settings
 from saylau.domain.errors import Unavailable
-from saylau.domain.record.envelope import KeyRole
 from saylau.domain.record.signing import key_id, public_key_bytes
-from saylau.store import tables as t
 from saylau.store.keyfiles import generate_keypair, load_private_key, save_private_key
+from saylau.store.keys import central_public_keys
 
 _lock = threading.Lock()
 
 
 def central_key_path(engine: Engine) -> Path:
     """$SAYLAU_CENTRAL_KEY, else beside the SQLite file, else ./saylau-central.pem."""
-    explicit = os.environ.get("SAYLAU_CENTRAL_KEY")
-    if explicit:
-        return Path(explicit)
+    explicit = settings.central_key()
+    if explicit is not None:
+        return explicit
     db = engine.url.database if engine.dialect.name == "sqlite" else None
     if db and db != ":memory:":
         return Path(f"{db}.central.pem")
@@ -46,8 +45,7 @@ def load_central_key(engine: Engine) -> Ed25519PrivateKey:
     with _lock:
         path = central_key_path(engine)
         with engine.connect() as conn:
-            named = set(conn.execute(select(t.commission_keys.c.public_key).where(
-                t.commission_keys.c.role == KeyRole.CENTRAL.value).distinct()).scalars())
+            named = set(central_public_keys(conn))
         if path.exists():
             key = load_private_key(path)
             public = public_key_bytes(key).hex()

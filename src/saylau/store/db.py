@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from saylau import settings
+
 DEFAULT_URL = "sqlite:///saylau.db"
 WRITE = {"saylau_write": True}
 
@@ -29,7 +31,7 @@ def database_url(explicit: str | None = None) -> str:
     """The URL to use: explicit, else $SAYLAU_DATABASE_URL, else ./saylau.db. Either may be a
     database URL (`sqlite:///x.db`, `postgresql://user@host/db`) or a plain path, which names
     a SQLite file."""
-    url = explicit or os.environ.get("SAYLAU_DATABASE_URL") or DEFAULT_URL
+    url = explicit or settings.database_url() or DEFAULT_URL
     if "://" not in url:
         url = f"sqlite:///{url}"
     if url.startswith("postgresql://"):
@@ -41,7 +43,7 @@ def database_source(explicit: str | None = None) -> str:
     """Where `database_url(explicit)` took its answer from, in words."""
     if explicit:
         return "--database"
-    if os.environ.get("SAYLAU_DATABASE_URL"):
+    if settings.database_url():
         return "$SAYLAU_DATABASE_URL"
     return "the default, ./saylau.db"
 

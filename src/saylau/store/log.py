@@ -27,7 +27,7 @@ Two rules are made structural here, so that a new table or writer cannot forget 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,8 @@ SEQUENCED_TABLES = frozenset({"protocol_versions", "turnout_reports", "log_leave
 (tests/unit/test_architecture.py checks every insert into them)."""
 
 _TURNS = "saylau.log_turns"
+_BIGINT = 2**63
+"""Indexes and sizes are BIGINT: a number beyond names no stored leaf or head."""
 
 
 @dataclass(slots=True)
@@ -83,13 +85,21 @@ def forget_turns(conn: Connection) -> None:
     conn.info.pop(_TURNS, None)
 
 
+def hold(conn: Connection, election: str) -> None:
+    """Hold `election`'s log sequencer until the transaction ends: on PostgreSQL a
+    transaction-level advisory lock per log; SQLite's writers hold the database's write lock
+    already (BEGIN IMMEDIATE). `take_turn` holds it, then checks the log against its latest
+    signed head; sealing leaves beyond that head holds it without the check."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:e))"), {"e": election})
+
+
 def take_turn(conn: Connection, election: str) -> LogTurn:
     """Take `election`'s log sequencer for the rest of the transaction (again: a no-op)."""
     turns = _turns(conn)
     if election in turns:
         return LogTurn(conn, election)
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:e))"), {"e": election})
+    hold(conn, election)
     latest = latest_head(conn, election)
     head, frontier = latest if latest is not None else (None, Frontier())
     if head is not None and frontier.root().hex() != head.root:
@@ -218,6 +228,9 @@ def heads(conn: Connection, election: str) -> list[TreeHead]:
 
 
 def head_at(conn: Connection, election: str, size: int) -> TreeHead | None:
+    """The signed head of `size` leaves, or None (a size no BIGINT holds has none)."""
+    if not 0 <= size < _BIGINT:
+        return None
     th = t.tree_heads
     r = conn.execute(select(th).where(and_(th.c.election_id == election, th.c.size == size))
                      ).mappings().first()
@@ -232,6 +245,67 @@ def leaf_hashes(conn: Connection, election: str, start: int, end: int) -> Iterab
     return (bytes.fromhex(h) for (h,) in rows)
 
 
+def leaf_data(conn: Connection, election: str, idx: int) -> tuple[str, str] | None:
+    """Leaf `idx` of the log: its stored text and its stored leaf hash (hex), or None."""
+    if not 0 <= idx < _BIGINT:
+        return None
+    lv = t.log_leaves
+    r = conn.execute(select(lv.c.data, lv.c.leaf_hash).where(and_(
+        lv.c.election_id == election, lv.c.idx == idx))).first()
+    return None if r is None else (str(r[0]), str(r[1]))
+
+
+def leaves(conn: Connection, election: str, start: int = 0, limit: int | None = None
+           ) -> list[tuple[int, str]]:
+    """(index, text) of the leaves from `start`, at most `limit` of them, in order."""
+    if start >= _BIGINT:
+        return []
+    lv = t.log_leaves
+    q = select(lv.c.idx, lv.c.data).where(and_(
+        lv.c.election_id == election, lv.c.idx >= start)).order_by(lv.c.idx)
+    if limit is not None:
+        q = q.limit(limit)
+    return [(int(i), str(d)) for i, d in conn.execute(q)]
+
+
+def leaves_between(conn: Connection, election: str, after: int, upto: int
+                   ) -> Iterator[tuple[int, str]]:
+    """(index, text) of the leaves with after < index <= upto, in order."""
+    lv = t.log_leaves
+    for i, d in conn.execute(select(lv.c.idx, lv.c.data).where(and_(
+            lv.c.election_id == election, lv.c.idx > after, lv.c.idx <= upto))
+            .order_by(lv.c.idx)):
+        yield int(i), str(d)
+
+
+def leaf_rows(conn: Connection, election: str) -> list[tuple[int, str, str]]:
+    """Every stored leaf of the log as (index, text, stored leaf hash), in index order: what
+    a verifier that trusts nothing stored rechecks."""
+    lv = t.log_leaves
+    return [(int(i), str(d), str(h)) for i, d, h in conn.execute(
+        select(lv.c.idx, lv.c.data, lv.c.leaf_hash).where(lv.c.election_id == election)
+        .order_by(lv.c.idx))]
+
+
+def leaf_texts(conn: Connection, election: str) -> Iterator[str]:
+    """Every leaf's text in order, read in batches (a million leaves never sit in memory)."""
+    lv = t.log_leaves
+    for (data,) in conn.execute(select(lv.c.data).where(lv.c.election_id == election)
+                                .order_by(lv.c.idx)).yield_per(20_000):
+        yield str(data)
+
+
+def leaves_containing(conn: Connection, election: str, type_: str, needles: Iterable[str]
+                      ) -> list[tuple[int, str]]:
+    """(index, text) of the leaves of `type_` whose text contains every one of `needles`: a
+    coarse filter in the database, which the caller refines by parsing."""
+    lv = t.log_leaves
+    where = and_(lv.c.election_id == election, lv.c.type == type_,
+                 *(lv.c.data.contains(n) for n in needles))
+    return [(int(i), str(d)) for i, d in conn.execute(
+        select(lv.c.idx, lv.c.data).where(where).order_by(lv.c.idx))]
+
+
 __all__ = [
     "SEQUENCED_TABLES",
     "HeadSigner",
@@ -242,9 +316,16 @@ __all__ = [
     "forget_turns",
     "head_at",
     "heads",
+    "hold",
     "insert_head",
     "latest_head",
+    "leaf_data",
     "leaf_hashes",
+    "leaf_rows",
+    "leaf_texts",
+    "leaves",
+    "leaves_between",
+    "leaves_containing",
     "log_size",
     "seal",
     "take_turn",

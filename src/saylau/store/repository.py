@@ -1,503 +1,85 @@
-"""Rows to domain values and back, explicitly. Functions take a Connection inside a transaction
-the caller (a service) owns; none of them commits."""
+"""The repositories of the store, by aggregate (the old single module's names, re-exported for
+the callers that still import them from here):
+
+    store.geography   units
+    store.elections   elections, electoral districts, contests
+    store.protocols   protocol versions, their rejections, turnout reports
+    store.keys        commission keys            store.tokens     bearer tokens
+    store.senate      Senate joint sessions      store.admin_log  the admin log's entries
+    store.log         the transparency logs' storage (the turn, append, seal, reads)
+
+Every function takes a Connection inside a transaction the caller (a service) owns; none of
+them commits. New code imports the aggregate's module, not this one.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime, time
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
-from sqlalchemy import Connection, and_, func, insert, select, text
-from sqlalchemy.exc import IntegrityError
-
-from saylau.domain.contests import (
-    Contest,
-    ContestKind,
-    Election,
-    Option,
-    OptionKind,
-    ReferendumTerms,
-    Signatures,
+from saylau.store.elections import (
+    contests_of,
+    get_contest,
+    get_election,
+    insert_contest,
+    insert_districts,
+    insert_election,
+    list_elections,
+    load_districts,
 )
-from saylau.domain.districts import ElectoralDistrict
-from saylau.domain.geography import Unit, UnitKind
-from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId, StationId, UnitId
-from saylau.domain.names import Names
-from saylau.domain.protocols import (
-    COUNT_FIELDS,
-    AcceptedProtocol,
-    Finding,
-    ProtocolCounts,
-    Severity,
-    SubmittedProtocol,
+from saylau.store.geography import insert_units, load_units, unit_count
+from saylau.store.protocols import (
+    PROTOCOL_ROW_COLUMNS,
+    all_turnout,
+    current_protocol,
+    findings_from_json,
+    findings_json,
+    insert_protocol,
+    insert_protocol_rows,
+    insert_protocols,
+    insert_rejection,
+    insert_turnout,
+    insert_turnouts,
+    max_protocol_seq,
+    max_turnout_seq,
+    protocol_columns_after,
+    protocol_history,
+    protocol_row,
+    protocol_rows_after,
+    rejections,
+    station_turnout,
+    stations_with_protocols,
+    votes_json,
 )
-from saylau.domain.rulesets import RulesetName
-from saylau.domain.turnout import TurnoutReport
-from saylau.store import tables as t
-from saylau.store.log import LogTurn
 
-# --- geography ---------------------------------------------------------------------------
-
-
-def _names(row: Any, prefix: str = "name") -> Names:
-    return Names(kk=row[f"{prefix}_kk"], ru=row[f"{prefix}_ru"], en=row[f"{prefix}_en"])
-
-
-def unit_count(conn: Connection) -> int:
-    return int(conn.execute(select(func.count()).select_from(t.units)).scalar_one())
-
-
-def load_units(conn: Connection) -> list[Unit]:
-    rows = conn.execute(select(t.units).order_by(t.units.c.position)).mappings()
-    return [
-        Unit(
-            id=UnitId(r["id"]),
-            parent=None if r["parent"] is None else UnitId(r["parent"]),
-            kind=UnitKind(r["kind"]),
-            name=_names(r),
-            code=r["code"],
-            registered=int(r["registered"]),
-            abroad=bool(r["abroad"]),
-        )
-        for r in rows
-    ]
-
-
-def insert_units(conn: Connection, units: Sequence[Unit], batch: int = 50_000) -> None:
-    for start in range(0, len(units), batch):
-        conn.execute(
-            insert(t.units),
-            [
-                {
-                    "position": start + k,
-                    "id": u.id,
-                    "parent": u.parent,
-                    "kind": u.kind.value,
-                    "name_kk": u.name.kk,
-                    "name_ru": u.name.ru,
-                    "name_en": u.name.en,
-                    "code": u.code,
-                    "registered": u.registered,
-                    "abroad": u.abroad,
-                }
-                for k, u in enumerate(units[start : start + batch])
-            ],
-        )
-
-
-# --- elections and contests ----------------------------------------------------------------
-
-
-def insert_election(
-    conn: Connection, e: Election, by: ActorId, at: datetime,
-    params: Mapping[str, str] | None = None,
-) -> None:
-    conn.execute(
-        insert(t.elections).values(
-            id=e.id, name_kk=e.name.kk, name_ru=e.name.ru, name_en=e.name.en,
-            ruleset=e.ruleset.value, date=e.date, created_by=by, created_at=at.isoformat(),
-            params=json.dumps(dict(params), sort_keys=True) if params else None,
-            signatures=e.signatures.value,
-        )
-    )
-
-
-def insert_districts(conn: Connection, election: str, ds: Sequence[ElectoralDistrict]) -> None:
-    if not ds:
-        return
-    conn.execute(insert(t.electoral_districts), [
-        {"id": d.id, "election_id": election, "number": d.number, "name_kk": d.name.kk,
-         "name_ru": d.name.ru, "name_en": d.name.en, "unit": d.unit} for d in ds
-    ])
-    conn.execute(insert(t.district_stations), [
-        {"election_id": election, "district_id": d.id, "station_id": s}
-        for d in ds for s in sorted(d.stations)
-    ])
-
-
-def load_districts(conn: Connection, election: str) -> list[ElectoralDistrict]:
-    ed, dst = t.electoral_districts, t.district_stations
-    members: dict[str, set[StationId]] = {}
-    for did, sid in conn.execute(
-        select(dst.c.district_id, dst.c.station_id).where(dst.c.election_id == election)
-    ):
-        members.setdefault(did, set()).add(StationId(UnitId(sid)))
-    rows = conn.execute(
-        select(ed).where(ed.c.election_id == election).order_by(ed.c.number)
-    ).mappings()
-    return [
-        ElectoralDistrict(id=r["id"], number=int(r["number"]), name=_names(r),
-                          unit=UnitId(r["unit"]), stations=frozenset(members.get(r["id"], ())))
-        for r in rows
-    ]
-
-
-def insert_contest(conn: Connection, c: Contest) -> None:
-    conn.execute(
-        insert(t.contests).values(
-            id=c.id, election_id=c.election, kind=c.kind.value, name_kk=c.name.kk,
-            name_ru=c.name.ru, name_en=c.name.en, area=c.area,
-            constitutional=None if c.referendum is None else c.referendum.constitutional,
-            district_id=None if c.district is None else c.district.id,
-        )
-    )
-    conn.execute(
-        insert(t.options),
-        [
-            {
-                "contest_id": c.id, "id": o.id, "position": k, "kind": o.kind.value,
-                "name_kk": o.name.kk, "name_ru": o.name.ru, "name_en": o.name.en,
-                "registration_order": o.registration_order, "party": o.party,
-                "list_names": json.dumps(list(o.list_names), ensure_ascii=False)
-                if o.list_names else None,
-            }
-            for k, o in enumerate(c.options)
-        ],
-    )
-
-
-def _election(r: Any) -> Election:
-    return Election(
-        id=ElectionId(r["id"]), name=_names(r), ruleset=RulesetName(r["ruleset"]),
-        date=r["date"], signatures=Signatures(r["signatures"]),
-    )
-
-
-def get_election(conn: Connection, election_id: str) -> Election | None:
-    r = conn.execute(select(t.elections).where(t.elections.c.id == election_id)).mappings().first()
-    return None if r is None else _election(r)
-
-
-def list_elections(conn: Connection) -> list[Election]:
-    rows = conn.execute(
-        select(t.elections).order_by(t.elections.c.created_at, t.elections.c.id)
-    ).mappings()
-    return [_election(r) for r in rows]
-
-
-def _contest(conn: Connection, r: Any) -> Contest:
-    opts = conn.execute(
-        select(t.options).where(t.options.c.contest_id == r["id"]).order_by(t.options.c.position)
-    ).mappings()
-    kind = ContestKind(r["kind"])
-    name = _names(r)
-    return Contest(
-        id=ContestId(r["id"]),
-        election=ElectionId(r["election_id"]),
-        kind=kind,
-        name=name,
-        area=UnitId(r["area"]),
-        options=tuple(
-            Option(OptionId(o["id"]), _names(o), OptionKind(o["kind"]), o["registration_order"],
-                   party=None if o["party"] is None else OptionId(o["party"]),
-                   list_names=tuple(json.loads(o["list_names"])) if o["list_names"] else ())
-            for o in opts
-        ),
-        referendum=ReferendumTerms(name, bool(r["constitutional"]))
-        if kind is ContestKind.REFERENDUM
-        else None,
-        district=_district(conn, r["election_id"], r["district_id"]),
-    )
-
-
-def _district(conn: Connection, election: str, district_id: str | None) -> (
-        ElectoralDistrict | None):
-    if district_id is None:
-        return None
-    for d in load_districts(conn, election):
-        if d.id == district_id:
-            return d
-    return None
-
-
-def get_contest(conn: Connection, contest_id: str) -> Contest | None:
-    r = conn.execute(select(t.contests).where(t.contests.c.id == contest_id)).mappings().first()
-    return None if r is None else _contest(conn, r)
-
-
-def contests_of(conn: Connection, election_id: str) -> list[Contest]:
-    rows = conn.execute(
-        select(t.contests).where(t.contests.c.election_id == election_id).order_by(t.contests.c.id)
-    ).mappings().all()
-    return [_contest(conn, r) for r in rows]
-
-
-# --- protocols -----------------------------------------------------------------------------
-
-
-def findings_json(findings: Iterable[Finding]) -> str:
-    return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, sort_keys=True)
-
-
-def findings_from_json(text: str) -> tuple[Finding, ...]:
-    return tuple(
-        Finding(
-            code=d["code"], severity=Severity(d["severity"]), field=d["field"],
-            message=d["message"], numbers=tuple((k, int(v)) for k, v in d["numbers"].items()),
-            expected=str(d.get("expected", "")), actual=str(d.get("actual", "")),
-        )
-        for d in json.loads(text)
-    )
-
-
-def votes_json(counts: ProtocolCounts) -> str:
-    return json.dumps(dict(counts.votes), sort_keys=True, separators=(",", ":"))
-
-
-def protocol_row(p: AcceptedProtocol) -> dict[str, Any]:
-    row: dict[str, Any] = {f: getattr(p.counts, f) for f in COUNT_FIELDS}
-    row.update(
-        contest_id=p.contest, station_id=p.station, version=p.version,
-        votes=votes_json(p.counts), content_hash=p.content_hash,
-        warnings=findings_json(p.warnings), submitted_by=p.submitted_by,
-        submitted_at=p.submitted_at.isoformat(), reason=p.reason,
-    )
-    return row
-
-
-def _accepted(r: Any) -> AcceptedProtocol:
-    votes = json.loads(r["votes"])
-    counts = ProtocolCounts(
-        votes=tuple(sorted((OptionId(k), int(v)) for k, v in votes.items())),
-        **{f: int(r[f]) for f in COUNT_FIELDS},
-    )
-    return AcceptedProtocol(
-        contest=ContestId(r["contest_id"]), station=StationId(UnitId(r["station_id"])),
-        version=int(r["version"]), counts=counts, content_hash=r["content_hash"],
-        warnings=findings_from_json(r["warnings"]), submitted_by=ActorId(r["submitted_by"]),
-        submitted_at=datetime.fromisoformat(r["submitted_at"]), reason=r["reason"],
-    )
-
-
-# Rows of SEQUENCED_TABLES (store.log) are inserted only under their election's log turn: the
-# functions below take a LogTurn, not a connection, so their seqs commit in order (issue 20).
-
-
-def insert_protocol(turn: LogTurn, p: AcceptedProtocol) -> int:
-    res = turn.conn.execute(insert(t.protocol_versions).values(**protocol_row(p)))
-    pk = res.inserted_primary_key
-    return int(pk[0]) if pk else 0
-
-
-def insert_protocols(turn: LogTurn, ps: Sequence[AcceptedProtocol]) -> None:
-    if ps:
-        turn.conn.execute(insert(t.protocol_versions), [protocol_row(p) for p in ps])
-
-
-PROTOCOL_ROW_COLUMNS: tuple[str, ...] = (
-    "contest_id", "station_id", "version", *COUNT_FIELDS, "votes", "content_hash", "warnings",
-    "submitted_by", "submitted_at", "reason",
-)
-"""The columns of a protocol_versions row as `insert_protocol_rows` takes it (a tuple)."""
-
-
-def insert_protocol_rows(turn: LogTurn, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Append many protocol versions at once, each a tuple in PROTOCOL_ROW_COLUMNS order
-    (bulk import): PostgreSQL through COPY, SQLite through the driver's executemany, both in
-    the caller's transaction. A taken version slot raises sqlalchemy's IntegrityError on both,
-    as a single insert would."""
-    if not rows:
-        return
-    conn = turn.conn
-    names = ", ".join(PROTOCOL_ROW_COLUMNS)
-    if conn.dialect.name == "postgresql":
-        import psycopg
-
-        raw = conn.connection.driver_connection
-        assert isinstance(raw, psycopg.Connection)
-        statement = f"COPY protocol_versions ({names}) FROM STDIN"
-        try:
-            with raw.cursor() as cur, cur.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        except psycopg.IntegrityError as exc:
-            raise IntegrityError(statement, None, exc) from exc
-        return
-    marks = ", ".join("?" * len(PROTOCOL_ROW_COLUMNS))
-    sql = f"INSERT INTO protocol_versions ({names}) VALUES ({marks})"  # noqa: S608 - fixed text
-    conn.exec_driver_sql(sql, list(rows))
-
-
-def current_protocol(conn: Connection, contest: str, station: str) -> AcceptedProtocol | None:
-    pv = t.protocol_versions
-    r = conn.execute(
-        select(pv)
-        .where(and_(pv.c.contest_id == contest, pv.c.station_id == station))
-        .order_by(pv.c.version.desc())
-        .limit(1)
-    ).mappings().first()
-    return None if r is None else _accepted(r)
-
-
-def protocol_history(conn: Connection, contest: str, station: str) -> list[AcceptedProtocol]:
-    pv = t.protocol_versions
-    rows = conn.execute(
-        select(pv)
-        .where(and_(pv.c.contest_id == contest, pv.c.station_id == station))
-        .order_by(pv.c.version)
-    ).mappings()
-    return [_accepted(r) for r in rows]
-
-
-def stations_with_protocols(conn: Connection, contest: str) -> set[str]:
-    pv = t.protocol_versions
-    rows = conn.execute(select(pv.c.station_id).where(pv.c.contest_id == contest).distinct())
-    return {r[0] for r in rows}
-
-
-def protocol_rows_after(
-    conn: Connection, contest: str, after_seq: int
-) -> Iterator[tuple[Any, ...]]:
-    """Every protocol version of `contest` with seq > after_seq, in seq order: what a
-    results cache needs to bring itself up to date (later versions replace earlier ones)."""
-    pv = t.protocol_versions
-    cols = [pv.c.seq, pv.c.station_id, pv.c.version, *(pv.c[f] for f in COUNT_FIELDS), pv.c.votes]
-    result = conn.execute(
-        select(*cols)
-        .where(and_(pv.c.contest_id == contest, pv.c.seq > after_seq))
-        .order_by(pv.c.seq)
-        .execution_options(yield_per=50_000)
-    )
-    for row in result:
-        yield tuple(row)
-
-
-_STATION_SEP = "\n"
-
-
-def protocol_columns_after(
-    conn: Connection, contest: str, after_seq: int, options: Sequence[str]
-) -> tuple[npt.NDArray[np.int64], list[str], npt.NDArray[np.int64]] | None:
-    """The rows of `protocol_rows_after`, as columns and fast (a million in seconds): (seq of
-    each row, station of each row, counts with the columns COUNT_FIELDS + `options`, an option
-    missing from a row's votes being 0). Rows come in no particular order: sort by seq.
-
-    The database packs each column into one text (all aggregates of one query read the rows
-    in the same order), numpy and json read them back. The rows are found through the seq
-    range (the primary key), not the contest's index, and a refresh with nothing new stops
-    at the newest seq: it costs next to nothing even without planner statistics. None when a
-    station id holds a line break: use `protocol_rows_after` then."""
-    width = len(COUNT_FIELDS) + len(options)
-    newest = conn.execute(select(func.max(t.protocol_versions.c.seq))).scalar()
-    if newest is None or int(newest) <= after_seq:  # nothing new (primary key: instant)
-        return np.zeros(0, dtype=np.int64), [], np.zeros((0, width), dtype=np.int64)
-    numbers = ("seq", *COUNT_FIELDS)
-    if conn.dialect.name == "postgresql":
-        packed = [f"string_agg({c}::text, ',')" for c in numbers]
-        station_agg, votes_agg = "string_agg(station_id, :sep)", "string_agg(votes, ',')"
-    else:
-        packed = [f"group_concat({c}, ',')" for c in numbers]
-        station_agg, votes_agg = "group_concat(station_id, :sep)", "group_concat(votes, ',')"
-    sql = (
-        f"SELECT count(*), {station_agg}, {votes_agg}, {', '.join(packed)} "  # noqa: S608
-        "FROM protocol_versions WHERE contest_id || '' = :contest "
-        "AND seq > :after AND seq <= :newest"
-    )  # (a closed seq range, and `|| ''`, keep the planner on the primary key)
-    n, station_text, votes_text, *columns = conn.execute(
-        text(sql), {"contest": contest, "after": after_seq, "newest": int(newest),
-                    "sep": _STATION_SEP},
-    ).one()
-    if not n:
-        return np.zeros(0, dtype=np.int64), [], np.zeros((0, width), dtype=np.int64)
-    stations = str(station_text).split(_STATION_SEP)
-    if len(stations) != n:
-        return None
-    values = [np.fromstring(str(c), dtype=np.int64, sep=",") for c in columns]
-    votes = json.loads("[" + str(votes_text) + "]")
-    counts = np.zeros((n, width), dtype=np.int64)
-    for j, v in enumerate(values[1:]):
-        counts[:, j] = v
-    for k, o in enumerate(options):
-        counts[:, len(COUNT_FIELDS) + k] = np.fromiter(
-            (d.get(o, 0) for d in votes), dtype=np.int64, count=n)
-    return values[0], stations, counts
-
-
-def max_protocol_seq(conn: Connection, contest: str) -> int:
-    pv = t.protocol_versions
-    v = conn.execute(select(func.max(pv.c.seq)).where(pv.c.contest_id == contest)).scalar()
-    return int(v or 0)
-
-
-def insert_rejection(
-    conn: Connection, p: SubmittedProtocol, findings: Iterable[Finding], by: str, at: datetime
-) -> None:
-    conn.execute(
-        insert(t.protocol_rejections).values(
-            contest_id=p.contest, station_id=p.station,
-            submitted=json.dumps(p.canonical(), sort_keys=True, ensure_ascii=False),
-            findings=findings_json(findings), submitted_by=by, submitted_at=at.isoformat(),
-        )
-    )
-
-
-def rejections(conn: Connection, contest: str, station: str | None = None) -> list[dict[str, Any]]:
-    pr = t.protocol_rejections
-    q = select(pr).where(pr.c.contest_id == contest).order_by(pr.c.seq)
-    if station is not None:
-        q = q.where(pr.c.station_id == station)
-    return [
-        {
-            "station": r["station_id"],
-            "submitted": json.loads(r["submitted"]),
-            "findings": json.loads(r["findings"]),
-            "submitted_by": r["submitted_by"],
-            "submitted_at": r["submitted_at"],
-        }
-        for r in conn.execute(q).mappings()
-    ]
-
-
-# --- turnout -------------------------------------------------------------------------------
-
-
-def _turnout(r: Any) -> TurnoutReport:
-    return TurnoutReport(
-        contest=ContestId(r["contest_id"]), station=StationId(UnitId(r["station_id"])),
-        at=time.fromisoformat(r["at"]), ballots_issued=int(r["ballots_issued"]),
-    )
-
-
-def station_turnout(conn: Connection, contest: str, station: str) -> list[TurnoutReport]:
-    tr = t.turnout_reports
-    rows = conn.execute(
-        select(tr)
-        .where(and_(tr.c.contest_id == contest, tr.c.station_id == station))
-        .order_by(tr.c.at)
-    ).mappings()
-    return [_turnout(r) for r in rows]
-
-
-def all_turnout(conn: Connection, contest: str) -> list[TurnoutReport]:
-    tr = t.turnout_reports
-    rows = conn.execute(select(tr).where(tr.c.contest_id == contest).order_by(tr.c.seq)).mappings()
-    return [_turnout(r) for r in rows]
-
-
-def max_turnout_seq(conn: Connection, contest: str) -> int:
-    tr = t.turnout_reports
-    v = conn.execute(select(func.max(tr.c.seq)).where(tr.c.contest_id == contest)).scalar()
-    return int(v or 0)
-
-
-def insert_turnout(turn: LogTurn, r: TurnoutReport, by: str, at: datetime) -> None:
-    turn.conn.execute(
-        insert(t.turnout_reports).values(
-            contest_id=r.contest, station_id=r.station, at=r.at.strftime("%H:%M"),
-            ballots_issued=r.ballots_issued, submitted_by=by, submitted_at=at.isoformat(),
-        )
-    )
-
-
-def insert_turnouts(turn: LogTurn, rs: Sequence[TurnoutReport], by: str, at: datetime
-                    ) -> None:
-    if rs:
-        turn.conn.execute(insert(t.turnout_reports), [
-            {"contest_id": r.contest, "station_id": r.station, "at": r.at.strftime("%H:%M"),
-             "ballots_issued": r.ballots_issued, "submitted_by": by,
-             "submitted_at": at.isoformat()}
-            for r in rs
-        ])
+__all__ = [
+    "PROTOCOL_ROW_COLUMNS",
+    "all_turnout",
+    "contests_of",
+    "current_protocol",
+    "findings_from_json",
+    "findings_json",
+    "get_contest",
+    "get_election",
+    "insert_contest",
+    "insert_districts",
+    "insert_election",
+    "insert_protocol",
+    "insert_protocol_rows",
+    "insert_protocols",
+    "insert_rejection",
+    "insert_turnout",
+    "insert_turnouts",
+    "insert_units",
+    "list_elections",
+    "load_districts",
+    "load_units",
+    "max_protocol_seq",
+    "max_turnout_seq",
+    "protocol_columns_after",
+    "protocol_history",
+    "protocol_row",
+    "protocol_rows_after",
+    "rejections",
+    "station_turnout",
+    "stations_with_protocols",
+    "unit_count",
+    "votes_json",
+]

@@ -188,7 +188,7 @@ log_leaves = Table(
 )
 """The transparency log: leaf `idx` of an election's log is the canonical bytes (as UTF-8
 text) of one record (docs/record.md). Appended in the same transaction as what it records.
-`election_id` names the log: an election's id, or the audit log (services.audit.AUDIT_LOG,
+`election_id` names the log: an election's id, or the admin log (store.admin_log.ADMIN_LOG,
 which is no valid election id); so it has no foreign key to elections (migration 0006)."""
 
 tree_heads = Table(
@@ -229,9 +229,10 @@ tokens = Table(
     Column("created_at", String(40), nullable=False),
     Column("revoked_at", String(40), nullable=True),
     Column("expires_at", String(40), nullable=True),  # set on every token issued (0006)
-    Column("audit_leaf", BigInteger, nullable=True),
-    # the index of its token_issued entry in the audit log, which binds its name, role,
-    # scope, expiry and hash (services.tokens); None only for tokens issued before 0007
+    Column("admin_log_leaf", BigInteger, nullable=True),
+    # the index of its token_issued entry in the admin log, which binds its name, role,
+    # scope, expiry and hash (services.tokens); None only for tokens issued before 0007;
+    # named audit_leaf until 0008
 )
 
 auth_failures = Table(

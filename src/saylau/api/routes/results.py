@@ -3,11 +3,11 @@ same votes under several rulesets, the Senate's make-up."""
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from saylau import settings
 from saylau.api.policies import (
     Public,
     saylau_of,
@@ -36,7 +36,7 @@ def _results_max_age() -> float:
     """Seconds a tally may be reused before it is brought up to date (0: every read is
     current). A busy national server sets e.g. 1 so a flood of reads does not re-sum the
     tree after every single protocol."""
-    return float(os.environ.get("SAYLAU_RESULTS_MAX_AGE", "0"))
+    return settings.results_max_age()
 
 
 @router.get("/api/contests/{contest_id}/results", response_model=ResultsOut, tags=["results"])

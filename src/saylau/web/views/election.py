@@ -3,7 +3,6 @@ the version of the record the pages are built from (and the snapshot's frozen re
 
 from __future__ import annotations
 
-import os
 import threading
 import time as _time
 from collections.abc import Iterator, Sequence
@@ -12,6 +11,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from saylau import settings
 from saylau.domain.contests import Contest, ContestKind, Election, Option, OptionKind
 from saylau.domain.errors import NotFound
 from saylau.domain.geography import Geography, Unit
@@ -48,10 +48,7 @@ def results_max_age() -> float:
     """As the API: seconds a tally may be reused ($SAYLAU_RESULTS_MAX_AGE, default 0)."""
     if _FROZEN.get():
         return float("inf")
-    try:
-        return max(0.0, float(os.environ.get("SAYLAU_RESULTS_MAX_AGE", "0")))
-    except ValueError:
-        return 0.0
+    return settings.results_max_age()
 
 
 # --- the election -----------------------------------------------------------------------------
