@@ -116,3 +116,25 @@ def test_locale_forms() -> None:
     assert tr("en").date("2022-06-05") == "5 June 2022"
     assert tr("ru").date("2022-06-05").replace("\u202f", " ") == "5 июня 2022 г."
     assert "маусым" in tr("kk").date("2022-06-05")
+
+
+def _po(*pairs: tuple[str, str]) -> bytes:
+    body = "".join(f'msgid "{i}"\nmsgstr "{t}"\n\n' for i, t in pairs)
+    return ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            + body).encode()
+
+
+def test_a_wings_catalog_is_merged_with_the_sites() -> None:
+    from saylau.web.i18n import merged_catalog
+
+    t = merged_catalog([("observation.po", _po(("Observers", "Байқаушылар"))),
+                        ("messages.po", _po(("Results", "Нәтижелер")))], "kk_KZ")
+    assert (t.gettext("Results"), t.gettext("Observers")) == ("Нәтижелер", "Байқаушылар")
+
+
+def test_one_string_translated_two_ways_is_refused() -> None:
+    from saylau.web.i18n import merged_catalog
+
+    with pytest.raises(ValueError, match=r"translated differently in messages\.po and parties\.po"):
+        merged_catalog([("messages.po", _po(("Party", "Партия"))),
+                        ("parties.po", _po(("Party", "Партиялар")))], "kk_KZ")

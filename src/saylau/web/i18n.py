@@ -1,8 +1,10 @@
 """Languages of the public site: Kazakh (Cyrillic), Russian, English.
 
 Every string of the pages goes through the gettext catalogs in `web/translations/<lang>/
-LC_MESSAGES/messages.po`. The `.po` files are the only source: they are compiled in memory
-the first time a language is used (Babel), so a fresh `pip install -e .` needs no build step.
+LC_MESSAGES/`: `messages.po` for the site, one `<wing>.po` per wing (observation, parties,
+integrity, audits), merged when loaded. The `.po` files are the only source: they are
+compiled in memory the first time a language is used (Babel), so a fresh `pip install -e .`
+needs no build step.
 Numbers, percentages, dates and times are formatted by Babel in the language's locale.
 
 Choosing the language: `?lang=kk|ru|en` (then remembered in a cookie), else the cookie, else
@@ -25,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -49,15 +52,36 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a marked
 
 @functools.cache
 def translations(lang: str) -> gettext.GNUTranslations:
-    """The language's catalog, compiled from its .po file (once per process)."""
+    """The language's catalog, compiled from its .po files (once per process): `messages.po`
+    (the site) and one catalog per wing beside it (`observation.po`, `parties.po`, ...), so
+    that the wings' strings are kept, extracted and reviewed apart."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
-    po = resources.files("saylau.web").joinpath(
-        "translations", lang, "LC_MESSAGES", "messages.po")
-    with po.open("rb") as fp:
-        catalog = read_po(fp, locale=LOCALES[lang])
+    folder = resources.files("saylau.web").joinpath("translations", lang, "LC_MESSAGES")
+    files = [(f.name, f.read_bytes()) for f in folder.iterdir() if f.name.endswith(".po")]
+    return merged_catalog(files, LOCALES[lang])
+
+
+def merged_catalog(files: list[tuple[str, bytes]], locale: str) -> gettext.GNUTranslations:
+    """The catalogs `files` (name, .po bytes) as one, `messages.po` first. A string given two
+    different translations in two catalogs is refused rather than one silently winning."""
+    files = sorted(files, key=lambda f: (f[0] != "messages.po", f[0]))
+    if not files:
+        raise ValueError(f"no catalog for {locale}")
+    merged = Catalog(locale=locale)
+    seen: dict[object, tuple[str, object]] = {}
+    for name, data in files:
+        for message in read_po(io.BytesIO(data), locale=locale):
+            if not message.id:
+                continue
+            key = message.id if not message.context else (message.context, message.id)
+            if key in seen and seen[key][1] != message.string:
+                raise ValueError(f"{locale}: {message.id!r} is translated differently in "
+                                 f"{seen[key][0]} and {name}")
+            seen[key] = (name, message.string)
+            merged[message.id] = message
     buf = io.BytesIO()
-    write_mo(buf, catalog)
+    write_mo(buf, merged)
     buf.seek(0)
     return gettext.GNUTranslations(buf)
 
