@@ -28,6 +28,7 @@ import pytest
 
 from saylau.api.app import create_app
 from saylau.services import results as results_svc
+from saylau.services.context import Saylau
 from saylau.store import protocols as repository
 from tests.integration.support import Api, serving
 
@@ -79,9 +80,14 @@ def _waiting_for_lock(db_url: str) -> bool:
 
 
 @pytest.fixture
-def server(api: Api) -> Iterator[str]:
-    with serving(create_app(api.saylau)) as base:
-        yield base
+def server(api: Api) -> Iterator[tuple[str, str]]:
+    """Two servers on the one store, as two worker processes are: writer A is sent to the
+    first, writer B to the second. (Within one process, writes of an election wait for each
+    other in its group commit, services.group_commit, before they reach the database; across
+    processes the log's sequencer in the database is what orders them, and that is tested.)"""
+    with serving(create_app(api.saylau)) as base, \
+            serving(create_app(Saylau(api.saylau.engine))) as other:
+        yield base, other
 
 
 def _stations(api: Api) -> list[str]:
@@ -103,7 +109,7 @@ def _send(base: str, token: str, path: str, **kw: Any) -> threading.Thread:
     return t
 
 
-def _interleave(api: Api, db_url: str, base: str, monkeypatch: pytest.MonkeyPatch,
+def _interleave(api: Api, db_url: str, bases: tuple[str, str], monkeypatch: pytest.MonkeyPatch,
                 insert_name: str, path: str, a: dict[str, Any], b: dict[str, Any]
                 ) -> tuple[Any, Any]:
     """A inserts and pauses; B runs until committed or waiting for A's lock; the results are
@@ -111,9 +117,10 @@ def _interleave(api: Api, db_url: str, base: str, monkeypatch: pytest.MonkeyPatc
     pause = Pause(getattr(repository, insert_name))
     monkeypatch.setattr(repository, insert_name, pause)
     token = api.tokens["admin"]
-    writer_a = _send(base, token, path, **a)
+    base_a, base_b = bases
+    writer_a = _send(base_a, token, path, **a)
     assert pause.inserted.wait(30), "writer A never inserted its row"
-    writer_b = _send(base, token, path, **b)
+    writer_b = _send(base_b, token, path, **b)
     deadline = time.monotonic() + 30
     while writer_b.is_alive() and not _waiting_for_lock(db_url):
         assert time.monotonic() < deadline, "writer B neither committed nor waited for a lock"
@@ -130,7 +137,7 @@ def _interleave(api: Api, db_url: str, base: str, monkeypatch: pytest.MonkeyPatc
 
 @ONLY_POSTGRES
 def test_turnout_reports_commit_in_seq_order(
-    api: Api, db_url: str, server: str, monkeypatch: pytest.MonkeyPatch
+    api: Api, db_url: str, server: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     s1, s2 = _stations(api)[:2]
     path = f"/api/contests/{api.contest}/turnout"
@@ -144,7 +151,7 @@ def test_turnout_reports_commit_in_seq_order(
 
 @ONLY_POSTGRES
 def test_turnout_batches_commit_in_seq_order(
-    api: Api, db_url: str, server: str, monkeypatch: pytest.MonkeyPatch
+    api: Api, db_url: str, server: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     s1, s2, s3, s4 = _stations(api)[:4]
     path = f"/api/contests/{api.contest}/turnout/batch"
@@ -161,7 +168,7 @@ def test_turnout_batches_commit_in_seq_order(
 
 @ONLY_POSTGRES
 def test_protocols_commit_in_seq_order(
-    api: Api, db_url: str, server: str, monkeypatch: pytest.MonkeyPatch
+    api: Api, db_url: str, server: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     s1, s2 = _stations(api)[:2]
     between, after = _interleave(api, db_url, server, monkeypatch, "insert_protocol",
@@ -173,7 +180,7 @@ def test_protocols_commit_in_seq_order(
 
 @ONLY_POSTGRES
 def test_bulk_imports_commit_in_seq_order(
-    api: Api, db_url: str, server: str, monkeypatch: pytest.MonkeyPatch
+    api: Api, db_url: str, server: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     s1, s2, s3 = _stations(api)[:3]
     path = f"/api/contests/{api.contest}/protocols/import"

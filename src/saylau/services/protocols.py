@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
@@ -50,6 +51,7 @@ from saylau.domain.turnout import TurnoutReport, check_turnout, turnout_rejected
 from saylau.services import logs
 from saylau.services.context import Saylau
 from saylau.services.elections import get_contest
+from saylau.services.group_commit import Group, Outcome
 from saylau.services.signatures import check_signature
 from saylau.store import protocols as report_store
 
@@ -113,77 +115,117 @@ def submit_protocol(
     unit = station_in_contest(geo, contest, station)
     require_write_scope(who, geo, unit.id)
     submitted = SubmittedProtocol(ContestId(contest.id), StationId(unit.id), counts)
+    job = _Job(who, contest, unit, submitted, correction, reason, signature, corrects)
+    return _group(app, contest.election).submit(job)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One protocol submission waiting for its batch (services.group_commit)."""
+
+    who: Principal
+    contest: Contest
+    unit: Unit
+    submitted: SubmittedProtocol
+    correction: bool
+    reason: str | None
+    signature: Signature | None
+    corrects: int | None
+
+
+def _group(app: Saylau, election: str) -> Group[_Job, Submission]:
+    """The election's group of protocol writes in this process (one per election: one log)."""
+    key = f"protocol-writes:{election}"
+    group = app.caches.get(key)
+    if not isinstance(group, Group):
+        group = app.caches.setdefault(key, Group(
+            write_batch=lambda jobs: _write_batch(app, jobs),
+            write_alone=lambda job: _write_alone(app, job)))
+    return group
+
+
+def _write_alone(app: Saylau, job: _Job) -> Submission:
+    """One submission in a transaction of its own: after its batch failed as a whole."""
     for _attempt in range(3):
         try:
-            return _submit_once(app, who, contest, unit, submitted, correction, reason,
-                                signature, corrects)
-        except SlotTaken as refused:
-            _keep_refused(app, who, submitted, refused)
-            raise
+            (outcome,) = _write_batch(app, [job])
         except IntegrityError:
-            # another writer took the same version slot first (PostgreSQL, concurrent
-            # submissions): classify again against what is now stored.
+            # another writer (another process) took the same version slot first: classify
+            # again against what is now stored.
             continue
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
     raise _busy()
 
 
-def _submit_once(
-    app: Saylau,
-    who: Principal,
-    contest: Contest,
-    unit: Unit,
-    submitted: SubmittedProtocol,
-    correction: bool,
-    reason: str | None,
-    signature: Signature | None = None,
-    corrects: int | None = None,
-) -> Submission:
+def _write_batch(app: Saylau, jobs: Sequence[_Job]) -> list[Outcome[Submission]]:
+    """Check and store a batch of submissions of one election in one transaction: one turn of
+    its log, one signed tree head, one COMMIT (services.group_commit). Each submission's outcome
+    is its own: refused ones are kept among the rejections (nothing sent is lost) and their
+    error is returned for their caller to raise once the batch is committed."""
     now = app.clock()
+    outcomes: list[Outcome[Submission]] = []
+    taken: list[tuple[_Job, AcceptedProtocol, dict[str, Any]]] = []
+    latest: dict[tuple[str, str], AcceptedProtocol | None] = {}
     with app.write() as conn:
-        current = report_store.current_protocol(conn, contest.id, unit.id)
-        earlier = report_store.station_turnout(conn, contest.id, unit.id)
-        ctx = ProtocolCheckContext(
-            contest, submitted.station, unit.registered,
-            last_turnout=earlier[-1].ballots_issued if earlier else None,
-        )
-        findings = run_checks(ctx, submitted.counts)
-        if errors_of(findings):
-            report_store.insert_rejection(conn, submitted, findings, who.name, now)
-            error = rejected(submitted, findings)
-        else:
-            outcome = classify_submission(submitted, current, correction=correction,
-                                          corrects=corrects)
-            if isinstance(outcome, SameAsCurrent):
-                return Submission(SubmissionStatus.UNCHANGED, outcome.current, findings)
-            assert isinstance(outcome, NewVersion)
-            accepted = accept(submitted, findings, previous=outcome.previous, by=who.name,
-                              at=now, reason=reason)
-            body = protocol_record_body(accepted)
-            check_signature(conn, app.geography(), contest.election, unit.id,
-                            RecordType.PROTOCOL, body, signature)
-            # the log's turn first: protocol rows then get their seq in commit order, so a
-            # results cache reading "seq > last seen" never misses one (store.log)
-            turn = logs.sequence(conn, contest.election)
-            report_store.insert_protocol(turn, accepted)
-            idx = logs.append(conn, contest.election, make_record(
-                RecordType.PROTOCOL, body, recorded_at=format_timestamp(now),
-                recorded_by=who.name, signature=signature))
-            if accepted.version > 1:
-                logs.log_action(conn, app, logs.Action.PROTOCOL_CORRECTED, who.name,
-                                election=contest.election, contest=contest.id,
-                                station=unit.id, version=accepted.version, leaf=idx,
-                                reason=reason)
-            return Submission(SubmissionStatus.ACCEPTED, accepted, findings)
-    raise error  # after the rejection is committed: the record keeps what was refused
-
-
-def _keep_refused(app: Saylau, who: Principal, submitted: SubmittedProtocol,
-                  refused: SlotTaken) -> None:
-    """A submission refused because the slot holds something else (SlotTaken) is kept among
-    the rejections, with why, in a transaction of its own (the one that classified it was
-    rolled back by the refusal)."""
-    with app.write() as conn:
-        report_store.insert_rejection(conn, submitted, (refused.finding,), who.name, app.clock())
+        for job in jobs:
+            submitted, unit = job.submitted, job.unit
+            slot = (job.contest.id, unit.id)
+            try:
+                current = (latest[slot] if slot in latest
+                           else report_store.current_protocol(conn, *slot))
+                earlier = report_store.station_turnout(conn, job.contest.id, unit.id)
+                ctx = ProtocolCheckContext(
+                    job.contest, submitted.station, unit.registered,
+                    last_turnout=earlier[-1].ballots_issued if earlier else None,
+                )
+                findings = run_checks(ctx, submitted.counts)
+                if errors_of(findings):
+                    # the record keeps what was refused
+                    report_store.insert_rejection(conn, submitted, findings, job.who.name, now)
+                    outcomes.append(rejected(submitted, findings))
+                    continue
+                outcome = classify_submission(submitted, current, correction=job.correction,
+                                              corrects=job.corrects)
+                if isinstance(outcome, SameAsCurrent):
+                    outcomes.append(Submission(SubmissionStatus.UNCHANGED, outcome.current,
+                                               findings))
+                    continue
+                assert isinstance(outcome, NewVersion)
+                accepted = accept(submitted, findings, previous=outcome.previous,
+                                  by=job.who.name, at=now, reason=job.reason)
+                body = protocol_record_body(accepted)
+                check_signature(conn, app.geography(), job.contest.election, unit.id,
+                                RecordType.PROTOCOL, body, job.signature)
+            except SlotTaken as refused:
+                # kept among the rejections, with why (nothing sent is lost)
+                report_store.insert_rejection(conn, submitted, (refused.finding,),
+                                              job.who.name, now)
+                outcomes.append(refused)
+                continue
+            except SaylauError as refused:
+                outcomes.append(refused)
+                continue
+            latest[slot] = accepted
+            taken.append((job, accepted, body))
+            outcomes.append(Submission(SubmissionStatus.ACCEPTED, accepted, findings))
+        if taken:
+            # the log's turn before the inserts: protocol rows get their seq in commit order,
+            # so a results cache reading "seq > last seen" never misses one (store.log)
+            election = jobs[0].contest.election
+            turn = logs.sequence(conn, election)
+            for job, accepted, body in taken:
+                report_store.insert_protocol(turn, accepted)
+                idx = logs.append(conn, election, make_record(
+                    RecordType.PROTOCOL, body, recorded_at=format_timestamp(now),
+                    recorded_by=job.who.name, signature=job.signature))
+                if accepted.version > 1:
+                    logs.log_action(conn, app, logs.Action.PROTOCOL_CORRECTED, job.who.name,
+                                    election=election, contest=job.contest.id,
+                                    station=job.unit.id, version=accepted.version, leaf=idx,
+                                    reason=job.reason)
+    return outcomes
 
 
 def _turnout_record(r: TurnoutReport, by: str, at: datetime) -> dict[str, Any]:

@@ -1,0 +1,109 @@
+"""Protocols sent at once are written in one transaction per batch (services.group_commit), on
+both databases: each is acknowledged only after its batch commits, each gets its own answer
+(stored, refused with its findings, or a conflict), one signed tree head covers a batch, and
+the exported record verifies."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from saylau.domain.access import Principal, Role
+from saylau.domain.errors import SaylauError, ValidationFailed
+from saylau.domain.protocols import ProtocolCounts, SlotTaken
+from saylau.services import protocols as protocol_svc
+from saylau.services import record_export
+from saylau.services.context import Saylau
+from saylau.store import log
+from saylau.store import protocols as repository
+from tests.integration.support import protocol as valid_protocol
+from tests.integration.test_record import verify_dir
+
+ADMIN = Principal("cec", Role.ADMIN)
+
+
+def _counts(body: dict[str, Any]) -> ProtocolCounts:
+    fields = {k: v for k, v in body.items() if k not in ("station", "votes")}
+    return ProtocolCounts.of(votes=body["votes"].items(), **fields)
+
+
+def test_protocols_sent_at_once_share_a_batch_and_each_gets_its_own_answer(
+    referendum: tuple[Saylau, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, contest = referendum
+    stations = list(app.geography().stations())
+    first, fine, bad, taken, *more = stations[:8]
+    # the station `taken` already holds a protocol: different figures for it are a conflict
+    protocol_svc.submit_protocol(app, ADMIN, contest, taken.id,
+                                 _counts(valid_protocol(taken.id, taken.registered)))
+    with app.read() as conn:
+        heads_before = len(log.heads(conn, "ref"))
+
+    # the first batch (one protocol) pauses inside its transaction until the others queue up
+    original = repository.insert_protocol
+    inserted, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def paused(turn: Any, p: Any) -> Any:
+        calls.append(p.station)
+        out = original(turn, p)
+        if len(calls) == 1:
+            inserted.set()
+            assert release.wait(30)
+        return out
+
+    monkeypatch.setattr(repository, "insert_protocol", paused)
+    answers: dict[str, Any] = {}
+
+    def send(station: Any, body: dict[str, Any]) -> None:
+        try:
+            answers[station.id] = protocol_svc.submit_protocol(
+                app, ADMIN, contest, station.id, _counts(body))
+        except SaylauError as exc:
+            answers[station.id] = exc
+
+    bodies = {first.id: valid_protocol(first.id, first.registered),
+              fine.id: valid_protocol(fine.id, fine.registered),
+              # more ballots in the boxes than were issued: refused by the checks
+              bad.id: valid_protocol(bad.id, bad.registered, in_boxes=bad.registered),
+              taken.id: valid_protocol(taken.id, taken.registered, yes=1),
+              **{s.id: valid_protocol(s.id, s.registered) for s in more}}
+    by_id = {s.id: s for s in stations}
+    lead = threading.Thread(target=send, args=(first, bodies[first.id]))
+    lead.start()
+    assert inserted.wait(30)
+    rest = [threading.Thread(target=send, args=(by_id[s], b))
+            for s, b in bodies.items() if s != first.id]
+    for t in rest:
+        t.start()
+    group = protocol_svc._group(app, "ref")
+    for _ in range(3000):
+        with group._cond:
+            if len(group._queue) == len(rest):
+                break
+        threading.Event().wait(0.01)
+    assert first.id not in answers, "acknowledged before its batch committed"
+    release.set()
+    for t in [lead, *rest]:
+        t.join(60)
+        assert not t.is_alive()
+
+    stored = [s for s, a in answers.items()
+              if isinstance(a, protocol_svc.Submission)
+              and a.status is protocol_svc.SubmissionStatus.ACCEPTED]
+    assert sorted(stored) == sorted([first.id, fine.id, *(s.id for s in more)])
+    assert isinstance(answers[bad.id], ValidationFailed)
+    assert isinstance(answers[taken.id], SlotTaken)
+    # both refusals are kept among the rejections (nothing sent is lost)
+    refused = {r["station"] for r in protocol_svc.protocol_rejections(app, contest)}
+    assert {bad.id, taken.id} <= refused
+    with app.read() as conn:
+        heads = log.heads(conn, "ref")
+    # one head for the first batch and one for the six written together after it
+    assert len(heads) - heads_before == 2, [h.size for h in heads]
+    out = tmp_path / "record"
+    record_export.export_record(app, "ref", out)
+    verify_dir(out)
