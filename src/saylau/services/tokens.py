@@ -24,7 +24,7 @@ import hashlib
 import json
 import secrets
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -173,8 +173,13 @@ def create_token(app: Saylau, name: str, role: str, scope: str | None = None, *,
     return secret
 
 
-def authenticate(app: Saylau, token: str) -> Principal:
+def authenticate(app: Saylau, token: str, *,
+                 before: Callable[[Connection], None] | None = None) -> Principal:
+    """The principal of a bearer token, or Unauthorized saying why not. `before` runs first in
+    the same read transaction (the API's check of the caller's failed authentications)."""
     with app.read() as conn:
+        if before is not None:
+            before(conn)
         row = token_store.by_hash(conn, _hash(token))
         if row is not None:
             problems = entry_problems(row, _entry(app, conn, row.admin_log_leaf))

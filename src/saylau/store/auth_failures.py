@@ -81,11 +81,7 @@ class DatabaseWindows(Storage, MovingWindowSupport):
         for an empty window."""
         now = self._now_ms()
         with self._read() as conn:
-            oldest, held = conn.execute(select(func.min(t.c.at_ms), func.count()).where(
-                t.c.limit_key == key, t.c.at_ms >= now - expiry * 1000)).one()
-        if not held:
-            return now / 1000, 0
-        return int(oldest) / 1000, int(held)
+            return window(conn, key, expiry, now)
 
     # --- the rest of a storage --------------------------------------------------------------
 
@@ -117,6 +113,17 @@ class DatabaseWindows(Storage, MovingWindowSupport):
 
 _ONLY_MOVING = ("saylau keeps only moving windows in the database (MovingWindowRateLimiter); "
                 "the fixed-window counters are not stored")
+
+
+def window(conn: Connection, key: str, expiry: int, now_ms: int) -> tuple[float, int]:
+    """(when the oldest entry of `key`'s window of `expiry` seconds was recorded, in seconds,
+    and how many entries it holds); (now, 0) for an empty window. In the caller's transaction:
+    the API reads it in the same transaction as the token it is about to look up."""
+    oldest, held = conn.execute(select(func.min(t.c.at_ms), func.count()).where(
+        t.c.limit_key == key, t.c.at_ms >= now_ms - expiry * 1000)).one()
+    if not held:
+        return now_ms / 1000, 0
+    return int(oldest) / 1000, int(held)
 
 
 def failures(conn: Connection) -> list[dict[str, Any]]:
