@@ -171,7 +171,7 @@ def test_protocols_commit_in_seq_order(
     api: Api, db_url: str, server: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     s1, s2 = _stations(api)[:2]
-    between, after = _interleave(api, db_url, server, monkeypatch, "insert_protocol",
+    between, after = _interleave(api, db_url, server, monkeypatch, "insert_protocols",
                                  api.protocols_url, {"json": api.protocol(s1)},
                                  {"json": api.protocol(s2)})
     assert after.result.stations_reported == 2, \

@@ -43,19 +43,19 @@ def test_protocols_sent_at_once_share_a_batch_and_each_gets_its_own_answer(
         heads_before = len(log.heads(conn, "ref"))
 
     # the first batch (one protocol) pauses inside its transaction until the others queue up
-    original = repository.insert_protocol
+    original = repository.insert_protocols
     inserted, release = threading.Event(), threading.Event()
     calls: list[str] = []
 
-    def paused(turn: Any, p: Any) -> Any:
-        calls.append(p.station)
-        out = original(turn, p)
+    def paused(turn: Any, ps: Any) -> Any:
+        calls.extend(p.station for p in ps)
+        out = original(turn, ps)
         if len(calls) == 1:
             inserted.set()
             assert release.wait(30)
         return out
 
-    monkeypatch.setattr(repository, "insert_protocol", paused)
+    monkeypatch.setattr(repository, "insert_protocols", paused)
     answers: dict[str, Any] = {}
 
     def send(station: Any, body: dict[str, Any]) -> None:

@@ -52,7 +52,7 @@ from saylau.services import logs
 from saylau.services.context import Saylau
 from saylau.services.elections import get_contest
 from saylau.services.group_commit import Group, Outcome
-from saylau.services.signatures import check_signature
+from saylau.services.signatures import check_signature, signers
 from saylau.store import protocols as report_store
 
 
@@ -165,29 +165,35 @@ def _write_batch(app: Saylau, jobs: Sequence[_Job]) -> list[Outcome[Submission]]
     is its own: refused ones are kept among the rejections (nothing sent is lost) and their
     error is returned for their caller to raise once the batch is committed."""
     now = app.clock()
+    election = jobs[0].contest.election
     outcomes: list[Outcome[Submission]] = []
     taken: list[tuple[_Job, AcceptedProtocol, dict[str, Any]]] = []
-    latest: dict[tuple[str, str], AcceptedProtocol | None] = {}
     with app.write() as conn:
+        # what the checks read, for the whole batch at once: the current versions, the day's
+        # last turnout and who must sign (a few queries, not a few per submission)
+        latest: dict[tuple[str, str], AcceptedProtocol | None] = {}
+        turnout: dict[tuple[str, str], int] = {}
+        for contest in {job.contest.id for job in jobs}:
+            stations = {job.unit.id for job in jobs if job.contest.id == contest}
+            for station, p in report_store.current_protocols(conn, contest, stations).items():
+                latest[(contest, station)] = p
+            for station, n in report_store.last_turnouts(conn, contest, stations).items():
+                turnout[(contest, station)] = n
+        known = signers(conn, election, {job.unit.id for job in jobs if job.signature is None})
         for job in jobs:
             submitted, unit = job.submitted, job.unit
             slot = (job.contest.id, unit.id)
             try:
-                current = (latest[slot] if slot in latest
-                           else report_store.current_protocol(conn, *slot))
-                earlier = report_store.station_turnout(conn, job.contest.id, unit.id)
-                ctx = ProtocolCheckContext(
-                    job.contest, submitted.station, unit.registered,
-                    last_turnout=earlier[-1].ballots_issued if earlier else None,
-                )
+                ctx = ProtocolCheckContext(job.contest, submitted.station, unit.registered,
+                                           last_turnout=turnout.get(slot))
                 findings = run_checks(ctx, submitted.counts)
                 if errors_of(findings):
                     # the record keeps what was refused
                     report_store.insert_rejection(conn, submitted, findings, job.who.name, now)
                     outcomes.append(rejected(submitted, findings))
                     continue
-                outcome = classify_submission(submitted, current, correction=job.correction,
-                                              corrects=job.corrects)
+                outcome = classify_submission(submitted, latest.get(slot),
+                                              correction=job.correction, corrects=job.corrects)
                 if isinstance(outcome, SameAsCurrent):
                     outcomes.append(Submission(SubmissionStatus.UNCHANGED, outcome.current,
                                                findings))
@@ -196,8 +202,8 @@ def _write_batch(app: Saylau, jobs: Sequence[_Job]) -> list[Outcome[Submission]]
                 accepted = accept(submitted, findings, previous=outcome.previous,
                                   by=job.who.name, at=now, reason=job.reason)
                 body = protocol_record_body(accepted)
-                check_signature(conn, app.geography(), job.contest.election, unit.id,
-                                RecordType.PROTOCOL, body, job.signature)
+                check_signature(conn, app.geography(), election, unit.id, RecordType.PROTOCOL,
+                                body, job.signature, known=known)
             except SlotTaken as refused:
                 # kept among the rejections, with why (nothing sent is lost)
                 report_store.insert_rejection(conn, submitted, (refused.finding,),
@@ -207,24 +213,27 @@ def _write_batch(app: Saylau, jobs: Sequence[_Job]) -> list[Outcome[Submission]]
             except SaylauError as refused:
                 outcomes.append(refused)
                 continue
-            latest[slot] = accepted
+            latest[slot] = accepted  # a second submission of the batch for it sees this one
             taken.append((job, accepted, body))
             outcomes.append(Submission(SubmissionStatus.ACCEPTED, accepted, findings))
         if taken:
             # the log's turn before the inserts: protocol rows get their seq in commit order,
             # so a results cache reading "seq > last seen" never misses one (store.log)
-            election = jobs[0].contest.election
             turn = logs.sequence(conn, election)
-            for job, accepted, body in taken:
-                report_store.insert_protocol(turn, accepted)
-                idx = logs.append(conn, election, make_record(
-                    RecordType.PROTOCOL, body, recorded_at=format_timestamp(now),
-                    recorded_by=job.who.name, signature=job.signature))
+            report_store.insert_protocols(turn, [accepted for _, accepted, _ in taken])
+            at = format_timestamp(now)
+            end = logs.append_many(conn, election, [
+                (RecordType.PROTOCOL.value, leaf_bytes(make_record(
+                    RecordType.PROTOCOL, body, recorded_at=at, recorded_by=job.who.name,
+                    signature=job.signature)))
+                for job, _, body in taken])
+            first = end - len(taken)
+            for k, (job, accepted, _) in enumerate(taken):
                 if accepted.version > 1:
                     logs.log_action(conn, app, logs.Action.PROTOCOL_CORRECTED, job.who.name,
                                     election=election, contest=job.contest.id,
-                                    station=job.unit.id, version=accepted.version, leaf=idx,
-                                    reason=job.reason)
+                                    station=job.unit.id, version=accepted.version,
+                                    leaf=first + k, reason=job.reason)
     return outcomes
 
 

@@ -5,6 +5,7 @@ record about a unit (docs/record.md)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
@@ -30,9 +31,22 @@ def own_keys(conn: Connection, election: str, units: Iterable[str]) -> dict[str,
     return key_store.active_commission_keys(conn, election, units)
 
 
+@dataclass(frozen=True, slots=True)
+class Signers:
+    """What the check of unsigned records needs, read once for a batch of them: the
+    election's signatures rule and the units of the batch with a key of their own."""
+
+    rule: str
+    own: Mapping[str, str]
+
+
+def signers(conn: Connection, election: str, units: Iterable[str]) -> Signers:
+    return Signers(signatures_rule(conn, election), own_keys(conn, election, units))
+
+
 def check_signature(
     conn: Connection, geo: Geography, election: str, unit: str, type_: str,
-    body: Mapping[str, Any], signature: Signature | None,
+    body: Mapping[str, Any], signature: Signature | None, *, known: Signers | None = None,
 ) -> None:
     """Raise ValidationFailed unless the signature is acceptable for a record about `unit`:
     made by a registered, unrevoked key of the unit, of a unit above it, or of the central
@@ -40,13 +54,14 @@ def check_signature(
     only where the election accepts unsigned records (the record then says it is unsigned)
     and `unit` has no registered key of its own (saylau.domain.contests.must_sign)."""
     if signature is None:
-        if signatures_rule(conn, election) == SIGNATURES_REQUIRED:
+        rule = known.rule if known is not None else signatures_rule(conn, election)
+        if rule == SIGNATURES_REQUIRED:
             raise ValidationFailed(
                 f"election {election} requires the commission's signature; none was sent",
                 code="signature_missing",
                 details={"field": "signature", "expected": "{key, value} by the commission",
                          "actual": None})
-        own = own_keys(conn, election, [unit]).get(unit)
+        own = (known.own if known is not None else own_keys(conn, election, [unit])).get(unit)
         if own is not None:
             raise ValidationFailed(
                 f"{unit}'s commission key {own} is registered for election {election}: its "
@@ -82,5 +97,5 @@ def check_signature(
                      "bytes of {v, type, body}", "actual": signature.value.hex()[:16] + "..."})
 
 
-__all__ = ["SIGNATURES_OPTIONAL", "SIGNATURES_REQUIRED", "check_signature", "own_keys",
-           "signatures_rule"]
+__all__ = ["SIGNATURES_OPTIONAL", "SIGNATURES_REQUIRED", "Signers", "check_signature",
+           "own_keys", "signatures_rule", "signers"]

@@ -8,7 +8,7 @@ insert functions take a LogTurn, not a connection, so their seqs commit in order
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -131,6 +131,22 @@ def current_protocol(conn: Connection, contest: str, station: str) -> AcceptedPr
         .limit(1)
     ).mappings().first()
     return None if r is None else _accepted(r)
+
+
+def current_protocols(conn: Connection, contest: str, stations: Collection[str]
+                      ) -> dict[str, AcceptedProtocol]:
+    """The current (latest) version of each of `stations` that has one, in one query: what
+    a batch of submissions is classified against (services.protocols)."""
+    if not stations:
+        return {}
+    pv = t.protocol_versions
+    latest = (select(pv.c.station_id, func.max(pv.c.version).label("version"))
+              .where(and_(pv.c.contest_id == contest, pv.c.station_id.in_(set(stations))))
+              .group_by(pv.c.station_id).subquery())
+    rows = conn.execute(select(pv).join(latest, and_(
+        pv.c.station_id == latest.c.station_id, pv.c.version == latest.c.version))
+        .where(pv.c.contest_id == contest)).mappings()
+    return {str(r["station_id"]): _accepted(r) for r in rows}
 
 
 def protocol_history(conn: Connection, contest: str, station: str) -> list[AcceptedProtocol]:
@@ -304,6 +320,18 @@ def station_turnout(conn: Connection, contest: str, station: str) -> list[Turnou
         .order_by(tr.c.at)
     ).mappings()
     return [_turnout(r) for r in rows]
+
+
+def last_turnouts(conn: Connection, contest: str, stations: Collection[str]
+                  ) -> dict[str, int]:
+    """Ballots issued by the latest time of day reported, for each of `stations` that has a
+    turnout report, in one query (a protocol's check against the day's turnout)."""
+    if not stations:
+        return {}
+    tr = t.turnout_reports
+    rows = conn.execute(select(tr.c.station_id, tr.c.ballots_issued).where(and_(
+        tr.c.contest_id == contest, tr.c.station_id.in_(set(stations)))).order_by(tr.c.at))
+    return {str(station): int(issued) for station, issued in rows}  # the latest wins
 
 
 def all_turnout(conn: Connection, contest: str) -> list[TurnoutReport]:
