@@ -163,19 +163,7 @@ def check_list(cols: MemberColumns, hashes: Sequence[str], regions: frozenset[st
 
 
 def _duplicates(cols: MemberColumns, hashes: Sequence[str]) -> list[RowFinding]:
-    if not hashes:
-        return []
-    arr = np.asarray(hashes)
-    _, first, inverse = np.unique(arr, return_index=True, return_inverse=True)
-    first_of_row = first[inverse]
-    out = []
-    for i in np.flatnonzero(first_of_row != np.arange(len(arr))).tolist():
-        line, first_line = cols.lines[i], cols.lines[int(first_of_row[i])]
-        out.append(_err(line, "iin.duplicate", "iin",
-                        f"line {line}: the same IIN ({shown(cols.iins[i])}) is on line "
-                        f"{first_line}; the first line stands", "an IIN not yet on the list",
-                        shown(cols.iins[i]), first_line=first_line))
-    return out
+    return duplicates(cols.lines, hashes, [t[-4:] for t in cols.iins])
 
 
 def _fields(cols: MemberColumns, submitted: date, fields: ListFields) -> list[RowFinding]:
@@ -303,3 +291,22 @@ def valid_by_region(lines: Sequence[int], regions: Sequence[str],
         if line not in bad:
             counts[reg] = counts.get(reg, 0) + 1
     return counts
+
+
+def duplicates(lines: Sequence[int], hashes: Sequence[str], last4: Sequence[str]
+               ) -> list[RowFinding]:
+    """`iin.duplicate` for every row whose keyed hash is on an earlier row of the same list
+    (by `lines` order as given: the first stands), on hashes alone."""
+    if not hashes:
+        return []
+    arr = np.asarray(hashes)
+    _, first, inverse = np.unique(arr, return_index=True, return_inverse=True)
+    first_of_row = first[inverse]
+    out = []
+    for i in np.flatnonzero(first_of_row != np.arange(len(arr))).tolist():
+        line, first_line = lines[i], lines[int(first_of_row[i])]
+        out.append(_err(line, "iin.duplicate", "iin",
+                        f"line {line}: the same IIN (…{last4[i]}) is on line {first_line}; "
+                        "the first line stands", "an IIN not yet on the list",
+                        "…" + last4[i], first_line=first_line))
+    return out
