@@ -1,0 +1,94 @@
+"""Party registration over the API: a party acts for itself only, the ministry sees all, the
+public sees the register and the counts, and no answer holds a raw IIN."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from saylau.api.app import create_app
+from saylau.domain.parties.synthetic import BadShares, member_list, to_csv
+from saylau.services.context import Saylau
+from saylau.services.parties.register import regions
+from saylau.services.tokens import create_token
+
+
+@pytest.fixture
+def client(saylau: Saylau) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
+    tokens = {
+        "alpha": create_token(saylau, "party-alpha", "party", "alpha"),
+        "beta": create_token(saylau, "party-beta", "party", "beta"),
+        "ministry": create_token(saylau, "ministry", "ministry"),
+        "admin": create_token(saylau, "cec", "admin"),
+        "observer": create_token(saylau, "obs", "observer"),
+    }
+    auth = {k: {"Authorization": f"Bearer {v}"} for k, v in tokens.items()}
+    with TestClient(create_app(saylau), raise_server_exceptions=False) as c:
+        yield c, auth
+
+
+def _app(pid: str) -> dict[str, object]:
+    return {"id": pid, "name": {"kk": pid, "ru": pid, "en": pid.title()}, "founders": 800,
+            "founder_regions": list(regions()), "initiative_formed": "2022-07-01",
+            "congress_held": "2022-09-01", "submitted_on": "2022-10-15"}
+
+
+def test_each_sees_what_it_may(client: tuple[TestClient, dict[str, dict[str, str]]]) -> None:
+    c, auth = client
+    a = member_list(1, 0, regions(), per_region=[260] * 20)
+    b = member_list(2, 400, regions(), shares=BadShares(check_digit=0.1, other_party=0.2),
+                    other_party=a.iins[:50])
+    seen: list[str] = []
+
+    def call(method: str, url: str, who: str | None, want: int, **kw: object) -> object:
+        r = c.request(method, url, headers=auth.get(who or "", {}), **kw)  # type: ignore[arg-type]
+        assert r.status_code == want, (method, url, who, r.text[:400])
+        seen.append(r.text)
+        return r.json()
+
+    csv = {"Content-Type": "text/csv"}
+    call("POST", "/api/parties", "alpha", 201, json=_app("alpha"))
+    call("POST", "/api/parties", "alpha", 403, json=_app("gamma"))  # not for another party
+    call("POST", "/api/parties", "beta", 201, json=_app("beta"))
+    r = c.post("/api/parties/alpha/members", content=to_csv(a).encode(),
+               headers={**auth["alpha"], **csv})
+    assert r.status_code == 201, r.text
+    seen.append(r.text)
+    r = c.post("/api/parties/alpha/members", content=to_csv(b).encode(),
+               headers={**auth["beta"], **csv})
+    assert r.status_code == 403  # beta may not add to alpha's list
+    r = c.post("/api/parties/beta/members", content=to_csv(b).encode(),
+               headers={**auth["beta"], **csv})
+    assert r.status_code == 201 and r.json()["findings_by_code"]["iin.check_digit"] > 10
+    seen.append(r.text)
+    bad = c.post("/api/parties/beta/members", content=b"name\nx\n",
+                 headers={**auth["beta"], **csv})
+    assert bad.status_code == 422 and "missing" in bad.json()["error"]["message"]
+    rows = call("GET", "/api/parties/beta/members", "beta", 200)
+    assert isinstance(rows, list) and len(rows) == 400
+    call("GET", "/api/parties/alpha/members", "beta", 403)
+    call("GET", "/api/parties/alpha/members", "observer", 403)
+    call("GET", "/api/parties/alpha/members", None, 401)
+    call("GET", "/api/parties/alpha/members", "ministry", 200)
+    conflicts = call("GET", "/api/parties/beta/conflicts", "beta", 200)
+    assert isinstance(conflicts, list) and conflicts
+    assert call("GET", "/api/parties/alpha/conflicts", "alpha", 200) == conflicts
+    call("POST", "/api/parties/alpha/decision", "alpha", 403, json={})
+    d = call("POST", "/api/parties/alpha/decision", "ministry", 201,
+             json={"rulesets": ["kz-2007"]})
+    assert [x["decision"] for x in d["decisions"]] == ["registered", "refused"]  # type: ignore[index]
+    d = call("POST", "/api/parties/beta/decision", "ministry", 201, json={})
+    assert d["decisions"][0]["decision"] == "refused"  # type: ignore[index]
+    public = call("GET", "/api/parties", None, 200)
+    assert {p["id"]: p["status"] for p in public} == {"alpha": "registered",  # type: ignore[union-attr]
+                                                      "beta": "refused"}
+    one = call("GET", "/api/parties/alpha", None, 200)
+    assert sum(one["decision"]["members_by_region"]["kz-2022"].values()) == 5200  # type: ignore[index]
+    assert "rows_with_findings" not in str(public)
+    call("GET", "/api/party-conflicts", "observer", 403)
+    call("GET", "/api/party-conflicts", "ministry", 200)
+    text = "\n".join(seen)
+    assert not {*a.iins, *b.iins} & set(re.findall(r"[0-9]{12}", text))
