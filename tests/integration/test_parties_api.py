@@ -92,3 +92,44 @@ def test_each_sees_what_it_may(client: tuple[TestClient, dict[str, dict[str, str
     call("GET", "/api/party-conflicts", "ministry", 200)
     text = "\n".join(seen)
     assert not {*a.iins, *b.iins} & set(re.findall(r"[0-9]{12}", text))
+
+
+def test_the_public_pages_in_three_languages(
+        client: tuple[TestClient, dict[str, dict[str, str]]]) -> None:
+    c, auth = client
+    a = member_list(3, 0, regions(), per_region=[260] * 20)
+    c.post("/api/parties", json=_app("alpha"), headers=auth["alpha"])
+    r = c.post("/api/parties/alpha/members", content=to_csv(a).encode(),
+               headers={**auth["alpha"], "Content-Type": "text/csv"})
+    assert r.status_code == 201
+    low = {**_app("beta"), "founders": 500}
+    assert c.post("/api/parties", json=low, headers=auth["beta"]).status_code == 201
+    r = c.post("/api/parties/beta/members", content=to_csv(
+        member_list(4, 0, regions(), per_region=[100] * 20)).encode(),
+        headers={**auth["beta"], "Content-Type": "text/csv"})
+    assert r.status_code == 201
+    for pid in ("alpha", "beta"):
+        r = c.post(f"/api/parties/{pid}/decision", json={"rulesets": ["kz-2007"]},
+                   headers=auth["ministry"])
+        assert r.status_code == 201, r.text
+    pages = {}
+    for lang in ("kk", "ru", "en"):
+        for path in ("/parties", "/parties/alpha", "/parties/beta"):
+            r = c.get(f"{path}?lang={lang}")
+            assert r.status_code == 200, (path, lang, r.text[:300])
+            pages[(path, lang)] = r.text
+    en_beta = pages[("/parties/beta", "en")]
+    assert "Reasons for refusal" in en_beta
+    assert "Founders in the initiative group: 500 (required: 700)" in en_beta
+    assert "Valid members in total: 2000 (required: 5000)" in en_beta
+    assert "Причины отказа" in pages[("/parties/beta", "ru")]
+    assert "Бас тарту себептері" in pages[("/parties/beta", "kk")]
+    en_alpha = pages[("/parties/alpha", "en")]
+    assert "kz-2007" in en_alpha and "would be registered" in en_alpha
+    assert "would be refused" in en_alpha  # under kz-2007, side by side
+    assert "Reasons for refusal" not in en_alpha
+    assert "Abai Region" in en_alpha and "Абай облысы" in pages[("/parties/alpha", "kk")]
+    assert "партия зарегистрирована" in pages[("/parties", "ru")]
+    assert c.get("/parties/nobody").status_code == 404
+    text = "\n".join(pages.values())
+    assert not set(a.iins) & set(re.findall(r"[0-9]{12}", text))

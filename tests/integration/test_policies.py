@@ -293,6 +293,8 @@ CALLS: dict[tuple[str, str], CallFor] = {
         lambda a, r: Call("POST", f"/api/parties/{_party(a)}/liquidation",
                           {"reason": "test"}, allowed=(409,)),
     ("GET", "/api/party-conflicts"): lambda a, r: Call("GET", "/api/party-conflicts"),
+    ("GET", "/parties"): lambda a, r: Call("GET", "/parties"),
+    ("GET", "/parties/{party}"): lambda a, r: Call("GET", f"/parties/{_party(a)}"),
     ("POST", "/api/party-barred"):
         lambda a, r: Call("POST", "/api/party-barred", csv="iin,category\n061211600012,judge\n"),
 }
