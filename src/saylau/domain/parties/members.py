@@ -24,6 +24,7 @@ the explanation (`CONFLICT_RULE`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -120,7 +121,9 @@ def _err(line: int, code: str, field: str, message: str, expected: str = "",
                       tuple(details.items()))
 
 
+@functools.lru_cache(maxsize=4096)
 def _iso_date(text: str) -> date | None:
+    """A list's dates repeat (a joining date per congress): parsed once each."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -210,36 +213,41 @@ class ListHashes:
 
 def standing(lists: Mapping[str, ListHashes]) -> dict[str, npt.NDArray[np.int64]]:
     """For every party's rows, the index (into sorted(lists)) of the party whose membership
-    stands for that person: the first received (CONFLICT_RULE). Vectorised: one sort of every
-    row of every list (a million rows in about a second)."""
+    stands for that person: the first received (CONFLICT_RULE; equal receipt: the party
+    first by id). One pass over every row in receipt order (a million rows in about a
+    second)."""
     parties = sorted(lists)
-    if not parties:
-        return {}
-    hashes = np.concatenate([np.asarray(lists[p].hashes, dtype="U64") for p in parties])
-    received = np.concatenate([np.asarray(lists[p].received, dtype=np.int64) for p in parties])
+    received = np.concatenate([np.asarray(lists[p].received, dtype=np.int64)
+                               for p in parties]) if parties else np.zeros(0, np.int64)
     owner = np.concatenate([np.full(len(lists[p].hashes), k, dtype=np.int64)
-                            for k, p in enumerate(parties)])
-    if len(hashes) == 0:
-        return {p: np.zeros(0, dtype=np.int64) for p in parties}
-    order = np.lexsort((received, hashes))
-    sorted_hashes = hashes[order]
-    starts = np.concatenate(([True], sorted_hashes[1:] != sorted_hashes[:-1]))
-    group = np.cumsum(starts) - 1
-    first_owner = owner[order][starts][group]
-    stands = np.empty(len(hashes), dtype=np.int64)
-    stands[order] = first_owner
+                            for k, p in enumerate(parties)]) if parties else received
+    hashes = [h for p in parties for h in lists[p].hashes]
+    first: dict[str, int] = {}
+    for i in np.lexsort((owner, received)).tolist():
+        first.setdefault(hashes[i], int(owner[i]))
     out: dict[str, npt.NDArray[np.int64]] = {}
     at = 0
     for p in parties:
         n = len(lists[p].hashes)
-        out[p] = stands[at:at + n]
+        out[p] = np.fromiter((first[h] for h in hashes[at:at + n]), dtype=np.int64, count=n)
         at += n
     return out
 
 
+def listing(lists: Mapping[str, ListHashes]) -> dict[str, list[str]]:
+    """Keyed hash -> the parties listing it, for the hashes more than one party lists (one
+    pass over every row; computed once for all of a season's cross checks)."""
+    seen: dict[str, list[str]] = {}
+    for p in sorted(lists):
+        for h in set(lists[p].hashes):
+            seen.setdefault(h, []).append(p)
+    return {h: ps for h, ps in seen.items() if len(ps) > 1}
+
+
 def cross_check(party: str, lists: Mapping[str, ListHashes],
                 barred: Mapping[str, BarredCategory], ruleset: RulesetName,
-                stands: Mapping[str, npt.NDArray[np.int64]] | None = None) -> list[RowFinding]:
+                stands: Mapping[str, npt.NDArray[np.int64]] | None = None,
+                listed: Mapping[str, Sequence[str]] | None = None) -> list[RowFinding]:
     """`party`'s findings against the other lists (`lists` holds every party's current rows,
     its own too) and the barred register (keyed hash -> category)."""
     parties = sorted(lists)
@@ -248,16 +256,10 @@ def cross_check(party: str, lists: Mapping[str, ListHashes],
     me = parties.index(party)
     mine = stands[party]
     out: list[RowFinding] = []
-    # who else lists each of my people: only those rows need a name
-    others_of: dict[str, list[str]] = {}
-    own_set = set(own.hashes)
-    for p in parties:
-        if p != party:
-            for h in set(lists[p].hashes) & own_set:
-                others_of.setdefault(h, []).append(p)
+    listed = listing(lists) if listed is None else listed
     for i, h in enumerate(own.hashes):
         line, shown_iin = own.lines[i], "…" + own.last4[i]
-        other = others_of.get(h)
+        other = [p for p in listed.get(h, ()) if p != party]
         if int(mine[i]) != me:
             winner = parties[int(mine[i])]
             out.append(_err(line, "member.other_party", "iin",
@@ -296,17 +298,15 @@ def valid_by_region(lines: Sequence[int], regions: Sequence[str],
 def duplicates(lines: Sequence[int], hashes: Sequence[str], last4: Sequence[str]
                ) -> list[RowFinding]:
     """`iin.duplicate` for every row whose keyed hash is on an earlier row of the same list
-    (by `lines` order as given: the first stands), on hashes alone."""
-    if not hashes:
-        return []
-    arr = np.asarray(hashes)
-    _, first, inverse = np.unique(arr, return_index=True, return_inverse=True)
-    first_of_row = first[inverse]
+    (in the order given: the first stands), on hashes alone."""
+    first: dict[str, int] = {}
     out = []
-    for i in np.flatnonzero(first_of_row != np.arange(len(arr))).tolist():
-        line, first_line = lines[i], lines[int(first_of_row[i])]
-        out.append(_err(line, "iin.duplicate", "iin",
-                        f"line {line}: the same IIN (…{last4[i]}) is on line {first_line}; "
-                        "the first line stands", "an IIN not yet on the list",
-                        "…" + last4[i], first_line=first_line))
+    for i, h in enumerate(hashes):
+        k = first.setdefault(h, i)
+        if k != i:
+            line, first_line = lines[i], lines[k]
+            out.append(_err(line, "iin.duplicate", "iin",
+                            f"line {line}: the same IIN (…{last4[i]}) is on line {first_line}; "
+                            "the first line stands", "an IIN not yet on the list",
+                            "…" + last4[i], first_line=first_line))
     return out
