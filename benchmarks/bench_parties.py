@@ -98,10 +98,10 @@ def saylau_path(lists: list[MemberColumns], barred: list[str]) -> dict[str, int]
     for name, cols in zip(names, lists, strict=True):
         h = privacy.hash_all(KEY, list(cols.iins))
         hashes[name] = ListHashes(cols.lines, tuple(h), tuple(range(len(h))),
-                                  tuple(x[-4:] for x in cols.iins))
+                                  tuple([x[-4:] for x in cols.iins]))
         own[name] = check_list(cols, h, regions, submitted)
-    stands = standing(hashes)
     listed = listing(hashes)
+    stands = standing(hashes, listed)
     decisions = {}
     for name, cols in zip(names, lists, strict=True):
         found = own[name] + cross_check(name, hashes, barred_h, RulesetName.KZ_2022, stands,

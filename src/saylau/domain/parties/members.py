@@ -25,6 +25,8 @@ the explanation (`CONFLICT_RULE`).
 from __future__ import annotations
 
 import functools
+import itertools
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -170,8 +172,20 @@ def _duplicates(cols: MemberColumns, hashes: Sequence[str]) -> list[RowFinding]:
 
 
 def _fields(cols: MemberColumns, submitted: date, fields: ListFields) -> list[RowFinding]:
+    """The fields' findings. Dates repeat across a list: each distinct text is judged once,
+    and only the rows with something to report are visited one by one."""
+    bad_birth = {t for t in set(cols.birth_dates)
+                 if (t or fields.birth_date) and _iso_date(t) is None}
+    bad_joined = {t for t in set(cols.joined)
+                  if ((t or fields.joined) and _iso_date(t) is None)
+                  or ((d := _iso_date(t)) is not None and d > submitted)}
+    suspects = [i for i in range(len(cols.lines))
+                if (fields.full_name and not cols.full_names[i].strip())
+                or (fields.signature and not cols.signatures[i])
+                or cols.birth_dates[i] in bad_birth or cols.joined[i] in bad_joined]
     out = []
-    for i, line in enumerate(cols.lines):
+    for i in suspects:
+        line = cols.lines[i]
         if fields.full_name and not cols.full_names[i].strip():
             out.append(_err(line, "name.missing", "full_name",
                             f"line {line}: the full name is empty", "a full name", ""))
@@ -180,13 +194,13 @@ def _fields(cols: MemberColumns, submitted: date, fields: ListFields) -> list[Ro
                             f"line {line}: the member's signature is not present",
                             "yes", "no"))
         bd = cols.birth_dates[i]
-        if (bd or fields.birth_date) and _iso_date(bd) is None:
+        if bd in bad_birth:
             out.append(_err(line, "birth_date.format", "birth_date",
                             f"line {line}: the date of birth {bd!r} is not a date YYYY-MM-DD",
                             "YYYY-MM-DD", bd))
         j = cols.joined[i]
         joined = _iso_date(j)
-        if (j or fields.joined) and joined is None:
+        if j in bad_joined and joined is None:
             out.append(_err(line, "joined.format", "joined",
                             f"line {line}: the date of joining {j!r} is not a date YYYY-MM-DD",
                             "YYYY-MM-DD", j))
@@ -211,37 +225,45 @@ class ListHashes:
     last4: tuple[str, ...]
 
 
-def standing(lists: Mapping[str, ListHashes]) -> dict[str, npt.NDArray[np.int64]]:
+def standing(lists: Mapping[str, ListHashes],
+             listed: Mapping[str, Sequence[str]] | None = None
+             ) -> dict[str, npt.NDArray[np.int64]]:
     """For every party's rows, the index (into sorted(lists)) of the party whose membership
     stands for that person: the first received (CONFLICT_RULE; equal receipt: the party
-    first by id). One pass over every row in receipt order (a million rows in about a
-    second)."""
+    first by id). Only the people listed by more than one party (`listing`) need looking
+    at; everybody else's membership is the one party's that lists them."""
     parties = sorted(lists)
-    received = np.concatenate([np.asarray(lists[p].received, dtype=np.int64)
-                               for p in parties]) if parties else np.zeros(0, np.int64)
-    owner = np.concatenate([np.full(len(lists[p].hashes), k, dtype=np.int64)
-                            for k, p in enumerate(parties)]) if parties else received
-    hashes = [h for p in parties for h in lists[p].hashes]
-    first: dict[str, int] = {}
-    for i in np.lexsort((owner, received)).tolist():
-        first.setdefault(hashes[i], int(owner[i]))
+    listed = listing(lists) if listed is None else listed
+    best: dict[str, tuple[int, int]] = {}
+    for k, p in enumerate(parties):
+        lh = lists[p]
+        for i in [i for i, h in enumerate(lh.hashes) if h in listed]:
+            key = (lh.received[i], k)
+            h = lh.hashes[i]
+            if h not in best or key < best[h]:
+                best[h] = key
     out: dict[str, npt.NDArray[np.int64]] = {}
-    at = 0
-    for p in parties:
-        n = len(lists[p].hashes)
-        out[p] = np.fromiter((first[h] for h in hashes[at:at + n]), dtype=np.int64, count=n)
-        at += n
+    for k, p in enumerate(parties):
+        lh = lists[p]
+        arr = np.full(len(lh.hashes), k, dtype=np.int64)
+        for i in [i for i, h in enumerate(lh.hashes) if h in best]:
+            arr[i] = best[lh.hashes[i]][1]
+        out[p] = arr
     return out
 
 
 def listing(lists: Mapping[str, ListHashes]) -> dict[str, list[str]]:
     """Keyed hash -> the parties listing it, for the hashes more than one party lists (one
-    pass over every row; computed once for all of a season's cross checks)."""
-    seen: dict[str, list[str]] = {}
-    for p in sorted(lists):
-        for h in set(lists[p].hashes):
-            seen.setdefault(h, []).append(p)
-    return {h: ps for h, ps in seen.items() if len(ps) > 1}
+    count over every row; computed once for all of a season's cross checks)."""
+    parties = sorted(lists)
+    sets = {p: set(lists[p].hashes) for p in parties}
+    counts = Counter(itertools.chain.from_iterable(sets.values()))
+    shared = {h for h, n in counts.items() if n > 1}
+    out: dict[str, list[str]] = {}
+    for p in parties:
+        for h in sets[p] & shared:
+            out.setdefault(h, []).append(p)
+    return out
 
 
 def cross_check(party: str, lists: Mapping[str, ListHashes],
@@ -251,13 +273,17 @@ def cross_check(party: str, lists: Mapping[str, ListHashes],
     """`party`'s findings against the other lists (`lists` holds every party's current rows,
     its own too) and the barred register (keyed hash -> category)."""
     parties = sorted(lists)
-    stands = standing(lists) if stands is None else stands
+    listed = listing(lists) if listed is None else listed
+    stands = standing(lists, listed) if stands is None else stands
     own = lists[party]
     me = parties.index(party)
     mine = stands[party]
     out: list[RowFinding] = []
-    listed = listing(lists) if listed is None else listed
-    for i, h in enumerate(own.hashes):
+    barred_here = {h for h in own.hashes if h in barred and barred_under(barred[h], ruleset)}
+    rows = sorted({*np.flatnonzero(mine != me).tolist(),
+                   *[i for i, h in enumerate(own.hashes) if h in listed or h in barred_here]})
+    for i in rows:
+        h = own.hashes[i]
         line, shown_iin = own.lines[i], "…" + own.last4[i]
         other = [p for p in listed.get(h, ()) if p != party]
         if int(mine[i]) != me:
@@ -273,8 +299,8 @@ def cross_check(party: str, lists: Mapping[str, ListHashes],
                 f"line {line}: {', '.join(other)} also list(s) this person ({shown_iin}); "
                 "this membership stands, received first (docs/law.md §11.1)",
                 "a person in no other party", ", ".join(other), (("parties", other),)))
-        cat = barred.get(h)
-        if cat is not None and barred_under(cat, ruleset):
+        if h in barred_here:
+            cat = barred[h]
             out.append(_err(line, "member.barred", "iin",
                             f"line {line}: this person ({shown_iin}) is on the register of "
                             f"those barred from party membership ({cat.value}; docs/law.md "
@@ -288,25 +314,22 @@ def valid_by_region(lines: Sequence[int], regions: Sequence[str],
                     findings: Sequence[RowFinding]) -> dict[str, int]:
     """Members whose rows have no error, counted per region."""
     bad = {f.line for f in findings if f.severity is Severity.ERROR}
-    counts: dict[str, int] = {}
-    for line, reg in zip(lines, regions, strict=True):
-        if line not in bad:
-            counts[reg] = counts.get(reg, 0) + 1
-    return counts
+    return dict(Counter(r for line, r in zip(lines, regions, strict=True) if line not in bad))
 
 
 def duplicates(lines: Sequence[int], hashes: Sequence[str], last4: Sequence[str]
                ) -> list[RowFinding]:
     """`iin.duplicate` for every row whose keyed hash is on an earlier row of the same list
     (in the order given: the first stands), on hashes alone."""
-    first: dict[str, int] = {}
+    if len(set(hashes)) == len(hashes):
+        return []
+    n = len(hashes)
+    first = {hashes[i]: i for i in range(n - 1, -1, -1)}
     out = []
-    for i, h in enumerate(hashes):
-        k = first.setdefault(h, i)
-        if k != i:
-            line, first_line = lines[i], lines[k]
-            out.append(_err(line, "iin.duplicate", "iin",
-                            f"line {line}: the same IIN (…{last4[i]}) is on line {first_line}; "
-                            "the first line stands", "an IIN not yet on the list",
-                            "…" + last4[i], first_line=first_line))
+    for i in [i for i, h in enumerate(hashes) if first[h] != i]:
+        line, first_line = lines[i], lines[first[hashes[i]]]
+        out.append(_err(line, "iin.duplicate", "iin",
+                        f"line {line}: the same IIN (…{last4[i]}) is on line {first_line}; "
+                        "the first line stands", "an IIN not yet on the list",
+                        "…" + last4[i], first_line=first_line))
     return out
