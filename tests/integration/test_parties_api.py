@@ -133,3 +133,24 @@ def test_the_public_pages_in_three_languages(
     assert c.get("/parties/nobody").status_code == 404
     text = "\n".join(pages.values())
     assert not set(a.iins) & set(re.findall(r"[0-9]{12}", text))
+
+
+def test_a_bad_iin_in_a_request_is_not_echoed(
+        client: tuple[TestClient, dict[str, dict[str, str]]]) -> None:
+    c, auth = client
+    assert c.post("/api/parties", json=_app("alpha"), headers=auth["alpha"]).status_code == 201
+    cols = member_list(5, 2, regions())
+    r = c.post("/api/parties/alpha/members", content=to_csv(cols).encode(),
+               headers={**auth["alpha"], "Content-Type": "text/csv"})
+    assert r.status_code == 201
+    url = "/api/parties/alpha/members/1/versions"
+    for bad in (cols.iins[1] * 3, int(cols.iins[1])):
+        r = c.post(url, json={"corrects": 1, "reason": "typo", "iin": bad},
+                   headers=auth["alpha"])
+        assert r.status_code == 422, r.text
+        assert cols.iins[1] not in r.text and str(int(cols.iins[1])) not in r.text
+    r = c.post(url, json={"corrects": 1, "reason": "typo", "iin": cols.iins[1][:11] + "x"},
+               headers=auth["alpha"])
+    assert r.status_code == 201
+    assert [f["code"] for f in r.json()["findings"]] == ["iin.format"]
+    assert cols.iins[1][:11] not in r.text
