@@ -103,3 +103,13 @@ def test_xlsx_with_several_sheets_formulas_or_number_iins_is_refused() -> None:
     assert "not a readable XLSX" in err.message
     err = _refusal(_xlsx([]), "x.xlsx")
     assert "empty" in err.message
+
+
+def test_cells_past_their_column_or_with_nul_are_refused_naming_line_and_field() -> None:
+    long_region = ROW.replace("KZ-11", "K" * 17)
+    err = _refusal((HEADER + ROW + long_region).encode())
+    assert err.rows[0]["line"] == 3 and err.rows[0]["field"] == "region"
+    err = _refusal((HEADER + ROW.replace("Abenov", "Ab\x00enov")).encode())
+    assert err.rows[0]["field"] == "full_name" and "NUL" in err.rows[0]["message"]
+    err = _refusal((HEADER + ROW.replace("Abenov Nurlan", "Ж" * 2001)).encode())
+    assert err.rows[0]["actual"] == "2001 characters"

@@ -34,10 +34,10 @@ class RowChangeIn(Strict):
     reason: Text
     withdraw: bool = False
     full_name: Text | None = None
-    birth_date: Text | None = None
+    birth_date: Annotated[str, StringConstraints(max_length=32, pattern=NO_NUL)] | None = None
     iin: IinText | None = None
     region: Region | None = None
-    joined: Text | None = None
+    joined: Annotated[str, StringConstraints(max_length=32, pattern=NO_NUL)] | None = None
     signature: bool | None = None
 
 

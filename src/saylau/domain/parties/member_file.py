@@ -17,13 +17,17 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from saylau.domain.errors import ImportFailed, TooLarge
+from saylau.domain.errors import ImportFailed, TooLarge, ValidationFailed
+from saylau.domain.limits import MAX_TEXT
 from saylau.domain.parties.members import COLUMNS, MemberColumns
 from saylau.domain.spreadsheet import unescape
 
 MAX_ROWS = 1_000_000
 """A party's list: 20,000 members were needed before 2022; a file past a million rows is
 refused before it is read further."""
+MAX_CELL = {"full_name": MAX_TEXT, "birth_date": 32, "region": 16, "joined": 32,
+            "iin": 32, "signature": 32}
+"""The longest cell each column may hold (the store's columns; a name: saylau.domain.limits)."""
 MAX_LISTED = 50
 """At most this many bad rows are listed in a refusal (their count is always given)."""
 
@@ -131,6 +135,15 @@ def parse_rows(header: Sequence[str] | None, rows: Iterable[tuple[int, Sequence[
                             f"line {line} has {len(cells)} cells; the header has {width}"))
             continue
         values = {c: cells[at[c]].strip() for c in COLUMNS}
+        for c in COLUMNS:
+            if "\x00" in values[c]:
+                bad.append(_bad(line, c, "text without NUL characters", "a NUL character",
+                                f"line {line}: the {c} cell holds a NUL character"))
+            elif len(values[c]) > MAX_CELL[c]:
+                bad.append(_bad(line, c, f"at most {MAX_CELL[c]} characters",
+                                f"{len(values[c])} characters",
+                                f"line {line}: the {c} cell has {len(values[c])} characters; "
+                                f"at most {MAX_CELL[c]}"))
         sig = values["signature"].lower()
         if sig not in YES and sig not in NO:
             bad.append(_bad(line, "signature", "yes or no", sig[:20],
@@ -152,3 +165,14 @@ def parse_rows(header: Sequence[str] | None, rows: Iterable[tuple[int, Sequence[
         regions=tuple(c.upper() for c in cols["region"]), joined=tuple(cols["joined"]),
         signatures=tuple(signatures))
 
+
+
+def check_cells(**values: str | None) -> None:
+    """A correction's cells within the same limits as a file's (ValidationFailed naming the
+    field, never the value of an IIN)."""
+    for field, value in values.items():
+        if value is not None and len(value) > MAX_CELL[field]:
+            raise ValidationFailed(
+                f"{field}: {len(value)} characters; at most {MAX_CELL[field]}",
+                details={"field": field, "expected": f"at most {MAX_CELL[field]} characters",
+                         "actual": f"{len(value)} characters"})

@@ -20,7 +20,7 @@ from saylau.domain.ids import ActorId
 from saylau.domain.names import Names
 from saylau.domain.parties import privacy
 from saylau.domain.parties.lifecycle import OPEN, PartyStatus, step
-from saylau.domain.parties.member_file import MAX_ROWS
+from saylau.domain.parties.member_file import MAX_ROWS, check_cells
 from saylau.domain.parties.members import (
     BarredCategory,
     MemberColumns,
@@ -194,6 +194,8 @@ class RowChange:
 def change_row(saylau: Saylau, party: str, change: RowChange, by: ActorId) -> repo.MemberRow:
     """A row corrected or withdrawn as a new version (domain/versions.py's rule: it names the
     version it corrects, says why; the same content again changes nothing)."""
+    check_cells(full_name=change.full_name, birth_date=change.birth_date, iin=change.iin,
+                region=change.region, joined=change.joined)
     key = key_of(saylau)
     now = saylau.clock().isoformat()
     with saylau.write() as conn:
