@@ -14,6 +14,7 @@ never leaves the check (docs/law.md §10.3; issue 13).
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 import numpy as np
@@ -41,6 +42,15 @@ class IinProblem(StrEnum):
 def shown(text: str) -> str:
     """How a message names an IIN: its last four characters behind a mask, never more."""
     return "…" + text[-4:] if len(text) >= 4 else "…"
+
+
+_DIGIT_RUN = re.compile(r"[0-9]{5,}")
+
+
+def masked(text: str) -> str:
+    """`text` safe to echo in a message: every run of five or more digits (an IIN typed into
+    the wrong column, say) cut to its last four (`shown`)."""
+    return _DIGIT_RUN.sub(lambda m: shown(m.group(0)), text)
 
 
 def check_digit(first_eleven: str) -> int | None:

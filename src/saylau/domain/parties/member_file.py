@@ -19,6 +19,7 @@ from typing import Any
 
 from saylau.domain.errors import ImportFailed, TooLarge, ValidationFailed
 from saylau.domain.limits import MAX_TEXT
+from saylau.domain.parties.iin import masked
 from saylau.domain.parties.members import COLUMNS, MemberColumns
 from saylau.domain.spreadsheet import unescape
 
@@ -97,7 +98,7 @@ def _header(header: Sequence[str] | None) -> dict[str, int]:
     if header is None:
         raise ImportFailed("the file is empty; expected a header line: " + ",".join(COLUMNS),
                            rows=[_bad(1, "header", ",".join(COLUMNS), "", "no header line")])
-    names = [h.strip().lower() for h in header]
+    names = [masked(h.strip().lower()) for h in header]
     missing = [c for c in COLUMNS if c not in names]
     unknown = [h for h in names if h not in COLUMNS]
     twice = sorted({h for h in names if names.count(h) > 1})
@@ -146,8 +147,9 @@ def parse_rows(header: Sequence[str] | None, rows: Iterable[tuple[int, Sequence[
                                 f"at most {MAX_CELL[c]}"))
         sig = values["signature"].lower()
         if sig not in YES and sig not in NO:
-            bad.append(_bad(line, "signature", "yes or no", sig[:20],
-                            f"line {line}: the signature cell says {sig[:20]!r}, neither yes "
+            said = masked(sig[:20])
+            bad.append(_bad(line, "signature", "yes or no", said,
+                            f"line {line}: the signature cell says {said!r}, neither yes "
                             "nor no"))
         lines.append(line)
         signatures.append(sig in YES)

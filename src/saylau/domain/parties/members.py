@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from saylau.domain.parties.iin import PROBLEM_CODES, IinProblem, problems, shown
+from saylau.domain.parties.iin import PROBLEM_CODES, IinProblem, masked, problems, shown
 from saylau.domain.protocols.values import Severity
 from saylau.domain.rulesets import RulesetName
 
@@ -160,8 +160,8 @@ def check_list(cols: MemberColumns, hashes: Sequence[str], regions: frozenset[st
         if reg not in regions:
             line = cols.lines[i]
             out.append(_err(line, "region.unknown", "region",
-                            f"line {line}: {reg!r} is not a region's code (docs/law.md §13.1)",
-                            "one of " + ", ".join(sorted(regions)), reg))
+                            f"line {line}: {masked(reg)!r} is not a region's code (docs/law.md "
+                            "§13.1)", "one of " + ", ".join(sorted(regions)), masked(reg)))
     out += _fields(cols, submitted, fields)
     out.sort(key=lambda f: f.line)
     return out
@@ -193,14 +193,14 @@ def _fields(cols: MemberColumns, submitted: date, fields: ListFields) -> list[Ro
             out.append(_err(line, "signature.missing", "signature",
                             f"line {line}: the member's signature is not present",
                             "yes", "no"))
-        bd = cols.birth_dates[i]
-        if bd in bad_birth:
+        bd = masked(cols.birth_dates[i])
+        if cols.birth_dates[i] in bad_birth:
             out.append(_err(line, "birth_date.format", "birth_date",
                             f"line {line}: the date of birth {bd!r} is not a date YYYY-MM-DD",
                             "YYYY-MM-DD", bd))
-        j = cols.joined[i]
-        joined = _iso_date(j)
-        if j in bad_joined and joined is None:
+        joined = _iso_date(cols.joined[i])
+        j = masked(cols.joined[i])
+        if cols.joined[i] in bad_joined and joined is None:
             out.append(_err(line, "joined.format", "joined",
                             f"line {line}: the date of joining {j!r} is not a date YYYY-MM-DD",
                             "YYYY-MM-DD", j))
