@@ -129,6 +129,7 @@ def test_the_public_pages_in_three_languages(
     assert "would be refused" in en_alpha  # under kz-2007, side by side
     assert "Reasons for refusal" not in en_alpha
     assert "Abai Region" in en_alpha and "Абай облысы" in pages[("/parties/alpha", "kk")]
+    assert 'id="map-members"' in en_alpha and "kz_units_2022.geojson" in en_alpha
     assert "партия зарегистрирована" in pages[("/parties", "ru")]
     assert c.get("/parties/nobody").status_code == 404
     text = "\n".join(pages.values())

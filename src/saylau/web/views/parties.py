@@ -31,8 +31,8 @@ class PartyView:
     failed: tuple[tuple[str, str, str], ...]
     """Under the party's own ruleset: (code, actual, required) of each failed condition."""
     missing: tuple[str, ...]
-    regions: tuple[tuple[Names, tuple[int, ...]], ...]
-    """Each region's name and its valid members under each ruleset."""
+    regions: tuple[tuple[str, Names, tuple[int, ...]], ...]
+    """Each region's code, name and valid members under each ruleset."""
     readings: tuple[str, ...]
 
 
@@ -67,7 +67,8 @@ def party_view(saylau: Saylau, party: str) -> PartyView:
                    for c in (own["conditions"] if own else []) if not c["passed"])
     names = region_names()
     counts = public["members_by_region"]
-    regions = tuple((names[code], tuple(int(counts.get(r, {}).get(code, 0)) for r in rulesets))
+    regions = tuple((code, names[code],
+                     tuple(int(counts.get(r, {}).get(code, 0)) for r in rulesets))
                     for code in names)
     return PartyView(entry, rulesets, tuple(d["decision"] for d in ds), rows, failed,
                      tuple(own["missing"]) if own else (), regions,
