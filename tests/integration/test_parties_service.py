@@ -177,3 +177,26 @@ def test_the_key_is_checked_like_the_central_key(store: Saylau, tmp_path: Path,
                        MINISTRY)
     assert e.value.code == "parties_key_mismatch"
     json.dumps(e.value.details)
+
+
+def test_the_registers_actions_are_signed_admin_log_entries(store: Saylau) -> None:
+    from saylau.services import admin_log
+
+    _apply(store, "zeta")
+    cols = member_list(6, 0, regions(), per_region=[260] * 20)
+    barred = random_iin(__import__("random").Random(66))
+    import_barred(store, [(barred, "cec")], MINISTRY)
+    import_members(store, "zeta", to_csv(cols).encode(), "z.csv", ActorId("zeta"))
+    decide_party(store, "zeta", MINISTRY)
+    liquidate(store, "zeta", "merged with another party", MINISTRY)
+    entries = admin_log.entries(store, 0, 100)
+    actions = [e["body"]["action"] for e in entries]
+    assert actions == ["party_applied", "party_barred_imported", "party_members_imported",
+                       "party_decided", "party_liquidated"]
+    decided = entries[3]["body"]
+    assert (decided["party"], decided["decision"], decided["failed"]) == (
+        "zeta", "registered", [])
+    assert sum(decided["members_by_region"].values()) == 5200
+    assert admin_log.verify(store).ok
+    text = json.dumps(entries)
+    assert not iins_in(text, {*cols.iins, barred})

@@ -36,6 +36,7 @@ from saylau.domain.parties.rules import (
     rules_of,
 )
 from saylau.domain.protocols.values import Severity
+from saylau.services import logs
 from saylau.services.context import Saylau
 from saylau.services.parties.register import regions, status_of
 from saylau.store import parties as repo
@@ -163,6 +164,10 @@ def decide_party(saylau: Saylau, party: str, by: ActorId, *,
                           if recorded.decision is Decision.REGISTERED else PartyStatus.REFUSED)
             repo.insert_event(conn, party, to.value, by, saylau.clock().isoformat(),
                               decision=report.public(), reason=recorded.decision.value)
+            logs.log_action(conn, saylau, logs.Action.PARTY_DECIDED, by, party=party,
+                            ruleset=recorded.ruleset.value, decision=recorded.decision.value,
+                            failed=[c.code for c in recorded.failed],
+                            members_by_region=counts[recorded.ruleset.value])
     return report
 
 
@@ -183,6 +188,8 @@ def liquidate(saylau: Saylau, party: str, reason: str, by: ActorId) -> None:
         to = step(party, statuses[party], PartyStatus.LIQUIDATED)
         repo.insert_event(conn, party, to.value, by, saylau.clock().isoformat(),
                           reason=reason.strip())
+        logs.log_action(conn, saylau, logs.Action.PARTY_LIQUIDATED, by, party=party,
+                        reason=reason.strip())
 
 
 # --- reading -----------------------------------------------------------------------------

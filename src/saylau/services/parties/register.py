@@ -30,6 +30,7 @@ from saylau.domain.parties.members import (
 from saylau.domain.parties.rules import rules_of
 from saylau.domain.versions import Head as VersionHead
 from saylau.domain.versions import Submission, Unchanged, check_reason, classify, content_hash
+from saylau.services import logs
 from saylau.services.context import Saylau
 from saylau.services.parties.member_files import read_member_file
 from saylau.store import parties as repo
@@ -92,6 +93,8 @@ def apply(saylau: Saylau, a: ApplicationIn, by: ActorId) -> repo.ApplicationRow:
                                     "actual": a.id})
         repo.insert_application(conn, row)
         repo.insert_event(conn, a.id, PartyStatus.SUBMITTED.value, by, now.isoformat())
+        logs.log_action(conn, saylau, logs.Action.PARTY_APPLIED, by, party=a.id,
+                        ruleset=a.ruleset, founders=a.founders)
     return row
 
 
@@ -172,6 +175,8 @@ def import_columns(saylau: Saylau, party: str, cols: MemberColumns, by: ActorId
         repo.insert_members(conn, rows)
         repo.insert_event(conn, party, step(party, status, PartyStatus.CHECKING).value, by,
                           now, reason=f"member list: {len(rows)} rows from row {first}")
+        logs.log_action(conn, saylau, logs.Action.PARTY_MEMBERS_IMPORTED, by, party=party,
+                        rows=len(rows), first_row=first)
     return ImportReport(party, len(rows), first, tuple(findings))
 
 
@@ -272,4 +277,6 @@ def import_barred(saylau: Saylau, entries: Sequence[tuple[str, str]], by: ActorI
                            withdraw, by, now) for iin, cat in entries]
     with saylau.write() as conn:
         repo.insert_barred(conn, rows)
+        logs.log_action(conn, saylau, logs.Action.PARTY_BARRED_IMPORTED, by,
+                        entries=len(rows), withdrawn=withdraw)
     return len(rows)
