@@ -155,3 +155,37 @@ def test_a_bad_iin_in_a_request_is_not_echoed(
     assert r.status_code == 201
     assert [f["code"] for f in r.json()["findings"]] == ["iin.format"]
     assert cols.iins[1][:11] not in r.text
+
+
+def test_an_xlsx_list_over_the_api(client: tuple[TestClient, dict[str, dict[str, str]]]
+                                   ) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    c, auth = client
+    assert c.post("/api/parties", json=_app("alpha"), headers=auth["alpha"]).status_code == 201
+    cols = member_list(7, 3, regions())
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["full_name", "birth_date", "iin", "region", "joined", "signature"])
+    for i in range(len(cols)):
+        ws.append([cols.full_names[i], cols.birth_dates[i], cols.iins[i], cols.regions[i],
+                   cols.joined[i], "yes"])
+    out = io.BytesIO()
+    wb.save(out)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    r = c.post("/api/parties/alpha/members", content=out.getvalue(),
+               headers={**auth["alpha"], "Content-Type": xlsx})
+    assert r.status_code == 201, r.text
+    assert r.json()["rows"] == 3
+    wb.create_sheet("notes")
+    out = io.BytesIO()
+    wb.save(out)
+    r = c.post("/api/parties/alpha/members", content=out.getvalue(),
+               headers={**auth["alpha"], "Content-Type": xlsx})
+    assert r.status_code == 422 and "2 sheets" in r.json()["error"]["message"]
+    rows = c.get("/api/parties/alpha/members", headers=auth["alpha"]).json()
+    assert len(rows) == 3  # the refused workbook stored nothing
+    assert not set(cols.iins) & set(re.findall(r"[0-9]{12}", r.text + str(rows)))

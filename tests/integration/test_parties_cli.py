@@ -83,3 +83,18 @@ def test_errors_name_what_is_wrong_without_the_iin(folder: Path) -> None:
     assert "061211600012" not in r.output
     r = runner.invoke(app, ["parties", "decide", "nobody"])
     assert r.exit_code == 2 and "no party application 'nobody'" in r.output
+
+
+def test_a_correction_reads_the_iin_from_stdin(folder: Path) -> None:
+    cols = member_list(8, 2, regions())
+    (folder / "l.csv").write_text(to_csv(cols))
+    _run("apply", "eta", "--name", "Eta", "--founders", "700", "--submitted", "2022-10-15")
+    _run("import-members", "eta", "l.csv")
+    r = runner.invoke(app, ["parties", "correct", "eta", "1", "--corrects", "1", "--reason",
+                            "typo in the IIN", "--iin-stdin"], input="061211600013\n")
+    assert r.exit_code == 0, r.output
+    assert "version 2" in r.stdout and "check digit" in r.stdout
+    assert "061211600013" not in r.output
+    r = runner.invoke(app, ["parties", "correct", "eta", "2", "--corrects", "1", "--reason",
+                            "left", "--withdraw"])
+    assert r.exit_code == 0 and "(withdrawn)" in r.stdout
