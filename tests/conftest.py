@@ -118,6 +118,22 @@ def _central_key_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _parties_key_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Parties wing (issue 13): the party register's key in a temporary directory for the
+    session (else a store on PostgreSQL would keep it in the working directory); tests about
+    the key set their own."""
+    before = os.environ.get("SAYLAU_PARTIES_KEY")
+    os.environ["SAYLAU_PARTIES_KEY"] = str(tmp_path_factory.mktemp("parties-key") / "p.key")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SAYLAU_PARTIES_KEY", None)
+        else:
+            os.environ["SAYLAU_PARTIES_KEY"] = before
+
+
 @pytest.fixture
 def saylau(db_url: str) -> Iterator[Saylau]:
     """A migrated, empty store on each database."""

@@ -13,6 +13,7 @@ a test holds the two equal.
     SAYLAU_RESULTS_MAX_AGE   seconds a tally may be reused before it is brought up to date
     SAYLAU_AUTH_FAILURES     failed authentications allowed per client address
     SAYLAU_TRUSTED_PROXIES   the proxies whose X-Forwarded-For is believed
+    SAYLAU_PARTIES_KEY       the party register's key for hashing IINs (parties wing)
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ CENTRAL_KEY = "SAYLAU_CENTRAL_KEY"
 RESULTS_MAX_AGE = "SAYLAU_RESULTS_MAX_AGE"
 AUTH_FAILURES = "SAYLAU_AUTH_FAILURES"
 TRUSTED_PROXIES = "SAYLAU_TRUSTED_PROXIES"
+PARTIES_KEY = "SAYLAU_PARTIES_KEY"  # parties wing (issue 13)
 
 DEFAULT_AUTH_FAILURES = "10/minute"
 """Failed authentications per client address in a moving window (the `limits` notation)."""
@@ -59,6 +61,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(TRUSTED_PROXIES, "none",
             "comma-separated IP addresses or networks (CIDR) of reverse proxies whose "
             "X-Forwarded-For is believed, or * (any peer)"),
+    # parties wing (issue 13)
+    Setting(PARTIES_KEY, "`<db>.parties.key` beside a SQLite file, else `./saylau-parties.key`",
+            "the party register's secret key for the keyed hashes of IINs (mode 0600)"),
 )
 """Every setting, in the order docs/operations.md lists them."""
 
@@ -81,6 +86,13 @@ def central_key(env: Mapping[str, str] | None = None) -> Path | None:
     """$SAYLAU_CENTRAL_KEY as a path, or None when unset or empty (store.central_key then
     keeps the key beside the database)."""
     value = _env(env).get(CENTRAL_KEY)
+    return Path(value) if value else None
+
+
+def parties_key(env: Mapping[str, str] | None = None) -> Path | None:
+    """$SAYLAU_PARTIES_KEY as a path, or None when unset or empty (store.parties_key then
+    keeps the key beside the database). Parties wing (issue 13)."""
+    value = _env(env).get(PARTIES_KEY)
     return Path(value) if value else None
 
 
@@ -166,6 +178,7 @@ __all__ = [
     "CENTRAL_KEY",
     "DATABASE_URL",
     "DEFAULT_AUTH_FAILURES",
+    "PARTIES_KEY",
     "RESULTS_MAX_AGE",
     "SETTINGS",
     "TRUSTED_PROXIES",
@@ -176,6 +189,7 @@ __all__ = [
     "check_trusted_proxies",
     "child_environment",
     "database_url",
+    "parties_key",
     "pass_on_database_url",
     "results_max_age",
     "trusted_proxies",

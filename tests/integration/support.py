@@ -26,7 +26,10 @@ from fastapi.testclient import TestClient
 from saylau.services.context import Saylau
 from saylau.services.tokens import create_token
 
-ROLES = ("admin", "territorial", "precinct", "observer")
+ROLES = ("admin", "territorial", "precinct", "observer",
+         "party", "ministry")  # parties wing (issue 13): a party scoped to PARTY_SCOPE
+PARTY_SCOPE = "alpha"
+"""The party whose token the matrix uses (parties wing)."""
 TERRITORIAL_SCOPE = "KZ-71"
 """A top-level unit (Astana): the territorial commission's scope."""
 PRECINCT_STATION = "KZ-71-D0-S0"
@@ -38,7 +41,8 @@ STATION_ELSEWHERE = "KZ-75-D0-S0"
 
 
 def scope_of(role: str) -> str | None:
-    return {"territorial": TERRITORIAL_SCOPE, "precinct": PRECINCT_STATION}.get(role)
+    return {"territorial": TERRITORIAL_SCOPE, "precinct": PRECINCT_STATION,
+            "party": PARTY_SCOPE}.get(role)
 
 
 def protocol(

@@ -26,6 +26,7 @@ from saylau.services.context import Saylau
 from saylau.services.keys import generate_keypair
 from saylau.services.tokens import revoke_token
 from tests.integration.support import (
+    PARTY_SCOPE,
     PRECINCT_STATION,
     ROLES,
     STATION_BELOW_TERRITORY,
@@ -114,6 +115,8 @@ STATION_OF_ROLE: dict[str | None, str] = {
     "precinct": PRECINCT_STATION,
     "observer": STATION_ELSEWHERE,
     None: "KZ-75-D0-S1",
+    "party": STATION_ELSEWHERE,  # parties wing: neither writes protocols
+    "ministry": STATION_ELSEWHERE,
 }
 """The station each caller writes for and reads: within its scope where it has one."""
 
@@ -265,7 +268,66 @@ CALLS: dict[tuple[str, str], CallFor] = {
     ("GET", "/static/{path:path}"): lambda a, r: Call("GET", "/static/site.css"),
     ("GET", "/healthz"): lambda a, r: Call("GET", "/healthz"),
     ("GET", "/docs"): lambda a, r: Call("GET", "/docs"),
+    # --- parties wing (issue 13): the party "alpha" applied, scoped tokens ----------------
+    ("GET", "/api/parties"): lambda a, r: Call("GET", "/api/parties"),
+    ("GET", "/api/parties/{party}"):
+        lambda a, r: Call("GET", f"/api/parties/{_party(a)}"),
+    # a party applies only for itself, and alpha has already applied: 409 for it
+    ("POST", "/api/parties"):
+        lambda a, r: Call("POST", "/api/parties", _application(
+            PARTY_SCOPE if r == "party" else f"p-{r or 'anonymous'}"), allowed=(201, 409)),
+    ("POST", "/api/parties/{party}/members"):
+        lambda a, r: Call("POST", f"/api/parties/{_party(a)}/members", csv=_members_csv(r)),
+    ("GET", "/api/parties/{party}/members"):
+        lambda a, r: Call("GET", f"/api/parties/{_party(a)}/members"),
+    ("POST", "/api/parties/{party}/members/{row_no}/versions"):
+        lambda a, r: Call("POST", f"/api/parties/{_party(a)}/members/1/versions",
+                          {"corrects": 1, "reason": "left", "withdraw": True},
+                          allowed=(201, 409)),
+    ("GET", "/api/parties/{party}/conflicts"):
+        lambda a, r: Call("GET", f"/api/parties/{_party(a)}/conflicts"),
+    ("POST", "/api/parties/{party}/decision"):
+        lambda a, r: Call("POST", f"/api/parties/{_party(a)}/decision", {"record": False}),
+    # alpha is not registered: an admitted caller is told it cannot be liquidated
+    ("POST", "/api/parties/{party}/liquidation"):
+        lambda a, r: Call("POST", f"/api/parties/{_party(a)}/liquidation",
+                          {"reason": "test"}, allowed=(409,)),
+    ("GET", "/api/party-conflicts"): lambda a, r: Call("GET", "/api/party-conflicts"),
+    ("GET", "/parties"): lambda a, r: Call("GET", "/parties"),
+    ("GET", "/parties/{party}"): lambda a, r: Call("GET", f"/parties/{_party(a)}"),
+    ("POST", "/api/party-barred"):
+        lambda a, r: Call("POST", "/api/party-barred", csv="iin,category\n061211600012,judge\n"),
 }
+
+
+def _application(party: str) -> dict[str, Any]:
+    return {"id": party, "name": _names(party), "founders": 700,
+            "founder_regions": ["KZ-11", "KZ-71"], "initiative_formed": "2022-07-01",
+            "congress_held": "2022-09-01"}
+
+
+def _party(api: Api) -> str:
+    """The party "alpha", applied once (through the service) before its routes are called."""
+    from saylau.domain.ids import ActorId
+    from saylau.services.parties.decisions import register
+    from saylau.services.parties.register import ApplicationIn, apply
+
+    if PARTY_SCOPE not in {e.id for e in register(api.saylau)}:
+        apply(api.saylau, ApplicationIn(PARTY_SCOPE, _names_domain(PARTY_SCOPE), "kz-2022",
+                                        700, ("KZ-11",), None, None), ActorId("test"))
+    return PARTY_SCOPE
+
+
+def _names_domain(text: str) -> Any:
+    from saylau.domain.names import Names
+
+    return Names.same(text)
+
+
+def _members_csv(role: str | None) -> str:
+    from saylau.domain.parties.synthetic import member_list, to_csv
+
+    return to_csv(member_list(len(role or "x"), 2, ["KZ-11", "KZ-71"]))
 
 
 def _api_routes(api: Api) -> list[tuple[str, str, Policy]]:

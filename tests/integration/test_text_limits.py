@@ -65,6 +65,21 @@ TYPED: dict[str, str] = {
     "senate_sessions.reason": "API `reason` of a session correction: MAX_TEXT",
     "senate_sessions.submitted_by": "the token's name: MAX_ACTOR",
     "tokens.name": "saylau token create NAME: MAX_ACTOR",
+    # parties wing (issue 13)
+    "party_applications.id": "API body `id`, CLI PARTY: MAX_ID",
+    "party_applications.name_kk": "API body `name.kk`, CLI --name: MAX_TEXT",
+    "party_applications.name_ru": "API body `name.ru`, CLI --name: MAX_TEXT",
+    "party_applications.name_en": "API body `name.en`, CLI --name: MAX_TEXT",
+    "party_applications.submitted_by": "the token's name: MAX_ACTOR",
+    "party_events.reason": "API/CLI liquidation `reason`: MAX_TEXT (else made by saylau)",
+    "party_events.by": "the token's name: MAX_ACTOR",
+    "party_member_rows.full_name": "member list cell `full_name`, correction: MAX_TEXT",
+    "party_member_rows.birth_date": "member list cell `birth_date`, correction: 32",
+    "party_member_rows.region": "member list cell `region`, correction: 16",
+    "party_member_rows.joined": "member list cell `joined`, correction: 32",
+    "party_member_rows.reason": "API/CLI correction `reason`: MAX_TEXT",
+    "party_member_rows.submitted_by": "the token's name: MAX_ACTOR",
+    "party_barred.imported_by": "the token's name: MAX_ACTOR",
 }
 """Text columns that hold what someone typed, and where it comes from."""
 
@@ -106,6 +121,20 @@ MADE: dict[str, str] = {
     "tokens.role": "an enum value", "tokens.scope": "a unit id (the unit must exist)",
     "tokens.token_hash": "hex", "tokens.created_at": "a timestamp",
     "tokens.revoked_at": "a timestamp", "tokens.expires_at": "a timestamp",
+    # parties wing (issue 13)
+    "party_applications.ruleset": "a known ruleset's name",
+    "party_applications.founder_regions": "JSON of region codes (each must exist)",
+    "party_applications.initiative_formed": "a date", "party_applications.congress_held":
+    "a date", "party_applications.submitted_on": "a date",
+    "party_applications.submitted_at": "a timestamp", "party_events.party_id": "an id",
+    "party_events.status": "an enum value", "party_events.decision": "JSON of a decision",
+    "party_events.at": "a timestamp", "party_member_rows.party_id": "an id",
+    "party_member_rows.iin_hash": "hex", "party_member_rows.iin_last4": "4 characters",
+    "party_member_rows.key_id": "hex", "party_member_rows.findings": "JSON findings",
+    "party_member_rows.content_hash": "hex", "party_member_rows.submitted_at": "a timestamp",
+    "party_barred.iin_hash": "hex", "party_barred.iin_last4": "4 digits",
+    "party_barred.key_id": "hex", "party_barred.category": "an enum value",
+    "party_barred.imported_at": "a timestamp",
     "auth_failures.limit_key": "the rate limit's rule and the client's address (the peer's, or "
                                "a trusted proxy's X-Forwarded-For as uvicorn parsed it)",
 }

@@ -24,6 +24,7 @@ STDLIB_OK = {
     "json", "csv", "io", "math", "datetime", "random", "re", "functools", "itertools",
     "decimal", "bisect", "heapq", "operator", "statistics", "string", "unicodedata", "abc",
     "numbers", "textwrap", "contextlib", "copy", "base64", "struct", "types", "codecs",
+    "hmac",  # parties wing: keyed hashes of IINs (domain/parties/privacy.py), pure computing
 }
 
 

@@ -98,7 +98,7 @@ def test_the_options_named_exist_on_the_command_line() -> None:
 
     command = get_command(app)
     options = set()
-    for name in ("decide", "allocate"):
+    for name in ("decide", "allocate", "parties"):  # parties: the parties wing (issue 13)
         sub = command.commands[name]  # type: ignore[attr-defined]
         subs = getattr(sub, "commands", {"": sub})
         for c in subs.values():

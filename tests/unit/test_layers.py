@@ -325,8 +325,6 @@ WINGS = (
     # issue, domain package, services package, API router, CLI module and its Typer
     (12, "saylau.domain.observation", "saylau.services.observation",
      "saylau.api.routes.observation", "saylau.cli.observers", "observers_app"),
-    (13, "saylau.domain.parties", "saylau.services.parties", "saylau.api.routes.parties",
-     "saylau.cli.parties", "parties_app"),
     (14, "saylau.domain.integrity", "saylau.services.integrity",
      "saylau.api.routes.integrity", "saylau.cli.integrity", "integrity_app"),
     (15, "saylau.domain.audit", None, "saylau.api.routes.audits", "saylau.cli.audits",

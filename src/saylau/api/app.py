@@ -17,6 +17,7 @@ from saylau.api.routes import (
     elections,
     geography,
     open_data,
+    parties,  # parties wing (issue 13)
     protocols,
     record,
     results,
@@ -34,7 +35,8 @@ __all__ = ["CSV_BODY", "CSV_OUT", "DOCS_CSP", "DOCS_PAGE", "MAX_BODY", "ROUTERS"
 
 ROUTERS = (geography.router, elections.router, protocols.router, turnout.router,
            results.router, record.router, open_data.router, admin_log.router, tokens.router,
-           system.router)
+           system.router,
+           parties.router)  # parties wing (issue 13)
 """The API's routers, in the order they are mounted (and listed in the OpenAPI schema). The
 coming wings' routers (observation, parties, integrity, audits) join when they have routes."""
 

@@ -172,10 +172,13 @@ def _field_error(e: Any) -> dict[str, Any]:
         return {"field": "body", "expected": "a JSON document",
                 "actual": f"{why} at character {at}".strip(),
                 "message": f"the body is not JSON: {why} at character {at}".strip()}
+    actual = _brief(e.get("input"))
+    if loc and loc[-1] == "iin":  # parties wing (issue 13): an IIN is never echoed back
+        actual = "(not shown: personal data)"
     return {
         "field": ".".join(str(_brief(str(p))) for p in loc if p != "body"),
         "expected": e.get("type"),
-        "actual": _brief(e.get("input")),
+        "actual": actual,
         "message": e.get("msg"),
     }
 

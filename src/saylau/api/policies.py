@@ -131,11 +131,21 @@ COMMISSION_WRITE = Policy("submit protocols or turnout", COMMISSIONS)
 READ_RECORD = Policy("read the commissions' record", READERS)
 ANY_TOKEN = Policy("identify itself", frozenset(Role) - {Role.PUBLIC})
 
+# parties wing (issue 13)
+PARTY_ACTORS = frozenset({Role.ADMIN, Role.MINISTRY, Role.PARTY})
+PARTY_WRITE = Policy("submit a party's application or member list", PARTY_ACTORS)
+PARTY_READ = Policy("read a party's member rows", PARTY_ACTORS)
+MINISTRY_DECIDE = Policy("decide on party registration",
+                         frozenset({Role.ADMIN, Role.MINISTRY}))
+
 Public = Annotated[Principal, Depends(PUBLIC_ROUTE)]
 Admin = Annotated[Principal, Depends(ADMIN_ONLY)]
 Commission = Annotated[Principal, Depends(COMMISSION_WRITE)]
 Reader = Annotated[Principal, Depends(READ_RECORD)]
 AnyToken = Annotated[Principal, Depends(ANY_TOKEN)]
+PartyWriter = Annotated[Principal, Depends(PARTY_WRITE)]
+PartyReader = Annotated[Principal, Depends(PARTY_READ)]
+Ministry = Annotated[Principal, Depends(MINISTRY_DECIDE)]
 """A route's caller under its policy: `who: Admin` in a route's parameters declares it."""
 
 

@@ -315,17 +315,28 @@ def demo(
         "command); a SQLite file already there is kept aside as FILE.<time>.previous, "
         "another database must be empty")] = None,
     election: Annotated[str, typer.Option(
-        help="referendum (5 June 2022, on the 17 top-level units of that day) or majilis "
-        "(kz-2022: lists and 29 districts, on today's 20 units)")] = "referendum",
+        help="referendum (5 June 2022, on the 17 top-level units of that day), majilis "
+        "(kz-2022: lists and 29 districts, on today's 20 units) or parties (a party "
+        "registration season)")] = "referendum",
 ) -> None:
     """An election night through the real API, with commission tokens.
 
     Generates the country, creates the election, replays turnout reports and protocols.
 
     Then `saylau results` (like every other command) in the same folder reads that night."""
-    if election not in ("referendum", "majilis"):
-        raise typer.BadParameter(f"expected referendum or majilis, got {election!r}",
+    if election not in ("referendum", "majilis", "parties"):
+        raise typer.BadParameter(f"expected referendum, majilis or parties, got {election!r}",
                                  param_hint="--election")
     announce(database)
+    if election == "parties":  # parties wing (issue 13): a registration season
+        from saylau.cli.demo_parties import run_parties_demo
+
+        opts = DemoOptions(seed=seed, database=database, election=election)
+        app = _fresh_store(opts, out)
+        try:
+            run_parties_demo(app, instant, host, port, seed, out)
+        finally:
+            app.engine.dispose()
+        return
     run_demo(DemoOptions(stations=stations, seed=seed, instant=instant, minutes=minutes,
                          host=host, port=port, database=database, election=election), out)

@@ -5,6 +5,9 @@
 - precinct: a precinct (polling-station) commission; writes for its own station only.
 - observer: reads everything the commissions can read, writes nothing.
 - public: no token; reads published results only.
+- party (parties wing, issue 13): a political party; its scope is its party id: it submits
+  its own application and member list and reads its own rows, nothing else.
+- ministry (parties wing): the Ministry of Justice; reads every party's rows, decides.
 """
 
 from __future__ import annotations
@@ -23,9 +26,14 @@ class Role(StrEnum):
     PRECINCT = "precinct"
     OBSERVER = "observer"
     PUBLIC = "public"
+    # parties wing (issue 13)
+    PARTY = "party"
+    MINISTRY = "ministry"
 
 
 SCOPED_ROLES = frozenset({Role.TERRITORIAL, Role.PRECINCT})
+PARTY_SCOPED_ROLES = frozenset({Role.PARTY})
+"""Roles whose scope is a party id, not a unit (parties wing, issue 13)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,4 +61,22 @@ def require_write_scope(who: Principal, geo: Geography, unit: UnitId) -> None:
         + (f" (its scope is {who.scope!r})" if who.scope else ""),
         code="out_of_scope",
         details={"role": who.role.value, "scope": who.scope, "unit": unit},
+    )
+
+
+# --- parties wing (issue 13) -------------------------------------------------------------
+
+
+def require_party_scope(who: Principal, party: str) -> None:
+    """Raise Forbidden unless `who` may act for `party`: a party for itself only; the
+    ministry and the central commission for any."""
+    if who.role in (Role.ADMIN, Role.MINISTRY):
+        return
+    if who.role is Role.PARTY and who.scope == party:
+        return
+    raise Forbidden(
+        f"{who.role} {who.name!r} may not act for party {party!r}"
+        + (f" (its scope is {who.scope!r})" if who.scope else ""),
+        code="out_of_scope",
+        details={"role": who.role.value, "scope": who.scope, "party": party},
     )

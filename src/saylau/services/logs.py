@@ -97,6 +97,12 @@ class Action(StrEnum):
     PROTOCOL_CORRECTED = "protocol_corrected"
     LOG_SEALED = "log_sealed"
     """Leaves stored beyond the last signed head were covered by a new head (record seal)."""
+    # parties wing (issue 13): the party register's actions; never an IIN nor its hash
+    PARTY_APPLIED = "party_applied"
+    PARTY_MEMBERS_IMPORTED = "party_members_imported"
+    PARTY_DECIDED = "party_decided"
+    PARTY_LIQUIDATED = "party_liquidated"
+    PARTY_BARRED_IMPORTED = "party_barred_imported"
 
 
 LEAF_TYPES: Mapping[Action, str] = {

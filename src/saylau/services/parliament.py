@@ -68,6 +68,22 @@ def list_size_limit(seats: int) -> int:
     return math.ceil(seats * 13 / 10)
 
 
+def unregistered_parties(app: Saylau, ids: Sequence[str]) -> list[dict[str, object]]:
+    """Parties wing (issue 13): only a party registered in the party register may nominate a
+    list or candidates. A store whose register holds no application at all (parties are not
+    registered with saylau there) accepts any party, as before the register existed."""
+    from saylau.services.parties.decisions import register
+
+    entries = {e.id: e.status for e in register(app)}
+    if not entries:
+        return []
+    return [{"field": f"parties.{pid}", "expected": "a party registered in the party register",
+             "actual": entries.get(pid, "not in the register"),
+             "message": f"party {pid!r} is not registered (its status: "
+             f"{entries.get(pid, 'no application')}); only registered parties may nominate"}
+            for pid in ids if entries.get(pid) != "registered"]
+
+
 def _options(ballot_has_against_all: bool, choices: list[Option]) -> tuple[Option, ...]:
     if ballot_has_against_all:
         choices.append(Option(AGAINST_ALL, AGAINST_ALL_NAMES, OptionKind.AGAINST_ALL))
@@ -112,6 +128,7 @@ def create_parliament(
                              "expected": f"at most {limit} names ({seats} seats + 30%)",
                              "actual": len(p.list_names),
                              "message": f"the list of {p.id} has {len(p.list_names)} names"})
+    problems += unregistered_parties(app, [p.id for p in parties])
     orders = [p.registration_order for p in parties]
     if len(set(orders)) != len(orders):
         problems.append({"field": "parties.registration_order", "expected": "distinct",

@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from saylau.domain.access import SCOPED_ROLES, Principal, Role
+from saylau.domain.access import PARTY_SCOPED_ROLES, SCOPED_ROLES, Principal, Role
 from saylau.domain.errors import NotFound, Unauthorized, ValidationFailed
 from saylau.domain.ids import ActorId, UnitId
 from saylau.domain.limits import check_actor
@@ -144,14 +144,19 @@ def create_token(app: Saylau, name: str, role: str, scope: str | None = None, *,
     if r is Role.PUBLIC:
         raise ValidationFailed("the public needs no token",
                                details={"field": "role", "expected": "not public", "actual": role})
-    if (r in SCOPED_ROLES) != (scope is not None):
+    if r in PARTY_SCOPED_ROLES:  # parties wing: the scope is the party's id, not a unit
+        if not scope:
+            raise ValidationFailed(f"role {role} needs a scope (its party id)",
+                                   details={"field": "scope", "expected": "a party id",
+                                            "actual": scope})
+    elif (r in SCOPED_ROLES) != (scope is not None):
         raise ValidationFailed(
             f"role {role} " + ("needs a scope (its unit or station)" if r in SCOPED_ROLES
                                else "takes no scope"),
             details={"field": "scope", "expected": "a unit id" if r in SCOPED_ROLES else None,
                      "actual": scope},
         )
-    if scope is not None:
+    if scope is not None and r not in PARTY_SCOPED_ROLES:
         geo = app.geography()
         if scope not in geo:
             raise NotFound(f"no unit {scope!r} for the token's scope",

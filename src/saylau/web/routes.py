@@ -310,6 +310,38 @@ def _static(path: str) -> tuple[bytes, str, str] | None:
         return _STATIC.get(path)
 
 
+# --- parties wing (issue 13): the party register ----------------------------------------
+
+
+@router.get("/parties", response_class=HTMLResponse)
+def parties_page(request: Request, _who: Public, lang: LangQuery = None) -> Response:
+    """The register of political parties: status and valid members (no member row)."""
+    from saylau.web.render.parties import render_register
+    from saylau.web.views.parties import register_view
+
+    language = _lang(request, lang)
+    response = HTMLResponse(render_register(register_view(saylau_of(request)), language,
+                                            ServerLinks("", request.url.path)))
+    _headers(response, language, lang)
+    return response
+
+
+@router.get("/parties/{party}", response_class=HTMLResponse)
+def party_page(party: str, request: Request, _who: Public, lang: LangQuery = None) -> Response:
+    """A party's decision beside the other rulesets, its reasons, its members per region."""
+    from saylau.web.render.parties import render_party
+    from saylau.web.views.parties import party_view
+
+    language = _lang(request, lang)
+    try:
+        v = party_view(saylau_of(request), party)
+    except NotFound as exc:
+        return _not_found(request, language, lang, exc)
+    response = HTMLResponse(render_party(v, language, ServerLinks("", request.url.path)))
+    _headers(response, language, lang)
+    return response
+
+
 @router.get("/static/{path:path}")
 def static(path: str, request: Request, _who: Public) -> Response:
     """The site's scripts, styles, vendored libraries and map outlines (no CDN)."""

@@ -1,0 +1,55 @@
+"""The cross-list checks' fast paths equal naive oracles: who stands for each person (the
+first received; docs/law.md §11.1 and domain/parties/members.py CONFLICT_RULE), the duplicates
+within a list, and the parties listing each person."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from saylau.domain.parties.members import ListHashes, duplicates, listing, standing
+
+people = st.sampled_from([f"{k:064x}" for k in range(12)])
+party_lists = st.dictionaries(
+    st.sampled_from(["a", "b", "c", "d"]),
+    st.lists(st.tuples(people, st.integers(0, 50)), max_size=15), max_size=4)
+
+
+def _lists(raw: dict[str, list[tuple[str, int]]]) -> dict[str, ListHashes]:
+    return {p: ListHashes(tuple(range(1, len(rows) + 1)), tuple(h for h, _ in rows),
+                          tuple(r for _, r in rows), tuple(h[-4:] for h, _ in rows))
+            for p, rows in raw.items()}
+
+
+@given(party_lists)
+def test_standing_is_the_first_received(raw: dict[str, list[tuple[str, int]]]) -> None:
+    lists = _lists(raw)
+    parties = sorted(lists)
+    got = standing(lists)
+    for k, p in enumerate(parties):
+        for i, h in enumerate(lists[p].hashes):
+            naive = min((lists[q].received[j], m) for m, q in enumerate(parties)
+                        for j, g in enumerate(lists[q].hashes) if g == h)
+            # a person listed by one party only is that party's, whatever the order
+            want = naive[1] if any(h in lists[q].hashes for q in parties if q != p) else k
+            assert int(got[p][i]) == want
+
+
+@given(party_lists)
+def test_listing_names_every_party_of_a_shared_person(
+        raw: dict[str, list[tuple[str, int]]]) -> None:
+    lists = _lists(raw)
+    got = listing(lists)
+    for h in {h for lh in lists.values() for h in lh.hashes}:
+        owners = sorted(p for p, lh in lists.items() if h in lh.hashes)
+        assert got.get(h, []) == (owners if len(owners) > 1 else [])
+
+
+@given(st.lists(people, max_size=30))
+def test_duplicates_flag_every_later_line(hashes: list[str]) -> None:
+    lines = list(range(2, len(hashes) + 2))
+    got = [(f.line, dict(f.details)["first_line"])
+           for f in duplicates(lines, hashes, [h[-4:] for h in hashes])]
+    want = [(lines[i], lines[hashes.index(h)]) for i, h in enumerate(hashes)
+            if hashes.index(h) != i]
+    assert got == want
