@@ -1,0 +1,225 @@
+"""Batch comparison with the polling station as the batch: MACRO with PPEB sampling and the
+Kaplan-Markov P-value (P. B. Stark, "Efficient post-election audits of multiple contests: 2009
+California tests", 2009, SSRN 1443314; "Risk-limiting postelection audits: conservative
+P-values from common probability inequalities", IEEE TIFS 4(4), 2009).
+
+For every assertion a (margin M_a > 0 in votes) and station p, the most the protocol can
+overstate a's margin is u_pa = (m_pa - lowest m_pa any true count of at most the station's
+ballots could give) / M_a. MACRO, the maximum across-contest relative overstatement, takes
+u_p = max_a u_pa and U = sum_p u_p; stations are drawn with probability u_p / U (PPEB, with
+replacement). The hand count gives the observed overstatement e_p = max_a (m_pa - m'_pa) / M_a
+and the taint t_p = e_p / u_p <= 1. After draws j = 1..n the risk is
+
+    P = min(1, prod_j (1 - 1/U) / (1 - t_j)),
+
+valid at any stopping time (the product is a nonnegative supermartingale when the outcome is
+wrong). With no discrepancy, n = ceil(ln alpha / ln(1 - 1/U)) draws confirm.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from saylau.domain.audit.model import Assertion, Manifest, margin
+from saylau.domain.audit.model import weight_vector as _weights
+from saylau.domain.errors import RuleError, ValidationFailed, field_error
+
+
+def _margins(manifest: Manifest, assertions: Sequence[Assertion]) -> list[float]:
+    out = []
+    for a in assertions:
+        m = margin(manifest, a)
+        if m <= 0:
+            raise RuleError(f"assertion {a.key} has no positive reported margin ({m:g}): the "
+                            "reported outcome cannot be confirmed by an audit; count by hand",
+                            code="no_margin")
+        out.append(m)
+    return out
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The assertions as matrices: weights (categories x A), registered weights (A), scope
+    (stations x A), reported station margins (stations x A), margins (A), bounds u_pa."""
+
+    weights: np.ndarray
+    registered_weights: np.ndarray
+    scope: np.ndarray
+    reported: np.ndarray
+    margins: np.ndarray
+    bounds: np.ndarray
+
+
+def prepare(manifest: Manifest, assertions: Sequence[Assertion]) -> Prepared:
+    margins = np.asarray(_margins(manifest, assertions), dtype=np.float64)
+    n = len(manifest.stations)
+    weights = (np.column_stack([_weights(manifest, a) for a in assertions]) if assertions
+               else np.zeros((len(manifest.categories), 0)))
+    rw = np.asarray([a.registered_weight for a in assertions], dtype=np.float64)
+    scope = np.ones((n, len(assertions)), dtype=bool)
+    units = np.asarray(manifest.units, dtype=object)
+    for j, a in enumerate(assertions):
+        if a.unit is not None:
+            scope[:, j] = units == a.unit
+    reg = manifest.registered.astype(np.float64)[:, None]
+    reported = (manifest.counts.astype(np.float64) @ weights + reg * rw) * scope
+    lowest = np.minimum(weights.min(axis=0), 0.0) if assertions else np.zeros(0)
+    worst = (manifest.ballots.astype(np.float64)[:, None] * lowest + reg * rw) * scope
+    bounds = (reported - worst) / margins
+    return Prepared(weights, rw, scope, reported, margins, bounds)
+
+
+def bound_matrix(manifest: Manifest, assertions: Sequence[Assertion]) -> np.ndarray:
+    """u_pa: stations x assertions."""
+    return prepare(manifest, assertions).bounds
+
+
+def error_bounds(manifest: Manifest, assertions: Sequence[Assertion]) -> np.ndarray:
+    """u_p = max over assertions of u_pa."""
+    mat = bound_matrix(manifest, assertions)
+    return mat.max(axis=1) if mat.shape[1] else np.zeros(mat.shape[0])
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    station: str
+    reported: dict[str, int]
+    audited: dict[str, int]
+    overstatement: float  # e_p, in units of the tightest margin
+    taint: float  # e_p / u_p
+
+
+def check_hand_count(manifest: Manifest, index: int, audited: Mapping[str, int]) -> np.ndarray:
+    """The hand count as a row of the manifest's categories; refuses a count larger than the
+    station's ballots, an unknown or missing category, a negative number."""
+    findings = []
+    station = manifest.stations[index]
+    unknown = sorted(set(audited) - set(manifest.categories))
+    missing = sorted(set(manifest.categories) - set(audited))
+    if unknown:
+        findings.append(field_error("counts", str(list(manifest.categories)), unknown,
+                                    f"station {station}: unknown categories"))
+    if missing:
+        findings.append(field_error("counts", str(list(manifest.categories)), missing,
+                                    f"station {station}: categories missing"))
+    if not findings:
+        for c in manifest.categories:
+            v = audited[c]
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                findings.append(field_error(f"counts.{c}", "a whole number >= 0", v,
+                                            f"station {station}: bad count"))
+    if findings:
+        raise ValidationFailed(f"hand count of station {station} refused",
+                               details={"findings": findings})
+    row = np.asarray([audited[c] for c in manifest.categories], dtype=np.int64)
+    batch = int(manifest.ballots[index])
+    if int(row.sum()) > batch:
+        raise ValidationFailed(
+            f"hand count of station {station} has more ballots than the station's protocol",
+            details={"findings": [field_error("counts", f"at most {batch} ballots in total",
+                                              int(row.sum()),
+                                              "more ballots than the batch holds")]})
+    return row
+
+
+@dataclass(frozen=True)
+class Measured:
+    risk: float
+    draws: int
+    distinct: int
+    total_bound: float  # U
+    discrepancies: tuple[Discrepancy, ...]
+    confirmed: bool
+
+
+def measure(manifest: Manifest, assertions: Sequence[Assertion], draws: Sequence[int],
+            audited: Mapping[int, Mapping[str, int]], alpha: float) -> Measured:
+    """The Kaplan-Markov risk over the draws (station indices, in draw order, repeats counted)
+    from the hand counts of the drawn stations (by station index)."""
+    prep = prepare(manifest, assertions)
+    u = prep.bounds.max(axis=1) if prep.bounds.shape[1] else np.zeros(len(manifest.stations))
+    total = float(u.sum())
+    missing = sorted({manifest.stations[i] for i in draws if i not in audited})
+    if missing:
+        raise ValidationFailed(
+            "the risk needs the hand count of every drawn station",
+            details={"findings": [field_error("hand_counts", "every drawn station", missing[:20],
+                                              "stations drawn but not counted")]})
+    idx = np.asarray(sorted(set(draws)), dtype=np.int64)
+    rows = np.vstack([check_hand_count(manifest, int(i), audited[int(i)]) for i in idx]
+                     ) if idx.size else np.zeros((0, len(manifest.categories)), dtype=np.int64)
+    reg = manifest.registered[idx].astype(np.float64)[:, None]
+    actual = (rows.astype(np.float64) @ prep.weights + reg * prep.registered_weights
+              ) * prep.scope[idx]
+    over = ((prep.reported[idx] - actual) / prep.margins).max(axis=1) if idx.size else actual
+    taints = np.where(u[idx] > 0, over / np.where(u[idx] > 0, u[idx], 1.0), 0.0)
+    taint = {int(i): float(t) for i, t in zip(idx, taints, strict=True)}
+    found = []
+    changed = np.any(rows != manifest.counts[idx], axis=1)
+    for k in np.flatnonzero(changed):
+        i = int(idx[k])
+        found.append(Discrepancy(
+            manifest.stations[i],
+            {c: int(v) for c, v in zip(manifest.categories, manifest.counts[i], strict=True)},
+            {c: int(v) for c, v in zip(manifest.categories, rows[k], strict=True)},
+            float(over[k]), float(taints[k])))
+    risk = km_risk(total, [taint[i] for i in draws])
+    return Measured(risk, len(draws), len(set(draws)), total, tuple(found), risk <= alpha)
+
+
+def km_risk(total_bound: float, taints: Sequence[float] | np.ndarray) -> float:
+    """min(1, prod (1 - 1/U) / (1 - t_j)); a taint of 1 (the batch's whole bound) gives 1."""
+    t = np.asarray(taints, dtype=np.float64)
+    if t.size == 0:
+        return 1.0
+    if total_bound <= 1.0:
+        return 0.0 if np.all(t < 1) else 1.0
+    if np.any(t >= 1.0):
+        return 1.0
+    log_p = t.size * math.log1p(-1.0 / total_bound) - np.log1p(-t).sum()
+    return float(min(1.0, math.exp(min(log_p, 0.0))))
+
+
+def zero_error_draws(total_bound: float, alpha: float) -> int:
+    return max(1, math.ceil(math.log(alpha) / math.log1p(-1.0 / total_bound)))
+
+
+def draws_for(total_bound: float, alpha: float, chance: float, error_rate: float,
+              taint: float, limit: int = 10_000_000) -> int:
+    """The draws that finish in one round with probability `chance` when each draw shows, with
+    probability `error_rate`, an overstatement of `taint` (and none otherwise): the number k of
+    tainted draws is Binomial(n, rate) and the round finishes when
+    n ln(1 - 1/U) - k ln(1 - taint) <= ln alpha."""
+    n0 = zero_error_draws(total_bound, alpha)
+    if error_rate <= 0 or taint <= 0:
+        return n0
+    step = -math.log1p(-1.0 / total_bound)
+    cost = -math.log1p(-taint)
+
+    def finishes(n: int) -> float:
+        kmax = math.floor((n * step - math.log(1 / alpha)) / cost)
+        return 0.0 if kmax < 0 else float(stats.binom.cdf(kmax, n, error_rate))
+
+    lo, hi = n0, n0
+    while finishes(hi) < chance:
+        hi *= 2
+        if hi > limit:
+            raise RuleError("no sample size up to the limit finishes with that chance")
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if finishes(mid) >= chance:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def expected_distinct(bounds: np.ndarray, draws: int) -> float:
+    """The expected number of distinct stations among `draws` PPEB draws: the hand-count work."""
+    p = bounds / bounds.sum()
+    return float((1.0 - np.power(1.0 - p, draws)).sum())
