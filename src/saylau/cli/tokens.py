@@ -19,7 +19,7 @@ token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 @reports_errors
 def token_create(
     name: Annotated[str, typer.Argument(metavar="NAME", help="who holds it, e.g. 'TEC Astana'")],
-    role: Annotated[str, typer.Option(help="admin | territorial | precinct | observer")],
+    role: Annotated[str, typer.Option(help="admin | territorial | precinct | observer | auditor")],
     scope: Annotated[str | None, typer.Option(
         help="unit (territorial) or station (precinct)", show_default=False)] = None,
     ttl: Annotated[str, typer.Option(help="lifetime: minutes, hours or days (90m, 36h, 3d)")

@@ -5,6 +5,8 @@
 - precinct: a precinct (polling-station) commission; writes for its own station only.
 - observer: reads everything the commissions can read, writes nothing.
 - public: no token; reads published results only.
+- auditor: enters the hand counts of a risk-limiting audit, for the stations assigned to it
+  only (issue 15; services/audits).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Role(StrEnum):
     PRECINCT = "precinct"
     OBSERVER = "observer"
     PUBLIC = "public"
+    AUDITOR = "auditor"  # risk-limiting audits (issue 15): hand counts of assigned stations
 
 
 SCOPED_ROLES = frozenset({Role.TERRITORIAL, Role.PRECINCT})

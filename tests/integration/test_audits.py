@@ -1,0 +1,178 @@
+"""Risk-limiting audits through the services, on SQLite and PostgreSQL: begin, plan, assign,
+the seed before the sample, hand counts with double entry and their errors, the risk measured,
+confirmation and escalation, every step a leaf of the election's log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from saylau.domain.access import Principal, Role
+from saylau.domain.errors import Conflict, Forbidden, ValidationFailed
+from saylau.domain.ids import ActorId
+from saylau.domain.names import Names
+from saylau.domain.protocols import ProtocolCounts
+from saylau.services import audits
+from saylau.services.context import Saylau
+from saylau.services.elections import create_referendum
+from saylau.services.geography import load_geography
+from saylau.services.protocols import submit_protocol
+from saylau.store import log
+from tests.conftest import small_country
+
+ADMIN = Principal(ActorId("cec"), Role.ADMIN)
+DICE = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4]
+
+
+def _counts(registered: int, yes_share: float = 0.7) -> dict[str, int]:
+    issued = registered * 7 // 10
+    invalid, both = issued // 50, issued // 100
+    valid = issued - invalid - both
+    yes = int(valid * yes_share)
+    return {"registered": registered, "ballots_received": registered, "ballots_issued": issued,
+            "ballots_cancelled": registered - issued, "ballots_in_boxes": issued,
+            "invalid": invalid, "both_marked": both, "yes": yes, "no": valid - yes}
+
+
+@pytest.fixture
+def counted(saylau: Saylau) -> tuple[Saylau, str, dict[str, dict[str, int]]]:
+    """A constitutional referendum of 49 stations, every protocol in (yes at 70%)."""
+    geo = small_country(8)
+    load_geography(saylau, geo)
+    _, contest = create_referendum(
+        saylau, election_id="ref", name=Names.same("Referendum"), ruleset_name="kz-2022",
+        date="2022-06-05", question=Names.same("Q?"), constitutional=True, by=ActorId("t"))
+    figures = {}
+    for st in geo.stations():
+        c = _counts(st.registered or 1000)
+        figures[st.id] = c
+        pc = ProtocolCounts.of(
+            registered=c["registered"], ballots_received=c["ballots_received"],
+            ballots_issued=c["ballots_issued"], ballots_cancelled=c["ballots_cancelled"],
+            ballots_in_boxes=c["ballots_in_boxes"], invalid=c["invalid"],
+            both_marked=c["both_marked"], votes={"yes": c["yes"], "no": c["no"]})
+        submit_protocol(saylau, ADMIN, contest.id, st.id, pc)
+    return saylau, contest.id, figures
+
+
+def _hand(f: dict[str, int]) -> dict[str, int]:
+    return {"yes": f["yes"], "no": f["no"], "both_marked": f["both_marked"],
+            "invalid": f["invalid"]}
+
+
+def _leaf_types(app: Saylau) -> list[str]:
+    with app.read() as conn:
+        return [json.loads(text)["type"] for _, text, _ in log.leaf_rows(conn, "ref")]
+
+
+def _count_all(app: Saylau, audit: str, stations: list[str],
+               figures: dict[str, dict[str, int]],
+               change: dict[str, dict[str, int]] | None = None) -> None:
+    a1 = Principal(ActorId("aud-1"), Role.AUDITOR)
+    a2 = Principal(ActorId("aud-2"), Role.AUDITOR)
+    for s in sorted(set(stations)):
+        hand = (change or {}).get(s) or _hand(figures[s])
+        assert audits.enter_count(app, audit, s, hand, a1) == "first"
+        assert audits.enter_count(app, audit, s, hand, a2) == "agreed"
+
+
+def test_an_audit_confirms_a_correct_outcome_in_one_round(counted: Any) -> None:
+    app, contest, figures = counted
+    audit = audits.begin(app, contest, risk_limit="0.1", max_rounds=2, by="cec")
+    rep = audits.report(app, audit)
+    assert rep.state == "in-progress" and rep.stations_total == 49
+    assert any(a["key"] == "turnout" for a in rep.assertions)
+    assert "two-thirds rule" in rep.notes[-1]
+    p = audits.plan(app, audit)
+    draws = p.rows[-1].draws
+    with pytest.raises(Conflict):
+        audits.draw(app, audit, draws, by="cec")  # no seed yet
+    with pytest.raises(ValidationFailed):
+        audits.enter_seed(app, audit, DICE[:5], ["A. Observer"], by="cec")
+    with pytest.raises(ValidationFailed):
+        audits.enter_seed(app, audit, DICE, [" "], by="cec")
+    assert audits.enter_seed(app, audit, DICE, ["A. Observer", "B. Watcher"], by="cec") == 1
+    sample = audits.draw(app, audit, draws, by="cec")
+    assert len(sample) == draws
+    distinct = sorted(set(sample))
+    audits.assign(app, audit, "aud-1", distinct, by="cec")
+    audits.assign(app, audit, "aud-2", distinct, by="cec")
+    with pytest.raises(ValidationFailed):
+        audits.measure(app, audit, by="cec")  # counts missing
+    _count_all(app, audit, sample, figures)
+    m = audits.measure(app, audit, by="cec")
+    assert m.decision == "confirmed" and float(m.risk) <= 0.1
+    rep = audits.report(app, audit)
+    assert rep.state == "confirmed" and not rep.discrepancies and rep.agreed == len(distinct)
+    assert sum(len(v) for v in rep.retrieval.values()) == len(distinct)
+    types = _leaf_types(app)
+    for t in ("rla", "rla-seed", "rla-sample", "rla-assignment", "rla-count", "rla-measure"):
+        assert t in types
+    assert types.index("rla-seed") < types.index("rla-sample")
+
+
+def test_hand_count_errors_and_double_entry(counted: Any) -> None:
+    app, contest, figures = counted
+    audit = audits.begin(app, contest, risk_limit="0.1", by="cec")
+    audits.enter_seed(app, audit, DICE, ["Observer"], by="cec")
+    sample = audits.draw(app, audit, 5, by="cec")
+    s = sample[0]
+    not_drawn = next(x for x in figures if x not in sample)
+    audits.assign(app, audit, "aud-1", [s], by="cec")
+    audits.assign(app, audit, "aud-2", [s], by="cec")
+    a1 = Principal(ActorId("aud-1"), Role.AUDITOR)
+    a2 = Principal(ActorId("aud-2"), Role.AUDITOR)
+    other = Principal(ActorId("aud-3"), Role.AUDITOR)
+    hand = _hand(figures[s])
+    with pytest.raises(ValidationFailed) as e:
+        audits.enter_count(app, audit, not_drawn, hand, a1)
+    assert e.value.code == "audit_not_sampled"
+    with pytest.raises(Forbidden):
+        audits.enter_count(app, audit, s, hand, other)
+    with pytest.raises(Forbidden):
+        audits.enter_count(app, audit, s, hand, Principal(ActorId("aud-1"), Role.OBSERVER))
+    with pytest.raises(ValidationFailed) as e:
+        audits.enter_count(app, audit, s, dict(hand, yes=hand["yes"] + 1), a1)
+    assert e.value.details["findings"][0]["field"] == "counts"
+    assert audits.enter_count(app, audit, s, hand, a1) == "first"
+    with pytest.raises(Conflict):
+        audits.enter_count(app, audit, s, hand, a1)  # the same auditor twice
+    differing = dict(hand, yes=hand["yes"] - 1, no=hand["no"] + 1)
+    assert audits.enter_count(app, audit, s, differing, a2) == "disputed"
+    rep = audits.report(app, audit)
+    assert s in rep.disputed
+    with app.read() as conn:
+        from saylau.store import audits as store
+
+        kept = store.counts(conn, audit, s)
+    assert [c.counts for c in kept] == [hand, differing]  # both kept, nothing overwritten
+    # a third auditor's entry that agrees with one of them settles it
+    audits.assign(app, audit, "aud-3", [s], by="cec")
+    assert audits.enter_count(app, audit, s, hand, other) == "agreed"
+    with pytest.raises(Conflict):
+        audits.enter_count(app, audit, s, hand, ADMIN)
+
+
+def test_a_planted_error_escalates_to_a_full_hand_count(counted: Any) -> None:
+    app, contest, figures = counted
+    audit = audits.begin(app, contest, risk_limit="0.05", max_rounds=1, by="cec")
+    audits.enter_seed(app, audit, DICE, ["Observer"], by="cec")
+    draws = audits.plan(app, audit).rows[0].draws
+    sample = audits.draw(app, audit, draws, by="cec")
+    # the paper ballots of the drawn stations say no where the protocols said yes
+    change = {}
+    for s in sorted(set(sample))[:4]:
+        h = _hand(figures[s])
+        change[s] = dict(h, yes=h["yes"] - h["yes"] // 2, no=h["no"] + h["yes"] // 2)
+    for name in ("aud-1", "aud-2"):
+        audits.assign(app, audit, name, sorted(set(sample)), by="cec")
+    _count_all(app, audit, sample, figures, change)
+    m = audits.measure(app, audit, by="cec")
+    assert m.decision == "full-hand-count" and float(m.risk) > 0.05
+    rep = audits.report(app, audit)
+    assert rep.state == "full-hand-count"
+    assert {d["station"] for d in rep.discrepancies} == set(change)
+    with pytest.raises(Conflict):
+        audits.enter_seed(app, audit, DICE, ["Observer"], by="cec")  # no further round
