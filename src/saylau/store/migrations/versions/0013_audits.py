@@ -10,6 +10,8 @@ Create Date: 2026-12-06 12:10:00
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -21,7 +23,7 @@ depends_on = None
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _child(name: str, *columns: sa.Column, unique_round: bool = False,
+def _child(name: str, *columns: sa.Column[Any], unique_round: bool = False,
            index: str | None = None) -> None:
     extra: list[sa.UniqueConstraint] = []
     if unique_round:
