@@ -176,3 +176,86 @@ def test_a_planted_error_escalates_to_a_full_hand_count(counted: Any) -> None:
     assert {d["station"] for d in rep.discrepancies} == set(change)
     with pytest.raises(Conflict):
         audits.enter_seed(app, audit, DICE, ["Observer"], by="cec")  # no further round
+
+
+def _run_audit(app: Saylau, contest: str, figures: dict[str, dict[str, int]],
+               change: dict[str, dict[str, int]] | None = None, max_rounds: int = 2) -> str:
+    audit = audits.begin(app, contest, risk_limit="0.1", max_rounds=max_rounds, by="cec")
+    audits.enter_seed(app, audit, DICE, ["Observer"], by="cec")
+    sample = audits.draw(app, audit, audits.plan(app, audit).rows[-1].draws, by="cec")
+    for name in ("aud-1", "aud-2"):
+        audits.assign(app, audit, name, sorted(set(sample)), by="cec")
+    _count_all(app, audit, sample, figures,
+               {s: c for s, c in (change or {}).items() if s in sample})
+    audits.measure(app, audit, by="cec")
+    return audit
+
+
+def _exported(app: Saylau, tmp_path: Any) -> tuple[list[bytes], Any, bytes]:
+    from saylau.domain.record.merkle import TreeHead
+    from saylau.services.record import export_record
+
+    out = tmp_path / "record"
+    export_record(app, "ref", out)
+    heads = [TreeHead.from_json(h) for h in json.loads((out / "tree-heads.json").read_text())]
+    central = bytes.fromhex((out / "central.pub").read_text().strip())
+    return (out / "leaves.jsonl").read_bytes().splitlines(), heads, central
+
+
+def test_verify_redraws_the_sample_and_recomputes_the_risk(counted: Any, tmp_path: Any) -> None:
+    from saylau.domain.record.verify import verify_record
+
+    app, contest, figures = counted
+    _run_audit(app, contest, figures)
+    leaves, heads, central = _exported(app, tmp_path)
+    report, _ = verify_record(leaves, heads, central)
+    line = next(x for x in report.lines if "risk-limiting audit" in str(x))
+    assert "redrawn from their seeds" in str(line) and "confirmed" in str(line)
+
+
+def test_verify_names_a_sample_or_risk_that_is_not_re_derived(counted: Any) -> None:
+    """The audit's leaves, changed one way or another, fail the re-derivation naming the
+    leaf (the signed heads would catch the change first; this is the second line)."""
+    from saylau.domain.geography import Geography
+    from saylau.domain.record.verify import VerificationFailed
+    from saylau.domain.record.verify.audits import check_audits
+    from saylau.domain.record.verify.leaves import _read_leaf, _State
+    from saylau.domain.record.verify.tally import _contest
+
+    app, contest, figures = counted
+    _run_audit(app, contest, figures)
+    with app.read() as conn:
+        rows = log.leaf_rows(conn, "ref")
+    from saylau.domain.record.signing import key_id
+    from saylau.services.logs import central_public_hex
+
+    state = _State(key_id(bytes.fromhex(central_public_hex(app))), check_signatures=False)
+    for idx, text, _ in rows:
+        _read_leaf(idx, text.encode(), state)
+    geo = Geography.build(state.units)
+    assert state.election is not None
+    contests = [_contest(state.election["election"], c) for c in state.election["contests"]]
+    check_audits(state.audit_leaves, state.versions, geo, contests)  # as logged: passes
+    leaves = state.audit_leaves
+
+    def changed(kind: str, **edit: Any) -> list[tuple[int, str, dict[str, Any]]]:
+        out, done = [], False
+        for idx, t, body in leaves:
+            new = body
+            if t == kind and not done:
+                new = {**body, **edit}
+                done = True
+            out.append((idx, t, new))
+        return out
+
+    sample = next(b for _, t, b in leaves if t == "rla-sample")
+    swapped = list(reversed(sample["stations"]))
+    measured = next(b for _, t, b in leaves if t == "rla-measure")
+    for bad in (changed("rla-sample", stations=swapped),
+                changed("rla-measure", risk="0.5"),
+                changed("rla-measure", decision="full-hand-count"),
+                changed("rla-seed", seed="1" * 20)):
+        assert bad != leaves
+        with pytest.raises(VerificationFailed):
+            check_audits(bad, state.versions, geo, contests)
+    assert measured["decision"] == "confirmed"
