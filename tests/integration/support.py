@@ -26,7 +26,9 @@ from fastapi.testclient import TestClient
 from saylau.services.context import Saylau
 from saylau.services.tokens import create_token
 
-ROLES = ("admin", "territorial", "precinct", "observer")
+ROLES = ("admin", "territorial", "precinct", "observer", "auditor")
+"""The tokens each test api has (auditor: risk-limiting audits, issue 15; last, so the admin
+log's entries of the others keep their places)."""
 TERRITORIAL_SCOPE = "KZ-71"
 """A top-level unit (Astana): the territorial commission's scope."""
 PRECINCT_STATION = "KZ-71-D0-S0"

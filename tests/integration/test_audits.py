@@ -259,3 +259,61 @@ def test_verify_names_a_sample_or_risk_that_is_not_re_derived(counted: Any) -> N
         with pytest.raises(VerificationFailed):
             check_audits(bad, state.versions, geo, contests)
     assert measured["decision"] == "confirmed"
+
+
+def test_the_api_lets_an_auditor_count_only_its_stations(counted: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from saylau.api.app import create_app
+    from saylau.services.tokens import create_token
+
+    app, contest, figures = counted
+    client = TestClient(create_app(app), raise_server_exceptions=False)
+    admin = {"Authorization": f"Bearer {create_token(app, 'cec', 'admin')}"}
+    aud = {n: {"Authorization": f"Bearer {create_token(app, n, 'auditor')}"}
+           for n in ("aud-1", "aud-2")}
+    observer = {"Authorization": f"Bearer {create_token(app, 'obs', 'observer')}"}
+    r = client.post("/api/audits", json={"contest": contest, "risk_limit": "0.1"},
+                    headers=admin)
+    assert r.status_code == 201, r.text
+    audit = r.json()["audit"]
+    assert client.post("/api/audits", json={"contest": contest}, headers=aud["aud-1"]
+                       ).status_code == 403
+    plan = client.get(f"/api/audits/{audit}/plan").json()
+    assert [row["chance"] for row in plan["rows"]] == [0.7, 0.8, 0.9]
+    r = client.post(f"/api/audits/{audit}/seed", json={"dice": DICE, "observers": ["O. One"]},
+                    headers=admin)
+    assert r.status_code == 201, r.text
+    stations = client.post(f"/api/audits/{audit}/sample",
+                           json={"draws": plan["rows"][-1]["draws"]}, headers=admin
+                           ).json()["stations"]
+    distinct = sorted(set(stations))
+    mine, theirs = distinct[:1], distinct[1:]
+    for name in ("aud-1", "aud-2"):
+        r = client.post(f"/api/audits/{audit}/assignments",
+                        json={"auditor": name, "stations": mine}, headers=admin)
+        assert r.status_code == 201, r.text
+    hand = _hand(figures[mine[0]])
+    r = client.post(f"/api/audits/{audit}/counts", json={"station": mine[0], "counts": hand},
+                    headers=observer)
+    assert r.status_code == 403
+    if theirs:
+        r = client.post(f"/api/audits/{audit}/counts",
+                        json={"station": theirs[0], "counts": _hand(figures[theirs[0]])},
+                        headers=aud["aud-1"])
+        assert r.status_code == 403 and r.json()["error"]["code"] == "audit_not_assigned"
+    too_many = dict(hand, yes=hand["yes"] + 10_000)
+    r = client.post(f"/api/audits/{audit}/counts", json={"station": mine[0],
+                                                         "counts": too_many},
+                    headers=aud["aud-1"])
+    assert r.status_code == 422 and r.json()["error"]["details"]["findings"][0]["field"] == (
+        "counts")
+    for name, status in (("aud-1", "first"), ("aud-2", "agreed")):
+        r = client.post(f"/api/audits/{audit}/counts", json={"station": mine[0],
+                                                             "counts": hand},
+                        headers=aud[name])
+        assert r.status_code == 201 and r.json()["status"] == status, r.text
+    public = client.get(f"/api/audits/{audit}").json()
+    assert public["rounds"][0]["seed"] == "".join(map(str, DICE))
+    assert public["agreed"] == 1 and public["state"] == "in-progress"
+    assert client.get("/api/audits").json()[0]["audit"] == audit

@@ -112,11 +112,16 @@ COMMISSION_WRITE = Policy("submit protocols or turnout", COMMISSIONS)
 READ_RECORD = Policy("read the commissions' record", READERS)
 ANY_TOKEN = Policy("identify itself", frozenset(Role) - {Role.PUBLIC})
 
+# risk-limiting audits (issue 15): hand counts by auditors (their assignments are checked by
+# services/audits) or the central commission
+AUDIT_COUNT = Policy("enter an audit's hand counts", frozenset({Role.ADMIN, Role.AUDITOR}))
+
 Public = Annotated[Principal, Depends(PUBLIC_ROUTE)]
 Admin = Annotated[Principal, Depends(ADMIN_ONLY)]
 Commission = Annotated[Principal, Depends(COMMISSION_WRITE)]
 Reader = Annotated[Principal, Depends(READ_RECORD)]
 AnyToken = Annotated[Principal, Depends(ANY_TOKEN)]
+AuditCounter = Annotated[Principal, Depends(AUDIT_COUNT)]
 """A route's caller under its policy: `who: Admin` in a route's parameters declares it."""
 
 
