@@ -317,3 +317,25 @@ def test_the_api_lets_an_auditor_count_only_its_stations(counted: Any) -> None:
     assert public["rounds"][0]["seed"] == "".join(map(str, DICE))
     assert public["agreed"] == 1 and public["state"] == "in-progress"
     assert client.get("/api/audits").json()[0]["audit"] == audit
+
+
+def test_the_public_page_shows_seed_sample_progress_and_risk(counted: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from saylau.api.app import create_app
+
+    app, contest, figures = counted
+    audit = _run_audit(app, contest, figures)
+    client = TestClient(create_app(app), raise_server_exceptions=False)
+    seed = "".join(map(str, DICE))
+    want = {"kk": ("Тәуекелі шектелген аудит", "Расталды"),
+            "ru": ("Аудит с ограничением риска", "Подтверждено"),
+            "en": ("Risk-limiting audit", "Confirmed")}
+    for lang, (title, confirmed) in want.items():
+        r = client.get(f"/audits/{audit}?lang={lang}")
+        assert r.status_code == 200, r.text
+        assert title in r.text and confirmed in r.text and seed in r.text
+        assert "Observer" in r.text
+    listed = client.get("/audits?lang=ru")
+    assert listed.status_code == 200 and audit in listed.text
+    assert client.get("/audits/none?lang=en").status_code == 404

@@ -275,6 +275,8 @@ CALLS: dict[tuple[str, str], CallFor] = {
                           {"station": "KZ-75-D1-S0", "counts": {"yes": 1}}, allowed=(404,)),
     ("POST", "/api/audits/{audit_id}/measure"):
         lambda a, r: Call("POST", "/api/audits/x/measure", allowed=(404,)),
+    ("GET", "/audits"): lambda a, r: Call("GET", "/audits"),
+    ("GET", "/audits/{audit_id}"): lambda a, r: Call("GET", "/audits/x", allowed=(404,)),
     ("GET", "/"): lambda a, r: Call("GET", "/"),
     ("GET", "/elections"): lambda a, r: Call("GET", "/elections"),
     ("GET", "/elections/{election_id}"): lambda a, r: Call("GET", "/elections/ref"),
