@@ -51,3 +51,24 @@ def test_an_audit_through_the_command_line(counted: Any, tmp_path: Path) -> None
     assert audit in _run("audit", "report", *db).stdout
     old = CliRunner().invoke(cli, ["audit", "list", "--limit", "1", *db])
     assert old.exit_code == 0 and "deprecated" in old.stderr
+
+
+def test_the_demo_night_ends_with_one_audit_confirming_and_one_escalating(
+        tmp_path: Path) -> None:
+    from saylau.services import audits
+
+    db = tmp_path / "night.db"
+    r = CliRunner().invoke(cli, ["demo", "--stations", "120", "--instant", "--database",
+                                 str(db)])
+    assert r.exit_code == 0, r.output
+    assert "risk-limiting audits of the outcome:" in r.stdout
+    app = Saylau.open(f"sqlite:///{db}")
+    try:
+        ids = [a for a, _e, _c in audits.list_audits(app)]
+        assert len(ids) == 2
+        first, second = (audits.report(app, a) for a in ids)
+        assert first.state == "confirmed" and len(first.rounds) == 1
+        assert float(first.risk or 1) <= 0.05 and not first.discrepancies
+        assert second.state == "full-hand-count" and len(second.discrepancies) == 3
+    finally:
+        app.engine.dispose()
