@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from saylau.domain.audit.macro import error_bounds
+from saylau.domain.audit.macro import error_bounds, prepare
 from saylau.domain.audit.model import (
     Assertion,
     Manifest,
@@ -155,12 +155,11 @@ def choose_cheapest(manifest: Manifest, base: Sequence[Assertion],
                     candidates: Sequence[Assertion], k: int) -> list[Assertion]:
     """The k candidate assertions that add the least to the batch audit's total error bound
     (MACRO's U, which the sample size grows with) beyond the `base` assertions'."""
-    base_u = error_bounds(manifest, base) if base else np.zeros(len(manifest.stations))
-    costs = []
-    for a in candidates:
-        u = error_bounds(manifest, [a])
-        costs.append(float(np.maximum(u - base_u, 0.0).sum()))
-    order = sorted(range(len(candidates)), key=lambda i: (costs[i], candidates[i].key))
+    n = len(manifest.stations)
+    base_u = error_bounds(manifest, base) if base else np.zeros(n)
+    bounds = prepare(manifest, candidates).bounds if candidates else np.zeros((n, 0))
+    costs = np.maximum(bounds - base_u[:, None], 0.0).sum(axis=0)
+    order = sorted(range(len(candidates)), key=lambda i: (float(costs[i]), candidates[i].key))
     return [candidates[i] for i in order[:k]]
 
 

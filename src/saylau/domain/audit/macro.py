@@ -56,18 +56,22 @@ class Prepared:
 
 
 def prepare(manifest: Manifest, assertions: Sequence[Assertion]) -> Prepared:
-    margins = np.asarray(_margins(manifest, assertions), dtype=np.float64)
     n = len(manifest.stations)
     weights = (np.column_stack([_weights(manifest, a) for a in assertions]) if assertions
                else np.zeros((len(manifest.categories), 0)))
     rw = np.asarray([a.registered_weight for a in assertions], dtype=np.float64)
     scope = np.ones((n, len(assertions)), dtype=bool)
-    units = np.asarray(manifest.units, dtype=object)
     for j, a in enumerate(assertions):
         if a.unit is not None:
-            scope[:, j] = units == a.unit
+            scope[:, j] = manifest.unit_mask(a.unit)
     reg = manifest.registered.astype(np.float64)[:, None]
     reported = (manifest.counts.astype(np.float64) @ weights + reg * rw) * scope
+    margins = reported.sum(axis=0)
+    for a, m in zip(assertions, margins, strict=True):
+        if m <= 0:
+            raise RuleError(f"assertion {a.key} has no positive reported margin ({m:g}): the "
+                            "reported outcome cannot be confirmed by an audit; count by hand",
+                            code="no_margin")
     lowest = np.minimum(weights.min(axis=0), 0.0) if assertions else np.zeros(0)
     worst = (manifest.ballots.astype(np.float64)[:, None] * lowest + reg * rw) * scope
     bounds = (reported - worst) / margins
@@ -94,9 +98,11 @@ class Discrepancy:
     taint: float  # e_p / u_p
 
 
-def check_hand_count(manifest: Manifest, index: int, audited: Mapping[str, int]) -> np.ndarray:
+def check_hand_count(manifest: Manifest, index: int, audited: Mapping[str, int],
+                     batch: int | None = None) -> np.ndarray:
     """The hand count as a row of the manifest's categories; refuses a count larger than the
-    station's ballots, an unknown or missing category, a negative number."""
+    station's ballots (`batch`, else read from the manifest), an unknown or missing category, a
+    negative number."""
     findings = []
     station = manifest.stations[index]
     unknown = sorted(set(audited) - set(manifest.categories))
@@ -117,7 +123,7 @@ def check_hand_count(manifest: Manifest, index: int, audited: Mapping[str, int])
         raise ValidationFailed(f"hand count of station {station} refused",
                                details={"findings": findings})
     row = np.asarray([audited[c] for c in manifest.categories], dtype=np.int64)
-    batch = int(manifest.ballots[index])
+    batch = int(manifest.counts[index].sum()) if batch is None else batch
     if int(row.sum()) > batch:
         raise ValidationFailed(
             f"hand count of station {station} has more ballots than the station's protocol",
@@ -125,6 +131,29 @@ def check_hand_count(manifest: Manifest, index: int, audited: Mapping[str, int])
                                               int(row.sum()),
                                               "more ballots than the batch holds")]})
     return row
+
+
+def _hand_rows(manifest: Manifest, idx: np.ndarray, audited: Mapping[int, Mapping[str, int]]
+               ) -> np.ndarray:
+    """The hand counts of the stations `idx` as rows, checked all at once; on a bad one,
+    check_hand_count names it."""
+    cats = manifest.categories
+    if idx.size == 0:
+        return np.zeros((0, len(cats)), dtype=np.int64)
+    wanted = set(cats)
+    values = []
+    for i in idx:
+        row = audited[int(i)]
+        got = [row.get(c) for c in cats]
+        if set(row) != wanted or not all(type(v) is int and v >= 0 for v in got):
+            check_hand_count(manifest, int(i), row)  # raises, naming the field
+        values.append(got)
+    rows = np.asarray(values, dtype=np.int64)
+    over = np.flatnonzero(rows.sum(axis=1) > manifest.counts[idx].sum(axis=1))
+    if over.size:
+        i = int(idx[over[0]])
+        check_hand_count(manifest, i, audited[i])
+    return rows
 
 
 @dataclass(frozen=True)
@@ -151,8 +180,7 @@ def measure(manifest: Manifest, assertions: Sequence[Assertion], draws: Sequence
             details={"findings": [field_error("hand_counts", "every drawn station", missing[:20],
                                               "stations drawn but not counted")]})
     idx = np.asarray(sorted(set(draws)), dtype=np.int64)
-    rows = np.vstack([check_hand_count(manifest, int(i), audited[int(i)]) for i in idx]
-                     ) if idx.size else np.zeros((0, len(manifest.categories)), dtype=np.int64)
+    rows = _hand_rows(manifest, idx, audited)
     reg = manifest.registered[idx].astype(np.float64)[:, None]
     actual = (rows.astype(np.float64) @ prep.weights + reg * prep.registered_weights
               ) * prep.scope[idx]

@@ -4,6 +4,7 @@ assertions and their sources)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -66,8 +67,20 @@ class Manifest:
         rows = self.counts if unit is None else self.counts[self.unit_mask(unit)]
         return {c: int(v) for c, v in zip(self.categories, rows.sum(axis=0), strict=True)}
 
+    @functools.cached_property
+    def _unit_codes(self) -> tuple[dict[str, int], np.ndarray]:
+        """Each unit's number and every station's unit number (built once: a million
+        stations' masks are then integer comparisons)."""
+        index: dict[str, int] = {}
+        codes = np.fromiter((index.setdefault(u, len(index)) for u in self.units),
+                            dtype=np.int32, count=len(self.units))
+        return index, codes
+
     def unit_mask(self, unit: str) -> np.ndarray:
-        return np.asarray([u == unit for u in self.units], dtype=bool)
+        index, codes = self._unit_codes
+        if unit not in index:
+            return np.zeros(len(self.stations), dtype=bool)
+        return np.asarray(codes == index[unit], dtype=bool)
 
 
 def weight_vector(manifest: Manifest, a: Assertion) -> np.ndarray:
