@@ -339,3 +339,31 @@ def test_the_public_page_shows_seed_sample_progress_and_risk(counted: Any) -> No
     listed = client.get("/audits?lang=ru")
     assert listed.status_code == 200 and audit in listed.text
     assert client.get("/audits/none?lang=en").status_code == 404
+
+
+def test_a_round_short_of_the_limit_leads_to_another_that_confirms(counted: Any,
+                                                                    tmp_path: Any) -> None:
+    from saylau.domain.record.verify import verify_record
+
+    app, contest, figures = counted
+    audit = audits.begin(app, contest, risk_limit="0.1", max_rounds=2, by="cec")
+    needed = audits.plan(app, audit).rows[-1].draws
+    audits.enter_seed(app, audit, DICE, ["Observer"], by="cec")
+    first = audits.draw(app, audit, max(1, needed // 3), by="cec")
+    for name in ("aud-1", "aud-2"):
+        audits.assign(app, audit, name, sorted(set(figures)), by="cec")
+    _count_all(app, audit, first, figures)
+    m1 = audits.measure(app, audit, by="cec")
+    assert m1.decision == "next-round" and float(m1.risk) > 0.1
+    with pytest.raises(Conflict):
+        audits.draw(app, audit, 5, by="cec")  # the new round needs its own seed first
+    audits.enter_seed(app, audit, list(reversed(DICE)), ["Another Observer"], by="cec")
+    second = audits.draw(app, audit, needed, by="cec")
+    new = sorted(set(second) - set(first))
+    _count_all(app, audit, new, figures)
+    m2 = audits.measure(app, audit, by="cec")
+    assert m2.round == 2 and m2.draws == len(first) + len(second)
+    assert m2.decision == "confirmed"
+    leaves, heads, central = _exported(app, tmp_path)
+    report, _ = verify_record(leaves, heads, central)
+    assert any("risk-limiting" in str(x) and "confirmed" in str(x) for x in report.lines)
