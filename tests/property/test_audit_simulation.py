@@ -60,7 +60,7 @@ def test_batch_comparison_finishes_with_the_planned_chance_under_small_errors() 
     m = referendum_manifest(stations=1000, seed=9)
     s = [asr.majority_of(m, "yes", "majority", "")]
     prep = macro.prepare(m, s)
-    u = prep.bounds.max(axis=1)
+    u = prep.u
     prob = u / u.sum()
     rng = np.random.default_rng(4)
     truth = m.counts.copy()

@@ -157,8 +157,12 @@ def choose_cheapest(manifest: Manifest, base: Sequence[Assertion],
     (MACRO's U, which the sample size grows with) beyond the `base` assertions'."""
     n = len(manifest.stations)
     base_u = error_bounds(manifest, base) if base else np.zeros(n)
-    bounds = prepare(manifest, candidates).bounds if candidates else np.zeros((n, 0))
-    costs = np.maximum(bounds - base_u[:, None], 0.0).sum(axis=0)
+    costs = []
+    if candidates:
+        prep = prepare(manifest, candidates)
+        for rows, bound in zip(prep.rows, prep.bounds, strict=True):
+            before = base_u if rows is None else base_u[rows]
+            costs.append(float(np.maximum(bound - before, 0.0).sum()))
     order = sorted(range(len(candidates)), key=lambda i: (float(costs[i]), candidates[i].key))
     return [candidates[i] for i in order[:k]]
 

@@ -25,34 +25,41 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from saylau.domain.audit.model import Assertion, Manifest, margin
+from saylau.domain.audit.model import Assertion, Manifest
 from saylau.domain.audit.model import weight_vector as _weights
 from saylau.domain.errors import RuleError, ValidationFailed, field_error
 
 
-def _margins(manifest: Manifest, assertions: Sequence[Assertion]) -> list[float]:
-    out = []
-    for a in assertions:
-        m = margin(manifest, a)
-        if m <= 0:
-            raise RuleError(f"assertion {a.key} has no positive reported margin ({m:g}): the "
-                            "reported outcome cannot be confirmed by an audit; count by hand",
-                            code="no_margin")
-        out.append(m)
-    return out
-
-
 @dataclass(frozen=True)
 class Prepared:
-    """The assertions as matrices: weights (categories x A), registered weights (A), scope
-    (stations x A), reported station margins (stations x A), margins (A), bounds u_pa."""
+    """The assertions as arrays: weights (categories x A), registered weights (A), margins (A);
+    for each assertion the stations in its scope (`rows`, None for all) and their bounds
+    u_pa there (`bounds`); `u`, MACRO's u_p = max_a u_pa for every station. A unit's assertion
+    is computed on its unit's stations only (a million stations stay fast)."""
 
     weights: np.ndarray
     registered_weights: np.ndarray
-    scope: np.ndarray
-    reported: np.ndarray
     margins: np.ndarray
-    bounds: np.ndarray
+    rows: tuple[np.ndarray | None, ...]
+    bounds: tuple[np.ndarray, ...]
+    u: np.ndarray
+
+    def scope_at(self, manifest: Manifest, idx: np.ndarray, units: Sequence[str | None]
+                 ) -> np.ndarray:
+        """len(idx) x A: whether each of those stations is in each assertion's scope."""
+        out = np.ones((len(idx), len(units)), dtype=bool)
+        for j, unit in enumerate(units):
+            if unit is not None:
+                out[:, j] = manifest.unit_mask(unit)[idx]
+        return out
+
+    def margins_at(self, manifest: Manifest, idx: np.ndarray, counts: np.ndarray,
+                   scope: np.ndarray) -> np.ndarray:
+        """len(idx) x A: the stations' contributions to each assertion's margin, for `counts`
+        (the protocols' rows of idx, or the hand counts)."""
+        reg = manifest.registered[idx].astype(np.float64)[:, None]
+        out = (counts.astype(np.float64) @ self.weights + reg * self.registered_weights) * scope
+        return np.asarray(out, dtype=np.float64)
 
 
 def prepare(manifest: Manifest, assertions: Sequence[Assertion]) -> Prepared:
@@ -60,33 +67,49 @@ def prepare(manifest: Manifest, assertions: Sequence[Assertion]) -> Prepared:
     weights = (np.column_stack([_weights(manifest, a) for a in assertions]) if assertions
                else np.zeros((len(manifest.categories), 0)))
     rw = np.asarray([a.registered_weight for a in assertions], dtype=np.float64)
-    scope = np.ones((n, len(assertions)), dtype=bool)
+    counts = manifest.counts
+    reg = manifest.registered.astype(np.float64)
+    ballots = counts.sum(axis=1).astype(np.float64)
+    u = np.zeros(n)
+    margins, rows, bounds = [], [], []
     for j, a in enumerate(assertions):
-        if a.unit is not None:
-            scope[:, j] = manifest.unit_mask(a.unit)
-    reg = manifest.registered.astype(np.float64)[:, None]
-    reported = (manifest.counts.astype(np.float64) @ weights + reg * rw) * scope
-    margins = reported.sum(axis=0)
-    for a, m in zip(assertions, margins, strict=True):
+        r = None if a.unit is None else np.flatnonzero(manifest.unit_mask(a.unit))
+        c, g, b = (counts, reg, ballots) if r is None else (counts[r], reg[r], ballots[r])
+        reported = c @ weights[:, j] + rw[j] * g
+        m = float(reported.sum())
         if m <= 0:
             raise RuleError(f"assertion {a.key} has no positive reported margin ({m:g}): the "
                             "reported outcome cannot be confirmed by an audit; count by hand",
                             code="no_margin")
-    lowest = np.minimum(weights.min(axis=0), 0.0) if assertions else np.zeros(0)
-    worst = (manifest.ballots.astype(np.float64)[:, None] * lowest + reg * rw) * scope
-    bounds = (reported - worst) / margins
-    return Prepared(weights, rw, scope, reported, margins, bounds)
-
-
-def bound_matrix(manifest: Manifest, assertions: Sequence[Assertion]) -> np.ndarray:
-    """u_pa: stations x assertions."""
-    return prepare(manifest, assertions).bounds
+        lowest = min(0.0, float(weights[:, j].min()))
+        bound = (reported - (b * lowest + rw[j] * g)) / m
+        if r is None:
+            np.maximum(u, bound, out=u)
+        else:
+            u[r] = np.maximum(u[r], bound)
+        margins.append(m)
+        rows.append(r)
+        bounds.append(bound)
+    return Prepared(weights, rw, np.asarray(margins, dtype=np.float64), tuple(rows),
+                    tuple(bounds), u)
 
 
 def error_bounds(manifest: Manifest, assertions: Sequence[Assertion]) -> np.ndarray:
     """u_p = max over assertions of u_pa."""
-    mat = bound_matrix(manifest, assertions)
-    return mat.max(axis=1) if mat.shape[1] else np.zeros(mat.shape[0])
+    if not assertions:
+        return np.zeros(len(manifest.stations))
+    return prepare(manifest, assertions).u
+
+
+def overstatements(manifest: Manifest, assertions: Sequence[Assertion], prep: Prepared,
+                   idx: np.ndarray, actual_rows: np.ndarray) -> np.ndarray:
+    """e_p = max_a (m_pa - m'_pa) / M_a for the stations idx, from their actual rows."""
+    if idx.size == 0:
+        return np.zeros(0)
+    scope = prep.scope_at(manifest, idx, [a.unit for a in assertions])
+    reported = prep.margins_at(manifest, idx, manifest.counts[idx], scope)
+    actual = prep.margins_at(manifest, idx, actual_rows, scope)
+    return np.asarray(((reported - actual) / prep.margins).max(axis=1), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -171,7 +194,7 @@ def measure(manifest: Manifest, assertions: Sequence[Assertion], draws: Sequence
     """The Kaplan-Markov risk over the draws (station indices, in draw order, repeats counted)
     from the hand counts of the drawn stations (by station index)."""
     prep = prepare(manifest, assertions)
-    u = prep.bounds.max(axis=1) if prep.bounds.shape[1] else np.zeros(len(manifest.stations))
+    u = prep.u
     total = float(u.sum())
     missing = sorted({manifest.stations[i] for i in draws if i not in audited})
     if missing:
@@ -181,10 +204,7 @@ def measure(manifest: Manifest, assertions: Sequence[Assertion], draws: Sequence
                                               "stations drawn but not counted")]})
     idx = np.asarray(sorted(set(draws)), dtype=np.int64)
     rows = _hand_rows(manifest, idx, audited)
-    reg = manifest.registered[idx].astype(np.float64)[:, None]
-    actual = (rows.astype(np.float64) @ prep.weights + reg * prep.registered_weights
-              ) * prep.scope[idx]
-    over = ((prep.reported[idx] - actual) / prep.margins).max(axis=1) if idx.size else actual
+    over = overstatements(manifest, assertions, prep, idx, rows)
     taints = np.where(u[idx] > 0, over / np.where(u[idx] > 0, u[idx], 1.0), 0.0)
     taint = {int(i): float(t) for i, t in zip(idx, taints, strict=True)}
     found = []

@@ -119,11 +119,10 @@ def simulate_batch(manifest: Manifest, assertions: Sequence[Assertion], truth: n
     the risk checked after every draw (the most favourable schedule for confirming), stopping
     at `max_draws` (a full hand count). Returns per run the draws taken to confirm, or -1."""
     prep = macro.prepare(manifest, assertions)
-    u = prep.bounds.max(axis=1)
+    u = prep.u
     total = float(u.sum())
-    reg = manifest.registered.astype(np.float64)[:, None]
-    actual = (truth.astype(np.float64) @ prep.weights + reg * prep.registered_weights) * prep.scope
-    over = ((prep.reported - actual) / prep.margins).max(axis=1)
+    everyone = np.arange(len(manifest.stations))
+    over = macro.overstatements(manifest, assertions, prep, everyone, truth)
     taint = np.where(u > 0, over / np.where(u > 0, u, 1.0), 0.0)
     with np.errstate(divide="ignore"):
         step = np.log1p(-1.0 / total) - np.log1p(-np.minimum(taint, 1.0))
