@@ -251,7 +251,9 @@ def test_verify_names_a_sample_or_risk_that_is_not_re_derived(counted: Any) -> N
     sample = next(b for _, t, b in leaves if t == "rla-sample")
     swapped = list(reversed(sample["stations"]))
     measured = next(b for _, t, b in leaves if t == "rla-measure")
-    for bad in (changed("rla-sample", stations=swapped),
+    begun = next(b for _, t, b in leaves if t == "rla")
+    for bad in (changed("rla", assertions=begun["assertions"][:1]),  # a weaker claim
+                changed("rla-sample", stations=swapped),
                 changed("rla-measure", risk="0.5"),
                 changed("rla-measure", decision="full-hand-count"),
                 changed("rla-seed", seed="1" * 20)):

@@ -145,6 +145,31 @@ def referendum(manifest: Manifest, *, yes: str, units_needed: int | None,
     return AssertionSet(tuple(out), tuple(notes), chosen)
 
 
+def referendum_outcome(m: Manifest, yes: str, constitutional: bool, units_total: int
+                       ) -> tuple[bool, bool, int | None]:
+    """(valid, adopted, units needed or None) as the law decides them from the manifest's
+    figures (docs/law.md §3.1, §3.5, §3.6, the default readings): what the audit checks."""
+    from saylau.domain.law.referendum.rules import has_majority, is_valid, units_required
+
+    participants = int(m.ballots.sum())
+    valid = is_valid(participants, int(m.registered.sum()))
+    if not constitutional:
+        return valid, valid and has_majority(m.totals()[yes], participants), None
+    needed = units_required(units_total)
+    won = 0
+    for u in sorted(set(m.units)):
+        t = m.totals(u)
+        won += has_majority(t[yes], sum(t.values()))
+    return valid, valid and won >= needed, needed
+
+
+def referendum_assertions(m: Manifest, yes: str, constitutional: bool, units_total: int
+                          ) -> AssertionSet:
+    """The assertions of a referendum's outcome as reported by the manifest's figures."""
+    valid, adopted, needed = referendum_outcome(m, yes, constitutional, units_total)
+    return referendum(m, yes=yes, units_needed=needed, adopted=adopted, valid=valid)
+
+
 def _share(manifest: Manifest, option: str, unit: str) -> float:
     t = manifest.totals(unit)
     total = sum(t.values())

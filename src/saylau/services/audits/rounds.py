@@ -10,7 +10,7 @@ from typing import Any
 
 from saylau.domain.access import Principal, Role
 from saylau.domain.audit import record as rec
-from saylau.domain.audit.assertions import referendum
+from saylau.domain.audit.assertions import referendum_assertions
 from saylau.domain.audit.macro import check_hand_count
 from saylau.domain.audit.model import Manifest
 from saylau.domain.contests import YES, ContestKind
@@ -23,7 +23,6 @@ from saylau.domain.errors import (
     field_error,
 )
 from saylau.domain.ids import UnitId
-from saylau.domain.law.referendum.rules import has_majority, is_valid, units_required
 from saylau.domain.limits import check_text
 from saylau.domain.protocols.values import COUNT_FIELDS
 from saylau.domain.record.envelope import format_timestamp, make_record
@@ -101,10 +100,8 @@ def begin(app: Saylau, contest_id: str, *, risk_limit: str = "0.05", max_rounds:
                                               int(c["registered"]), int(c["invalid"]),
                                               int(c["both_marked"]), votes))
         manifest = rec.manifest_from_protocols(figures, options)
-        valid, adopted, needed = _reported(manifest, str(YES), contest.referendum.constitutional,
-                                           len(geo.top_level()))
-        aset = referendum(manifest, yes=str(YES), units_needed=needed, adopted=adopted,
-                          valid=valid)
+        aset = referendum_assertions(manifest, str(YES), contest.referendum.constitutional,
+                                     len(geo.top_level()))
         if not aset.assertions:
             raise RuleError("the reported outcome rests on nothing the paper ballots can show",
                             code="audit_nothing")
@@ -128,20 +125,6 @@ def _json(text: object) -> dict[str, int]:
     import json
 
     return {str(k): int(v) for k, v in json.loads(str(text)).items()}
-
-
-def _reported(m: Manifest, yes: str, constitutional: bool, units_total: int
-              ) -> tuple[bool, bool, int | None]:
-    """(valid, adopted, units needed or None) as the law decides them from the manifest's
-    figures (docs/law.md §3.1, §3.5, §3.6; default readings)."""
-    participants = int(m.ballots.sum())
-    valid = is_valid(participants, int(m.registered.sum()))
-    if not constitutional:
-        return valid, valid and has_majority(m.totals()[yes], participants), None
-    needed = units_required(units_total)
-    won = sum(1 for u in sorted(set(m.units))
-              if has_majority(m.totals(u)[yes], sum(m.totals(u).values())))
-    return valid, valid and won >= needed, needed
 
 
 def _append(app: Saylau, conn: Any, row: store.AuditRow, type_: str, body: dict[str, Any],
