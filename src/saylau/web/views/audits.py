@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from saylau.domain.geography import Unit
 from saylau.domain.ids import UnitId
+from saylau.domain.names import Names
 from saylau.services import audits as audit_svc
+from saylau.services import elections as elections_svc
 from saylau.services.audits import AuditReport
 from saylau.services.context import Saylau
 
@@ -27,6 +29,8 @@ class AuditView:
     checks: tuple[Check, ...]
     commissions: tuple[tuple[Unit | None, str, tuple[str, ...]], ...]
     """Retrieval lists: the commission (unit), its id, its stations drawn."""
+    option_names: dict[str, Names]
+    """The contest's options by id, to name the hand counts' categories."""
 
 
 def _check(app: Saylau, a: dict[str, object]) -> Check:
@@ -45,7 +49,8 @@ def audit_view(app: Saylau, audit_id: str) -> AuditView:
     geo = app.geography()
     lists = tuple((geo.unit(UnitId(c)) if c in geo else None, c, tuple(s))
                   for c, s in sorted(r.retrieval.items()))
-    return AuditView(r, tuple(_check(app, a) for a in r.assertions), lists)
+    options = {str(o.id): o.name for o in elections_svc.get_contest(app, r.contest).options}
+    return AuditView(r, tuple(_check(app, a) for a in r.assertions), lists, options)
 
 
 def audits_list(app: Saylau) -> list[tuple[str, str, str]]:
