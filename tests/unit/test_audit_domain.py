@@ -203,3 +203,47 @@ def test_shift_votes_helper() -> None:
     m = referendum_manifest()
     c = shift_votes(m, np.asarray([0]), 5)
     assert c[0, 0] == m.counts[0, 0] + 5
+
+
+def test_double_entry_agrees_on_two_auditors_and_keeps_disputes() -> None:
+    from saylau.domain.audit import record as rec
+
+    a = {"yes": 5, "no": 3}
+    b = {"yes": 4, "no": 4}
+    got = rec.agree(["S1", "S2", "S3"], [
+        ("S1", "x", a), ("S1", "y", a),          # agreed
+        ("S2", "x", a), ("S2", "y", b),          # disputed: both kept
+        ("S3", "x", a), ("S3", "x", a),          # one auditor twice: not agreed
+    ])
+    assert got.agreed == {"S1": a}
+    assert got.disputed["S2"] == [("x", a), ("y", b)]
+    assert got.pending == ["S2", "S3"]
+    later = rec.agree(["S2"], [("S2", "x", a), ("S2", "y", b), ("S2", "z", b)])
+    assert later.agreed == {"S2": b}
+
+
+def test_seed_from_dice_and_round_decisions() -> None:
+    from saylau.domain.audit import record as rec
+
+    assert rec.seed_from_dice([1, 2, 3, 4, 5, 6, 7, 8, 9, 0] * 2) == "12345678901234567890"
+    for bad in ([1] * 19, [1] * 19 + [10], [1] * 19 + [True]):
+        with pytest.raises(ValidationFailed):
+            rec.seed_from_dice(bad)
+    assert rec.decide_round(0.04, 0.05, 1, 2) == rec.CONFIRMED
+    assert rec.decide_round(0.06, 0.05, 1, 2) == rec.NEXT_ROUND
+    assert rec.decide_round(0.06, 0.05, 2, 2) == rec.FULL_HAND_COUNT
+
+
+def test_manifest_round_trips_and_its_digest_names_its_figures() -> None:
+    from saylau.domain.audit import record as rec
+
+    m = referendum_manifest(stations=30)
+    again = rec.manifest_from_json(rec.manifest_json(m))
+    assert rec.manifest_digest(again) == rec.manifest_digest(m)
+    changed = asr.Manifest(m.stations, m.units, m.categories, m.counts + (np.arange(30) == 4)[
+        :, None] * np.asarray([1, -1, 0, 0]), m.registered)
+    assert rec.manifest_digest(changed) != rec.manifest_digest(m)
+    s = asr.referendum(m, yes="yes", units_needed=None, adopted=True, valid=True).assertions
+    back = rec.assertions_from_json(rec.assertions_json(s))
+    assert [(a.key, dict(a.weights), a.registered_weight, a.unit) for a in back] == [
+        (a.key, dict(a.weights), a.registered_weight, a.unit) for a in s]
