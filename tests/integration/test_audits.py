@@ -369,3 +369,54 @@ def test_a_round_short_of_the_limit_leads_to_another_that_confirms(counted: Any,
     leaves, heads, central = _exported(app, tmp_path)
     report, _ = verify_record(leaves, heads, central)
     assert any("risk-limiting" in str(x) and "confirmed" in str(x) for x in report.lines)
+
+
+def test_a_presidential_majority_is_audited_and_verified(saylau: Saylau, tmp_path: Any) -> None:
+    """The President (docs/law.md §9.1): the winner's majority of everyone who took part,
+    against all and invalid ballots included, confirmed by hand counts and re-derived."""
+    from saylau.domain.record.verify import verify_record
+    from saylau.services.parliament import CandidateSpec, create_presidential
+
+    geo = small_country(6)
+    load_geography(saylau, geo)
+    _, contest = create_presidential(
+        saylau, election_id="ref", name=Names.same("President"), ruleset_name="kz-2022",
+        date="2030-06-01", by=ActorId("t"),
+        candidates=[CandidateSpec("A", Names.same("A"), None),
+                    CandidateSpec("B", Names.same("B"), None)])
+    options = [str(o.id) for o in contest.options]
+    figures: dict[str, dict[str, int]] = {}
+    for st in geo.stations():
+        reg = st.registered or 1000
+        issued = reg * 6 // 10
+        invalid = issued // 40
+        valid = issued - invalid
+        votes = dict.fromkeys(options, 0)
+        votes["A"] = valid * 6 // 10
+        votes["B"] = valid * 3 // 10
+        rest = [o for o in options if o not in ("A", "B")]
+        if rest:
+            votes[rest[0]] = valid - votes["A"] - votes["B"]
+        else:
+            votes["B"] = valid - votes["A"]
+        pc = ProtocolCounts.of(registered=reg, ballots_received=reg, ballots_issued=issued,
+                               ballots_cancelled=reg - issued, ballots_in_boxes=issued,
+                               invalid=invalid, votes=votes)
+        submit_protocol(saylau, ADMIN, contest.id, st.id, pc)
+        figures[st.id] = {**votes, "both_marked": 0, "invalid": invalid}
+    audit = audits.begin(saylau, contest.id, risk_limit="0.1", by="cec")
+    rep = audits.report(saylau, audit)
+    assert [a["key"] for a in rep.assertions] == ["majority:A"]
+    audits.enter_seed(saylau, audit, DICE, ["Observer"], by="cec")
+    sample = audits.draw(saylau, audit, audits.plan(saylau, audit).rows[-1].draws, by="cec")
+    for name in ("aud-1", "aud-2"):
+        audits.assign(saylau, audit, name, sorted(set(sample)), by="cec")
+    a1 = Principal(ActorId("aud-1"), Role.AUDITOR)
+    a2 = Principal(ActorId("aud-2"), Role.AUDITOR)
+    for s in sorted(set(sample)):
+        audits.enter_count(saylau, audit, s, figures[s], a1)
+        audits.enter_count(saylau, audit, s, figures[s], a2)
+    assert audits.measure(saylau, audit, by="cec").decision == "confirmed"
+    leaves, heads, central = _exported(saylau, tmp_path)
+    report, _ = verify_record(leaves, heads, central)
+    assert any("risk-limiting" in str(x) and "confirmed" in str(x) for x in report.lines)

@@ -33,6 +33,7 @@ from saylau.domain.audit.model import (
     station_margins,
     weight_vector,
 )
+from saylau.domain.contests import YES, Contest, ContestKind, OptionKind
 from saylau.domain.errors import RuleError, ValidationFailed, field_error
 
 __all__ = [
@@ -271,3 +272,25 @@ def party_list(manifest: Manifest, *, parties: Sequence[str], base: Sequence[str
                 pol = Polling((a,), (b,), 0.5) if k == 0 else None
                 out.append(Assertion(f"seat:{a}>{b}", claim, w, polling=pol))
     return AssertionSet(tuple(out), (f"parties that passed: {', '.join(passed)}",))
+
+
+def contest_assertions(m: Manifest, contest: Contest, units_total: int) -> AssertionSet:
+    """The assertions of a contest's outcome as its figures report it: a referendum, the
+    President, a single-member district. (A party list's seats need the ruleset's threshold,
+    base and method: `party_list` takes them; the service does not offer it yet.)"""
+    choices = [str(o.id) for o in contest.options if o.kind is OptionKind.CHOICE]
+    others = [str(o.id) for o in contest.options if o.kind is not OptionKind.CHOICE]
+    if contest.kind is ContestKind.REFERENDUM and contest.referendum is not None:
+        return referendum_assertions(m, str(YES), contest.referendum.constitutional,
+                                     units_total)
+    if contest.kind is ContestKind.PRESIDENTIAL:
+        return president(m, candidates=choices)
+    if contest.kind is ContestKind.SINGLE_MEMBER:
+        totals = m.totals()
+        ranked = sorted(choices + others, key=lambda c: (-totals[c], c))
+        if len(ranked) < 2 or totals[ranked[0]] == totals[ranked[1]] or ranked[0] in others:
+            raise RuleError("the district has no sole winner (a tie, or against all first): "
+                            "nothing to audit", code="audit_nothing")
+        return plurality(m, winner=ranked[0], others=ranked[1:])
+    raise RuleError(f"the audit service does not audit {contest.kind.value} contests yet",
+                    code="audit_kind_unsupported")

@@ -10,10 +10,9 @@ from typing import Any
 
 from saylau.domain.access import Principal, Role
 from saylau.domain.audit import record as rec
-from saylau.domain.audit.assertions import referendum_assertions
+from saylau.domain.audit.assertions import contest_assertions
 from saylau.domain.audit.macro import check_hand_count
 from saylau.domain.audit.model import Manifest
-from saylau.domain.contests import YES, ContestKind
 from saylau.domain.errors import (
     Conflict,
     Forbidden,
@@ -61,7 +60,8 @@ def _alpha(text: str) -> float:
 
 def begin(app: Saylau, contest_id: str, *, risk_limit: str = "0.05", max_rounds: int = 2,
           by: str) -> str:
-    """Begin a batch-comparison audit of a referendum's reported outcome; returns its id."""
+    """Begin a batch-comparison audit of a contest's reported outcome (a referendum, the
+    President, a single-member district); returns its id."""
     _alpha(risk_limit)
     if not 1 <= max_rounds <= 20:
         raise ValidationFailed("max_rounds must be 1 to 20", details={"findings": [
@@ -73,10 +73,6 @@ def begin(app: Saylau, contest_id: str, *, risk_limit: str = "0.05", max_rounds:
         if contest is None:
             raise NotFound(f"no contest {contest_id!r}",
                            details={"field": "contest", "actual": contest_id})
-        if contest.kind is not ContestKind.REFERENDUM or contest.referendum is None:
-            raise RuleError("the audit service audits referendums so far; the assertions of "
-                            "the other contests are in domain/audit/assertions.py",
-                            code="audit_kind_unsupported")
         turn = logs.sequence(conn, contest.election)
         latest: dict[str, tuple[int, tuple[Any, ...]]] = {}
         for row in protocol_rows_after(conn, contest_id, 0):
@@ -100,8 +96,7 @@ def begin(app: Saylau, contest_id: str, *, risk_limit: str = "0.05", max_rounds:
                                               int(c["registered"]), int(c["invalid"]),
                                               int(c["both_marked"]), votes))
         manifest = rec.manifest_from_protocols(figures, options)
-        aset = referendum_assertions(manifest, str(YES), contest.referendum.constitutional,
-                                     len(geo.top_level()))
+        aset = contest_assertions(manifest, contest, len(geo.top_level()))
         if not aset.assertions:
             raise RuleError("the reported outcome rests on nothing the paper ballots can show",
                             code="audit_nothing")

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from saylau.domain.audit import record as rec
-from saylau.domain.audit.assertions import referendum_assertions
+from saylau.domain.audit.assertions import contest_assertions
 from saylau.domain.audit.macro import prepare
 from saylau.domain.audit.model import Assertion, Manifest
-from saylau.domain.contests import YES, Contest
+from saylau.domain.contests import Contest
 from saylau.domain.geography import Geography
 from saylau.domain.ids import UnitId
 from saylau.domain.protocols import COUNT_FIELDS
@@ -73,13 +73,11 @@ def check_audits(leaves: Sequence[tuple[int, str, dict[str, Any]]],
                 raise _fail(f"leaf {idx}: audit {name}'s manifest is not the protocols logged "
                             "before it (digest differs)", leaf=idx)
             found = rec.assertions_from_json(body["assertions"])
-            if contest.referendum is not None:
-                # the assertions are the reported outcome's, re-derived from the same figures
-                derived = referendum_assertions(m, str(YES), contest.referendum.constitutional,
-                                                len(geo.top_level()))
-                if rec.assertions_json(derived.assertions) != body["assertions"]:
-                    raise _fail(f"leaf {idx}: audit {name}'s assertions are not those the "
-                                "reported outcome rests on", leaf=idx)
+            # the assertions are the reported outcome's, re-derived from the same figures
+            derived = contest_assertions(m, contest, len(geo.top_level()))
+            if rec.assertions_json(derived.assertions) != body["assertions"]:
+                raise _fail(f"leaf {idx}: audit {name}'s assertions are not those the "
+                            "reported outcome rests on", leaf=idx)
             prepare(m, found)
             audits[name] = _Audit(m, found, float(body["risk_limit"]), int(body["max_rounds"]))
             continue
