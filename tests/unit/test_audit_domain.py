@@ -247,3 +247,25 @@ def test_manifest_round_trips_and_its_digest_names_its_figures() -> None:
     back = rec.assertions_from_json(rec.assertions_json(s))
     assert [(a.key, dict(a.weights), a.registered_weight, a.unit) for a in back] == [
         (a.key, dict(a.weights), a.registered_weight, a.unit) for a in s]
+
+
+def test_contest_assertions_for_a_district_and_against_all_first() -> None:
+    from saylau.domain.contests import Contest, ContestKind, Option, OptionKind
+    from saylau.domain.ids import ContestId, ElectionId, OptionId, UnitId
+    from saylau.domain.names import Names
+
+    def district(votes: list[int]) -> tuple[asr.Manifest, Contest]:
+        opts = (Option(OptionId("A"), Names.same("A")), Option(OptionId("B"), Names.same("B")),
+                Option(OptionId("AGAINST_ALL"), Names.same("-"), OptionKind.AGAINST_ALL))
+        c = Contest(ContestId("e.d1"), ElectionId("e"), ContestKind.SINGLE_MEMBER,
+                    Names.same("D1"), UnitId("KZ"), opts)
+        m = asr.Manifest(("S1",), ("U",), ("A", "B", "AGAINST_ALL", "both_marked", "invalid"),
+                         np.asarray([[*votes, 0, 5]]), np.asarray([1000]))
+        return m, c
+
+    m, c = district([300, 200, 100])
+    s = asr.contest_assertions(m, c, 1)
+    assert {a.key for a in s.assertions} == {"plurality:A>B", "plurality:A>AGAINST_ALL"}
+    m, c = district([200, 100, 300])  # against all first: nobody is elected (§5.7)
+    with pytest.raises(RuleError):
+        asr.contest_assertions(m, c, 1)
