@@ -27,7 +27,9 @@ from saylau.services.context import Saylau
 from saylau.services.tokens import create_token
 
 ROLES = ("admin", "territorial", "precinct", "observer",
-         "party", "ministry")  # parties wing (issue 13): a party scoped to PARTY_SCOPE
+         "party", "ministry",  # parties wing (issue 13): a party scoped to PARTY_SCOPE
+         "auditor")  # risk-limiting audits (issue 15)
+"""The tokens each test api has, in the order they are issued."""
 PARTY_SCOPE = "alpha"
 """The party whose token the matrix uses (parties wing)."""
 TERRITORIAL_SCOPE = "KZ-71"

@@ -422,7 +422,11 @@ def test_the_old_audit_names_answer_for_one_release_saying_they_are_deprecated(
     assert verified.exit_code == 0 and "verified" in verified.stdout
     assert "deprecated" in verified.stderr
     help_text = CliRunner().invoke(cli, ["--help"], env={"COLUMNS": "80"}).stdout
-    assert "admin-log" in help_text and " audit " not in help_text  # hidden
+    assert "admin-log" in help_text
+    # `audit` is the risk-limiting audits' group now (issue 15); the old list/verify are hidden
+    audit_help = CliRunner().invoke(cli, ["audit", "--help"], env={"COLUMNS": "80"}).stdout
+    assert "Risk-limiting audits" in audit_help and "measure" in audit_help
+    assert " list " not in audit_help and " verify " not in audit_help
 
 
 def test_secrets_never_appear_in_the_server_log(tmp_path: Path) -> None:

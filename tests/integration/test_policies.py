@@ -114,6 +114,7 @@ STATION_OF_ROLE: dict[str | None, str] = {
     "territorial": STATION_BELOW_TERRITORY,
     "precinct": PRECINCT_STATION,
     "observer": STATION_ELSEWHERE,
+    "auditor": "KZ-75-D1-S0",
     None: "KZ-75-D0-S1",
     "party": STATION_ELSEWHERE,  # parties wing: neither writes protocols
     "ministry": STATION_ELSEWHERE,
@@ -255,6 +256,30 @@ CALLS: dict[tuple[str, str], CallFor] = {
     ("POST", "/api/elections/{election_id}/keys/{key}/revoke"):
         lambda a, r: Call("POST", "/api/elections/ref/keys/" + "0" * 32 + "/revoke",
                           {"reason": "test"}, allowed=(404,)),
+    # risk-limiting audits (issue 15): nothing is reported yet in this store, so an admitted
+    # caller is told the outcome is pending (422) or that there is no such audit (404)
+    ("GET", "/api/audits"): lambda a, r: Call("GET", "/api/audits"),
+    ("GET", "/api/audits/{audit_id}"): lambda a, r: Call("GET", "/api/audits/x", allowed=(404,)),
+    ("GET", "/api/audits/{audit_id}/plan"):
+        lambda a, r: Call("GET", "/api/audits/x/plan", allowed=(404,)),
+    ("POST", "/api/audits"):
+        lambda a, r: Call("POST", "/api/audits", {"contest": a.contest}, allowed=(422,)),
+    ("POST", "/api/audits/{audit_id}/assignments"):
+        lambda a, r: Call("POST", "/api/audits/x/assignments",
+                          {"auditor": "auditor-commission", "stations": ["KZ-75-D1-S0"]},
+                          allowed=(404,)),
+    ("POST", "/api/audits/{audit_id}/seed"):
+        lambda a, r: Call("POST", "/api/audits/x/seed",
+                          {"dice": [1] * 20, "observers": ["O"]}, allowed=(404,)),
+    ("POST", "/api/audits/{audit_id}/sample"):
+        lambda a, r: Call("POST", "/api/audits/x/sample", {"draws": 3}, allowed=(404,)),
+    ("POST", "/api/audits/{audit_id}/counts"):
+        lambda a, r: Call("POST", "/api/audits/x/counts",
+                          {"station": "KZ-75-D1-S0", "counts": {"yes": 1}}, allowed=(404,)),
+    ("POST", "/api/audits/{audit_id}/measure"):
+        lambda a, r: Call("POST", "/api/audits/x/measure", allowed=(404,)),
+    ("GET", "/audits"): lambda a, r: Call("GET", "/audits"),
+    ("GET", "/audits/{audit_id}"): lambda a, r: Call("GET", "/audits/x", allowed=(404,)),
     ("GET", "/"): lambda a, r: Call("GET", "/"),
     ("GET", "/elections"): lambda a, r: Call("GET", "/elections"),
     ("GET", "/elections/{election_id}"): lambda a, r: Call("GET", "/elections/ref"),

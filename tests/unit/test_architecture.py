@@ -14,6 +14,7 @@ DOMAIN = Path(saylau.domain.__file__).parent
 ALLOWED_THIRD_PARTY = {
     "numpy",
     "cryptography",  # Ed25519 signature verification: never write one's own crypto
+    "scipy",  # audits (issue 15): the binomial laws of the planners; pure computation
 }
 FORBIDDEN_STDLIB = {
     "os", "pathlib", "sqlite3", "socket", "subprocess", "shutil", "tempfile", "urllib",

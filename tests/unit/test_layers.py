@@ -327,9 +327,8 @@ WINGS = (
      "saylau.api.routes.observation", "saylau.cli.observers", "observers_app"),
     (14, "saylau.domain.integrity", "saylau.services.integrity",
      "saylau.api.routes.integrity", "saylau.cli.integrity", "integrity_app"),
-    (15, "saylau.domain.audit", None, "saylau.api.routes.audits", "saylau.cli.audits",
-     "audit_app"),
 )
+# issue 15 (risk-limiting audits) is built: its router is mounted and `saylau audit` registered
 """The risk-limiting audits' services package, saylau.services.audit, cannot exist beside the
 module of that name (the admin log's, renamed services/admin_log.py by issue 11's services
 part); it joins this table then."""

@@ -171,7 +171,10 @@ def test_signing_bytes_leave_out_recorded_and_signature() -> None:
 
 def test_record_types() -> None:
     assert {t.value for t in RecordType} == {"election", "geography", "key", "key-revocation",
-                                             "protocol", "turnout", "tree-head"}
+                                             "protocol", "turnout", "tree-head",
+                                             # risk-limiting audits (issue 15)
+                                             "rla", "rla-assignment", "rla-seed", "rla-sample",
+                                             "rla-count", "rla-measure"}
 
 
 def test_timestamps() -> None:

@@ -14,6 +14,7 @@ from saylau.api.limits import BodyLimit
 from saylau.api.logs import redact_access_log
 from saylau.api.routes import (
     admin_log,
+    audits,
     elections,
     geography,
     open_data,
@@ -36,7 +37,8 @@ __all__ = ["CSV_BODY", "CSV_OUT", "DOCS_CSP", "DOCS_PAGE", "MAX_BODY", "ROUTERS"
 ROUTERS = (geography.router, elections.router, protocols.router, turnout.router,
            results.router, record.router, open_data.router, admin_log.router, tokens.router,
            system.router,
-           parties.router)  # parties wing (issue 13)
+           parties.router,  # parties wing (issue 13)
+           audits.router)  # risk-limiting audits (issue 15)
 """The API's routers, in the order they are mounted (and listed in the OpenAPI schema). The
 coming wings' routers (observation, parties, integrity, audits) join when they have routes."""
 

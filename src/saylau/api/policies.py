@@ -137,6 +137,9 @@ PARTY_WRITE = Policy("submit a party's application or member list", PARTY_ACTORS
 PARTY_READ = Policy("read a party's member rows", PARTY_ACTORS)
 MINISTRY_DECIDE = Policy("decide on party registration",
                          frozenset({Role.ADMIN, Role.MINISTRY}))
+# risk-limiting audits (issue 15): hand counts by auditors (their assignments are checked by
+# services/audits) or the central commission
+AUDIT_COUNT = Policy("enter an audit's hand counts", frozenset({Role.ADMIN, Role.AUDITOR}))
 
 Public = Annotated[Principal, Depends(PUBLIC_ROUTE)]
 Admin = Annotated[Principal, Depends(ADMIN_ONLY)]
@@ -146,6 +149,7 @@ AnyToken = Annotated[Principal, Depends(ANY_TOKEN)]
 PartyWriter = Annotated[Principal, Depends(PARTY_WRITE)]
 PartyReader = Annotated[Principal, Depends(PARTY_READ)]
 Ministry = Annotated[Principal, Depends(MINISTRY_DECIDE)]
+AuditCounter = Annotated[Principal, Depends(AUDIT_COUNT)]
 """A route's caller under its policy: `who: Admin` in a route's parameters declares it."""
 
 

@@ -232,6 +232,7 @@ def _run_night(app: Any, night: Night, opts: DemoOptions, console: Console) -> N
         with TestClient(api) as test_client:
             log = run_night(test_client, night, seed=opts.seed, pace=lambda _f: None,
                             workers=1, console=console)
+            _audits(app, test_client, night, opts, console)
         _report(app, log, opts, console)
         return log
 
@@ -262,6 +263,7 @@ def _run_night(app: Any, night: Night, opts: DemoOptions, console: Console) -> N
     with httpx.Client(base_url=base, timeout=60) as client:
         log = run_night(client, night, seed=opts.seed, pace=pace, workers=opts.workers,
                         console=console)
+        _audits(app, client, night, opts, console)
     _report(app, log, opts, console)
     console.print(f"the night is over; still serving on {base}/ (Ctrl-C to stop)")
     try:
@@ -269,6 +271,18 @@ def _run_night(app: Any, night: Night, opts: DemoOptions, console: Console) -> N
     except KeyboardInterrupt:
         server.should_exit = True
     return log
+
+
+def _audits(app: Any, client: Any, night: Night, opts: DemoOptions, console: Console) -> None:
+    """Risk-limiting audits (issue 15) end the referendum night: one confirms the outcome in
+    one round, one with errors planted in a few protocols escalates (cli/demo_audits.py)."""
+    if opts.election != "referendum":
+        return
+    from saylau.cli.demo_audits import audit_tokens, run_audits
+
+    console.print("risk-limiting audits of the outcome:")
+    run_audits(client, night.turnout_contest, audit_tokens(app), seed=opts.seed,
+               console=console)
 
 
 def _report(app: Any, log: NightLog, opts: DemoOptions, console: Console) -> None:

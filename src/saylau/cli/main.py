@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import typer
 
-from saylau.cli.admin_log import admin_log_app, audit_alias_app
+from saylau.cli.admin_log import admin_log_app
 from saylau.cli.allocate import allocate_command
+from saylau.cli.audits import audit_app
 from saylau.cli.backup import backup, restore
 from saylau.cli.common import (
     EXIT_ERROR,
@@ -61,7 +62,8 @@ app.add_typer(election_app, name="election")
 app.add_typer(protocols_app, name="protocols")
 app.add_typer(token_app, name="token")
 app.add_typer(admin_log_app, name="admin-log")
-app.add_typer(audit_alias_app, name="audit", hidden=True)  # deprecated: admin-log, one release
+# risk-limiting audits (issue 15): `audit` keeps the admin log's deprecated list/verify, hidden
+app.add_typer(audit_app, name="audit")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(parties_app, name="parties")  # parties wing (issue 13)

@@ -20,7 +20,7 @@ token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 def token_create(
     name: Annotated[str, typer.Argument(metavar="NAME", help="who holds it, e.g. 'TEC Astana'")],
     role: Annotated[str, typer.Option(
-        help="admin | territorial | precinct | observer | party | ministry")],
+        help="admin | territorial | precinct | observer | party | ministry | auditor")],
     scope: Annotated[str | None, typer.Option(
         help="unit (territorial), station (precinct) or party id (party)",
         show_default=False)] = None,

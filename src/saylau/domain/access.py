@@ -8,6 +8,8 @@
 - party (parties wing, issue 13): a political party; its scope is its party id: it submits
   its own application and member list and reads its own rows, nothing else.
 - ministry (parties wing): the Ministry of Justice; reads every party's rows, decides.
+- auditor: enters the hand counts of a risk-limiting audit, for the stations assigned to it
+  only (issue 15; services/audits).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Role(StrEnum):
     # parties wing (issue 13)
     PARTY = "party"
     MINISTRY = "ministry"
+    AUDITOR = "auditor"  # risk-limiting audits (issue 15): hand counts of assigned stations
 
 
 SCOPED_ROLES = frozenset({Role.TERRITORIAL, Role.PRECINCT})

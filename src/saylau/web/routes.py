@@ -354,3 +354,38 @@ def static(path: str, request: Request, _who: Public) -> Response:
     if tag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return Response(data, media_type=media, headers=headers)
+
+
+# --- risk-limiting audits (issue 15) ----------------------------------------------------------
+
+
+@router.get("/audits", response_class=HTMLResponse)
+def audits_page(request: Request, _who: Public, lang: LangQuery = None) -> Response:
+    """Every risk-limiting audit."""
+    from saylau.web.render import q
+    from saylau.web.render.audits import render_audits
+    from saylau.web.views.audits import audits_list
+
+    language = _lang(request, lang)
+    items = [(f"/audits/{q(a)}", a, c) for a, _e, c in audits_list(saylau_of(request))]
+    response = HTMLResponse(render_audits(items, language, ServerLinks("", request.url.path)))
+    _headers(response, language, lang)
+    return response
+
+
+@router.get("/audits/{audit_id}", response_class=HTMLResponse)
+def audit_page(audit_id: str, request: Request, _who: Public,
+               lang: LangQuery = None) -> Response:
+    """A risk-limiting audit: its seed, sample, progress and risk."""
+    from saylau.web.render.audits import render_audit
+    from saylau.web.views.audits import audit_view
+
+    language = _lang(request, lang)
+    try:
+        v = audit_view(saylau_of(request), audit_id)
+    except NotFound as exc:
+        return _not_found(request, language, lang, exc)
+    response = HTMLResponse(render_audit(v, language, ServerLinks(v.report.election,
+                                                                   request.url.path)))
+    _headers(response, language, lang)
+    return response

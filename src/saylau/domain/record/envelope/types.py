@@ -34,6 +34,19 @@ class RecordType(StrEnum):
     """Ballots issued at a station by a time of day."""
     TREE_HEAD = "tree-head"
     """A signed tree head: never a leaf."""
+    # --- risk-limiting audits (issue 15): domain/audit/record.py ---
+    RLA = "rla"
+    """A risk-limiting audit begun: its contest, risk limit, manifest digest, assertions."""
+    RLA_ASSIGNMENT = "rla-assignment"
+    """Stations of an audit given to an auditor to count by hand."""
+    RLA_SEED = "rla-seed"
+    """A round's seed: the dice rolled and the observers' names, before the sample."""
+    RLA_SAMPLE = "rla-sample"
+    """A round's draws, re-derivable from the seed and the manifest."""
+    RLA_COUNT = "rla-count"
+    """One auditor's hand count of one sampled station (two auditors enter each)."""
+    RLA_MEASURE = "rla-measure"
+    """A round's risk measured from the agreed hand counts, and the decision."""
 
 
 class KeyRole(StrEnum):

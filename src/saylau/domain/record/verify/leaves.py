@@ -44,6 +44,9 @@ class _State:
     """(contest, station) -> every version as (leaf, counts in COUNT_FIELDS order, votes)."""
     counts_by_type: dict[str, int] = field(default_factory=dict)
     own_keys: dict[str, int] = field(default_factory=dict)
+    audit_leaves: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+    """Risk-limiting audits' leaves (issue 15), re-derived once every leaf is read
+    (verify/audits.py)."""
     """Unit -> its registered, unrevoked commission keys so far: such a station signs
     (saylau.domain.contests.must_sign)."""
 
@@ -217,7 +220,9 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
     type_ = str(record["type"])
     state.counts_by_type[type_] = state.counts_by_type.get(type_, 0) + 1
     body = record["body"]
-    if type_ == RecordType.GEOGRAPHY:
+    if type_.startswith("rla"):
+        state.audit_leaves.append((idx, type_, dict(body)))
+    elif type_ == RecordType.GEOGRAPHY:
         for u in body["units"]:
             state.units.append(Unit(
                 UnitId(u["id"]), None if u["parent"] is None else UnitId(u["parent"]),

@@ -8,6 +8,7 @@ from typing import Any
 from saylau.domain.geography import Geography
 from saylau.domain.record.merkle import Frontier, TreeHead, leaf_hash
 from saylau.domain.record.signing import key_id, verify_tree_head
+from saylau.domain.record.verify.audits import check_audits
 from saylau.domain.record.verify.core import (
     MALFORMED,
     Report,
@@ -102,6 +103,11 @@ def verify_record(
         c.id: decision_summary(c, tallies[c.id], geo, ruleset) for c in contests}
     report.ok(f"tallied {len(geo.units):,} units for {len(contests)} contest(s) from the "
               "current versions; decisions recomputed by the law")
+    if state.audit_leaves:
+        try:
+            report.ok(check_audits(state.audit_leaves, versions, geo, contests))
+        except MALFORMED as exc:
+            raise _malformed("an audit's leaves", exc) from None
     verified = VerifiedElection(election_body["election"], ruleset, geo, contests, tallies,
                                 summaries)
     if published is not None:
