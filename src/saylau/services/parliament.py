@@ -11,7 +11,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from saylau.domain import decisions
 from saylau.domain.contests import (
     AGAINST_ALL,
     Contest,
@@ -21,6 +20,7 @@ from saylau.domain.contests import (
     OptionKind,
     signatures_policy,
 )
+from saylau.domain.decide import Decision
 from saylau.domain.districts import ElectoralDistrict, validate_districts
 from saylau.domain.errors import RuleError, ValidationFailed
 from saylau.domain.explain import DEFAULT_LANG, Step, explanation_json, phrase, step
@@ -31,10 +31,9 @@ from saylau.domain.law.parliament import LIST_RULES, ListDecision
 from saylau.domain.law.parliament import decision_json as list_json
 from saylau.domain.names import Names
 from saylau.domain.rulesets import RulesetName, ruleset
-from saylau.domain.tally import Tally
 from saylau.services.context import Saylau
 from saylau.services.elections import check_id, contests, get_election, store_election
-from saylau.services.results import refresh
+from saylau.services.results import decision
 from saylau.store import elections as election_store
 
 AGAINST_ALL_NAMES = Names(kk="Барлығына қарсы", ru="Против всех", en="Against all")
@@ -215,25 +214,43 @@ def list_decision(
     app: Saylau, contest_id: str, ruleset_name: str | None = None
 ) -> tuple[ListDecision, Progress]:
     """The list seats from the current tally, under the election's ruleset or another one
-    (to compare). Provisional while stations are outstanding: `Progress` says how far."""
-    tally, cache = refresh(app, contest_id)
-    c = cache.contest
-    election = get_election(app, c.election)
-    rs = RulesetName(ruleset_name or election.ruleset)
-    params = election_params(app, election.id) if rs is RulesetName.GENERIC else {}
-    return decisions.list_decision(c, tally, rs, params), _progress(c, tally)
+    (to compare): `services.results.decision`'s list seats. Provisional while stations are
+    outstanding: `Progress` says how far. Raises the law's `RuleError` when no seats can be
+    allocated from these figures (none reported yet, no party over the threshold)."""
+    d, _seq = decision(app, contest_id, ruleset=ruleset_name)
+    if d.list_seats is None:
+        _not_decided(d, "party-list")
+    assert d.list_seats is not None
+    return d.list_seats, _progress(d)
 
 
 def candidate_decision(app: Saylau, contest_id: str) -> tuple[CandidateDecision, Progress]:
-    tally, cache = refresh(app, contest_id)
-    c = cache.contest
-    election = get_election(app, c.election)
-    return decisions.candidate_decision(c, tally, election.ruleset), _progress(c, tally)
+    """A district's or the presidency's decision from the current tally:
+    `services.results.decision`'s candidates (before the first protocol: every candidate at
+    0, with `Progress` saying none has reported)."""
+    d, _seq = decision(app, contest_id)
+    if d.candidates is None or d.kind not in (ContestKind.SINGLE_MEMBER,
+                                              ContestKind.PRESIDENTIAL):
+        _not_decided(d, "single-member or presidential")
+    assert d.candidates is not None
+    return d.candidates, _progress(d)
 
 
-def _progress(c: Contest, tally: Tally) -> Progress:
-    r = decisions.contest_total(c, tally)
-    return Progress(r.stations_reported, r.stations_expected)
+def _not_decided(d: Decision, expected: str) -> None:
+    """Why a decision has none of the figures its caller needs: the contest is of another
+    kind, the law cannot be applied to the figures, or nothing has been reported."""
+    expected_kinds = {"party-list": (ContestKind.PARTY_LIST,),
+                      "single-member or presidential": (ContestKind.SINGLE_MEMBER,
+                                                        ContestKind.PRESIDENTIAL)}[expected]
+    if d.kind not in expected_kinds:
+        raise ValidationFailed(f"{d.contest} is not a {expected} contest",
+                               details={"field": "contest", "expected": expected,
+                                        "actual": d.kind.value})
+    raise d.not_decided_error()
+
+
+def _progress(d: Decision) -> Progress:
+    return Progress(d.stations_reported or 0, d.stations_expected or 0)
 
 
 # --- the chamber ------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from saylau.domain.rulesets import RulesetName, ruleset
 from saylau.services.context import Saylau
 from saylau.services.elections import check_id, get_contest, get_election, store_election
 from saylau.services.parliament import CandidateSpec
+from saylau.services.results import decision
 from saylau.store import senate as session_store
 from saylau.store.senate import SessionProtocol
 
@@ -202,14 +203,13 @@ def _store_session(
 
 
 def seat_decision(app: Saylau, contest_id: str) -> CandidateDecision | None:
-    """The seat's decision from its latest round's current protocol (None before round 1)."""
-    c = _senate_contest(app, contest_id)
-    sessions = _sessions(app, contest_id)
-    if not sessions:
-        return None
-    latest_round = max(s.round for s in sessions)
-    current = [s for s in sessions if s.round == latest_round][-1]
-    return _decide_round(app, c, current)
+    """The seat's decision from its latest round's current protocol (None before round 1):
+    `services.results.decision`'s candidates."""
+    _senate_contest(app, contest_id)
+    d, _seq = decision(app, contest_id)
+    if d.reason is not None:
+        raise d.reason.error()
+    return d.candidates
 
 
 __all__ = ["SessionProtocol", "create_senate_election", "seat_decision", "session_history",

@@ -91,8 +91,8 @@ def _data(app: Saylau, info: views.ElectionInfo, root: Path) -> int:
         ResultsOut,
         UnitResultOut,
     )
+    from saylau.api.schemas.results import decision_wire
     from saylau.domain.geography_csv import geography_to_csv
-    from saylau.domain.law.candidates import decision_json as candidate_json
     from saylau.services import parliament as parliament_svc
     from saylau.services import protocols as protocol_svc
     from saylau.services import results as results_svc
@@ -128,10 +128,9 @@ def _data(app: Saylau, info: views.ElectionInfo, root: Path) -> int:
         _json(data / "protocols" / f"{name}.json", {"contest": c.id, "protocols": protocols})
         n += 3
         if c.kind in (ContestKind.SINGLE_MEMBER, ContestKind.PRESIDENTIAL):
-            d, p = parliament_svc.candidate_decision(app, c.id)
-            _json(data / "decisions" / f"{name}.json",
-                  {**candidate_json(d), "stations_reported": p.stations_reported,
-                   "stations_expected": p.stations_expected})
+            # the API's GET /api/contests/{id}/decision, from the one decision call
+            d, seq = results_svc.decision(app, c.id)
+            _json(data / "decisions" / f"{name}.json", decision_wire(d, "en", seq))
             n += 1
     if info.main.kind is ContestKind.PARTY_LIST:
         try:

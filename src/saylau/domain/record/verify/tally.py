@@ -17,6 +17,7 @@ from saylau.domain.contests import (
 )
 from saylau.domain.decide import decide
 from saylau.domain.districts import ElectoralDistrict
+from saylau.domain.errors import SaylauError
 from saylau.domain.geography import Geography
 from saylau.domain.ids import ContestId, ElectionId, OptionId, StationId, UnitId
 from saylau.domain.protocol_batch import batch_flags
@@ -115,5 +116,9 @@ def _check_and_tally(
 def decision_summary(contest: Contest, t: Tally, geo: Geography,
                      ruleset: RulesetName) -> dict[str, Any]:
     """The figures of a contest's decision that published results must match: the one
-    `decide()` of the core, summarised (`Decision.summary`)."""
-    return decide(contest, t, geo, ruleset).summary()
+    `decide()` of the core, summarised (`Decision.summary`); {"error": message} for
+    figures the law cannot decide on, as the server publishes them."""
+    try:
+        return decide(contest, t, geo, ruleset).summary()
+    except SaylauError as exc:
+        return {"error": exc.message}
