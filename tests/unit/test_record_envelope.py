@@ -171,7 +171,8 @@ def test_signing_bytes_leave_out_recorded_and_signature() -> None:
 
 def test_record_types() -> None:
     assert {t.value for t in RecordType} == {"election", "geography", "key", "key-revocation",
-                                             "protocol", "turnout", "tree-head"}
+                                             "protocol", "turnout", "tree-head",
+                                             "senate-session"}
 
 
 def test_timestamps() -> None:

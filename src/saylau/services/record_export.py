@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from saylau.domain.contests import ContestKind
 from saylau.domain.errors import SaylauError
 from saylau.domain.record.verify import UNIT_FIGURES
 from saylau.services import logs
@@ -25,11 +26,10 @@ def published_results(app: Saylau, election: str) -> dict[str, Any]:
     geo = app.geography()
     out: dict[str, Any] = {"election": e.id, "contests": {}}
     for c in contests_of(app, e.id):
-        if c.kind.value == "senate-seat":
-            continue
         t, _cache = results_svc.refresh(app, c.id)
         units = {}
-        for u in geo.units:
+        # a Senate seat has no polling station figures: its decision only, from its sessions
+        for u in geo.units if c.kind is not ContestKind.SENATE_SEAT else ():
             r = t.result(u.id)
             if r.stations_expected == 0:
                 continue

@@ -34,6 +34,9 @@ class RecordType(StrEnum):
     """Ballots issued at a station by a time of day."""
     TREE_HEAD = "tree-head"
     """A signed tree head: never a leaf."""
+    SENATE_SESSION = "senate-session"
+    """One round's protocol of a Senate seat's joint session of the maslikhats' deputies
+    (docs/law.md §8.2); version 2 and above are corrections."""
 
 
 class KeyRole(StrEnum):

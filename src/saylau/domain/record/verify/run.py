@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from saylau.domain.decide import SessionRound
 from saylau.domain.geography import Geography
 from saylau.domain.record.merkle import Frontier, TreeHead, leaf_hash
 from saylau.domain.record.signing import key_id, verify_tree_head
@@ -98,8 +99,12 @@ def verify_record(
     report.ok(f"{sum(len(h) for h in versions.values()):,} protocol version(s) of "
               f"{len(versions):,} station-contest pair(s): versions in order, every "
               "correction with a reason, every version passes the protocol checks")
+    rounds: dict[str, list[SessionRound]] = {}
+    for (contest, _round), history in sorted(state.sessions.items()):
+        rounds.setdefault(contest, []).append(history[-1][1])  # each round's current version
     summaries: dict[str, dict[str, Any]] = {
-        c.id: decision_summary(c, tallies[c.id], geo, ruleset) for c in contests}
+        c.id: decision_summary(c, tallies[c.id], geo, ruleset, rounds.get(c.id, ()))
+        for c in contests}
     report.ok(f"tallied {len(geo.units):,} units for {len(contests)} contest(s) from the "
               "current versions; decisions recomputed by the law")
     verified = VerifiedElection(election_body["election"], ruleset, geo, contests, tallies,

@@ -15,7 +15,7 @@ from saylau.domain.contests import (
     OptionKind,
     ReferendumTerms,
 )
-from saylau.domain.decide import decide
+from saylau.domain.decide import SessionRound, decide
 from saylau.domain.districts import ElectoralDistrict
 from saylau.domain.errors import SaylauError
 from saylau.domain.geography import Geography
@@ -114,11 +114,13 @@ def _check_and_tally(
 
 
 def decision_summary(contest: Contest, t: Tally, geo: Geography,
-                     ruleset: RulesetName) -> dict[str, Any]:
+                     ruleset: RulesetName, rounds: Sequence[SessionRound] = ()
+                     ) -> dict[str, Any]:
     """The figures of a contest's decision that published results must match: the one
-    `decide()` of the core, summarised (`Decision.summary`); {"error": message} for
-    figures the law cannot decide on, as the server publishes them."""
+    `decide()` of the core (a Senate seat's from its `rounds`), summarised
+    (`Decision.summary`); {"error": message} for figures the law cannot decide on, as the
+    server publishes them."""
     try:
-        return decide(contest, t, geo, ruleset).summary()
+        return decide(contest, t, geo, ruleset, rounds=rounds).summary()
     except SaylauError as exc:
         return {"error": exc.message}
