@@ -205,8 +205,10 @@ def compare(
         from saylau.domain.protocol_csv import decode
 
         parsed = parse_party_csv(decode(file.read_bytes()))
-        for name in names:
-            against = parsed.against_all if name != "kz-2007" else None
+        from saylau.domain.rulesets import ruleset
+
+        for name in names:  # "against all" where the ruleset's ballot has it (not kz-2007)
+            against = parsed.against_all if ruleset(name).list_against_all else None
             decisions[name] = decide_list_seats(parsed.parties, ruleset=name,
                                                 against_all=against)
     else:

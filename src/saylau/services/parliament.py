@@ -7,9 +7,9 @@ this module gathers the figures from the current tally and applies it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from types import MappingProxyType
 
 from saylau.domain.contests import (
     AGAINST_ALL,
@@ -23,14 +23,24 @@ from saylau.domain.contests import (
 from saylau.domain.decide import Decision
 from saylau.domain.districts import ElectoralDistrict, validate_districts
 from saylau.domain.errors import RuleError, ValidationFailed
-from saylau.domain.explain import DEFAULT_LANG, Step, explanation_json, phrase, step
+from saylau.domain.explain import DEFAULT_LANG, explanation_json
 from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId
-from saylau.domain.law.candidates import CandidateDecision, Outcome
+from saylau.domain.law.candidates import CandidateDecision
 from saylau.domain.law.candidates import decision_json as candidate_json
-from saylau.domain.law.parliament import LIST_RULES, ListDecision
+from saylau.domain.law.parliament import (
+    Composition,
+    DistrictResult,
+    ListDecision,
+    Seat,
+    SenateComposition,
+    compose_chamber,
+    senate_composition,
+    senate_steps,
+)
 from saylau.domain.law.parliament import decision_json as list_json
+from saylau.domain.lookup import unknown
 from saylau.domain.names import Names
-from saylau.domain.rulesets import RulesetName, ruleset
+from saylau.domain.rulesets import RULESETS, RulesetName, list_size_limit, ruleset
 from saylau.services.context import Saylau
 from saylau.services.elections import check_id, contests, get_election, store_election
 from saylau.services.results import decision
@@ -38,11 +48,17 @@ from saylau.store import elections as election_store
 
 AGAINST_ALL_NAMES = Names(kk="Барлығына қарсы", ru="Против всех", en="Against all")
 
-APPOINTED: dict[RulesetName, int] = {RulesetName.KZ_2007: 15, RulesetName.KZ_2022: 10}
+# Views of the one ruleset registry (saylau.domain.rulesets.RULESETS), kept for their callers:
+# the numbers themselves live there only.
+APPOINTED: Mapping[RulesetName, int] = MappingProxyType({
+    n: r.senate.appointed for n, r in RULESETS.items() if r.senate and r.senate.appointed})
 """Senators appointed by the President (kz-2022: 5 of them on the APK's recommendation)."""
-APK_MAJILIS: dict[RulesetName, int] = {RulesetName.KZ_2007: 9}
+APK_MAJILIS: Mapping[RulesetName, int] = MappingProxyType({
+    n: r.chamber.apk for n, r in RULESETS.items() if r.chamber.apk})
 """Majilis deputies elected by the Assembly of the People of Kazakhstan (kz-2007 only)."""
-DISTRICTS: dict[RulesetName, int] = {RulesetName.KZ_2022: 29}
+DISTRICTS: Mapping[RulesetName, int] = MappingProxyType({
+    n: r.chamber.districts for n, r in RULESETS.items() if r.chamber.districts})
+"""Deputies from single-member districts where the ruleset fixes them (kz-2022: 29)."""
 
 
 @dataclass(frozen=True)
@@ -59,12 +75,6 @@ class CandidateSpec:
     name: Names
     party: str | None
     """The nominating party's id, or None when self-nominated."""
-
-
-def list_size_limit(seats: int) -> int:
-    """The most names a party list may hold: the list seats plus 30%, rounded up
-    (kz-2022: 69 + 30% -> 90; docs/law.md §5.9)."""
-    return math.ceil(seats * 13 / 10)
 
 
 def _options(ballot_has_against_all: bool, choices: list[Option]) -> tuple[Option, ...]:
@@ -91,8 +101,7 @@ def create_parliament(
     them (kz-2022), one single-member contest per electoral district."""
     check_id(election_id, "election_id")
     rs = ruleset(ruleset_name)
-    rules = LIST_RULES[rs.name]
-    seats = rules.seats or int((params or {}).get("seats", "0"))
+    seats = rs.lists.seats or int((params or {}).get("seats", "0"))
     if seats <= 0:
         raise ValidationFailed("the generic ruleset needs the number of list seats",
                                details={"field": "params.seats", "expected": "> 0",
@@ -115,7 +124,7 @@ def create_parliament(
     if len(set(orders)) != len(orders):
         problems.append({"field": "parties.registration_order", "expected": "distinct",
                          "actual": orders, "message": "two lists share a registration order"})
-    n_districts = DISTRICTS.get(rs.name, 0)
+    n_districts = rs.chamber.districts or 0  # generic: none can be drawn here yet
     if n_districts and len(districts) != n_districts:
         problems.append({"field": "districts", "expected": n_districts,
                          "actual": len(districts), "message": f"{rs.name} elects "
@@ -150,10 +159,8 @@ def create_parliament(
                                             "expected": "at least one", "actual": 0})
         for c in cands:
             if c.party is not None and c.party not in seen:
-                raise ValidationFailed(
-                    f"candidate {c.id} names an unknown party {c.party!r}",
-                    details={"field": f"candidates.{d.id}.{c.id}.party",
-                             "expected": sorted(seen), "actual": c.party})
+                raise unknown(f"candidates.{d.id}.{c.id}.party", sorted(seen), c.party,
+                              what=f"party of candidate {c.id}", code="party_unknown")
         made.append(Contest(
             id=ContestId(f"{election_id}.{d.id.lower()}"), election=election.id,
             kind=ContestKind.SINGLE_MEMBER, name=d.name, area=d.unit,
@@ -256,44 +263,11 @@ def _progress(d: Decision) -> Progress:
 # --- the chamber ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Seat:
-    source: str
-    """'list', 'district', 'apk' or 'appointed'."""
-    party: str | None
-    """The party's option id, or None (an independent; an appointed or APK seat)."""
-    district: str | None = None
-    member: str | None = None
-    """The district winner's option id; for list seats the list name when known."""
-
-
-@dataclass(frozen=True)
-class Composition:
-    chamber: str
-    ruleset: RulesetName
-    size: int
-    seats: tuple[Seat, ...]
-    vacancies: tuple[str, ...]
-    """Districts where a repeat election is due ("against all" first) or a tie stands."""
-    pending: tuple[str, ...]
-    """Districts (or 'list') still waiting for protocols."""
-    list_decision: ListDecision
-    district_decisions: dict[str, CandidateDecision] = field(default_factory=dict)
-
-    def by_party(self) -> dict[str, dict[str, int]]:
-        out: dict[str, dict[str, int]] = {}
-        for s in self.seats:
-            key = s.party or ("independent" if s.source == "district" else s.source)
-            row = out.setdefault(key, {"list": 0, "district": 0, "other": 0, "total": 0})
-            row[s.source if s.source in ("list", "district") else "other"] += 1
-            row["total"] += 1
-        return out
-
-
 def composition(app: Saylau, election_id: str | None = None) -> Composition:
     """The chamber as the current record gives it: list seats (by the election's ruleset) plus
     district winners, with vacancies where a repeat election is due. Provisional while
-    protocols are outstanding (`pending`)."""
+    protocols are outstanding (`pending`). The composition is the domain's
+    (`compose_chamber`), from the one decision of each contest."""
     election = get_election(app, election_id)
     cs = contests(app, election.id)
     lists = [c for c in cs if c.kind is ContestKind.PARTY_LIST]
@@ -301,59 +275,20 @@ def composition(app: Saylau, election_id: str | None = None) -> Composition:
         raise RuleError(f"election {election.id} has no party-list contest",
                         details={"election": election.id})
     ld, lp = list_decision(app, lists[0].id)
-    seats: list[Seat] = []
-    for party, n in ld.seats.items():
-        names = lists[0].option(OptionId(party)).list_names
-        seats.extend(Seat("list", party, member=names[k] if k < len(names) else None)
-                     for k in range(n))
-    vacancies: list[str] = []
-    pending: list[str] = [] if lp.complete else ["list"]
-    decisions: dict[str, CandidateDecision] = {}
+    districts = []
     for c in cs:
-        if c.kind is not ContestKind.SINGLE_MEMBER or c.district is None:
-            continue
-        d, p = candidate_decision(app, c.id)
-        decisions[c.district.id] = d
-        if not p.complete:
-            pending.append(c.district.id)
-            continue
-        if d.outcome is Outcome.ELECTED and d.winner is not None:
-            nominee = c.option(OptionId(d.winner)).party
-            seats.append(Seat("district", nominee, district=c.district.id, member=d.winner))
-        else:
-            vacancies.append(c.district.id)
-    rs = election.ruleset
-    seats.extend(Seat("apk", None) for _ in range(APK_MAJILIS.get(rs, 0)))
-    chamber = "Kurultai" if rs is RulesetName.KZ_2026 else "Majilis"
-    size = (ld.seats_total + DISTRICTS.get(rs, 0) + APK_MAJILIS.get(rs, 0))
-    return Composition(chamber, rs, size, tuple(seats), tuple(vacancies), tuple(pending), ld,
-                       decisions)
-
-
-@dataclass(frozen=True)
-class SenateComposition:
-    ruleset: RulesetName
-    elected: int
-    appointed: int
-    apk_recommended: int
-    per_unit: tuple[tuple[str, int], ...]
-
-    @property
-    def size(self) -> int:
-        return self.elected + self.appointed
+        if c.kind is ContestKind.SINGLE_MEMBER and c.district is not None:
+            d, p = candidate_decision(app, c.id)
+            districts.append(DistrictResult(c, d, p.complete))
+    return compose_chamber(election.ruleset, lists[0], ld, lp.complete, districts)
 
 
 def senate(app: Saylau, ruleset_name: str) -> SenateComposition:
-    """The Senate: two senators per top-level unit of the geography plus the appointed ones
-    (kz-2022: 10, five on the APK's recommendation; kz-2007: 15). None under kz-2026."""
-    rs = ruleset(ruleset_name).name
-    if rs is RulesetName.KZ_2026:
-        raise RuleError("the Constitution of 2026 has a unicameral Kurultai: no Senate",
-                        code="no_senate", details={"ruleset": rs.value})
-    tops = app.geography().top_level()
-    return SenateComposition(rs, 2 * len(tops), APPOINTED.get(rs, 0),
-                             5 if rs is RulesetName.KZ_2022 else 0,
-                             tuple((u.id, 2) for u in tops))
+    """The Senate: its senators per top-level unit of the geography plus the appointed ones,
+    as the ruleset registry gives them (kz-2022: 2 per unit + 10, five on the APK's
+    recommendation; kz-2007: 2 + 15). None under kz-2026 (a `RuleError`)."""
+    return senate_composition(ruleset(ruleset_name).name,
+                              [u.id for u in app.geography().top_level()])
 
 
 def compare(app: Saylau, election_id: str | None, rulesets: Sequence[str]) -> dict[
@@ -387,17 +322,6 @@ def composition_json(c: Composition, lang: str = DEFAULT_LANG) -> dict[str, obje
     }
 
 
-def senate_steps(s: SenateComposition) -> tuple[Step, ...]:
-    """How the Senate's size adds up (docs/law.md §8.1), as explanation steps."""
-    apk = phrase("senate.apk", n=s.apk_recommended) if s.apk_recommended else None
-    return (
-        step("senate.elected", "senate.composition", units=len(s.per_unit), elected=s.elected),
-        step("senate.appointed", "senate.appointed", appointed=s.appointed, apk=apk),
-        step("senate.total", "senate.composition", elected=s.elected, appointed=s.appointed,
-             size=s.size),
-    )
-
-
 def senate_json(s: SenateComposition, lang: str = DEFAULT_LANG) -> dict[str, object]:
     return {
         "chamber": "Senate", "ruleset": s.ruleset.value, "size": s.size,
@@ -406,3 +330,12 @@ def senate_json(s: SenateComposition, lang: str = DEFAULT_LANG) -> dict[str, obj
         "per_unit": dict(s.per_unit),
         **explanation_json(senate_steps(s), lang),
     }
+
+
+__all__ = [
+    "AGAINST_ALL_NAMES", "APK_MAJILIS", "APPOINTED", "DISTRICTS", "CandidateSpec", "Composition",
+    "PartySpec", "Progress", "Seat", "SenateComposition", "candidate_decision", "compare",
+    "composition", "composition_json", "create_parliament", "create_presidential",
+    "election_params", "list_decision", "list_size_limit", "senate", "senate_json",
+    "senate_steps",
+]
