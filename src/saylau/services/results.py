@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import operator
 import threading
-import time as _time  # monotonic only: how old a cached tally is, never a record's time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,7 +35,7 @@ from saylau.domain.law.referendum import (
     ReferendumReadings,
 )
 from saylau.domain.protocols import COUNT_FIELDS
-from saylau.domain.rulesets import RulesetName, ruleset_name
+from saylau.domain.rulesets import RULESETS, RulesetName, ruleset_name
 from saylau.domain.tally import (
     BOOK_FIELDS,
     StationTable,
@@ -105,7 +104,7 @@ def refresh(app: Saylau, contest_id: str, max_age: float = 0.0) -> tuple[Tally, 
     """The contest's tally, brought up to date unless it is younger than `max_age` seconds."""
     cache = _cache(app, contest_id)
     with cache.lock:
-        if cache.tally is not None and _time.monotonic() - cache.refreshed < max_age:
+        if cache.tally is not None and app.monotonic() - cache.refreshed < max_age:
             return cache.tally, cache
         geo, data = cache.geo, cache.table.data
         base = len(BOOK_FIELDS)
@@ -135,7 +134,7 @@ def refresh(app: Saylau, contest_id: str, max_age: float = 0.0) -> tuple[Tally, 
                 cache.turnout_seq = tseq
         if changed or cache.tally is None:
             cache.tally = tally(geo, cache.table)
-        cache.refreshed = _time.monotonic()
+        cache.refreshed = app.monotonic()
         return cache.tally, cache
 
 
@@ -193,7 +192,7 @@ def decision_and_tally(
     c = cache.contest
     rs = ruleset_name(ruleset if ruleset is not None else get_election(app, c.election).ruleset)
     if params is None:
-        params = _params(app, cache) if rs is RulesetName.GENERIC else {}
+        params = _params(app, cache) if RULESETS[rs].generic else {}
     rounds = _rounds(app, contest_id) if c.kind is ContestKind.SENATE_SEAT else ()
     r = Readings.of(readings)
     with cache.lock:  # the tally and its sequence number as one pair

@@ -28,7 +28,6 @@ import json
 import multiprocessing as mp
 import os
 import shutil
-import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -254,7 +253,7 @@ def publish(app: Saylau, out: Path, election_id: str | None = None, *,
     from saylau.web.render import StaticLinks, render_chooser
     from saylau.web.routes import static_files
 
-    start = _time.monotonic()
+    start = app.monotonic()
     info = views.election_info(app, election_id)
     built = app.clock()
     version = views.record_version(app, info, fresh=True)
@@ -295,14 +294,14 @@ def publish(app: Saylau, out: Path, election_id: str | None = None, *,
             "languages": list(LANGUAGES),
             "pages": pages,
             "files": files + pages + 2,
-            "seconds": round(_time.monotonic() - start, 3),
+            "seconds": round(app.monotonic() - start, 3),
         }
         _json(tmp / "manifest.json", manifest)
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Snapshot(out, pages, files + pages + 2, _time.monotonic() - start, manifest)
+    return Snapshot(out, pages, files + pages + 2, app.monotonic() - start, manifest)
 
 
 def _check_target(out: Path) -> None:
