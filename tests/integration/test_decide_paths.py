@@ -325,3 +325,18 @@ def test_every_publisher_gives_one_decision_for_the_presidency_and_a_senate_seat
                               electors_present=90, invalid=2, votes={"X": 50, "Y": 38})
     d = every_publisher(saylau, seat.id, tmp_path)
     assert (d.outcome, d.winner, len(d.rounds)) == ("elected", "X", 2)
+
+
+def test_a_generic_list_decides_with_the_elections_parameters_everywhere(
+        majilis: tuple[Saylau, list[str]], tmp_path: Path) -> None:
+    """The generic ruleset's numbers come with the election: the record carries them (the
+    election leaf's `params`), so the verifier decides the seats the API and open data give."""
+    app, _ = majilis
+    _, (lists,) = ps.create_parliament(
+        app, election_id="g", name=Names.same("Generic"), ruleset_name="generic",
+        date="2023-03-19", parties=parliament_tests.PARTIES,
+        params={"seats": "50", "threshold": "4", "method": "dhondt"}, by=ActorId("cec"))
+    import_protocols(app, ADMIN, lists.id, _protocol_csv(app, lists.id, random.Random(4)))
+    d = every_publisher(app, lists.id, tmp_path)
+    assert d.list_seats is not None and d.list_seats.seats_total == 50
+    assert d.state is DecisionState.FINAL

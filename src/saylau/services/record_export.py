@@ -35,8 +35,7 @@ def published_results(app: Saylau, election: str) -> dict[str, Any]:
                 continue
             units[u.id] = {**{f: getattr(r, f) for f in UNIT_FIGURES}, "votes": dict(r.votes)}
         try:
-            # the record's verifier has no election parameters (docs/record.md): nor has this
-            decision = results_svc.decision(app, c.id, params={})[0].summary()
+            decision = results_svc.decision(app, c.id)[0].summary()
         except SaylauError as exc:  # figures the law cannot decide on: published as such
             decision = {"error": exc.message}
         out["contests"][c.id] = {"units": units, "decision": decision}

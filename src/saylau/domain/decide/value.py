@@ -127,8 +127,8 @@ class Decision:
         no polling station has reported yet."""
         if self.reason is not None:
             return self.reason.error()
-        return RuleError(f"no polling station of {self.contest} has reported yet: there is "
-                         "nothing to decide on", code="decision_pending",
+        return RuleError(f"no polling station of {self.contest} has reported yet: there are "
+                         "no votes to decide on", code="no_votes",
                          details={"contest": self.contest,
                                   "stations_reported": self.stations_reported,
                                   "stations_expected": self.stations_expected})

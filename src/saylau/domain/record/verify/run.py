@@ -93,6 +93,7 @@ def verify_record(
         contests = tuple(_contest(election_body["election"], c)
                          for c in election_body["contests"])
         ruleset = RulesetName(election_body["ruleset"])
+        params = {str(k): str(v) for k, v in dict(election_body.get("params") or {}).items()}
     except MALFORMED as exc:
         raise _malformed("the election's definition", exc) from None
     tallies = _check_and_tally(geo, contests, versions)
@@ -103,7 +104,7 @@ def verify_record(
     for (contest, _round), history in sorted(state.sessions.items()):
         rounds.setdefault(contest, []).append(history[-1][1])  # each round's current version
     summaries: dict[str, dict[str, Any]] = {
-        c.id: decision_summary(c, tallies[c.id], geo, ruleset, rounds.get(c.id, ()))
+        c.id: decision_summary(c, tallies[c.id], geo, ruleset, rounds.get(c.id, ()), params)
         for c in contests}
     report.ok(f"tallied {len(geo.units):,} units for {len(contests)} contest(s) from the "
               "current versions; decisions recomputed by the law")

@@ -114,13 +114,14 @@ def _check_and_tally(
 
 
 def decision_summary(contest: Contest, t: Tally, geo: Geography,
-                     ruleset: RulesetName, rounds: Sequence[SessionRound] = ()
-                     ) -> dict[str, Any]:
+                     ruleset: RulesetName, rounds: Sequence[SessionRound] = (),
+                     params: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The figures of a contest's decision that published results must match: the one
-    `decide()` of the core (a Senate seat's from its `rounds`), summarised
+    `decide()` of the core (a Senate seat's from its `rounds`; the generic ruleset's with the
+    election's `params`), summarised
     (`Decision.summary`); {"error": message} for figures the law cannot decide on, as the
     server publishes them."""
     try:
-        return decide(contest, t, geo, ruleset, rounds=rounds).summary()
+        return decide(contest, t, geo, ruleset, rounds=rounds, params=params).summary()
     except SaylauError as exc:
         return {"error": exc.message}
