@@ -116,3 +116,24 @@ def test_a_session_of_a_contest_that_is_no_senate_seat_is_refused(
     (out / "tree-heads.json").write_text(json.dumps([head.as_json()]))
     with pytest.raises(VerificationFailed, match="not a Senate seat"):
         verify_dir(out)
+
+
+def test_a_second_round_outside_the_first_rounds_runoff_is_refused(
+        senate: tuple[Saylau, str, Path]) -> None:
+    """Round 2 is held between round 1's top two (docs/law.md §8.2): a round 2 leaf giving
+    votes to another candidate, signed over by the server, fails verification."""
+    app, seat, out = senate
+    lines = (out / "leaves.jsonl").read_bytes().splitlines()
+    for i, r in _sessions(out):
+        if r["body"]["round"] == 2:
+            r["body"]["votes"] = {"A": 96, "C": 89}
+            lines[i] = canonical_bytes(r)
+    tree = MerkleTree.of([leaf_hash(x) for x in lines])
+    head = sign_tree_head(TreeHead(len(lines), tree.root().hex(), "2023-01-15T00:00:00Z"),
+                          record_svc.central_key(app))
+    (out / "leaves.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    (out / "tree-heads.json").write_text(json.dumps([head.as_json()]))
+    with pytest.raises(VerificationFailed) as e:
+        verify_dir(out)
+    assert f"round 2 of {seat} gives votes to ['A', 'C']" in e.value.message
+    assert e.value.details["expected"] == ["A", "B"]
