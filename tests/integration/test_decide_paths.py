@@ -18,6 +18,7 @@ from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from saylau.api.app import create_app
@@ -340,3 +341,33 @@ def test_a_generic_list_decides_with_the_elections_parameters_everywhere(
     d = every_publisher(app, lists.id, tmp_path)
     assert d.list_seats is not None and d.list_seats.seats_total == 50
     assert d.state is DecisionState.FINAL
+
+
+def test_the_command_line_gives_the_apis_decision(
+        majilis: tuple[Saylau, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`saylau results CONTEST --json` shows the decision the API gives, for the lists and a
+    district (it showed a referendum's only), and none before the list's first protocol."""
+    from typer.testing import CliRunner
+
+    from saylau.cli.main import app as cli
+
+    app, contests = majilis
+    list_id, district = contests[0], contests[1]
+    monkeypatch.setenv("SAYLAU_DATABASE_URL",
+                       app.engine.url.render_as_string(hide_password=False))
+
+    def cli_decision(cid: str) -> Any:
+        r = CliRunner().invoke(cli, ["results", cid, "--json"])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)["decision"]
+
+    def api_decision(cid: str) -> Any:
+        with TestClient(create_app(app), raise_server_exceptions=False) as client:
+            return client.get(f"/api/contests/{cid}/decision").json()
+
+    assert cli_decision(list_id) is None  # no votes yet: the API says 422
+    rng = random.Random(9)
+    for cid in (list_id, district):
+        import_protocols(app, ADMIN, cid, _protocol_csv(app, cid, rng))
+        assert cli_decision(cid) == api_decision(cid)
+        assert cli_decision(cid)["outcome"] in ("allocated", "elected", "runoff", "repeat")
