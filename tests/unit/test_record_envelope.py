@@ -174,7 +174,8 @@ def test_record_types() -> None:
                                              "protocol", "turnout", "tree-head",
                                              # risk-limiting audits (issue 15)
                                              "rla", "rla-assignment", "rla-seed", "rla-sample",
-                                             "rla-count", "rla-measure"}
+                                             "rla-count", "rla-measure",
+                                             "senate-session"}
 
 
 def test_timestamps() -> None:

@@ -39,6 +39,7 @@ from saylau.cli.demo_night import (
     simulate_referendum,
 )
 from saylau.domain.geography import Geography, Unit
+from saylau.domain.rulesets import ruleset
 
 __all__ = ["MAJILIS", "REFERENDUM", "DemoOptions", "demo", "run_demo"]
 
@@ -182,7 +183,7 @@ def _prepare_majilis(app: Any, geo: Geography, opts: DemoOptions, tokens: dict[s
     parties = [PartySpec(pid, Names(kk=kk, ru=ru, en=en), order,
                          tuple(f"{en} candidate {k + 1}" for k in range(rng.randint(20, 90))))
                for order, (pid, kk, ru, en, _share) in enumerate(PARTIES_2023, start=1)]
-    districts = draw_districts(geo, 29)
+    districts = draw_districts(geo, ruleset("kz-2022").chamber.districts or 0)
     candidates: dict[str, list[CandidateSpec]] = {}
     for d in districts:
         others = rng.sample([p.id for p in parties[1:]], 2)

@@ -88,7 +88,6 @@ def election_create_parliament(
     from saylau.domain.limits import id_rows, text_rows
     from saylau.domain.protocol_csv import decode
     from saylau.services.parliament import (
-        DISTRICTS,
         CandidateSpec,
         PartySpec,
         create_parliament,
@@ -129,7 +128,7 @@ def election_create_parliament(
                            + (f" or {candidates.name}" if candidates else ""), rows=bad)
     from saylau.domain.rulesets import ruleset as lookup
 
-    n = DISTRICTS.get(lookup(ruleset).name, 0)
+    n = lookup(ruleset).chamber.districts or 0  # the ruleset registry's
     districts = draw_districts(s.geography(), n) if n else ()
     e, made = create_parliament(
         s, election_id=election_id, name=Names.same(name), ruleset_name=ruleset, date=date,

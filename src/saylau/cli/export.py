@@ -21,7 +21,7 @@ from typing import Annotated
 import typer
 
 from saylau.cli.common import DatabaseOption, open_store, out, reports_errors
-from saylau.domain.errors import NotFound, ValidationFailed
+from saylau.domain.errors import ValidationFailed
 from saylau.services.context import Saylau
 
 export_app = typer.Typer(
@@ -39,17 +39,16 @@ OutDir = Annotated[Path, typer.Option(
 
 def _election_id(s: Saylau, election: str | None) -> str:
     """The election to export; an unknown one is refused naming those that exist."""
+    from saylau.domain.lookup import missing
     from saylau.services.elections import get_election, list_elections
 
     if election is None:
         return get_election(s).id
     known = [e.id for e in list_elections(s)]
     if election not in known:
-        raise NotFound(
+        raise missing("election", known, election, code="election_unknown", message=(
             f"no election {election!r}; "
-            + (f"elections: {', '.join(known)}" if known else "no election exists yet"),
-            code="election_unknown", details={"election": election, "known": known},
-        )
+            + (f"elections: {', '.join(known)}" if known else "no election exists yet")))
     return election
 
 

@@ -20,6 +20,22 @@ from saylau.domain.names import Lang
 from saylau.services.context import Saylau
 
 
+def _decision_json(s: Saylau, contest: str, lang: Lang) -> dict[str, Any] | None:
+    """The contest's decision as the API's GET /api/contests/{id}/decision gives it (the one
+    decision call, services.results.decision), or None when it has none yet (a list before
+    its first protocol, figures the law cannot decide on, a question put to part of the
+    country)."""
+    from saylau.api.schemas.results import decision_wire
+    from saylau.domain.errors import SaylauError
+    from saylau.services import results as rs
+
+    d, seq = rs.decision(s, contest)
+    try:
+        return decision_wire(d, lang.value, seq)
+    except SaylauError:
+        return None
+
+
 @reports_errors
 def results(
     contest: Annotated[str | None, typer.Argument(
@@ -33,7 +49,7 @@ def results(
     database: DatabaseOption = None,
 ) -> None:
     """Results of a unit and its children, and the law's decision."""
-    from saylau.api.schemas import TurnoutPointOut, UnitResultOut, decision_out
+    from saylau.api.schemas import TurnoutPointOut, UnitResultOut
     from saylau.services import elections as es
     from saylau.services import results as rs
 
@@ -52,7 +68,7 @@ def results(
             "result": UnitResultOut.of(v.unit, v.result).model_dump(),
             "children": [UnitResultOut.of(u, r).model_dump() for u, r in v.children],
             "turnout_during_day": [TurnoutPointOut.of(p).model_dump() for p in v.turnout],
-            "decision": decision_out(v.decision, lang.value),
+            "decision": _decision_json(s, v.contest.id, lang),
         }
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
@@ -205,8 +221,10 @@ def compare(
         from saylau.domain.protocol_csv import decode
 
         parsed = parse_party_csv(decode(file.read_bytes()))
-        for name in names:
-            against = parsed.against_all if name != "kz-2007" else None
+        from saylau.domain.rulesets import ruleset
+
+        for name in names:  # "against all" where the ruleset's ballot has it (not kz-2007)
+            against = parsed.against_all if ruleset(name).list_against_all else None
             decisions[name] = decide_list_seats(parsed.parties, ruleset=name,
                                                 against_all=against)
     else:

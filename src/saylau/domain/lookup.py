@@ -3,7 +3,7 @@
 Every lookup of the core by name (a ruleset, an allocation method, a quota, a contest kind, an
 option of a contest, a language, a signatures rule, a decision rule ...) goes through `lookup`
 or `member`, so a caller who names something that does not exist always gets the same
-`ValidationFailed`:
+`ValidationFailed` (`missing`: the `NotFound` of a stored thing, in the same shape):
 
     code     "<field>_unknown" (e.g. "ruleset_unknown", "method_unknown", "lang_unknown")
     message  "unknown ruleset 'kz-1995'; expected one of kz-2007, kz-2022, kz-2026, generic"
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any, TypeVar
 
-from saylau.domain.errors import ValidationFailed
+from saylau.domain.errors import NotFound, ValidationFailed
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -45,6 +45,23 @@ def unknown(field: str, expected: Iterable[object], actual: object, *,
     "<last part of field>_unknown"."""
     finding = unknown_finding(field, expected, actual, what)
     return ValidationFailed(
+        finding["message"],
+        code=code or f"{field.rsplit('.', 1)[-1]}_unknown",
+        details={"field": field, "expected": finding["expected"], "actual": actual,
+                 "findings": [finding]},
+    )
+
+
+def missing(field: str, expected: Iterable[object], actual: object, *,
+            what: str | None = None, code: str | None = None,
+            message: str | None = None) -> NotFound:
+    """`unknown` for a name that addresses something stored (an election, a file of an
+    export): a `NotFound` (404) with the same details shape; `message` replaces the default
+    "unknown X 'y'; expected one of ..." when the list would say too little."""
+    finding = unknown_finding(field, expected, actual, what)
+    if message is not None:
+        finding["message"] = message
+    return NotFound(
         finding["message"],
         code=code or f"{field.rsplit('.', 1)[-1]}_unknown",
         details={"field": field, "expected": finding["expected"], "actual": actual,

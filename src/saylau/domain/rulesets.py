@@ -104,6 +104,12 @@ class Ruleset:
     False where it was never on the ballot (kz-2007)."""
 
     @property
+    def generic(self) -> bool:
+        """No statute fixes the numbers: they come with the election's parameters (seats,
+        threshold, method), as under the generic ruleset."""
+        return self.lists.seats is None
+
+    @property
     def has_districts(self) -> bool:
         """Single-member districts can be held (kz-2022; generic, as drawn)."""
         return self.chamber.districts is None or self.chamber.districts > 0

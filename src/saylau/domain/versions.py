@@ -34,6 +34,9 @@ from typing import Any
 
 from saylau.domain.errors import Conflict, SaylauError, ValidationFailed
 
+FIRST_VERSION = 1
+"""The version an empty slot's first submission becomes (`Append.version`)."""
+
 
 def content_hash(content: Mapping[str, Any]) -> str:
     """SHA-256 of `content`'s JSON with sorted keys, no spaces, UTF-8 (identical content,
@@ -184,7 +187,7 @@ def judge(head: Head | None, submission: Submission) -> Unchanged | Append | Ref
     if head is None:
         if s.correction:
             return Refused(Refusal.CORRECTION_WITHOUT_ORIGINAL, None, s)
-        return Append(1, None)
+        return Append(FIRST_VERSION, None)
     if not s.correction:
         return Refused(Refusal.CONFLICT, head, s)
     if s.corrects is None:

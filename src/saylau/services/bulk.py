@@ -4,7 +4,8 @@ The file is parsed to columns, the protocol checks run vectorised over all rows
 (domain/protocol_batch.py), and only the flagged rows go through the scalar checks for their
 messages. Any bad row (a failed check, an unknown or duplicated station, a station outside the
 importer's scope, a protocol that differs from the one already accepted) refuses the whole file
-with every bad row listed. Rows identical to the station's current protocol are idempotent.
+with every bad row listed. Rows are judged by the one versioning rule (saylau.domain.versions):
+identical to the station's current protocol, idempotent; different, refused as a conflict.
 Corrections are not taken in bulk: each needs its own reason (`POST .../protocols` with
 `correction: true`).
 """
@@ -38,6 +39,7 @@ from saylau.domain.protocols import (
     warnings_of,
 )
 from saylau.domain.record.envelope import format_timestamp, protocol_leaves_fast
+from saylau.domain.versions import FIRST_VERSION, Head, Refused, Submission, Unchanged, judge
 from saylau.services import logs
 from saylau.services.context import Saylau
 from saylau.services.elections import get_contest
@@ -116,21 +118,7 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
             warn_rows[k] = [_row(line, cols.stations[k], f) for f in ws]
     # hashes, and what is already stored
     hashes = canonical_hashes(contest.id, cols.stations, cols.options, cols.counts)
-    current = _current_hashes(app, contest_id)
-    unchanged = np.zeros(n, dtype=bool)
-    if current:
-        for k, s in enumerate(cols.stations):
-            h = current.get(s)
-            if h is None:
-                continue
-            if h == hashes[k]:
-                unchanged[k] = True
-            else:
-                line = int(cols.lines[k])
-                bad.append({"line": line, "field": "station",
-                            "expected": "no accepted protocol yet", "actual": s,
-                            "message": f"line {line}: station {s!r} already has a different "
-                            "accepted protocol; send a correction with a reason instead"})
+    unchanged = _judge_rows(app, contest_id, cols, hashes, bad)
     if bad:
         bad.sort(key=lambda r: (int(str(r["line"])), str(r["field"])))
         raise ImportFailed(
@@ -189,6 +177,33 @@ def _import(app: Saylau, who: Principal, contest_id: str, data: bytes) -> Import
                         warnings=tuple(w for k in kept for w in warn_rows[k]))
 
 
+def _judge_rows(app: Saylau, contest_id: str, cols: ProtocolColumns, hashes: list[str],
+                bad: list[dict[str, object]]) -> npt.NDArray[np.bool_]:
+    """Each row against its station's current version by the one versioning rule
+    (`saylau.domain.versions.judge`; a file sends first versions only, never corrections):
+    the same protocol again is unchanged (the mask returned), a different one is refused
+    into `bad` naming its line; an empty slot takes version `FIRST_VERSION`."""
+    with app.read() as conn:
+        heads = report_store.current_heads(conn, contest_id)
+    unchanged = np.zeros(len(cols.stations), dtype=bool)
+    if not heads:
+        return unchanged
+    for k, s in enumerate(cols.stations):
+        head = heads.get(s)
+        if head is None:
+            continue
+        verdict = judge(Head(*head), Submission(hashes[k]))
+        if isinstance(verdict, Unchanged):
+            unchanged[k] = True
+        elif isinstance(verdict, Refused):
+            line = int(cols.lines[k])
+            bad.append({"line": line, "field": "station", "code": verdict.code,
+                        "expected": "no accepted protocol yet", "actual": s,
+                        "message": f"line {line}: "
+                        f"{verdict.message(f'station {s}')}"})
+    return unchanged
+
+
 def _row(line: int, station: str, f: Finding) -> dict[str, object]:
     """A finding of a file's row as the import reports it: line, field, expected, actual."""
     return {"line": line, "station": station, "field": f.field, "code": f.code,
@@ -208,8 +223,8 @@ def _stored_rows(
     warnings = ([warn_findings.get(k, "[]") for k in range(n)] if warn_findings
                 else itertools.repeat("[]", n))
     rep = itertools.repeat
-    rows = list(zip(rep(contest_id, n), cols.stations, rep(1, n), *counts, votes, hashes,
-                    warnings, rep(by, n), rep(now, n), rep(None, n), strict=True))
+    rows = list(zip(rep(contest_id, n), cols.stations, rep(FIRST_VERSION, n), *counts, votes,
+                    hashes, warnings, rep(by, n), rep(now, n), rep(None, n), strict=True))
     if unchanged.any():
         rows = [r for r, same in zip(rows, unchanged.tolist(), strict=True) if not same]
     return rows
@@ -304,11 +319,6 @@ def _station_problems(
             continue
         idx[k] = i
     return idx
-
-
-def _current_hashes(app: Saylau, contest_id: str) -> dict[str, str]:
-    with app.read() as conn:
-        return report_store.current_hashes(conn, contest_id)
 
 
 def _last_turnout(

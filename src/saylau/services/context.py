@@ -1,8 +1,10 @@
-"""The services' shared context: the engine, the clock, and in-process caches."""
+"""The services' shared context: the engine, the clocks (time of day, stopwatch), and
+in-process caches."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,12 +31,21 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def monotonic() -> float:
+    """The real stopwatch: seconds from an arbitrary start, for how old a cache is or how
+    long a run took, never a record's time (`Saylau.monotonic`, which tests replace)."""
+    return time.monotonic()
+
+
 @dataclass
 class Saylau:
     """Everything a service needs. One per process; thread-safe."""
 
     engine: Engine
     clock: Callable[[], datetime] = utc_now
+    monotonic: Callable[[], float] = monotonic
+    """Every clock read of the services, the API and the site goes through these two
+    (tests/unit/test_clock_reads.py)."""
     _geo: Geography | None = field(default=None, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     caches: dict[str, Any] = field(default_factory=dict, repr=False)

@@ -4,7 +4,7 @@ the central key's row, in the transaction that stores the election (services.ele
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection
@@ -55,10 +55,12 @@ def contest_json(c: Contest) -> dict[str, Any]:
 
 def log_election(
     app: Saylau, conn: Connection, election: Election, contests: Iterable[Contest],
-    *, by: str, signatures: str = SIGNATURES_OPTIONAL,
+    *, by: str, signatures: str = SIGNATURES_OPTIONAL, params: Mapping[str, str] | None = None,
 ) -> None:
     """The first leaves of a new election's log: the geography (in parts), then the
-    election's definition with its contests and the central commission's public key."""
+    election's definition with its contests and the central commission's public key (and,
+    when the election has them, its parameters: the generic ruleset's seats, threshold and
+    method, which the verifier decides with as the server does)."""
     geo = app.geography()
     at = format_timestamp(app.clock())
     central_pub = public_key_bytes(logs.central_key(app))
@@ -74,6 +76,8 @@ def log_election(
             "ruleset": election.ruleset.value, "date": election.date,
             "signatures": signatures, "geography_parts": len(leaves),
             "contests": [contest_json(c) for c in contests], "keys": [central]}
+    if params:
+        body["params"] = dict(params)
     leaves.append((RecordType.ELECTION.value,
                    leaf_bytes(election_record(body, recorded_by=by, recorded_at=at))))
     logs.append_many(conn, election.id, leaves)

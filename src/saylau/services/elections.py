@@ -101,7 +101,7 @@ def store_election(
             for contest in contests:
                 election_store.insert_contest(conn, contest)
             log_election(app, conn, election, contests, by=by,
-                         signatures=election.signatures.value)
+                         signatures=election.signatures.value, params=params)
             logs.log_action(conn, app, logs.Action.ELECTION_CREATED, by,
                             election=election.id, ruleset=election.ruleset.value,
                             leaf=logs.log_size(conn, election.id) - 1)

@@ -7,11 +7,10 @@ this module gathers the figures from the current tally and applies it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from types import MappingProxyType
 
-from saylau.domain import decisions
 from saylau.domain.contests import (
     AGAINST_ALL,
     Contest,
@@ -21,29 +20,45 @@ from saylau.domain.contests import (
     OptionKind,
     signatures_policy,
 )
+from saylau.domain.decide import Decision
 from saylau.domain.districts import ElectoralDistrict, validate_districts
 from saylau.domain.errors import RuleError, ValidationFailed
-from saylau.domain.explain import DEFAULT_LANG, Step, explanation_json, phrase, step
+from saylau.domain.explain import DEFAULT_LANG, explanation_json
 from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId
-from saylau.domain.law.candidates import CandidateDecision, Outcome
+from saylau.domain.law.candidates import CandidateDecision
 from saylau.domain.law.candidates import decision_json as candidate_json
-from saylau.domain.law.parliament import LIST_RULES, ListDecision
+from saylau.domain.law.parliament import (
+    Composition,
+    DistrictResult,
+    ListDecision,
+    Seat,
+    SenateComposition,
+    compose_chamber,
+    senate_composition,
+    senate_steps,
+)
 from saylau.domain.law.parliament import decision_json as list_json
+from saylau.domain.lookup import unknown
 from saylau.domain.names import Names
-from saylau.domain.rulesets import RulesetName, ruleset
-from saylau.domain.tally import Tally
+from saylau.domain.rulesets import RULESETS, RulesetName, list_size_limit, ruleset
 from saylau.services.context import Saylau
 from saylau.services.elections import check_id, contests, get_election, store_election
-from saylau.services.results import refresh
+from saylau.services.results import decision
 from saylau.store import elections as election_store
 
 AGAINST_ALL_NAMES = Names(kk="Барлығына қарсы", ru="Против всех", en="Against all")
 
-APPOINTED: dict[RulesetName, int] = {RulesetName.KZ_2007: 15, RulesetName.KZ_2022: 10}
+# Views of the one ruleset registry (saylau.domain.rulesets.RULESETS), kept for their callers:
+# the numbers themselves live there only.
+APPOINTED: Mapping[RulesetName, int] = MappingProxyType({
+    n: r.senate.appointed for n, r in RULESETS.items() if r.senate and r.senate.appointed})
 """Senators appointed by the President (kz-2022: 5 of them on the APK's recommendation)."""
-APK_MAJILIS: dict[RulesetName, int] = {RulesetName.KZ_2007: 9}
+APK_MAJILIS: Mapping[RulesetName, int] = MappingProxyType({
+    n: r.chamber.apk for n, r in RULESETS.items() if r.chamber.apk})
 """Majilis deputies elected by the Assembly of the People of Kazakhstan (kz-2007 only)."""
-DISTRICTS: dict[RulesetName, int] = {RulesetName.KZ_2022: 29}
+DISTRICTS: Mapping[RulesetName, int] = MappingProxyType({
+    n: r.chamber.districts for n, r in RULESETS.items() if r.chamber.districts})
+"""Deputies from single-member districts where the ruleset fixes them (kz-2022: 29)."""
 
 
 @dataclass(frozen=True)
@@ -60,12 +75,6 @@ class CandidateSpec:
     name: Names
     party: str | None
     """The nominating party's id, or None when self-nominated."""
-
-
-def list_size_limit(seats: int) -> int:
-    """The most names a party list may hold: the list seats plus 30%, rounded up
-    (kz-2022: 69 + 30% -> 90; docs/law.md §5.9)."""
-    return math.ceil(seats * 13 / 10)
 
 
 def unregistered_parties(app: Saylau, ids: Sequence[str]) -> list[dict[str, object]]:
@@ -108,8 +117,7 @@ def create_parliament(
     them (kz-2022), one single-member contest per electoral district."""
     check_id(election_id, "election_id")
     rs = ruleset(ruleset_name)
-    rules = LIST_RULES[rs.name]
-    seats = rules.seats or int((params or {}).get("seats", "0"))
+    seats = rs.lists.seats or int((params or {}).get("seats", "0"))
     if seats <= 0:
         raise ValidationFailed("the generic ruleset needs the number of list seats",
                                details={"field": "params.seats", "expected": "> 0",
@@ -133,7 +141,7 @@ def create_parliament(
     if len(set(orders)) != len(orders):
         problems.append({"field": "parties.registration_order", "expected": "distinct",
                          "actual": orders, "message": "two lists share a registration order"})
-    n_districts = DISTRICTS.get(rs.name, 0)
+    n_districts = rs.chamber.districts or 0  # generic: none can be drawn here yet
     if n_districts and len(districts) != n_districts:
         problems.append({"field": "districts", "expected": n_districts,
                          "actual": len(districts), "message": f"{rs.name} elects "
@@ -168,10 +176,8 @@ def create_parliament(
                                             "expected": "at least one", "actual": 0})
         for c in cands:
             if c.party is not None and c.party not in seen:
-                raise ValidationFailed(
-                    f"candidate {c.id} names an unknown party {c.party!r}",
-                    details={"field": f"candidates.{d.id}.{c.id}.party",
-                             "expected": sorted(seen), "actual": c.party})
+                raise unknown(f"candidates.{d.id}.{c.id}.party", sorted(seen), c.party,
+                              what=f"party of candidate {c.id}", code="party_unknown")
         made.append(Contest(
             id=ContestId(f"{election_id}.{d.id.lower()}"), election=election.id,
             kind=ContestKind.SINGLE_MEMBER, name=d.name, area=d.unit,
@@ -232,68 +238,53 @@ def list_decision(
     app: Saylau, contest_id: str, ruleset_name: str | None = None
 ) -> tuple[ListDecision, Progress]:
     """The list seats from the current tally, under the election's ruleset or another one
-    (to compare). Provisional while stations are outstanding: `Progress` says how far."""
-    tally, cache = refresh(app, contest_id)
-    c = cache.contest
-    election = get_election(app, c.election)
-    rs = RulesetName(ruleset_name or election.ruleset)
-    params = election_params(app, election.id) if rs is RulesetName.GENERIC else {}
-    return decisions.list_decision(c, tally, rs, params), _progress(c, tally)
+    (to compare): `services.results.decision`'s list seats. Provisional while stations are
+    outstanding: `Progress` says how far. Raises the law's `RuleError` when no seats can be
+    allocated from these figures (none reported yet, no party over the threshold)."""
+    d, _seq = decision(app, contest_id, ruleset=ruleset_name)
+    if d.list_seats is None:
+        _not_decided(d, "party-list")
+    assert d.list_seats is not None
+    return d.list_seats, _progress(d)
 
 
 def candidate_decision(app: Saylau, contest_id: str) -> tuple[CandidateDecision, Progress]:
-    tally, cache = refresh(app, contest_id)
-    c = cache.contest
-    election = get_election(app, c.election)
-    return decisions.candidate_decision(c, tally, election.ruleset), _progress(c, tally)
+    """A district's or the presidency's decision from the current tally:
+    `services.results.decision`'s candidates (before the first protocol: every candidate at
+    0, with `Progress` saying none has reported)."""
+    d, _seq = decision(app, contest_id)
+    if d.candidates is None or d.kind not in (ContestKind.SINGLE_MEMBER,
+                                              ContestKind.PRESIDENTIAL):
+        _not_decided(d, "single-member or presidential")
+    assert d.candidates is not None
+    return d.candidates, _progress(d)
 
 
-def _progress(c: Contest, tally: Tally) -> Progress:
-    r = decisions.contest_total(c, tally)
-    return Progress(r.stations_reported, r.stations_expected)
+def _not_decided(d: Decision, expected: str) -> None:
+    """Why a decision has none of the figures its caller needs: the contest is of another
+    kind, the law cannot be applied to the figures, or nothing has been reported."""
+    expected_kinds = {"party-list": (ContestKind.PARTY_LIST,),
+                      "single-member or presidential": (ContestKind.SINGLE_MEMBER,
+                                                        ContestKind.PRESIDENTIAL)}[expected]
+    if d.kind not in expected_kinds:
+        raise ValidationFailed(f"{d.contest} is not a {expected} contest",
+                               details={"field": "contest", "expected": expected,
+                                        "actual": d.kind.value})
+    raise d.not_decided_error()
+
+
+def _progress(d: Decision) -> Progress:
+    return Progress(d.stations_reported or 0, d.stations_expected or 0)
 
 
 # --- the chamber ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Seat:
-    source: str
-    """'list', 'district', 'apk' or 'appointed'."""
-    party: str | None
-    """The party's option id, or None (an independent; an appointed or APK seat)."""
-    district: str | None = None
-    member: str | None = None
-    """The district winner's option id; for list seats the list name when known."""
-
-
-@dataclass(frozen=True)
-class Composition:
-    chamber: str
-    ruleset: RulesetName
-    size: int
-    seats: tuple[Seat, ...]
-    vacancies: tuple[str, ...]
-    """Districts where a repeat election is due ("against all" first) or a tie stands."""
-    pending: tuple[str, ...]
-    """Districts (or 'list') still waiting for protocols."""
-    list_decision: ListDecision
-    district_decisions: dict[str, CandidateDecision] = field(default_factory=dict)
-
-    def by_party(self) -> dict[str, dict[str, int]]:
-        out: dict[str, dict[str, int]] = {}
-        for s in self.seats:
-            key = s.party or ("independent" if s.source == "district" else s.source)
-            row = out.setdefault(key, {"list": 0, "district": 0, "other": 0, "total": 0})
-            row[s.source if s.source in ("list", "district") else "other"] += 1
-            row["total"] += 1
-        return out
-
-
 def composition(app: Saylau, election_id: str | None = None) -> Composition:
     """The chamber as the current record gives it: list seats (by the election's ruleset) plus
     district winners, with vacancies where a repeat election is due. Provisional while
-    protocols are outstanding (`pending`)."""
+    protocols are outstanding (`pending`). The composition is the domain's
+    (`compose_chamber`), from the one decision of each contest."""
     election = get_election(app, election_id)
     cs = contests(app, election.id)
     lists = [c for c in cs if c.kind is ContestKind.PARTY_LIST]
@@ -301,59 +292,20 @@ def composition(app: Saylau, election_id: str | None = None) -> Composition:
         raise RuleError(f"election {election.id} has no party-list contest",
                         details={"election": election.id})
     ld, lp = list_decision(app, lists[0].id)
-    seats: list[Seat] = []
-    for party, n in ld.seats.items():
-        names = lists[0].option(OptionId(party)).list_names
-        seats.extend(Seat("list", party, member=names[k] if k < len(names) else None)
-                     for k in range(n))
-    vacancies: list[str] = []
-    pending: list[str] = [] if lp.complete else ["list"]
-    decisions: dict[str, CandidateDecision] = {}
+    districts = []
     for c in cs:
-        if c.kind is not ContestKind.SINGLE_MEMBER or c.district is None:
-            continue
-        d, p = candidate_decision(app, c.id)
-        decisions[c.district.id] = d
-        if not p.complete:
-            pending.append(c.district.id)
-            continue
-        if d.outcome is Outcome.ELECTED and d.winner is not None:
-            nominee = c.option(OptionId(d.winner)).party
-            seats.append(Seat("district", nominee, district=c.district.id, member=d.winner))
-        else:
-            vacancies.append(c.district.id)
-    rs = election.ruleset
-    seats.extend(Seat("apk", None) for _ in range(APK_MAJILIS.get(rs, 0)))
-    chamber = "Kurultai" if rs is RulesetName.KZ_2026 else "Majilis"
-    size = (ld.seats_total + DISTRICTS.get(rs, 0) + APK_MAJILIS.get(rs, 0))
-    return Composition(chamber, rs, size, tuple(seats), tuple(vacancies), tuple(pending), ld,
-                       decisions)
-
-
-@dataclass(frozen=True)
-class SenateComposition:
-    ruleset: RulesetName
-    elected: int
-    appointed: int
-    apk_recommended: int
-    per_unit: tuple[tuple[str, int], ...]
-
-    @property
-    def size(self) -> int:
-        return self.elected + self.appointed
+        if c.kind is ContestKind.SINGLE_MEMBER and c.district is not None:
+            d, p = candidate_decision(app, c.id)
+            districts.append(DistrictResult(c, d, p.complete))
+    return compose_chamber(election.ruleset, lists[0], ld, lp.complete, districts)
 
 
 def senate(app: Saylau, ruleset_name: str) -> SenateComposition:
-    """The Senate: two senators per top-level unit of the geography plus the appointed ones
-    (kz-2022: 10, five on the APK's recommendation; kz-2007: 15). None under kz-2026."""
-    rs = ruleset(ruleset_name).name
-    if rs is RulesetName.KZ_2026:
-        raise RuleError("the Constitution of 2026 has a unicameral Kurultai: no Senate",
-                        code="no_senate", details={"ruleset": rs.value})
-    tops = app.geography().top_level()
-    return SenateComposition(rs, 2 * len(tops), APPOINTED.get(rs, 0),
-                             5 if rs is RulesetName.KZ_2022 else 0,
-                             tuple((u.id, 2) for u in tops))
+    """The Senate: its senators per top-level unit of the geography plus the appointed ones,
+    as the ruleset registry gives them (kz-2022: 2 per unit + 10, five on the APK's
+    recommendation; kz-2007: 2 + 15). None under kz-2026 (a `RuleError`)."""
+    return senate_composition(ruleset(ruleset_name).name,
+                              [u.id for u in app.geography().top_level()])
 
 
 def compare(app: Saylau, election_id: str | None, rulesets: Sequence[str]) -> dict[
@@ -387,17 +339,6 @@ def composition_json(c: Composition, lang: str = DEFAULT_LANG) -> dict[str, obje
     }
 
 
-def senate_steps(s: SenateComposition) -> tuple[Step, ...]:
-    """How the Senate's size adds up (docs/law.md §8.1), as explanation steps."""
-    apk = phrase("senate.apk", n=s.apk_recommended) if s.apk_recommended else None
-    return (
-        step("senate.elected", "senate.composition", units=len(s.per_unit), elected=s.elected),
-        step("senate.appointed", "senate.appointed", appointed=s.appointed, apk=apk),
-        step("senate.total", "senate.composition", elected=s.elected, appointed=s.appointed,
-             size=s.size),
-    )
-
-
 def senate_json(s: SenateComposition, lang: str = DEFAULT_LANG) -> dict[str, object]:
     return {
         "chamber": "Senate", "ruleset": s.ruleset.value, "size": s.size,
@@ -406,3 +347,12 @@ def senate_json(s: SenateComposition, lang: str = DEFAULT_LANG) -> dict[str, obj
         "per_unit": dict(s.per_unit),
         **explanation_json(senate_steps(s), lang),
     }
+
+
+__all__ = [
+    "AGAINST_ALL_NAMES", "APK_MAJILIS", "APPOINTED", "DISTRICTS", "CandidateSpec", "Composition",
+    "PartySpec", "Progress", "Seat", "SenateComposition", "candidate_decision", "compare",
+    "composition", "composition_json", "create_parliament", "create_presidential",
+    "election_params", "list_decision", "list_size_limit", "senate", "senate_json",
+    "senate_steps",
+]

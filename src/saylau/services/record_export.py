@@ -9,13 +9,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from saylau.domain.contests import ContestKind
 from saylau.domain.errors import SaylauError
-from saylau.domain.record.verify import UNIT_FIGURES, decision_summary
+from saylau.domain.record.verify import UNIT_FIGURES
 from saylau.services import logs
+from saylau.services import results as results_svc
 from saylau.services.context import Saylau
 from saylau.services.elections import contests as contests_of
 from saylau.services.elections import get_election
-from saylau.services.results import refresh
 
 
 def published_results(app: Saylau, election: str) -> dict[str, Any]:
@@ -25,17 +26,16 @@ def published_results(app: Saylau, election: str) -> dict[str, Any]:
     geo = app.geography()
     out: dict[str, Any] = {"election": e.id, "contests": {}}
     for c in contests_of(app, e.id):
-        if c.kind.value == "senate-seat":
-            continue
-        t, _cache = refresh(app, c.id)
+        t, _cache = results_svc.refresh(app, c.id)
         units = {}
-        for u in geo.units:
+        # a Senate seat has no polling station figures: its decision only, from its sessions
+        for u in geo.units if c.kind is not ContestKind.SENATE_SEAT else ():
             r = t.result(u.id)
             if r.stations_expected == 0:
                 continue
             units[u.id] = {**{f: getattr(r, f) for f in UNIT_FIGURES}, "votes": dict(r.votes)}
         try:
-            decision = decision_summary(c, t, geo, e.ruleset)
+            decision = results_svc.decision(app, c.id)[0].summary()
         except SaylauError as exc:  # figures the law cannot decide on: published as such
             decision = {"error": exc.message}
         out["contests"][c.id] = {"units": units, "decision": decision}

@@ -1,5 +1,11 @@
 """Results: every unit's tally and the law's decision, kept up to date incrementally.
 
+`decision()` is the one service call every publisher takes a contest's decision from (the API,
+the command line, the site, open data, the exported record): the domain's one `decide()` on the
+cached tally (a Senate seat: on its joint-session protocols), cached per record, so they cannot
+drift apart. `decide()` and services.parliament's and services.senate's decision functions are
+views of it kept for their callers.
+
 A per-contest cache holds the station table (one row per unit) and the watermark of the last
 protocol version it has seen. A read brings it up to date by loading only the versions stored
 since (a later version of a station replaces its row), then re-sums the tree. Re-summing is
@@ -13,21 +19,23 @@ from __future__ import annotations
 import json
 import operator
 import threading
-import time as _time  # monotonic only: how old a cached tally is, never a record's time
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
+from saylau.domain import decide as domain_decide
 from saylau.domain.contests import Contest, ContestKind
-from saylau.domain.decisions import referendum_decision
+from saylau.domain.decide import Decision, Readings, SessionRound
 from saylau.domain.geography import Geography, Unit
 from saylau.domain.ids import UnitId
+from saylau.domain.law.parliament import ListReadings
 from saylau.domain.law.referendum import (
     ReferendumDecision,
     ReferendumReadings,
 )
 from saylau.domain.protocols import COUNT_FIELDS
+from saylau.domain.rulesets import RULESETS, RulesetName, ruleset_name
 from saylau.domain.tally import (
     BOOK_FIELDS,
     StationTable,
@@ -41,7 +49,14 @@ from saylau.domain.tally import (
 )
 from saylau.services.context import Saylau
 from saylau.services.elections import get_contest, get_election
+from saylau.store import elections as election_store
 from saylau.store import protocols as report_store
+from saylau.store import senate as session_store
+
+_DecisionKey = tuple[int, RulesetName, Readings, tuple[tuple[str, str], ...],
+                     tuple[SessionRound, ...]]
+"""A cached decision's inputs: the record it was computed from (the last protocol version's
+sequence number), the ruleset, the readings, the parameters and a Senate seat's rounds."""
 
 
 @dataclass
@@ -54,9 +69,9 @@ class _ContestCache:
     refreshed: float = 0.0
     turnout_seq: int = -1
     turnout: TurnoutTally | None = None
-    decisions: dict[tuple[int, ReferendumReadings], ReferendumDecision] = field(
-        default_factory=dict
-    )
+    decisions: dict[_DecisionKey, Decision] = field(default_factory=dict)
+    params: dict[str, str] | None = None
+    """The election's parameters (the generic ruleset's seats, threshold, method), read once."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -89,7 +104,7 @@ def refresh(app: Saylau, contest_id: str, max_age: float = 0.0) -> tuple[Tally, 
     """The contest's tally, brought up to date unless it is younger than `max_age` seconds."""
     cache = _cache(app, contest_id)
     with cache.lock:
-        if cache.tally is not None and _time.monotonic() - cache.refreshed < max_age:
+        if cache.tally is not None and app.monotonic() - cache.refreshed < max_age:
             return cache.tally, cache
         geo, data = cache.geo, cache.table.data
         base = len(BOOK_FIELDS)
@@ -119,7 +134,7 @@ def refresh(app: Saylau, contest_id: str, max_age: float = 0.0) -> tuple[Tally, 
                 cache.turnout_seq = tseq
         if changed or cache.tally is None:
             cache.tally = tally(geo, cache.table)
-        cache.refreshed = _time.monotonic()
+        cache.refreshed = app.monotonic()
         return cache.tally, cache
 
 
@@ -151,26 +166,71 @@ def _fill_columns(
     return True
 
 
+def _rounds(app: Saylau, contest_id: str) -> tuple[SessionRound, ...]:
+    """A Senate seat's joint-session protocols, each round at its current version."""
+    with app.read() as conn:
+        stored = session_store.sessions(conn, contest_id)
+    current = {s.round: s for s in stored}  # by round then version: the latest stays
+    return tuple(SessionRound(s.round, s.version, s.electors, s.electors_present, s.invalid,
+                              s.votes) for _, s in sorted(current.items()))
+
+
+def _params(app: Saylau, cache: _ContestCache) -> dict[str, str]:
+    if cache.params is None:
+        with app.read() as conn:
+            cache.params = election_store.election_params(conn, cache.contest.election)
+    return cache.params
+
+
+def decision_and_tally(
+    app: Saylau, contest_id: str, *, ruleset: RulesetName | str | None = None,
+    readings: Readings | ReferendumReadings | ListReadings | None = None,
+    params: dict[str, str] | None = None, max_age: float = 0.0,
+) -> tuple[Decision, Tally, int]:
+    """`decision()`, with the tally it was taken from (open data publishes both as one)."""
+    _t, cache = refresh(app, contest_id, max_age)
+    c = cache.contest
+    rs = ruleset_name(ruleset if ruleset is not None else get_election(app, c.election).ruleset)
+    if params is None:
+        params = _params(app, cache) if RULESETS[rs].generic else {}
+    rounds = _rounds(app, contest_id) if c.kind is ContestKind.SENATE_SEAT else ()
+    r = Readings.of(readings)
+    with cache.lock:  # the tally and its sequence number as one pair
+        t, seq = cache.tally, cache.seq
+        key: _DecisionKey = (seq, rs, r, tuple(sorted(params.items())), rounds)
+        d = cache.decisions.get(key)
+    assert t is not None  # refresh always leaves a tally
+    if d is None:
+        d = domain_decide.decide(c, t, cache.geo, rs, readings=r, params=params, rounds=rounds)
+        with cache.lock:
+            cache.decisions = {k: v for k, v in cache.decisions.items() if k[0] == seq}
+            cache.decisions[key] = d
+    return d, t, seq
+
+
+def decision(
+    app: Saylau, contest_id: str, *, ruleset: RulesetName | str | None = None,
+    readings: Readings | ReferendumReadings | ListReadings | None = None,
+    params: dict[str, str] | None = None, max_age: float = 0.0,
+) -> tuple[Decision, int]:
+    """The law's decision on the contest, and the record sequence it was computed from: the
+    one call every publisher makes (the domain's `decide()` on the current tally, cached).
+
+    `ruleset` another ruleset than the election's (to compare); `readings` the readings of
+    the UNVERIFIED points; `params` the generic ruleset's parameters (None: the election's;
+    the exported record passes {} as its verifier has none, docs/record.md)."""
+    d, _t, seq = decision_and_tally(app, contest_id, ruleset=ruleset, readings=readings,
+                                    params=params, max_age=max_age)
+    return d, seq
+
+
 def decide(
     app: Saylau, contest_id: str, readings: ReferendumReadings | None = None, max_age: float = 0.0
 ) -> tuple[ReferendumDecision | None, int]:
     """The law's decision on the contest (None for a contest that is not a nationwide
-    referendum), and the record sequence it was computed from."""
-    t, cache = refresh(app, contest_id, max_age)
-    c = cache.contest
-    if c.kind is not ContestKind.REFERENDUM or c.referendum is None or c.area != cache.geo.root.id:
-        return None, cache.seq
-    readings = readings or ReferendumReadings()
-    key = (cache.seq, readings)
-    with cache.lock:
-        d = cache.decisions.get(key)
-        if d is None:
-            d = referendum_decision(c, t, cache.geo, readings,
-                                    get_election(app, c.election).ruleset)
-            assert d is not None
-            cache.decisions = {k: v for k, v in cache.decisions.items() if k[0] == cache.seq}
-            cache.decisions[key] = d
-    return d, cache.seq
+    referendum), and the record sequence it was computed from: `decision()`'s referendum."""
+    d, seq = decision(app, contest_id, readings=readings, max_age=max_age)
+    return d.referendum, seq
 
 
 def results(
@@ -201,4 +261,5 @@ def all_unit_results(app: Saylau, contest_id: str) -> tuple[Geography, Tally]:
     return cache.geo, t
 
 
-__all__ = ["ResultsView", "all_unit_results", "decide", "refresh", "results"]
+__all__ = ["ResultsView", "all_unit_results", "decide", "decision", "decision_and_tally",
+           "refresh", "results"]

@@ -1,8 +1,10 @@
 """Senate seats: elected by the deputies of all maslikhats of a top-level unit at a joint
 session (docs/law.md §8.2). A seat's contest has the unit as its area and the candidates as its
 options; its record is the session's protocol per round (electors, electors present, invalid
-ballots, votes per candidate), append-only like station protocols: the same protocol again is
-idempotent, a different one is a conflict unless sent as a correction with a reason.
+ballots, votes per candidate), a leaf of the election's log (record type "senate-session",
+verified by `saylau verify`), versioned by the one rule of station protocols
+(saylau.domain.versions): the same protocol again is idempotent, a different one is a conflict
+unless sent as a correction of the current version with a reason.
 
 Round 2 is held between the top two of round 1 when no one won a majority; its protocol may
 give votes only to those two.
@@ -12,12 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
 from saylau.domain.access import Principal, require_write_scope
 from saylau.domain.contests import Contest, ContestKind, Election, Option, signatures_policy
-from saylau.domain.errors import Conflict, RuleError, Unavailable, ValidationFailed
+from saylau.domain.errors import RuleError, Unavailable, ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId, UnitId
 from saylau.domain.law.candidates import (
     CandidateDecision,
@@ -26,12 +29,16 @@ from saylau.domain.law.candidates import (
     decide_senate_seat,
 )
 from saylau.domain.limits import check_text
+from saylau.domain.lookup import unknown
 from saylau.domain.names import Names
-from saylau.domain.protocols import reject_reason_without_correction
-from saylau.domain.rulesets import RulesetName, ruleset
+from saylau.domain.record.envelope import format_timestamp, session_record
+from saylau.domain.rulesets import ruleset, rulesets_with_senate
+from saylau.domain.versions import Head, Submission, Unchanged, check_reason, classify, content_hash
+from saylau.services import logs
 from saylau.services.context import Saylau
 from saylau.services.elections import check_id, get_contest, get_election, store_election
 from saylau.services.parliament import CandidateSpec
+from saylau.services.results import decision
 from saylau.store import senate as session_store
 from saylau.store.senate import SessionProtocol
 
@@ -43,9 +50,11 @@ def create_senate_election(
     """One Senate seat contest per top-level unit named in `seats` (unit id -> candidates)."""
     check_id(election_id, "election_id")
     rs = ruleset(ruleset_name)
-    if rs.name is RulesetName.KZ_2026:
-        raise RuleError("there is no Senate under kz-2026", code="no_senate",
-                        details={"field": "ruleset", "expected": "kz-2007 | kz-2022 | generic",
+    if rs.senate is None:  # the ruleset registry's: kz-2026 has a unicameral Kurultai
+        with_senate = rulesets_with_senate()
+        raise RuleError(f"there is no Senate under {rs.name.value}", code="no_senate",
+                        details={"field": "ruleset",
+                                 "expected": " | ".join(r.value for r in with_senate),
                                  "actual": rs.name.value})
     geo = app.geography()
     tops = {u.id for u in geo.top_level()}
@@ -54,9 +63,7 @@ def create_senate_election(
     made: list[Contest] = []
     for unit, cands in seats.items():
         if unit not in tops:
-            raise ValidationFailed(f"{unit!r} is not a top-level unit",
-                                   details={"field": "seats", "expected": sorted(tops),
-                                            "actual": unit})
+            raise unknown("seats", sorted(tops), unit, what="top-level unit")
         if not cands:
             raise ValidationFailed(f"the seat of {unit} has no candidates",
                                    details={"field": f"seats.{unit}", "expected": ">= 1",
@@ -140,11 +147,6 @@ def submit_session(
                                tuple(sorted(votes.items())), who.name,
                                app.clock().isoformat(), reason)
     _decide_round(app, c, proposed)  # raises ValidationFailed on impossible figures
-    if corrects is not None and not correction:
-        raise ValidationFailed(
-            f"the protocol names version {corrects} to correct but is not sent as a correction",
-            code="corrects_without_correction",
-            details={"field": "correction", "expected": True, "actual": False})
     for _attempt in range(3):
         try:
             return _store_session(app, who, c, round_, proposed, correction, reason, corrects)
@@ -157,59 +159,50 @@ def submit_session(
                       "request again", code="store_busy")
 
 
+def session_hash(s: SessionProtocol) -> str:
+    """The content hash of a joint session's protocol: its figures, as the versioning rule
+    compares them (`saylau.domain.versions.content_hash`)."""
+    return content_hash({"electors": s.electors, "electors_present": s.electors_present,
+                         "invalid": s.invalid, "votes": dict(s.votes)})
+
+
 def _store_session(
     app: Saylau, who: Principal, c: Contest, round_: int, proposed: SessionProtocol,
     correction: bool, reason: str | None, corrects: int | None,
 ) -> tuple[SessionProtocol, bool]:
+    """The round's slot by the one versioning rule (saylau.domain.versions): the same
+    protocol again is idempotent, a different one a conflict unless sent as a correction of
+    the current version with a reason; nothing stored is overwritten."""
     with app.write() as conn:
         current = session_store.latest(conn, c.id, round_)
-        version = 1
-        if current is not None:
-            if current.same_figures(proposed):
-                return current, False
-            if not correction:
-                raise Conflict(f"round {round_} of {c.id} already has a different protocol; "
-                               "send a correction with a reason", code="protocol_conflict",
-                               details={"current_version": current.version})
-            if corrects is None:
-                raise ValidationFailed(
-                    f"a correction names the version it corrects: round {round_} of {c.id} is "
-                    f"at version {current.version}; send \"corrects\": {current.version}",
-                    code="correction_version_missing",
-                    details={"field": "corrects", "expected": current.version, "actual": None})
-            if corrects != current.version:
-                raise Conflict(
-                    f"this correction of version {corrects} of round {round_} of {c.id} is "
-                    f"refused: the latest version is {current.version}; read it, and if it "
-                    f"still needs correcting send a correction of version {current.version}",
-                    code="correction_stale",
-                    details={"corrects": corrects, "current_version": current.version})
-            if not (reason and reason.strip()):
-                raise ValidationFailed("a correction must say why",
-                                       details={"field": "reason", "expected": "a reason",
-                                                "actual": reason})
-            version = current.version + 1
-        elif correction:
-            raise ValidationFailed("there is no protocol of this round to correct",
-                                   details={"field": "correction", "expected": False,
-                                            "actual": True})
-        else:
-            reject_reason_without_correction(False, reason)
-        stored = dataclasses.replace(proposed, version=version, submitted_by=who.name,
-                                     reason=reason if version > 1 else None)
-        session_store.insert_session(conn, stored)
+        head = None if current is None else Head(current.version, session_hash(current),
+                                                 current.submitted_by, current.submitted_at)
+        verdict = classify(head, Submission(session_hash(proposed), correction, corrects),
+                           slot=f"round {round_} of {c.id}")
+        if isinstance(verdict, Unchanged):
+            assert current is not None
+            return current, False
+        kept = check_reason(verdict.is_correction, reason)
+        stored = dataclasses.replace(proposed, version=verdict.version, submitted_by=who.name,
+                                     reason=kept)
+        turn = logs.sequence(conn, c.election)  # the row and its leaf in one turn
+        session_store.insert_session(turn, stored)
+        logs.append(conn, c.election, session_record(
+            contest=c.id, round=stored.round, version=stored.version, electors=stored.electors,
+            electors_present=stored.electors_present, invalid=stored.invalid,
+            votes=dict(stored.votes), reason=stored.reason, recorded_by=who.name,
+            recorded_at=format_timestamp(datetime.fromisoformat(stored.submitted_at))))
     return stored, True
 
 
 def seat_decision(app: Saylau, contest_id: str) -> CandidateDecision | None:
-    """The seat's decision from its latest round's current protocol (None before round 1)."""
-    c = _senate_contest(app, contest_id)
-    sessions = _sessions(app, contest_id)
-    if not sessions:
-        return None
-    latest_round = max(s.round for s in sessions)
-    current = [s for s in sessions if s.round == latest_round][-1]
-    return _decide_round(app, c, current)
+    """The seat's decision from its latest round's current protocol (None before round 1):
+    `services.results.decision`'s candidates."""
+    _senate_contest(app, contest_id)
+    d, _seq = decision(app, contest_id)
+    if d.reason is not None:
+        raise d.reason.error()
+    return d.candidates
 
 
 __all__ = ["SessionProtocol", "create_senate_election", "seat_decision", "session_history",

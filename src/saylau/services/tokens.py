@@ -34,6 +34,7 @@ from saylau.domain.access import PARTY_SCOPED_ROLES, SCOPED_ROLES, Principal, Ro
 from saylau.domain.errors import NotFound, Unauthorized, ValidationFailed
 from saylau.domain.ids import ActorId, UnitId
 from saylau.domain.limits import check_actor
+from saylau.domain.lookup import unknown
 from saylau.domain.record.merkle import leaf_hash
 from saylau.services import logs
 from saylau.services.context import Saylau
@@ -136,11 +137,7 @@ def create_token(app: Saylau, name: str, role: str, scope: str | None = None, *,
     try:
         r = Role(role)
     except ValueError:
-        raise ValidationFailed(
-            f"unknown role {role!r}",
-            details={"field": "role", "expected": [x.value for x in Role if x is not Role.PUBLIC],
-                     "actual": role},
-        ) from None
+        raise unknown("role", [x.value for x in Role if x is not Role.PUBLIC], role) from None
     if r is Role.PUBLIC:
         raise ValidationFailed("the public needs no token",
                                details={"field": "role", "expected": "not public", "actual": role})

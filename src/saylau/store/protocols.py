@@ -250,14 +250,20 @@ def _current_versions(contest: str, as_of: int | None) -> Any:
             .where(where).group_by(pv.c.station_id).subquery())
 
 
-def current_hashes(conn: Connection, contest: str) -> dict[str, str]:
-    """Station -> the content hash of its current protocol version (reported stations)."""
+def current_heads(conn: Connection, contest: str) -> dict[str, tuple[int, str]]:
+    """Station -> the version number and content hash of its current protocol version
+    (reported stations)."""
     pv = t.protocol_versions
     latest = _current_versions(contest, None)
-    q = select(pv.c.station_id, pv.c.content_hash).join(latest, and_(
+    q = select(pv.c.station_id, pv.c.version, pv.c.content_hash).join(latest, and_(
         pv.c.station_id == latest.c.station_id, pv.c.version == latest.c.version)
     ).where(pv.c.contest_id == contest)
-    return {str(s): str(h) for s, h in conn.execute(q)}
+    return {str(s): (int(v), str(h)) for s, v, h in conn.execute(q)}
+
+
+def current_hashes(conn: Connection, contest: str) -> dict[str, str]:
+    """Station -> the content hash of its current protocol version (reported stations)."""
+    return {s: h for s, (_v, h) in current_heads(conn, contest).items()}
 
 
 def current_versions(conn: Connection, contest: str, as_of: int

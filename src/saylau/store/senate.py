@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, RowMapping, insert, select
 
 from saylau.store import tables as t
+from saylau.store.log import LogTurn
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +57,10 @@ def latest(conn: Connection, contest: str, round_: int) -> SessionProtocol | Non
     return None if r is None else _session(r)
 
 
-def insert_session(conn: Connection, s: SessionProtocol) -> None:
-    conn.execute(insert(t.senate_sessions).values(
+def insert_session(turn: LogTurn, s: SessionProtocol) -> None:
+    """Store one version of a round's protocol, under the election's log turn (its leaf is
+    appended in the same turn: store.log)."""
+    turn.conn.execute(insert(t.senate_sessions).values(
         contest_id=s.contest, round=s.round, version=s.version, electors=s.electors,
         electors_present=s.electors_present, invalid=s.invalid,
         votes=json.dumps(dict(s.votes), sort_keys=True), submitted_by=s.submitted_by,

@@ -28,7 +28,6 @@ import json
 import multiprocessing as mp
 import os
 import shutil
-import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -91,8 +90,8 @@ def _data(app: Saylau, info: views.ElectionInfo, root: Path) -> int:
         ResultsOut,
         UnitResultOut,
     )
+    from saylau.api.schemas.results import decision_wire
     from saylau.domain.geography_csv import geography_to_csv
-    from saylau.domain.law.candidates import decision_json as candidate_json
     from saylau.services import parliament as parliament_svc
     from saylau.services import protocols as protocol_svc
     from saylau.services import results as results_svc
@@ -128,10 +127,9 @@ def _data(app: Saylau, info: views.ElectionInfo, root: Path) -> int:
         _json(data / "protocols" / f"{name}.json", {"contest": c.id, "protocols": protocols})
         n += 3
         if c.kind in (ContestKind.SINGLE_MEMBER, ContestKind.PRESIDENTIAL):
-            d, p = parliament_svc.candidate_decision(app, c.id)
-            _json(data / "decisions" / f"{name}.json",
-                  {**candidate_json(d), "stations_reported": p.stations_reported,
-                   "stations_expected": p.stations_expected})
+            # the API's GET /api/contests/{id}/decision, from the one decision call
+            d, seq = results_svc.decision(app, c.id)
+            _json(data / "decisions" / f"{name}.json", decision_wire(d, "en", seq))
             n += 1
     if info.main.kind is ContestKind.PARTY_LIST:
         try:
@@ -255,7 +253,7 @@ def publish(app: Saylau, out: Path, election_id: str | None = None, *,
     from saylau.web.render import StaticLinks, render_chooser
     from saylau.web.routes import static_files
 
-    start = _time.monotonic()
+    start = app.monotonic()
     info = views.election_info(app, election_id)
     built = app.clock()
     version = views.record_version(app, info, fresh=True)
@@ -296,14 +294,14 @@ def publish(app: Saylau, out: Path, election_id: str | None = None, *,
             "languages": list(LANGUAGES),
             "pages": pages,
             "files": files + pages + 2,
-            "seconds": round(_time.monotonic() - start, 3),
+            "seconds": round(app.monotonic() - start, 3),
         }
         _json(tmp / "manifest.json", manifest)
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Snapshot(out, pages, files + pages + 2, _time.monotonic() - start, manifest)
+    return Snapshot(out, pages, files + pages + 2, app.monotonic() - start, manifest)
 
 
 def _check_target(out: Path) -> None:

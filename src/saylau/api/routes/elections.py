@@ -18,7 +18,7 @@ from saylau.api.schemas.elections import (
     ReferendumIn,
     SenateIn,
 )
-from saylau.domain.rulesets import RulesetName
+from saylau.domain.rulesets import RULESETS, RulesetName
 from saylau.services import elections as election_svc
 from saylau.services import parliament as parliament_svc
 from saylau.services import senate as senate_svc
@@ -56,8 +56,9 @@ def create_parliament(body: ParliamentIn, request: Request, who: Admin) -> Elect
     from saylau.domain.districts import draw_districts
 
     s = saylau_of(request)
-    n = parliament_svc.DISTRICTS.get(RulesetName(body.ruleset), 0) \
-        if body.ruleset in {r.value for r in RulesetName} else 0
+    known = RULESETS.get(RulesetName(body.ruleset)) \
+        if body.ruleset in {r.value for r in RulesetName} else None  # else: the service says
+    n = (known.chamber.districts or 0) if known is not None else 0
     districts = draw_districts(s.geography(), n) if n else ()
     candidates = {
         d.id: [parliament_svc.CandidateSpec(c.id, c.name.to_domain(), c.party)

@@ -40,10 +40,10 @@ def open_data_file(
     e, snaps = election_snapshots(saylau_of(request), election_id)
     files = open_data_files(e, snaps, fmt)
     if name not in files:
-        from saylau.domain.errors import NotFound
+        from saylau.domain.lookup import missing
 
-        raise NotFound(f"no file {name!r} in the {fmt} export of {e.id}",
-                       details={"field": "name", "expected": sorted(files), "actual": name})
+        raise missing("name", sorted(files), name, code="not_found",
+                      message=f"no file {name!r} in the {fmt} export of {e.id}")
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
     return Response(files[name], media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

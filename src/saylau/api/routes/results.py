@@ -12,10 +12,7 @@ from saylau.api.policies import (
     Public,
     saylau_of,
 )
-from saylau.api.schemas.results import ResultsOut, decision_out
-from saylau.domain.contests import ContestKind
-from saylau.domain.errors import ValidationFailed
-from saylau.domain.law.candidates import decision_json as candidate_json
+from saylau.api.schemas.results import ResultsOut, decision_wire
 from saylau.domain.law.parliament import decision_json as list_json
 from saylau.domain.law.referendum import (
     ParticipantsReading,
@@ -23,11 +20,9 @@ from saylau.domain.law.referendum import (
     TwoThirdsReading,
 )
 from saylau.domain.names import Lang
-from saylau.services import elections as election_svc
 from saylau.services import parliament as parliament_svc
 from saylau.services import record as record_svc
 from saylau.services import results as results_svc
-from saylau.services import senate as senate_svc
 
 router = APIRouter()
 
@@ -63,32 +58,9 @@ def decision(
     """The law's decision on the contest, its explanation in `lang` (kk, ru, en) with each
     step's code and figures."""
     readings = ReferendumReadings(participants=participants, two_thirds=two_thirds)
-    s = saylau_of(request)
-    contest = election_svc.get_contest(s, contest_id)
-    if contest.kind is ContestKind.PARTY_LIST:
-        ld, progress = parliament_svc.list_decision(s, contest_id)
-        return {**list_json(ld, lang), "stations_reported": progress.stations_reported,
-                "stations_expected": progress.stations_expected}
-    if contest.kind is ContestKind.SENATE_SEAT:
-        sd = senate_svc.seat_decision(s, contest_id)
-        if sd is None:
-            return {"outcome": None, "state": "pending",
-                    "explanation": ["no joint session protocol yet"]}
-        return candidate_json(sd, lang)
-    if contest.kind in (ContestKind.SINGLE_MEMBER, ContestKind.PRESIDENTIAL):
-        cd, progress = parliament_svc.candidate_decision(s, contest_id)
-        return {**candidate_json(cd, lang), "stations_reported": progress.stations_reported,
-                "stations_expected": progress.stations_expected}
-    d, seq = results_svc.decide(s, contest_id, readings, max_age=_results_max_age())
-    if d is None:
-        raise ValidationFailed(
-            f"contest {contest_id!r} has no decision of its own",
-            details={"field": "contest", "expected": "a nationwide referendum, a list, "
-                     "district or presidential contest", "actual": contest_id},
-        )
-    out = decision_out(d, lang) or {}
-    out["as_of"] = seq
-    return out
+    d, seq = results_svc.decision(saylau_of(request), contest_id, readings=readings,
+                                  max_age=_results_max_age())
+    return decision_wire(d, lang, seq)
 
 @router.get("/api/elections/{election_id}/composition", tags=["results"])
 def chamber(election_id: str, request: Request, _who: Public) -> dict[str, object]:

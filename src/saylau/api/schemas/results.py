@@ -8,6 +8,8 @@ from saylau.api.schemas.common import (
     NamesOut,
     Strict,
 )
+from saylau.domain.decide import Decision, DecisionState
+from saylau.domain.errors import ValidationFailed
 from saylau.domain.explain import share_json
 from saylau.domain.geography import Unit
 from saylau.domain.law.referendum import ReferendumDecision, decision_json
@@ -97,3 +99,29 @@ class ResultsOut(Strict):
 
 def decision_out(d: ReferendumDecision | None, lang: str = "en") -> dict[str, Any] | None:
     return None if d is None else decision_json(d, lang)
+
+
+def decision_wire(d: Decision, lang: str, as_of: int) -> dict[str, Any]:
+    """A contest's decision as GET /api/contests/{id}/decision gives it, whatever its kind:
+    the kind's own decision as `domain/law/` writes it (the referendum's, the list seats',
+    the candidates'), the stations it covers and the record it was computed from (`as_of`).
+    A Senate seat before its joint session: {"outcome": null, "state": "pending", ...}. A
+    contest without a decision of its own, a list before its first protocol, figures the law
+    cannot be applied to, are errors (`Decision.not_decided_error`)."""
+    if d.state is DecisionState.NONE:
+        raise ValidationFailed(
+            f"contest {d.contest!r} has no decision of its own",
+            details={"field": "contest", "expected": "a nationwide referendum, a list, "
+                     "district or presidential contest", "actual": d.contest},
+        )
+    law = d.law_json(lang)
+    if d.reason is not None or (law is None and d.stations_expected is not None):
+        raise d.not_decided_error()  # e.g. a list before its first protocol: 422
+    out: dict[str, Any] = dict(law) if law is not None else {
+        "outcome": None, "state": "pending",
+        "explanation": [s.render(lang) for s in d.explanation]}
+    if d.stations_expected is not None and d.referendum is None:
+        out["stations_reported"] = d.stations_reported
+        out["stations_expected"] = d.stations_expected
+    out["as_of"] = as_of
+    return out

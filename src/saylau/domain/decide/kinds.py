@@ -8,6 +8,7 @@ contest adds one function and one line to `DECIDERS`; nothing else chooses by ki
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -107,14 +108,18 @@ def decide_party_list(i: Inputs) -> Decision:
 
 
 def decide_candidates(i: Inputs) -> Decision:
-    """A single-member district or the presidency (docs/law.md §5.7, §9)."""
+    """A single-member district or the presidency (docs/law.md §5.7, §9). Pending before the
+    first protocol, with no outcome; the law's figures on no votes yet (every candidate at 0)
+    are kept in `candidates`, as the pages and the chamber list a district before it reports."""
     total = decisions.contest_total(i.contest, i.tally)
-    if total.stations_reported == 0:
-        return _pending(i, total)
     try:
         d = decisions.candidate_decision(i.contest, i.tally, i.ruleset)
     except RuleError as exc:
+        if total.stations_reported == 0:
+            return _pending(i, total)
         return _undecidable(i, exc, total, RULE_COMPLETE)
+    if total.stations_reported == 0:
+        return dataclasses.replace(_pending(i, total), candidates=d)
     return _base(i, _progress(total), d.explanation, total, outcome=d.outcome.value,
                  candidates=d)
 

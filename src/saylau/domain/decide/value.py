@@ -122,6 +122,17 @@ class Decision:
     def winner(self) -> str | None:
         return None if self.candidates is None else self.candidates.winner
 
+    def not_decided_error(self) -> RuleError:
+        """Why the decision has no figures of the law: the law's own reason (undecidable), or
+        no polling station has reported yet."""
+        if self.reason is not None:
+            return self.reason.error()
+        return RuleError(f"no polling station of {self.contest} has reported yet: there are "
+                         "no votes to decide on", code="no_votes",
+                         details={"contest": self.contest,
+                                  "stations_reported": self.stations_reported,
+                                  "stations_expected": self.stations_expected})
+
     def law_json(self, lang: str = DEFAULT_LANG) -> dict[str, Any] | None:
         """The kind's own decision as `domain/law/` writes it (with its explanation), or None."""
         if self.referendum is not None:
@@ -136,7 +147,10 @@ class Decision:
         """The decision on the wire: the stable codes (kind, state, outcome, each step's code
         and figures), the stations it covers, the kind's figures under `decision` (the law's
         JSON without its explanation, given once at the top), the explanation in `lang`."""
-        figures = self.law_json(lang)
+        # a candidate contest before its first protocol keeps the law's figures on no votes
+        # (for the pages' lists) but claims nothing on the wire
+        figures = None if self.state is DecisionState.PENDING and self.candidates is not None \
+            and not self.rounds else self.law_json(lang)
         if figures is not None:
             figures = {k: v for k, v in figures.items()
                        if k not in ("lang", "explanation", "steps")}

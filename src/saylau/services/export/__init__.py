@@ -22,6 +22,7 @@ CDF field, and how the Kazakhstan-specific figures map onto the format.
 
 from __future__ import annotations
 
+from saylau.domain.decide import SessionRound
 from saylau.services.export.cdf import ISSUER, ISSUER_ABBREVIATION, cdf_json, cdf_report
 from saylau.services.export.cdf_parts import PASSAGE
 from saylau.services.export.csv_files import (
@@ -36,7 +37,6 @@ from saylau.services.export.figures import (
     FORMAT_VERSION,
     ContestSnapshot,
     JsonDict,
-    SessionRound,
     StationProtocol,
     file_stem,
     session_records,

@@ -15,7 +15,7 @@ from saylau.domain.geography import Unit
 from saylau.domain.ids import OptionId
 from saylau.domain.law.candidates import CandidateDecision, Outcome
 from saylau.domain.names import Names
-from saylau.domain.rulesets import RulesetName
+from saylau.domain.rulesets import RULESETS
 from saylau.domain.tally import UnitResult
 from saylau.services.export.cdf_parts import (
     PASSAGE,
@@ -296,7 +296,7 @@ def cdf_report(
     }
     if parties:
         report["Party"] = parties
-    if election.ruleset is RulesetName.GENERIC:
+    if RULESETS[election.ruleset].generic:
         report["Notes"] += " Generic ruleset: not a Kazakhstan statute."
     return report
 

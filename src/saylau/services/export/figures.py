@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from saylau.domain.contests import Contest, ContestKind, Election, Option
+from saylau.domain.decide import SessionRound
 from saylau.domain.explain import share_json
 from saylau.domain.geography import Geography, Unit
 from saylau.domain.law.candidates import CandidateDecision, Outcome
@@ -40,18 +41,6 @@ class StationProtocol:
     content_hash: str
     warnings: tuple[str, ...]
     """Codes of the warnings the protocol was accepted with (e.g. ballots.unaccounted)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRound:
-    """A Senate seat's joint session protocol of one round, in its current version."""
-
-    round: int
-    version: int
-    electors: int
-    electors_present: int
-    invalid: int
-    votes: tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True)

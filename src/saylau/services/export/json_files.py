@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from saylau.domain.contests import Election
-from saylau.domain.errors import ValidationFailed
 from saylau.domain.law.candidates import decision_json as candidate_json
 from saylau.domain.law.parliament import decision_json as list_json
 from saylau.domain.law.referendum import decision_json as referendum_json
+from saylau.domain.lookup import unknown
 from saylau.services.export.csv_files import (
     contests_csv,
     options_csv,
@@ -89,9 +89,7 @@ def open_data_files(
 ) -> dict[str, str]:
     """Every file of a CSV or JSON export, {file name: text}, names as in docs/open-data.md."""
     if fmt not in ("csv", "json"):
-        raise ValidationFailed(f"unknown export format {fmt!r}",
-                               details={"field": "format", "expected": "csv | json",
-                                        "actual": fmt})
+        raise unknown("format", ("csv", "json"), fmt, what="export format")
     files: dict[str, str] = {}
     if fmt == "csv":
         files["contests.csv"] = contests_csv(election, snaps)

@@ -10,7 +10,6 @@ from saylau.domain.explain import share
 from saylau.domain.geography import Unit
 from saylau.domain.law.candidates import CandidateDecision
 from saylau.domain.tally import UnitResult
-from saylau.services import parliament as parliament_svc
 from saylau.services import results as results_svc
 from saylau.services import senate as senate_svc
 from saylau.services.context import Saylau
@@ -43,8 +42,9 @@ def contest_view(app: Saylau, info: ElectionInfo, contest_id: str) -> ContestVie
     geo = app.geography()
     version = record_version(app, info)
     parties = {o.id: o for o in info.main.options}
+    # the one decision every publisher shows (services.results.decision): its candidates
+    dec = results_svc.decision(app, c.id, max_age=results_max_age())[0].candidates
     if c.kind is ContestKind.SENATE_SEAT:
-        dec = senate_svc.seat_decision(app, c.id)
         sessions = tuple(senate_svc.session_history(app, c.id))
         empty = UnitResult(c.area, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ())
         opts = tuple(OptionRow(o, 0, share(0, 0)) for o in c.options)
@@ -54,9 +54,7 @@ def contest_view(app: Saylau, info: ElectionInfo, contest_id: str) -> ContestVie
     area = c.district.unit if c.district is not None else c.area
     v = results_svc.results(app, c.id, area, max_age=results_max_age(), with_decision=False)
     r = v.result
-    dec2: CandidateDecision | None = None
-    if c.kind in (ContestKind.SINGLE_MEMBER, ContestKind.PRESIDENTIAL):
-        dec2, _p = parliament_svc.candidate_decision(app, c.id)
+    dec2 = dec
     options = tuple(
         OptionRow(o, r.vote(o.id), share(r.vote(o.id), r.participants),
                   party=parties.get(o.party) if o.party is not None else None)

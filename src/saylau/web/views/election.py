@@ -4,7 +4,6 @@ the version of the record the pages are built from (and the snapshot's frozen re
 from __future__ import annotations
 
 import threading
-import time as _time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -119,7 +118,7 @@ def record_version(app: Saylau, info: ElectionInfo, *, fresh: bool = False) -> s
         probe = app.caches.setdefault(key, _Probe())
     assert isinstance(probe, _Probe)
     with probe.lock:
-        now = _time.monotonic()
+        now = app.monotonic()
         if fresh or now - probe.at >= PROBE_SECONDS:
             parts: list[str] = []
             for c in info.contests:

@@ -30,6 +30,8 @@ from saylau.domain.record.envelope.builders import (
     key_revocation_record,
     protocol_body,
     protocol_record,
+    session_body,
+    session_record,
     turnout_body,
     turnout_record,
 )
@@ -100,6 +102,8 @@ __all__ = [
     "record_shape_problems",
     "record_signature",
     "record_signing_bytes",
+    "session_body",
+    "session_record",
     "signing_bytes",
     "turnout_body",
     "turnout_record",

@@ -1,5 +1,5 @@
 """The bodies and records of each type: protocol, turnout report, key, key revocation,
-election, geography."""
+election, geography, a Senate seat's joint session."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from saylau.domain.record.envelope.shape import (
     _key_problems,
     _protocol_problems,
     _raise,
+    _session_problems,
     _turnout_problems,
 )
 from saylau.domain.record.envelope.types import PROTOCOL_COUNT_FIELDS, KeyRole, Record, RecordType
@@ -65,6 +66,34 @@ def protocol_record(
                          votes=votes, reason=reason)
     return make_record(RecordType.PROTOCOL, body, recorded_at=recorded_at,
                        recorded_by=recorded_by, signature=signature)
+
+
+def session_body(
+    *, contest: str, round: int, version: int, electors: int, electors_present: int,
+    invalid: int, votes: Mapping[str, int], reason: str | None,
+) -> dict[str, Any]:
+    """The body of a Senate seat's joint-session protocol of one round (docs/record.md):
+    the electors, those present, the invalid ballots and the votes per candidate; `reason` is
+    None for version 1 and says why for a correction. Raises ValidationFailed listing every
+    problem."""
+    body = {"contest": contest, "round": round, "version": version, "electors": electors,
+            "electors_present": electors_present, "invalid": invalid, "votes": dict(votes),
+            "reason": reason}
+    _raise(_session_problems(body, "body"), "the Senate session record is malformed")
+    return body
+
+
+def session_record(
+    *, contest: str, round: int, version: int, electors: int, electors_present: int,
+    invalid: int, votes: Mapping[str, int], reason: str | None, recorded_by: str,
+    recorded_at: str,
+) -> Record:
+    """A joint session's protocol (or, for version > 1, a correction) as a record."""
+    body = session_body(contest=contest, round=round, version=version, electors=electors,
+                        electors_present=electors_present, invalid=invalid, votes=votes,
+                        reason=reason)
+    return make_record(RecordType.SENATE_SESSION, body, recorded_at=recorded_at,
+                       recorded_by=recorded_by)
 
 
 def turnout_body(*, contest: str, station: str, at: str, ballots_issued: int) -> dict[str, Any]:

@@ -100,13 +100,7 @@ def _protocol_problems(body: Mapping[str, Any], at: str) -> _Problems:
     elif "votes" in body:
         out.append(field_error(f"{at}.votes", "an object", votes, f"{at}.votes must be an "
                                "object {option: votes}"))
-    reason = body.get("reason")
-    if _is_int(version) and version == 1 and reason is not None:
-        out.append(field_error(f"{at}.reason", "null", reason,
-                               "version 1 is not a correction and has no reason"))
-    if _is_int(version) and version > 1 and (not isinstance(reason, str) or not reason.strip()):
-        out.append(field_error(f"{at}.reason", "a non-empty string", reason,
-                               f"version {version} is a correction and must say why"))
+    _reason_problems(body, at, out)
     return out
 
 
@@ -121,6 +115,45 @@ def _turnout_problems(body: Mapping[str, Any], at: str) -> _Problems:
     if "ballots_issued" in body:
         _count(body["ballots_issued"], f"{at}.ballots_issued", out)
     return out
+
+
+SESSION_COUNT_FIELDS: tuple[str, ...] = ("electors", "electors_present", "invalid")
+"""The counts of a Senate joint session's protocol body, besides the votes per candidate."""
+
+
+def _session_problems(body: Mapping[str, Any], at: str) -> _Problems:
+    out: _Problems = []
+    _members(body, {"contest", "round", "version", *SESSION_COUNT_FIELDS, "votes", "reason"},
+             at, out)
+    _need_str(body, "contest", at, out)
+    for name in ("round", "version"):
+        value = body.get(name)
+        if not _is_int(value) or value < 1:
+            out.append(field_error(f"{at}.{name}", "1 or more", value,
+                                   f"{at}.{name} must be a whole number, 1 or more"))
+    for name in SESSION_COUNT_FIELDS:
+        if name in body:
+            _count(body[name], f"{at}.{name}", out)
+    votes = body.get("votes")
+    if isinstance(votes, Mapping):
+        for option, n in votes.items():
+            _count(n, f"{at}.votes.{option}", out)
+    elif "votes" in body:
+        out.append(field_error(f"{at}.votes", "an object", votes, f"{at}.votes must be an "
+                               "object {candidate: votes}"))
+    _reason_problems(body, at, out)
+    return out
+
+
+def _reason_problems(body: Mapping[str, Any], at: str, out: _Problems) -> None:
+    """Version 1 has no reason; a correction (version 2 and above) says why."""
+    version, reason = body.get("version"), body.get("reason")
+    if _is_int(version) and version == 1 and reason is not None:
+        out.append(field_error(f"{at}.reason", "null", reason,
+                               "version 1 is not a correction and has no reason"))
+    if _is_int(version) and version > 1 and (not isinstance(reason, str) or not reason.strip()):
+        out.append(field_error(f"{at}.reason", "a non-empty string", reason,
+                               f"version {version} is a correction and must say why"))
 
 
 def _key_problems(body: Mapping[str, Any], at: str) -> _Problems:
@@ -158,6 +191,8 @@ def _body_problems(type_: str, body: Mapping[str, Any]) -> _Problems:
         return _turnout_problems(body, at)
     if type_ == RecordType.KEY:
         return _key_problems(body, at)
+    if type_ == RecordType.SENATE_SESSION:
+        return _session_problems(body, at)
     out: _Problems = []
     if type_ == RecordType.KEY_REVOCATION:
         _members(body, {"election", "key", "reason"}, at, out)

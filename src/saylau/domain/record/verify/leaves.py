@@ -12,6 +12,7 @@ from typing import Any
 from saylau.domain.contests import (
     must_sign,
 )
+from saylau.domain.decide import SessionRound
 from saylau.domain.errors import SaylauError
 from saylau.domain.geography import Unit, UnitKind
 from saylau.domain.ids import UnitId
@@ -42,6 +43,9 @@ class _State:
     versions: dict[tuple[str, str], list[tuple[int, tuple[int, ...], dict[str, int]]]] = field(
         default_factory=dict)
     """(contest, station) -> every version as (leaf, counts in COUNT_FIELDS order, votes)."""
+    sessions: dict[tuple[str, int], list[tuple[int, SessionRound]]] = field(
+        default_factory=dict)
+    """(Senate seat, round) -> every version of its joint-session protocol as (leaf, round)."""
     counts_by_type: dict[str, int] = field(default_factory=dict)
     own_keys: dict[str, int] = field(default_factory=dict)
     audit_leaves: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
@@ -273,7 +277,31 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
                             "reason", leaf=idx, station=station)
             c = body["counts"]
             history.append((idx, tuple(c[f] for f in COUNT_FIELDS), body["votes"]))
+    elif type_ == RecordType.SENATE_SESSION:
+        _read_session(idx, body, state)
     return unsigned
+
+
+def _read_session(idx: int, body: Mapping[str, Any], state: _State) -> None:
+    """A Senate seat's joint-session protocol: of a Senate seat of the election, round 2 only
+    after round 1, versions of a round in order (a correction's reason is a shape check)."""
+    if state.election is None:
+        raise _fail(f"leaf {idx}: a Senate session before the election's definition", leaf=idx)
+    contest, rnd, v = str(body["contest"]), int(body["round"]), int(body["version"])
+    kinds = {c["contest"]: c.get("kind") for c in state.election["contests"]}
+    if kinds.get(contest) != "senate-seat":
+        raise _fail(f"leaf {idx}: a joint-session protocol for {contest}, which is not a Senate "
+                    "seat of the election", leaf=idx, contest=contest)
+    if rnd > 1 and (contest, rnd - 1) not in state.sessions:
+        raise _fail(f"leaf {idx}: round {rnd} of {contest} before round {rnd - 1}", leaf=idx,
+                    contest=contest)
+    history = state.sessions.setdefault((contest, rnd), [])
+    if v != len(history) + 1:
+        raise _fail(f"leaf {idx}: the session protocol of round {rnd} of {contest} is version "
+                    f"{v}, expected {len(history) + 1}", leaf=idx, contest=contest)
+    history.append((idx, SessionRound(rnd, v, int(body["electors"]),
+                                      int(body["electors_present"]), int(body["invalid"]),
+                                      tuple(sorted(body["votes"].items())))))
 
 
 def _covers(units: Mapping[str, Unit], scope: str, station: str) -> bool:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from saylau.domain.contests import ContestKind
 from saylau.domain.record.verify.core import Report, VerifiedElection, _fail
 
 UNIT_FIGURES = ("stations_expected", "stations_reported", "registered", "ballots_issued",
@@ -14,12 +15,13 @@ UNIT_FIGURES = ("stations_expected", "stations_reported", "registered", "ballots
 
 def published_results(v: VerifiedElection) -> dict[str, Any]:
     """What the server publishes, in the shape `compare_published` reads (the exporter uses
-    this with its own tallies; the verifier with the recomputed ones)."""
+    this with its own tallies; the verifier with the recomputed ones). A Senate seat has no
+    polling station figures: its decision only (from its joint-session protocols)."""
     out: dict[str, Any] = {"election": v.election, "contests": {}}
     for c in v.contests:
         t = v.tallies[c.id]
         units = {}
-        for u in v.geography.units:
+        for u in v.geography.units if c.kind is not ContestKind.SENATE_SEAT else ():
             r = t.result(u.id)
             if r.stations_expected == 0:
                 continue

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from saylau.domain.contests import Contest
+from saylau.domain.decide import SessionRound, decide
+from saylau.domain.errors import SaylauError
 from saylau.domain.geography import Geography
+from saylau.domain.ids import ContestId
 from saylau.domain.record.merkle import Frontier, TreeHead, leaf_hash
 from saylau.domain.record.signing import key_id, verify_tree_head
 from saylau.domain.record.verify.audits import check_audits
@@ -21,6 +25,7 @@ from saylau.domain.record.verify.leaves import _read_leaf, _State
 from saylau.domain.record.verify.published import compare_published
 from saylau.domain.record.verify.tally import _check_and_tally, _contest, decision_summary
 from saylau.domain.rulesets import RulesetName
+from saylau.domain.tally import Tally
 
 
 def verify_record(
@@ -93,14 +98,20 @@ def verify_record(
         contests = tuple(_contest(election_body["election"], c)
                          for c in election_body["contests"])
         ruleset = RulesetName(election_body["ruleset"])
+        params = {str(k): str(v) for k, v in dict(election_body.get("params") or {}).items()}
     except MALFORMED as exc:
         raise _malformed("the election's definition", exc) from None
     tallies = _check_and_tally(geo, contests, versions)
     report.ok(f"{sum(len(h) for h in versions.values()):,} protocol version(s) of "
               f"{len(versions):,} station-contest pair(s): versions in order, every "
               "correction with a reason, every version passes the protocol checks")
+    rounds: dict[str, list[SessionRound]] = {}
+    for (contest, _round), history in sorted(state.sessions.items()):
+        rounds.setdefault(contest, []).append(history[-1][1])  # each round's current version
+    _check_runoffs(contests, tallies, geo, ruleset, rounds, state)
     summaries: dict[str, dict[str, Any]] = {
-        c.id: decision_summary(c, tallies[c.id], geo, ruleset) for c in contests}
+        c.id: decision_summary(c, tallies[c.id], geo, ruleset, rounds.get(c.id, ()), params)
+        for c in contests}
     report.ok(f"tallied {len(geo.units):,} units for {len(contests)} contest(s) from the "
               "current versions; decisions recomputed by the law")
     if state.audit_leaves:
@@ -116,3 +127,30 @@ def verify_record(
         except MALFORMED as exc:
             raise _malformed("the published results", exc) from None
     return report, verified
+
+
+def _check_runoffs(contests: Sequence[Contest], tallies: Mapping[str, Tally], geo: Geography,
+                   ruleset: RulesetName, rounds: Mapping[str, Sequence[SessionRound]],
+                   state: _State) -> None:
+    """A Senate seat's round 2 is held between the top two of round 1 when no one won
+    (docs/law.md §8.2): round 1's current protocol must decide a runoff, and round 2's votes
+    go to exactly that pair."""
+    by_id = {c.id: c for c in contests}
+    for seat, held in rounds.items():
+        if len(held) < 2:
+            continue
+        leaf = state.sessions[(seat, 2)][0][0]
+        try:
+            first = decide(by_id[ContestId(seat)], tallies[seat], geo, ruleset,
+                           rounds=held[:1])
+        except SaylauError as exc:  # round 1's figures are impossible
+            raise _fail(f"leaf {leaf}: round 2 of {seat} follows a round 1 the law cannot "
+                        f"decide: {exc.message}", leaf=leaf, contest=seat) from None
+        pair = None if first.candidates is None else first.candidates.runoff
+        given = sorted(name for name, _n in held[1].votes)
+        if pair is None or sorted(pair) != given:
+            raise _fail(f"leaf {leaf}: round 2 of {seat} gives votes to {given}, but round 1 "
+                        f"decides {first.outcome}"
+                        + (f" with a runoff of {sorted(pair)}" if pair else ", no runoff"),
+                        leaf=leaf, contest=seat, expected=None if pair is None else sorted(pair),
+                        actual=given)

@@ -15,8 +15,9 @@ from saylau.domain.contests import (
     OptionKind,
     ReferendumTerms,
 )
-from saylau.domain.decide import decide
+from saylau.domain.decide import SessionRound, decide
 from saylau.domain.districts import ElectoralDistrict
+from saylau.domain.errors import SaylauError
 from saylau.domain.geography import Geography
 from saylau.domain.ids import ContestId, ElectionId, OptionId, StationId, UnitId
 from saylau.domain.protocol_batch import batch_flags
@@ -113,7 +114,14 @@ def _check_and_tally(
 
 
 def decision_summary(contest: Contest, t: Tally, geo: Geography,
-                     ruleset: RulesetName) -> dict[str, Any]:
+                     ruleset: RulesetName, rounds: Sequence[SessionRound] = (),
+                     params: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The figures of a contest's decision that published results must match: the one
-    `decide()` of the core, summarised (`Decision.summary`)."""
-    return decide(contest, t, geo, ruleset).summary()
+    `decide()` of the core (a Senate seat's from its `rounds`; the generic ruleset's with the
+    election's `params`), summarised
+    (`Decision.summary`); {"error": message} for figures the law cannot decide on, as the
+    server publishes them."""
+    try:
+        return decide(contest, t, geo, ruleset, rounds=rounds, params=params).summary()
+    except SaylauError as exc:
+        return {"error": exc.message}
