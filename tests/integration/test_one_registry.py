@@ -106,13 +106,13 @@ def _export_format(app: Saylau) -> None:
 
 
 def _role(app: Saylau) -> None:
-    create_token(app, "someone", "auditor")
+    create_token(app, "someone", "janitor")
 
 
 @pytest.mark.parametrize(("call", "field", "actual", "code"), [
     (_senate_unit, "seats", "KZ-99", "seats_unknown"),
     (_export_format, "format", "xml", "format_unknown"),
-    (_role, "role", "auditor", "role_unknown"),
+    (_role, "role", "janitor", "role_unknown"),
 ], ids=["senate unit", "export format", "role"])
 def test_an_unknown_name_at_a_service_has_the_one_shape(
         referendum: tuple[Saylau, str], call: Callable[[Saylau], Any], field: str,
