@@ -1,0 +1,154 @@
+"""An observer's copy of a station's protocol held against the official protocol, field by
+field (docs/law.md §14.3: observers receive certified copies of the protocol; the copy is what
+saylau compares).
+
+A protocol's figures are compared flat: the counts of domain/protocols (`registered`,
+`ballots_issued`, ...) and each option's votes as `votes.<option>`. For one station, given the
+official protocol's current version (or none) and every observer's current copy (one per
+observer; each observer's slot is versioned by domain/versions.py):
+
+    official_missing   copies, no official protocol yet
+    observer_missing   an official protocol, no copy yet
+    matches            the copies all agree, and with the official protocol, field for field
+    differs            the copies all agree, and differ from the official protocol: each
+                       field with both numbers (a field one side lacks has None on that side)
+    conflict           two observers' copies disagree with each other: every distinct copy is
+                       kept with its observers and its own differences from the official one
+                       (nothing is overwritten or averaged)
+
+A station with neither side has no comparison (`compare` returns None). The result is a pure
+function of its inputs, independent of the order the copies arrive in (a property test holds
+it), so the verifier re-derives it from the exported record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from saylau.domain.protocols.values import COUNT_FIELDS, ProtocolCounts
+
+Figures = Mapping[str, int]
+
+
+class Status(StrEnum):
+    MATCHES = "matches"
+    DIFFERS = "differs"
+    OFFICIAL_MISSING = "official_missing"
+    OBSERVER_MISSING = "observer_missing"
+    CONFLICT = "conflict"
+
+
+def figures(counts: ProtocolCounts) -> dict[str, int]:
+    """A protocol's counts as flat figures."""
+    out = {f: int(getattr(counts, f)) for f in COUNT_FIELDS}
+    out.update({f"votes.{o}": int(v) for o, v in counts.votes})
+    return out
+
+
+def figures_from_dict(d: Mapping[str, Any]) -> dict[str, int]:
+    """Flat figures from a protocol's plain data (`ProtocolCounts.as_dict`, a record's body)."""
+    out = {f: int(d[f]) for f in COUNT_FIELDS if f in d}
+    votes = d.get("votes") or {}
+    out.update({f"votes.{o}": int(v) for o, v in dict(votes).items()})
+    return out
+
+
+def _order(field: str) -> tuple[int, str]:
+    return (COUNT_FIELDS.index(field), "") if field in COUNT_FIELDS else (len(COUNT_FIELDS),
+                                                                          field)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDiff:
+    field: str
+    official: int | None
+    observer: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "official": self.official, "observer": self.observer}
+
+
+def diff(official: Figures, observer: Figures) -> tuple[FieldDiff, ...]:
+    """Every field whose figures differ (or that one side lacks), in protocol order."""
+    fields = sorted(set(official) | set(observer), key=_order)
+    return tuple(FieldDiff(f, official.get(f), observer.get(f)) for f in fields
+                 if official.get(f) != observer.get(f))
+
+
+@dataclass(frozen=True, slots=True)
+class CopyGroup:
+    """One distinct copy's figures, the observers (badges) who sent it, its differences from
+    the official protocol (empty when it matches, or when there is no official one)."""
+
+    figures: Mapping[str, int]
+    observers: tuple[str, ...]
+    differences: tuple[FieldDiff, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"figures": dict(sorted(self.figures.items(), key=lambda kv: _order(kv[0]))),
+                "observers": list(self.observers),
+                "differences": [d.as_dict() for d in self.differences]}
+
+
+@dataclass(frozen=True, slots=True)
+class StationComparison:
+    station: str
+    status: Status
+    official: Mapping[str, int] | None
+    groups: tuple[CopyGroup, ...]
+    """The distinct copies, largest group first, then by their figures: one unless conflict."""
+
+    @property
+    def differences(self) -> tuple[FieldDiff, ...]:
+        """For `differs`: the fields and both numbers (the one group's)."""
+        return self.groups[0].differences if self.status is Status.DIFFERS else ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"station": self.station, "status": self.status.value,
+                "official": None if self.official is None else
+                dict(sorted(self.official.items(), key=lambda kv: _order(kv[0]))),
+                "copies": [g.as_dict() for g in self.groups],
+                "differences": [d.as_dict() for d in self.differences]}
+
+
+def _key(figs: Figures) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(figs.items()))
+
+
+def compare(station: str, official: Figures | None,
+            copies: Iterable[tuple[str, Figures]]) -> StationComparison | None:
+    """The station's comparison; `copies` are (observer badge, figures), one per observer
+    (their current versions). None when there is neither side."""
+    by_content: dict[tuple[tuple[str, int], ...], list[str]] = {}
+    for badge, figs in copies:
+        by_content.setdefault(_key(figs), []).append(badge)
+    if official is None and not by_content:
+        return None
+    groups = tuple(sorted(
+        (CopyGroup(dict(k), tuple(sorted(badges)),
+                   () if official is None else diff(official, dict(k)))
+         for k, badges in by_content.items()),
+        key=lambda g: (-len(g.observers), _key(g.figures))))
+    if not groups:
+        status = Status.OBSERVER_MISSING
+    elif len(groups) > 1:
+        status = Status.CONFLICT
+    elif official is None:
+        status = Status.OFFICIAL_MISSING
+    elif groups[0].differences:
+        status = Status.DIFFERS
+    else:
+        status = Status.MATCHES
+    return StationComparison(station, status, None if official is None else dict(official),
+                             groups)
+
+
+def summary(comparisons: Iterable[StationComparison]) -> dict[str, int]:
+    """How many stations are in each status (every status named, zeros included)."""
+    out = {s.value: 0 for s in Status}
+    for c in comparisons:
+        out[c.status.value] += 1
+    return out
