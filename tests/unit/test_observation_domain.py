@@ -7,9 +7,9 @@ from datetime import date, datetime, time
 
 import pytest
 
-from saylau.domain.errors import Forbidden, ValidationFailed
+from saylau.domain.errors import Forbidden, TooLarge, ValidationFailed
 from saylau.domain.observation import comparison as cmp
-from saylau.domain.observation import expr, sms
+from saylau.domain.observation import expr, photos, sms
 from saylau.domain.observation.forms import (
     Form,
     FormKind,
@@ -336,3 +336,67 @@ def test_conflict_keeps_both_versions() -> None:
                                                     "observer": 230}
     assert c.groups[1].differences == ()
     assert cmp.summary([c])["conflict"] == 1
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+def _png(*extra: bytes) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00\x00")
+    return (photos.PNG_SIGNATURE + chunk(b"IHDR", ihdr) + b"".join(
+        chunk(k, d) for k, d in zip(extra[::2], extra[1::2], strict=True))
+        + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+
+
+def _jpeg(with_exif: bool) -> bytes:
+    app0 = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    exif = b"Exif\x00\x00GPS 43.2N 76.9E"
+    app1 = b"\xff\xe1" + (len(exif) + 2).to_bytes(2, "big") + exif
+    sos = b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00"
+    return b"\xff\xd8" + app0 + (app1 if with_exif else b"") + sos + b"\x12\x34\xff\xd9"
+
+
+def test_png_text_and_exif_chunks_are_stripped() -> None:
+    dirty = _png(b"tEXt", b"Author\x00Observer Name", b"eXIf", b"MM\x00*GPS")
+    got = photos.accept_photo(dirty)
+    assert got.media_type == "image/png"
+    assert got.removed == 2
+    assert got.data == _png()
+    assert b"Observer Name" not in got.data
+
+
+def test_jpeg_exif_is_stripped_and_the_hash_is_of_the_clean_bytes() -> None:
+    got = photos.accept_photo(_jpeg(True))
+    assert got.removed == 1
+    assert got.data == _jpeg(False)
+    assert b"GPS" not in got.data
+    import hashlib
+    assert got.sha256 == hashlib.sha256(_jpeg(False)).hexdigest()
+
+
+@pytest.mark.parametrize(("data", "code"), [
+    (b"GIF89a....", "photo_invalid"),
+    (b"<svg onload=alert(1)>", "photo_invalid"),
+    (b"", "photo_invalid"),
+    (photos.PNG_SIGNATURE + b"\x00\x00", "photo_invalid"),
+    (_png()[:-3], "photo_invalid"),
+    (_png().replace(b"IDAT", b"IDAU"), "photo_invalid"),
+    (_jpeg(False)[:-2], "photo_invalid"),
+    (b"\xff\xd8\xff\xe1\xff\xff", "photo_invalid"),
+])
+def test_what_is_not_an_image_is_refused(data: bytes, code: str) -> None:
+    with pytest.raises(ValidationFailed) as e:
+        photos.accept_photo(data)
+    assert e.value.code == code
+
+
+def test_too_large_photo_is_refused_before_reading() -> None:
+    with pytest.raises(TooLarge):
+        photos.accept_photo(_png(), limit=10)

@@ -34,6 +34,11 @@ class RecordType(StrEnum):
     """Ballots issued at a station by a time of day."""
     TREE_HEAD = "tree-head"
     """A signed tree head: never a leaf."""
+    # observation (issue 12): domain/observation/record.py builds and reads these
+    OBSERVER_REPORT = "observer-report"
+    """An observer's checklist or incident (a version of its slot), by badge, never by name."""
+    OBSERVER_COPY = "observer-copy"
+    """An observer's copy of a station's protocol (a version of the observer's slot)."""
 
 
 class KeyRole(StrEnum):
