@@ -9,7 +9,7 @@ import pytest
 
 from saylau.domain.errors import Forbidden, TooLarge, ValidationFailed
 from saylau.domain.observation import comparison as cmp
-from saylau.domain.observation import expr, photos, sms
+from saylau.domain.observation import expr, sms
 from saylau.domain.observation.forms import (
     Form,
     FormKind,
@@ -33,6 +33,7 @@ from saylau.domain.observation.missions import (
     may_report,
     move,
 )
+from saylau.services.observation import photos
 
 # --- missions and accreditation --------------------------------------------------------------
 

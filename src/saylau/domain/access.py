@@ -5,6 +5,8 @@
 - precinct: a precinct (polling-station) commission; writes for its own station only.
 - observer: reads everything the commissions can read, writes nothing.
 - public: no token; reads published results only.
+- mission (observation, issue 12): the head of an observation mission; applies for and deploys
+  its own observers, reads its own mission's reports (services/observation/missions.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ class Role(StrEnum):
     PRECINCT = "precinct"
     OBSERVER = "observer"
     PUBLIC = "public"
+    # observation (issue 12)
+    MISSION = "mission"
 
 
 SCOPED_ROLES = frozenset({Role.TERRITORIAL, Role.PRECINCT})

@@ -6,7 +6,8 @@ position and camera serial), stored under the SHA-256 of the stripped bytes.
 Pillow is not installed in this project, so the two formats' container structure is walked
 here (the JPEG marker segments of ITU-T T.81 Annex B; the PNG chunks of ISO/IEC 15948 §5),
 enough to drop the metadata segments and to refuse a file whose structure is broken; the
-image data itself is copied as it is, never decoded.
+image data itself is copied as it is, never decoded. (A service, not the domain: zlib checks
+the PNG chunks' CRCs.)
 """
 
 from __future__ import annotations
