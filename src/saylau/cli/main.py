@@ -34,6 +34,7 @@ from saylau.cli.export import export_app
 from saylau.cli.geography import geography_app
 from saylau.cli.importers import import_app
 from saylau.cli.keys import keys_app
+from saylau.cli.observers import observers_app
 from saylau.cli.protocols import protocols_app
 from saylau.cli.publish import publish_command
 from saylau.cli.record import record_app, verify_command
@@ -63,6 +64,7 @@ app.add_typer(admin_log_app, name="admin-log")
 app.add_typer(audit_alias_app, name="audit", hidden=True)  # deprecated: admin-log, one release
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
+app.add_typer(observers_app, name="observers")  # observation (issue 12)
 
 
 @app.command()
