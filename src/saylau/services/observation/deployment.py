@@ -128,7 +128,9 @@ def import_csv(app: Saylau, who: Principal, election: str, code: str, data: byte
             if problem is not None:
                 f, expected, actual = problem
                 bad.append({"line": line, "badge": badge, "station": station, "field": f,
-                            "expected": expected, "actual": actual})
+                            "expected": expected, "actual": actual,
+                            "message": f"{badge or '(no badge)'} at "
+                                       f"{station or '(no station)'} cannot be deployed"})
         if bad:
             raise ImportFailed(f"{len(bad)} bad row(s); nothing was imported", rows=bad)
         now = format_timestamp(app.clock())
