@@ -401,3 +401,30 @@ def test_what_is_not_an_image_is_refused(data: bytes, code: str) -> None:
 def test_too_large_photo_is_refused_before_reading() -> None:
     with pytest.raises(TooLarge):
         photos.accept_photo(_png(), limit=10)
+
+
+# --- the record ------------------------------------------------------------------------------
+
+def _copy_leaf(version: int, yes: int, reason: str | None = None) -> dict[str, object]:
+    from saylau.domain.observation.record import copy_record
+
+    return copy_record(election="e", contest="c", station="S1", badge="A-0001", mission="A",
+                       version=version, figures={"registered": 10, "votes.yes": yes},
+                       reason=reason, photo=None, recorded_by="obs:e:A-0001",
+                       recorded_at="2022-06-05T15:00:00Z")
+
+
+def test_derive_takes_the_latest_copy_and_refuses_versions_out_of_order() -> None:
+    from saylau.domain.observation.record import DerivationFailed, derive
+
+    official = {"type": "protocol", "body": {"contest": "c", "station": "S1", "version": 1,
+                                             "counts": {"registered": 10},
+                                             "votes": {"yes": 7}}}
+    got = derive(enumerate([_copy_leaf(1, 6), official, _copy_leaf(2, 7, "misread")]))
+    (c,) = got.comparisons.values()
+    assert c.status is cmp.Status.MATCHES
+    with pytest.raises(DerivationFailed) as e:
+        derive(enumerate([_copy_leaf(1, 6), _copy_leaf(3, 7, "skipped")]))
+    assert e.value.details["expected"] == 2
+    with pytest.raises(ValidationFailed):
+        _copy_leaf(2, 7)  # a correction without a reason is no record

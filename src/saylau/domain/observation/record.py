@@ -146,3 +146,47 @@ def _check_version(idx: int, body: Mapping[str, Any], members: frozenset[str],
             details={"leaf": idx, "field": "version", "expected": want,
                      "actual": body["version"]})
     seen[slot] = want
+
+
+def verify_published(leaves: Iterable[bytes], published: object) -> list[str]:
+    """Re-derive the comparison from the record's leaves and hold it equal to the published
+    one (`observation.json`; None when the record publishes none); returns the report's
+    lines, raises VerificationFailed naming the first station that differs."""
+    import json
+
+    from saylau.domain.record.verify.core import VerificationFailed
+
+    def parsed() -> Iterable[tuple[int, Mapping[str, Any]]]:
+        for idx, data in enumerate(leaves):
+            if b'"observer-' in data or b'"protocol"' in data:
+                yield idx, json.loads(data)
+
+    try:
+        derived = derive(parsed())
+    except DerivationFailed as exc:
+        raise VerificationFailed(exc.message, details=exc.details) from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise VerificationFailed(f"an observer leaf is malformed: {exc!r}") from None
+    mine = derived.as_json()
+    lines = [f"{derived.copies:,} observer cop(ies) and {derived.reports:,} observer "
+             f"report(s): every slot's versions in order, every correction with a reason",
+             f"observer copies compared with the official protocols at {len(mine):,} "
+             "station(s), re-derived from the leaves"]
+    if published is None:
+        return lines
+    if not isinstance(published, list):
+        raise VerificationFailed("observation.json is not an array of stations")
+    theirs = {(str(s.get("contest")), str(s.get("station"))): s for s in published
+              if isinstance(s, Mapping)}
+    ours = {(s["contest"], s["station"]): s for s in mine}
+    for key in sorted(set(theirs) | set(ours)):
+        if theirs.get(key) != ours.get(key):
+            a, b = ours.get(key), theirs.get(key)
+            raise VerificationFailed(
+                f"the published comparison of station {key[1]} ({key[0]}) is "
+                f"{None if b is None else b.get('status')!r}, the record gives "
+                f"{None if a is None else a.get('status')!r}",
+                details={"station": key[1], "contest": key[0], "expected": a, "actual": b})
+    lines.append(f"the published comparison (observation.json, {len(theirs):,} station(s)) "
+                 "equals the one re-derived")
+    return lines

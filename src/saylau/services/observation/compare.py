@@ -135,3 +135,12 @@ def mission_reports(app: Saylau, election: str, mission: str) -> dict[str, Any]:
                          "answers": r["answers"], "submitted_at": r["submitted_at"]}
                         for r in rows],
             "copies": copies}
+
+
+def published_comparison(app: Saylau, election: str) -> list[dict[str, Any]]:
+    """Every contest's comparison in the shape the record publishes (`observation.json`),
+    what domain/observation/record.derive re-derives from the leaves."""
+    out: list[dict[str, Any]] = []
+    for c in sorted(contests(app, election), key=lambda c: c.id):
+        out.extend({"contest": c.id, **x.as_dict()} for x in station_comparisons(app, c.id))
+    return out
