@@ -363,6 +363,11 @@ OBSERVATION_CALLS: dict[tuple[str, str], CallFor] = {
     ("POST", "/api/elections/{election_id}/observation/sms"):
         lambda a, r: Call("POST", f"{OBS}/sms", {"sender": "+77010000000",
                                                  "text": "OBS X-1 KZ-11-D0-S0 A1Y"}),
+    ("GET", "/elections/{election_id}/observation"):
+        lambda a, r: Call("GET", "/elections/ref/observation"),
+    # no mission yet, so no forms: an admitted caller is told so (404 page)
+    ("GET", "/elections/{election_id}/observation/report"):
+        lambda a, r: Call("GET", "/elections/ref/observation/report", allowed=(200, 404)),
 }
 CALLS.update(OBSERVATION_CALLS)
 

@@ -325,3 +325,14 @@ def photo(conn: Connection, digest: str) -> tuple[str, bytes] | None:
     p = t.obs_photos
     r = conn.execute(select(p.c.media_type, p.c.data).where(p.c.hash == digest)).first()
     return None if r is None else (str(r[0]), bytes(r[1]))
+
+
+def last_seqs(conn: Connection, election: str) -> tuple[int, int, int, int]:
+    """The latest seq of the election's copies and reports, and the number of accreditation
+    and deployment events: what changes the Observation pages."""
+    c, r, a, d = t.obs_copies, t.obs_reports, t.obs_accreditations, t.obs_deployments
+    return tuple(int(conn.execute(q).scalar() or 0) for q in (  # type: ignore[return-value]
+        select(func.max(c.c.seq)).where(c.c.election_id == election),
+        select(func.max(r.c.seq)).where(r.c.election_id == election),
+        select(func.max(a.c.id)).where(a.c.election_id == election),
+        select(func.max(d.c.id)).where(d.c.election_id == election)))

@@ -144,3 +144,9 @@ def published_comparison(app: Saylau, election: str) -> list[dict[str, Any]]:
     for c in sorted(contests(app, election), key=lambda c: c.id):
         out.extend({"contest": c.id, **x.as_dict()} for x in station_comparisons(app, c.id))
     return out
+
+
+def version(app: Saylau, election: str) -> str:
+    """A token that changes whenever the Observation pages can change (for their caches)."""
+    with app.read() as conn:
+        return ".".join(str(n) for n in obs_store.last_seqs(conn, election))
