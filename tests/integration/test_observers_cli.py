@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from saylau.cli.main import app as cli
@@ -84,3 +85,24 @@ def test_observers_commands(referendum: tuple[Saylau, str], tmp_path: Path) -> N
     code, out, _ = _run(db, "report", "--problems")
     assert code == 0
     assert "KZ-71-D0-S0" in out and "differs" in out and "votes.yes: official" in out
+
+
+def test_the_demo_observes_the_night(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`saylau demo` registers ODIHR, CIS and a domestic NGO, replays checklists, incidents
+    and copies through the API, a few disagreeing: the comparison shows them."""
+    import re
+
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(cli, ["demo", "--stations", "60", "--instant", "--database",
+                            str(tmp_path / "demo.db")])
+    assert r.exit_code == 0, r.output
+    m = re.search(r"observation: 3 missions, (\d+) observers accredited and deployed; "
+                  r"(\d+) checklists, (\d+) incidents, (\d+) protocol copies \((\d+) copied "
+                  r"differently\); 0 failures", r.stdout)
+    assert m is not None, r.stdout
+    observers, checklists, _, copies, differing = map(int, m.groups())
+    assert checklists == 3 * observers and copies == observers and differing >= 1
+    summary = re.search(r"comparison: matches (\d+), differs (\d+), official missing 0, "
+                        r"observer missing (\d+), conflict (\d+)", r.stdout)
+    assert summary is not None, r.stdout
+    assert int(summary[2]) + int(summary[4]) >= 1

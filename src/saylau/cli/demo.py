@@ -232,6 +232,7 @@ def _run_night(app: Any, night: Night, opts: DemoOptions, console: Console) -> N
         with TestClient(api) as test_client:
             log = run_night(test_client, night, seed=opts.seed, pace=lambda _f: None,
                             workers=1, console=console)
+            _observe(test_client, app, night, opts, console)
         _report(app, log, opts, console)
         return log
 
@@ -262,6 +263,7 @@ def _run_night(app: Any, night: Night, opts: DemoOptions, console: Console) -> N
     with httpx.Client(base_url=base, timeout=60) as client:
         log = run_night(client, night, seed=opts.seed, pace=pace, workers=opts.workers,
                         console=console)
+        _observe(client, app, night, opts, console)
     _report(app, log, opts, console)
     console.print(f"the night is over; still serving on {base}/ (Ctrl-C to stop)")
     try:
@@ -269,6 +271,15 @@ def _run_night(app: Any, night: Night, opts: DemoOptions, console: Console) -> N
     except KeyboardInterrupt:
         server.should_exit = True
     return log
+
+
+def _observe(client: Any, app: Any, night: Night, opts: DemoOptions, console: Console
+             ) -> None:
+    """Observation (issue 12): missions, observers, checklists, incidents and copies."""
+    from saylau.cli.demo_observation import run_observation
+
+    election = REFERENDUM if opts.election == "referendum" else MAJILIS
+    run_observation(client, app, election, night.turnout_contest, opts.seed, console)
 
 
 def _report(app: Any, log: NightLog, opts: DemoOptions, console: Console) -> None:

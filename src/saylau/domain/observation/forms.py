@@ -259,9 +259,7 @@ def default_forms() -> Sequence[Form]:
             Question("count_public", yn, "Observers could see the count", required=True),
             Question("protocol_posted", yn, "The protocol was posted for the public"),
             Question("copy_given", yn, "Observers received a certified copy"),
-        ), (Rule("not protocol_posted or count_public",
-                 "a protocol was posted after a count observers could not see"),),
-            sms_prefix="C"),
+        ), sms_prefix="C"),
         Form("incident", FormKind.INCIDENT, "Incident", (
             Question("category", QuestionType.CHOICE, "Category",
                      ("ballot stuffing", "multiple voting", "pressure on voters",

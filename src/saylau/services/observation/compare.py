@@ -150,3 +150,9 @@ def version(app: Saylau, election: str) -> str:
     """A token that changes whenever the Observation pages can change (for their caches)."""
     with app.read() as conn:
         return ".".join(str(n) for n in obs_store.last_seqs(conn, election))
+
+
+def official_figures(app: Saylau, contest_id: str) -> dict[str, dict[str, int]]:
+    """Station -> the current official protocol's figures (counts and votes.<option>)."""
+    with app.read() as conn:
+        return obs_store.official_figures(conn, contest_id)

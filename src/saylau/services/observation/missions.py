@@ -178,13 +178,25 @@ def _change(app: Saylau, election: str, badge: str, to: Status, reason: str | No
     return observer_state(app, election, badge)
 
 
-def accredit(app: Saylau, election: str, badge: str, *, by: str) -> tuple[ObserverState, str]:
+def accredit(app: Saylau, election: str, badge: str, *, by: str, issue_token: bool = True
+             ) -> tuple[ObserverState, str]:
     """Accredit an observer (before the deadline); returns the state and the observer's token,
-    shown once."""
+    shown once ("" when `issue_token` is False: `observer_token` issues it later)."""
     state = _change(app, election, badge, Status.ACCREDITED, None, by)
-    secret = tokens.create_token(app, observer_token_name(election, badge),
-                                 Role.OBSERVER.value, ttl=OBSERVER_TOKEN_TTL, by=by)
-    return state, secret
+    return state, observer_token(app, election, badge, by=by) if issue_token else ""
+
+
+def observer_token(app: Saylau, election: str, badge: str, *, by: str) -> str:
+    """Issue an accredited observer's token (again, when one was lost: the old one stays
+    valid until revoked); refused for an observer who is not accredited."""
+    state = observer_state(app, election, badge)
+    if state.status is not Status.ACCREDITED:
+        raise ValidationFailed(f"observer {badge} is {state.status}: no token is issued",
+                               code="not_accredited",
+                               details={"field": "badge", "expected": "accredited",
+                                        "actual": state.status.value})
+    return tokens.create_token(app, observer_token_name(election, badge),
+                               Role.OBSERVER.value, ttl=OBSERVER_TOKEN_TTL, by=by)
 
 
 def refuse(app: Saylau, election: str, badge: str, reason: str, *, by: str) -> ObserverState:
