@@ -56,9 +56,16 @@ def figures_from_dict(d: Mapping[str, Any]) -> dict[str, int]:
     return out
 
 
+_RANK = {f: (k, "") for k, f in enumerate(COUNT_FIELDS)}
+
+
 def _order(field: str) -> tuple[int, str]:
-    return (COUNT_FIELDS.index(field), "") if field in COUNT_FIELDS else (len(COUNT_FIELDS),
-                                                                          field)
+    """Protocol order: the counts as on the protocol, then the votes by option id."""
+    return _RANK.get(field) or (len(COUNT_FIELDS), field)
+
+
+def _sorted(figs: Mapping[str, int]) -> dict[str, int]:
+    return {k: figs[k] for k in sorted(figs, key=_order)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +95,7 @@ class CopyGroup:
     differences: tuple[FieldDiff, ...]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"figures": dict(sorted(self.figures.items(), key=lambda kv: _order(kv[0]))),
+        return {"figures": _sorted(self.figures),
                 "observers": list(self.observers),
                 "differences": [d.as_dict() for d in self.differences]}
 
@@ -108,8 +115,7 @@ class StationComparison:
 
     def as_dict(self) -> dict[str, Any]:
         return {"station": self.station, "status": self.status.value,
-                "official": None if self.official is None else
-                dict(sorted(self.official.items(), key=lambda kv: _order(kv[0]))),
+                "official": None if self.official is None else _sorted(self.official),
                 "copies": [g.as_dict() for g in self.groups],
                 "differences": [d.as_dict() for d in self.differences]}
 
@@ -122,28 +128,27 @@ def compare(station: str, official: Figures | None,
             copies: Iterable[tuple[str, Figures]]) -> StationComparison | None:
     """The station's comparison; `copies` are (observer badge, figures), one per observer
     (their current versions). None when there is neither side."""
+    copies = list(copies)
+    if official is None and not copies:
+        return None
+    if copies and all(f == copies[0][1] for _, f in copies[1:]):  # one distinct copy
+        figs = copies[0][1]
+        same = official is not None and figs == official
+        group = CopyGroup(figs, tuple(sorted(b for b, _ in copies)),
+                          () if official is None or same else diff(official, figs))
+        status = Status.OFFICIAL_MISSING if official is None else \
+            Status.MATCHES if same else Status.DIFFERS
+        return StationComparison(station, status, official, (group,))
     by_content: dict[tuple[tuple[str, int], ...], list[str]] = {}
     for badge, figs in copies:
         by_content.setdefault(_key(figs), []).append(badge)
-    if official is None and not by_content:
-        return None
     groups = tuple(sorted(
         (CopyGroup(dict(k), tuple(sorted(badges)),
                    () if official is None else diff(official, dict(k)))
          for k, badges in by_content.items()),
         key=lambda g: (-len(g.observers), _key(g.figures))))
-    if not groups:
-        status = Status.OBSERVER_MISSING
-    elif len(groups) > 1:
-        status = Status.CONFLICT
-    elif official is None:
-        status = Status.OFFICIAL_MISSING
-    elif groups[0].differences:
-        status = Status.DIFFERS
-    else:
-        status = Status.MATCHES
-    return StationComparison(station, status, None if official is None else dict(official),
-                             groups)
+    status = Status.CONFLICT if groups else Status.OBSERVER_MISSING
+    return StationComparison(station, status, official, groups)
 
 
 def summary(comparisons: Iterable[StationComparison]) -> dict[str, int]:
