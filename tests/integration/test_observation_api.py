@@ -154,3 +154,35 @@ def test_deployment_import_names_every_bad_row(api: Api, obs: dict[str, Any]) ->
     assert r.status_code == 422, r.text
     rows = error_of(r)["details"]["rows"]
     assert [(x["line"], x["field"]) for x in rows] == [(3, "badge"), (4, "station")]
+
+
+def test_forms_are_versioned_and_owned(api: Api, obs: dict[str, Any]) -> None:
+    head = _bearer(obs["head"])
+    form = {"id": "odihr-count", "kind": "counting", "title": "ODIHR count",
+            "questions": [{"id": "registered", "type": "integer", "label": "R"},
+                          {"id": "ballots_issued", "type": "integer", "label": "I"}],
+            "rules": [{"expression": "ballots_issued <= registered", "message": "too many"}],
+            "sms_prefix": "D"}
+    r1 = api.client.post(f"{OBS}/forms", json={"definition": form}, headers=head)
+    r2 = api.client.post(f"{OBS}/forms", json={"definition": form}, headers=head)
+    assert (r1.status_code, r1.json()["version"], r2.json()["version"]) == (201, 1, 1)
+    changed = {**form, "title": "ODIHR count, v2"}
+    r3 = api.client.post(f"{OBS}/forms", json={"definition": changed}, headers=head)
+    assert r3.json()["version"] == 2 and r3.json()["owner"] == "ODIHR"
+    r = api.client.post(f"{OBS}/forms", json={"definition": changed},
+                        headers=_bearer(obs["cis"]))
+    assert r.status_code == 403 and error_of(r)["code"] == "other_form_owner"
+    bad = {**form, "rules": [{"expression": "__import__('os').system('x')", "message": "m"}]}
+    r = api.client.post(f"{OBS}/forms", json={"definition": bad}, headers=head)
+    assert r.status_code == 422
+    (finding,) = error_of(r)["details"]["findings"]
+    assert finding["field"] == "rules[0]"
+    me = _bearer(obs["token"])
+    r = api.client.post(f"{OBS}/reports", json={
+        "station": S1, "form": "odihr-count",
+        "answers": {"registered": 10, "ballots_issued": 11}}, headers=me)
+    assert r.status_code == 422
+    assert error_of(r)["details"]["findings"][0]["message"] == "too many"
+    r = api.client.post(f"{OBS}/sms", json={"text": f"OBS {obs['badge']} {S1} D1=10 D2=9"},
+                        headers=head)
+    assert r.json() == {"ok": True, "reply": f"OK {obs['badge']} {S1}: odihr-count v1"}
