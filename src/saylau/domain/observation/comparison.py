@@ -64,7 +64,9 @@ def _order(field: str) -> tuple[int, str]:
     return _RANK.get(field) or (len(COUNT_FIELDS), field)
 
 
-def _sorted(figs: Mapping[str, int]) -> dict[str, int]:
+def in_protocol_order(figs: Mapping[str, int]) -> dict[str, int]:
+    """The figures in protocol order (how they are stored and shown; comparisons and
+    equality never depend on the order)."""
     return {k: figs[k] for k in sorted(figs, key=_order)}
 
 
@@ -95,7 +97,7 @@ class CopyGroup:
     differences: tuple[FieldDiff, ...]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"figures": _sorted(self.figures),
+        return {"figures": dict(self.figures),
                 "observers": list(self.observers),
                 "differences": [d.as_dict() for d in self.differences]}
 
@@ -115,7 +117,7 @@ class StationComparison:
 
     def as_dict(self) -> dict[str, Any]:
         return {"station": self.station, "status": self.status.value,
-                "official": None if self.official is None else _sorted(self.official),
+                "official": None if self.official is None else dict(self.official),
                 "copies": [g.as_dict() for g in self.groups],
                 "differences": [d.as_dict() for d in self.differences]}
 

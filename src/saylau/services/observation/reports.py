@@ -20,6 +20,7 @@ from saylau.domain.access import Principal, Role
 from saylau.domain.contests import Contest
 from saylau.domain.errors import Forbidden, NotFound, SaylauError, Unavailable, ValidationFailed
 from saylau.domain.ids import StationId, UnitId
+from saylau.domain.observation.comparison import in_protocol_order
 from saylau.domain.observation.copies import check_copy, copy_counts
 from saylau.domain.observation.forms import FormKind, check_answers
 from saylau.domain.observation.missions import may_report
@@ -223,6 +224,7 @@ def submit_copy(app: Saylau, who: Principal, contest_id: str, station: str,
         _photo_known(app, photo)
         flat = {k: int(v) for k, v in figures.items()}
         flat.setdefault("both_marked", 0)
+        flat = in_protocol_order(flat)
         digest = content_hash({"figures": flat, "photo": photo})
         for _attempt in range(3):
             try:
