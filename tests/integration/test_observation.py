@@ -345,3 +345,46 @@ def test_text_messages_get_a_reply_each(referendum: tuple[Saylau, str]) -> None:
     assert r.text == f"OK {a} {S1}: copy v1", r.text
     partial = sms.receive(app, gw, "ref", f"OBS {a} {S1} P1=5")
     assert partial.text.startswith("ERR ") and "copy" in partial.text
+
+
+def test_a_mission_that_requires_signed_reports(referendum: tuple[Saylau, str]) -> None:
+    from saylau.domain.observation.record import copy_record
+    from saylau.domain.record.envelope import signing_bytes
+    from saylau.domain.record.signing import public_key_bytes, sign
+    from saylau.services.keys import generate_keypair
+    from saylau.services.record import all_leaves
+
+    app, contest = referendum
+    _early(app)
+    missions.create_mission(app, "ref", "OTS", "OTS", "ots", signed_reports=True, by="cec")
+    private, public = generate_keypair()
+    assert public == public_key_bytes(private)
+    b = missions.apply(app, _mission("ref", "OTS"), "ref", "OTS", "Signer",
+                       public_key=public.hex())
+    missions.accredit(app, "ref", b, by="cec")
+    deployment.deploy(app, _mission("ref", "OTS"), "ref", b, S1)
+    reg = app.geography().unit(StationId(S1)).registered  # type: ignore[arg-type]
+    figs = _figures(protocol(S1, reg))
+    with pytest.raises(ValidationFailed) as e:
+        reports.submit_copy(app, _observer("ref", b), contest, S1, figs)
+    assert e.value.code == "signature_missing"
+    body = copy_record(election="ref", contest=contest, station=S1, badge=b, mission="OTS",
+                       version=1, figures=dict(figs), reason=None, photo=None,
+                       recorded_by="x", recorded_at="2022-05-20T09:00:00Z")["body"]
+    good = sign(private, signing_bytes("observer-copy", body))
+    other, _ = generate_keypair()
+    forged = sign(other, signing_bytes("observer-copy", body))
+    with pytest.raises(ValidationFailed) as e:
+        reports.submit_copy(app, _observer("ref", b), contest, S1, figs, signature=forged)
+    assert e.value.code == "signature_unknown_key"
+    tampered = sign(private, signing_bytes("observer-copy", {**body, "version": 2}))
+    with pytest.raises(ValidationFailed) as e:
+        reports.submit_copy(app, _observer("ref", b), contest, S1, figs, signature=tampered)
+    assert e.value.code == "signature_invalid"
+    ok = reports.submit_copy(app, _observer("ref", b), contest, S1, figs, signature=good)
+    assert ok.status == "accepted"
+    leaf = json.loads(list(all_leaves(app, "ref"))[ok.leaf])
+    assert leaf["signature"] == good.as_json()
+    with app.read() as conn:
+        codes = [r["code"] for r in obs_store.rejections(conn, "ref")]
+    assert codes == ["signature_missing", "signature_unknown_key", "signature_invalid"]

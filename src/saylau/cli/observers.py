@@ -77,14 +77,20 @@ def mission_create(
 def mission_apply(
     code: Annotated[str, typer.Argument(metavar="CODE", help="the mission")],
     name: Annotated[str, typer.Argument(metavar="NAME", help="the observer's full name")],
+    key: Annotated[Path | None, typer.Option(
+        "--key", metavar="FILE.pub", show_default=False,
+        help="the observer's public key (hex), for a mission that requires signed reports")
+    ] = None,
     election: ElectionOption = None,
     database: DatabaseOption = None,
 ) -> None:
     """Apply for the accreditation of one observer; prints the badge number."""
+    from saylau.cli.common import read_hex
     from saylau.services.observation import missions
 
     s = open_store(database)
-    sys.stdout.write(missions.apply(s, CEC, _election(s, election), code, name) + "\n")
+    sys.stdout.write(missions.apply(s, CEC, _election(s, election), code, name,
+                                    public_key=None if key is None else read_hex(key)) + "\n")
 
 
 @mission_app.command("accredit")

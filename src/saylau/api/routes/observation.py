@@ -30,7 +30,9 @@ from saylau.api.schemas.observation import (
     ReportIn,
     SmsIn,
 )
+from saylau.api.schemas.protocols import SignatureIn
 from saylau.domain.errors import TooLarge
+from saylau.domain.record.envelope import Signature
 from saylau.services.observation import compare, deployment, forms, missions, reports, sms
 from saylau.services.observation.identity import require_mission
 from saylau.services.observation.photos import MAX_BYTES
@@ -38,6 +40,10 @@ from saylau.services.observation.photos import MAX_BYTES
 router = APIRouter(tags=["observation"])
 
 E = "/api/elections/{election_id}/observation"
+
+
+def _signature(s: SignatureIn | None) -> Signature | None:
+    return None if s is None else Signature(s.key, bytes.fromhex(s.value))
 
 
 def _observer(s: missions.ObserverState) -> dict[str, Any]:
@@ -67,7 +73,8 @@ def list_missions(election_id: str, request: Request, who: Public) -> dict[str, 
 @router.post(f"{E}/missions/{{code}}/observers", status_code=201)
 def apply(election_id: str, code: str, body: ApplicationIn, request: Request, who: MissionHead
           ) -> dict[str, str]:
-    return {"badge": missions.apply(saylau_of(request), who, election_id, code, body.name)}
+    return {"badge": missions.apply(saylau_of(request), who, election_id, code, body.name,
+                                    public_key=body.public_key)}
 
 
 @router.get(f"{E}/missions/{{code}}/observers")
@@ -154,7 +161,8 @@ def submit_report(election_id: str, body: ReportIn, request: Request, response: 
     """A checklist or an incident; the same again is `unchanged` (200), a new version 201."""
     got = reports.submit_report(saylau_of(request), who, election_id, body.station, body.form,
                                 body.answers, ref=body.ref, correction=body.correction,
-                                corrects=body.corrects, reason=body.reason, photo=body.photo)
+                                corrects=body.corrects, reason=body.reason, photo=body.photo,
+                                signature=_signature(body.signature))
     response.status_code = 201 if got.status == "accepted" else 200
     return got.as_dict()
 
@@ -179,7 +187,8 @@ def submit_copy(contest_id: str, body: CopyIn, request: Request, response: Respo
     """An observer's copy of the station's posted protocol (same fields and checks)."""
     got = reports.submit_copy(saylau_of(request), who, contest_id, body.station,
                               body.figures, correction=body.correction,
-                              corrects=body.corrects, reason=body.reason, photo=body.photo)
+                              corrects=body.corrects, reason=body.reason, photo=body.photo,
+                              signature=_signature(body.signature))
     response.status_code = 201 if got.status == "accepted" else 200
     return got.as_dict()
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from saylau.api.schemas.common import NO_NUL, Count, Ident, Strict, Text
+from saylau.api.schemas.protocols import SignatureIn
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=16, pattern=NO_NUL)]
 Badge = Annotated[str, StringConstraints(min_length=1, max_length=24, pattern=NO_NUL)]
@@ -22,6 +23,8 @@ class MissionIn(Strict):
 
 class ApplicationIn(Strict):
     name: Text
+    public_key: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+    """The observer's Ed25519 public key (hex), for a mission that requires signed reports."""
 
 
 class ReasonIn(Strict):
@@ -51,6 +54,8 @@ class ReportIn(Strict):
     corrects: Annotated[int, Field(strict=True, ge=1, le=2**31)] | None = None
     reason: Text | None = None
     photo: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+    signature: SignatureIn | None = None
+    """The observer's signature over the record's {v, type, body} (docs/record.md)."""
 
 
 class CopyIn(Strict):
@@ -62,6 +67,7 @@ class CopyIn(Strict):
     corrects: Annotated[int, Field(strict=True, ge=1, le=2**31)] | None = None
     reason: Text | None = None
     photo: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+    signature: SignatureIn | None = None
 
 
 class SmsIn(Strict):

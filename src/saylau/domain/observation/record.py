@@ -24,8 +24,9 @@ from typing import Any
 
 from saylau.domain.errors import ValidationFailed, field_error
 from saylau.domain.observation.comparison import StationComparison, compare, figures_from_dict
-from saylau.domain.record.envelope import Record, RecordType, make_record
+from saylau.domain.record.envelope import Record, RecordType, Signature, make_record, signing_bytes
 from saylau.domain.record.envelope.types import HEX_HASH
+from saylau.domain.record.signing import key_id, verify
 
 COPY_MEMBERS = frozenset({"election", "contest", "station", "badge", "mission", "version",
                           "figures", "reason", "photo"})
@@ -52,7 +53,8 @@ def _problems(body: Mapping[str, Any], members: frozenset[str]) -> list[dict[str
 
 def copy_record(*, election: str, contest: str, station: str, badge: str, mission: str,
                 version: int, figures: Mapping[str, int], reason: str | None,
-                photo: str | None, recorded_by: str, recorded_at: str) -> Record:
+                photo: str | None, recorded_by: str, recorded_at: str,
+                signature: Signature | None = None) -> Record:
     body = {"election": election, "contest": contest, "station": station, "badge": badge,
             "mission": mission, "version": version, "figures": dict(figures),
             "reason": reason, "photo": photo}
@@ -61,13 +63,14 @@ def copy_record(*, election: str, contest: str, station: str, badge: str, missio
         raise ValidationFailed("the observer-copy record is malformed", code="record.invalid",
                                details={"findings": problems})
     return make_record(RecordType.OBSERVER_COPY, body, recorded_at=recorded_at,
-                       recorded_by=recorded_by)
+                       recorded_by=recorded_by, signature=signature)
 
 
 def report_record(*, election: str, kind: str, station: str, badge: str, mission: str,
                   slot: str, form: str, form_version: int, version: int,
                   answers: Mapping[str, Any], reason: str | None, photo: str | None,
-                  recorded_by: str, recorded_at: str) -> Record:
+                  recorded_by: str, recorded_at: str, signature: Signature | None = None
+                  ) -> Record:
     body = {"election": election, "kind": kind, "station": station, "badge": badge,
             "mission": mission, "slot": slot, "form": form, "form_version": form_version,
             "version": version, "answers": dict(answers), "reason": reason, "photo": photo}
@@ -76,7 +79,41 @@ def report_record(*, election: str, kind: str, station: str, badge: str, mission
         raise ValidationFailed("the observer-report record is malformed",
                                code="record.invalid", details={"findings": problems})
     return make_record(RecordType.OBSERVER_REPORT, body, recorded_at=recorded_at,
-                       recorded_by=recorded_by)
+                       recorded_by=recorded_by, signature=signature)
+
+
+def check_signature(record: Mapping[str, Any], signature: Signature | None,
+                    public_key_hex: str | None, *, required: bool) -> None:
+    """An observer's signature over the record's type and body (docs/record.md: the canonical
+    bytes of {v, type, body}) by the key given at their application: required where the
+    mission requires signed reports, checked whenever one is sent."""
+    badge = str(record["body"].get("badge"))
+    if signature is None:
+        if required:
+            raise ValidationFailed(
+                f"the mission of {badge} requires signed reports; this one is unsigned",
+                code="signature_missing",
+                details={"field": "signature", "expected": "{key, value} by the observer's "
+                         "key", "actual": None})
+        return
+    if public_key_hex is None:
+        raise ValidationFailed(f"observer {badge} gave no public key at application: a "
+                               "signature cannot be checked", code="signature_unknown_key",
+                               details={"field": "signature.key", "expected": None,
+                                        "actual": signature.key})
+    public = bytes.fromhex(public_key_hex)
+    if signature.key != key_id(public):
+        raise ValidationFailed(f"key {signature.key} is not observer {badge}'s",
+                               code="signature_unknown_key",
+                               details={"field": "signature.key", "expected": key_id(public),
+                                        "actual": signature.key})
+    if not verify(public, signing_bytes(str(record["type"]), record["body"]), signature.value):
+        raise ValidationFailed(
+            f"the signature does not verify over this {record['type']} record of {badge} "
+            "(sign the canonical bytes of {v, type, body}, docs/record.md)",
+            code="signature_invalid",
+            details={"field": "signature.value", "expected": "a valid Ed25519 signature",
+                     "actual": signature.value.hex()})
 
 
 class DerivationFailed(ValidationFailed):

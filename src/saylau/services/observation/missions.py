@@ -31,6 +31,7 @@ from saylau.domain.observation.missions import (
     move,
 )
 from saylau.domain.record.envelope import format_timestamp
+from saylau.domain.record.signing import public_key_from_hex
 from saylau.services import tokens
 from saylau.services.context import Saylau
 from saylau.services.elections import get_election
@@ -109,6 +110,8 @@ def apply(app: Saylau, who: Principal, election: str, code: str, name: str, *,
     require_mission(who, election, code)
     get_mission(app, election, code)
     check_text("name", name, 200)
+    if public_key is not None:
+        public_key = public_key_from_hex(public_key).hex()
     if not name.strip():
         raise ValidationFailed("an observer has a name", details={
             "field": "name", "expected": "a name", "actual": name})

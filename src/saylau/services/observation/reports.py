@@ -24,9 +24,9 @@ from saylau.domain.observation.comparison import in_protocol_order
 from saylau.domain.observation.copies import check_copy, copy_counts
 from saylau.domain.observation.forms import FormKind, check_answers
 from saylau.domain.observation.missions import may_report
-from saylau.domain.observation.record import copy_record, report_record
+from saylau.domain.observation.record import check_signature, copy_record, report_record
 from saylau.domain.protocols.values import ProtocolCheckContext
-from saylau.domain.record.envelope import format_timestamp
+from saylau.domain.record.envelope import Signature, format_timestamp
 from saylau.domain.versions import (
     Append,
     Head,
@@ -116,7 +116,8 @@ def _photo_known(app: Saylau, photo: str | None) -> None:
 def submit_report(app: Saylau, who: Principal, election: str, station: str, form_id: str,
                   answers: Mapping[str, Any], *, ref: str | None = None,
                   correction: bool = False, corrects: int | None = None,
-                  reason: str | None = None, photo: str | None = None) -> Stored:
+                  reason: str | None = None, photo: str | None = None,
+                  signature: Signature | None = None) -> Stored:
     """A checklist (slot: the form) or an incident (slot: `incident:<ref>`, the client's own
     id for it, or its content's hash when none is given)."""
     badge = badge_of(who, election)
@@ -142,7 +143,8 @@ def submit_report(app: Saylau, who: Principal, election: str, station: str, form
                 return _store_report(app, who, election, mission, badge, station, slot,
                                      "incident" if incident else "checklist", row.version,
                                      content, digest, correction, corrects, reason,
-                                     tuple(r.expression for r in checked.skipped_rules))
+                                     tuple(r.expression for r in checked.skipped_rules),
+                                     signature)
             except IntegrityError:
                 continue
         raise Unavailable("the store is busy with concurrent writes for this slot; send the "
@@ -156,8 +158,8 @@ def submit_report(app: Saylau, who: Principal, election: str, station: str, form
 def _store_report(app: Saylau, who: Principal, election: str, mission: str, badge: str,
                   station: str, slot: str, kind: str, form_version: int,
                   content: Mapping[str, Any], digest: str, correction: bool,
-                  corrects: int | None, reason: str | None, skipped: tuple[str, ...]
-                  ) -> Stored:
+                  corrects: int | None, reason: str | None, skipped: tuple[str, ...],
+                  signature: Signature | None) -> Stored:
     now = app.clock()
     with app.write() as conn:
         turn = log.take_turn(conn, election)
@@ -172,11 +174,13 @@ def _store_report(app: Saylau, who: Principal, election: str, mission: str, badg
         assert isinstance(verdict, Append)
         kept = check_reason(verdict.is_correction, reason, "report")
         at = format_timestamp(now)
-        idx = log.append(turn, report_record(
+        record = report_record(
             election=election, kind=kind, station=station, badge=badge, mission=mission,
             slot=slot, form=str(content["form"]), form_version=form_version,
             version=verdict.version, answers=content["answers"], reason=kept,
-            photo=content["photo"], recorded_by=who.name, recorded_at=at))
+            photo=content["photo"], recorded_by=who.name, recorded_at=at, signature=signature)
+        _check_signed(conn, election, mission, badge, record, signature)
+        idx = log.append(turn, record)
         obs_store.insert_report(turn, {
             "election_id": election, "kind": kind, "badge": badge, "station_id": station,
             "slot": slot, "form_id": content["form"], "form_version": form_version,
@@ -184,6 +188,14 @@ def _store_report(app: Saylau, who: Principal, election: str, mission: str, badg
             "content_hash": digest, "photo_hash": content["photo"], "reason": kept,
             "submitted_by": who.name, "submitted_at": at, "leaf_idx": idx})
     return Stored("accepted", badge, station, slot, verdict.version, idx, skipped)
+
+
+def _check_signed(conn: Any, election: str, mission: str, badge: str,
+                  record: Mapping[str, Any], signature: Signature | None) -> None:
+    m = obs_store.mission(conn, election, mission)
+    o = obs_store.observer(conn, election, badge)
+    check_signature(record, signature, None if o is None else o.public_key,
+                    required=m is not None and m.signed_reports)
 
 
 def _json(value: Any) -> str:
@@ -206,7 +218,7 @@ def _station_in(app: Saylau, contest: Contest, station: str) -> int:
 def submit_copy(app: Saylau, who: Principal, contest_id: str, station: str,
                 figures: Mapping[str, Any], *, correction: bool = False,
                 corrects: int | None = None, reason: str | None = None,
-                photo: str | None = None) -> Stored:
+                photo: str | None = None, signature: Signature | None = None) -> Stored:
     """An observer's copy of the station's posted protocol: the same fields and checks as the
     official protocol, versioned per observer; compared live (services/observation/compare)."""
     contest = get_contest(app, contest_id)
@@ -229,7 +241,7 @@ def submit_copy(app: Saylau, who: Principal, contest_id: str, station: str,
         for _attempt in range(3):
             try:
                 return _store_copy(app, who, contest, mission, badge, station, flat, photo,
-                                   digest, correction, corrects, reason)
+                                   digest, correction, corrects, reason, signature)
             except IntegrityError:
                 continue
         raise Unavailable("the store is busy with concurrent writes for this slot; send the "
@@ -242,7 +254,8 @@ def submit_copy(app: Saylau, who: Principal, contest_id: str, station: str,
 
 def _store_copy(app: Saylau, who: Principal, contest: Contest, mission: str, badge: str,
                 station: str, figures: dict[str, int], photo: str | None, digest: str,
-                correction: bool, corrects: int | None, reason: str | None) -> Stored:
+                correction: bool, corrects: int | None, reason: str | None,
+                signature: Signature | None) -> Stored:
     election = contest.election
     with app.write() as conn:
         turn = log.take_turn(conn, election)
@@ -257,10 +270,12 @@ def _store_copy(app: Saylau, who: Principal, contest: Contest, mission: str, bad
         assert isinstance(verdict, Append)
         kept = check_reason(verdict.is_correction, reason, "copy")
         at = format_timestamp(app.clock())
-        idx = log.append(turn, copy_record(
+        record = copy_record(
             election=election, contest=contest.id, station=station, badge=badge,
             mission=mission, version=verdict.version, figures=figures, reason=kept,
-            photo=photo, recorded_by=who.name, recorded_at=at))
+            photo=photo, recorded_by=who.name, recorded_at=at, signature=signature)
+        _check_signed(conn, election, mission, badge, record, signature)
+        idx = log.append(turn, record)
         obs_store.insert_copy(turn, {
             "election_id": election, "contest_id": contest.id, "station_id": station,
             "badge": badge, "version": verdict.version, "figures": _json(figures),
