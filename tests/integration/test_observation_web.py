@@ -87,3 +87,18 @@ def test_the_phone_form_is_labelled_and_narrow(api: Api, night: dict[str, Any]) 
     css = api.client.get("/static/site.css").text
     assert ".obs-form input" in css and "max-width: 100%" in css
     assert api.client.get("/static/observe.js").status_code == 200
+
+
+def test_the_snapshot_has_the_observation_page(api: Api, night: dict[str, Any],
+                                               tmp_path: Any) -> None:
+    from saylau.web.publish import publish
+
+    out = publish(api.saylau, tmp_path / "site", workers=1).out
+    for lang in ("kk", "ru", "en"):
+        html = (out / lang / "observation.html").read_text(encoding="utf-8")
+        assert f'data-station="{PRECINCT_STATION}" data-status="differs"' in html
+        assert f'href="../{lang}/units/{PRECINCT_STATION}.html"' in html
+        assert "/report" not in html  # the form needs the live site's API
+        assert HOSTILE not in html
+    index = (out / "en" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../en/observation.html">Observation</a>' in index

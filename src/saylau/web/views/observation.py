@@ -11,6 +11,7 @@ from typing import Any
 
 from saylau.domain.contests import Contest
 from saylau.domain.errors import NotFound
+from saylau.domain.geography import Unit
 from saylau.domain.ids import UnitId
 from saylau.domain.observation.forms import Form
 from saylau.domain.observation.missions import ObservationRules
@@ -57,6 +58,8 @@ class ObservationView:
     unit_names: dict[str, Any]
     incidents: dict[str, Any]
     comparisons: list[ContestComparison]
+    stations: dict[str, Unit]
+    """The units of the stations listed (for their links)."""
 
 
 def observation_view(app: Saylau, info: ElectionInfo) -> ObservationView:
@@ -68,11 +71,12 @@ def observation_view(app: Saylau, info: ElectionInfo) -> ObservationView:
         rep = compare.comparison_report(app, c.id, only_problems=True)
         if sum(rep["summary"].values()):
             comparisons.append(ContestComparison(c, rep["summary"], rep["stations"]))
+    listed = {s["station"] for cc in comparisons for s in cc.stations}
     return ObservationView(
         info, r, r.deadline(date.fromisoformat(info.election.date)).isoformat(),
         compare.missions_summary(app, e), deployment.coverage(app, e),
         {u.id: u.name for u in geo.top_level()}, compare.incidents_summary(app, e),
-        comparisons)
+        comparisons, {s: geo.unit(UnitId(s)) for s in listed if s in geo})
 
 
 @dataclass(frozen=True)
