@@ -186,3 +186,23 @@ def test_forms_are_versioned_and_owned(api: Api, obs: dict[str, Any]) -> None:
     r = api.client.post(f"{OBS}/sms", json={"text": f"OBS {obs['badge']} {S1} D1=10 D2=9"},
                         headers=head)
     assert r.json() == {"ok": True, "reply": f"OK {obs['badge']} {S1}: odihr-count v1"}
+
+
+def test_the_mission_exports_its_own_reports(api: Api, obs: dict[str, Any]) -> None:
+    me = _bearer(obs["token"])
+    r = api.client.post(f"{OBS}/reports", json={
+        "station": S1, "form": "opening",
+        "answers": {"opened_on_time": True, "boxes_sealed": False}}, headers=me)
+    assert r.status_code == 201
+    head = _bearer(obs["head"])
+    js = api.client.get(f"{OBS}/missions/ODIHR/report", headers=head).json()
+    assert [(x["badge"], x["slot"]) for x in js["reports"]] == [(obs["badge"], "opening")]
+    csv = api.client.get(f"{OBS}/missions/ODIHR/report", params={"format": "csv"},
+                         headers=head)
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text.lstrip("\ufeff").splitlines()
+    assert lines[0] == "kind,badge,station,slot,form,contest,version,content,submitted_at"
+    assert lines[1].startswith(f"checklist,{obs['badge']},{S1},opening,opening,,1,")
+    r = api.client.get(f"{OBS}/missions/ODIHR/report", params={"format": "csv"},
+                       headers=_bearer(obs["cis"]))
+    assert r.status_code == 403

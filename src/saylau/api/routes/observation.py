@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from saylau.api.bodies import CSV_BODY, read_body
+from saylau.api.bodies import CSV_BODY, CSV_OUT, read_body
 from saylau.api.policies import Admin, MissionHead, Observer, Public, saylau_of
 from saylau.api.schemas.observation import (
     ApplicationIn,
@@ -84,15 +84,21 @@ def mission_observers(election_id: str, code: str, request: Request, who: Missio
                                                       code)]
 
 
-@router.get(f"{E}/missions/{{code}}/report")
-def mission_report(election_id: str, code: str, request: Request, who: MissionHead
-                   ) -> dict[str, Any]:
-    """The mission's own reports and copies, and its coverage."""
+@router.get(f"{E}/missions/{{code}}/report", responses=CSV_OUT, response_model=None)
+def mission_report(election_id: str, code: str, request: Request, who: MissionHead,
+                   format: Annotated[str, Query(pattern="^(json|csv)$")] = "json"
+                   ) -> Response | dict[str, Any]:
+    """The mission's own reports and copies, and its coverage (`?format=csv`: one row per
+    report or copy)."""
     s = saylau_of(request)
     require_mission(who, election_id, code)
     missions.get_mission(s, election_id, code)
-    return {**compare.mission_reports(s, election_id, code),
-            "coverage": deployment.coverage(s, election_id, code)}
+    report = compare.mission_reports(s, election_id, code)
+    if format == "csv":
+        return Response(compare.mission_report_csv(report), media_type="text/csv; "
+                        "charset=utf-8", headers={"Content-Disposition": "attachment; "
+                                                  f'filename="{code}-report.csv"'})
+    return {**report, "coverage": deployment.coverage(s, election_id, code)}
 
 
 @router.post(f"{E}/observers/{{badge}}/accredit")

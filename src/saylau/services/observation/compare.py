@@ -156,3 +156,24 @@ def official_figures(app: Saylau, contest_id: str) -> dict[str, dict[str, int]]:
     """Station -> the current official protocol's figures (counts and votes.<option>)."""
     with app.read() as conn:
         return obs_store.official_figures(conn, contest_id)
+
+
+def mission_report_csv(report: dict[str, Any]) -> str:
+    """A mission's reports and copies as CSV (UTF-8 with a byte-order mark, as open data):
+    one row per report or copy; the answers and figures as JSON in one column."""
+    import csv
+    import io
+    import json
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["kind", "badge", "station", "slot", "form", "contest", "version", "content",
+                "submitted_at"])
+    for r in report["reports"]:
+        w.writerow([r["kind"], r["badge"], r["station"], r["slot"], r["form"], "",
+                    r["version"], json.dumps(r["answers"], ensure_ascii=False, sort_keys=True),
+                    r["submitted_at"]])
+    for c in report["copies"]:
+        w.writerow(["copy", c["badge"], c["station"], "copy", "", c["contest"], c["version"],
+                    json.dumps(c["figures"], sort_keys=True), ""])
+    return "\ufeff" + buf.getvalue()
