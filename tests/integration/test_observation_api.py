@@ -206,3 +206,20 @@ def test_the_mission_exports_its_own_reports(api: Api, obs: dict[str, Any]) -> N
     r = api.client.get(f"{OBS}/missions/ODIHR/report", params={"format": "csv"},
                        headers=_bearer(obs["cis"]))
     assert r.status_code == 403
+
+
+def test_open_data_includes_the_comparison(api: Api, obs: dict[str, Any]) -> None:
+    idx = api.client.get("/api/elections/ref/open-data/csv").json()
+    assert "observation.csv" not in idx["files"]  # no copy yet: no file
+    me = _bearer(obs["token"])
+    r = api.client.post(f"/api/contests/{api.contest}/observation/copies",
+                        json={"station": S1, "figures": _figures(api, S1, yes=400)}, headers=me)
+    assert r.status_code == 201
+    assert api.submit(api.protocol(S1)).status_code == 201
+    csv = api.client.get("/api/elections/ref/open-data/csv/observation.csv").text
+    rows = csv.lstrip("\ufeff").splitlines()
+    assert rows[0] == "contest,station,status,field,official,observer,observers"
+    mine = [x for x in rows if f",{S1},differs,votes.yes," in x]
+    assert len(mine) == 1 and mine[0].endswith(f",400,{obs['badge']}")
+    js = api.client.get("/api/elections/ref/open-data/json/observation.json").json()
+    assert {s["station"]: s["status"] for s in js["stations"]}[S1] == "differs"
