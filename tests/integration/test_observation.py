@@ -213,7 +213,9 @@ def test_checklists_are_versioned_and_idempotent(referendum: tuple[Saylau, str])
     assert e.value.code == "answers_invalid"
     with app.read() as conn:
         rows = obs_store.reports(conn, "ref")
+        kept = [r["code"] for r in obs_store.rejections(conn, "ref")]
     assert [(r["slot"], r["version"]) for r in rows] == [("voting", 2)]
+    assert kept == ["protocol_conflict", "answers_invalid"]  # nothing sent is lost
 
 
 def test_incidents_with_photo_and_summary(referendum: tuple[Saylau, str]) -> None:

@@ -18,7 +18,14 @@ from sqlalchemy.exc import IntegrityError
 
 from saylau.domain.access import Principal, Role
 from saylau.domain.contests import Contest
-from saylau.domain.errors import Forbidden, NotFound, SaylauError, Unavailable, ValidationFailed
+from saylau.domain.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    SaylauError,
+    Unavailable,
+    ValidationFailed,
+)
 from saylau.domain.ids import StationId, UnitId
 from saylau.domain.observation.comparison import in_protocol_order
 from saylau.domain.observation.copies import check_copy, copy_counts
@@ -149,7 +156,7 @@ def submit_report(app: Saylau, who: Principal, election: str, station: str, form
                 continue
         raise Unavailable("the store is busy with concurrent writes for this slot; send the "
                           "same request again", code="store_busy")
-    except (ValidationFailed, Forbidden, NotFound) as exc:
+    except (ValidationFailed, Forbidden, NotFound, Conflict) as exc:
         if not isinstance(exc, Forbidden) or exc.code.startswith("observer_"):
             _keep_refused(app, election, badge, station, "report", submitted, exc)
         raise
@@ -246,7 +253,7 @@ def submit_copy(app: Saylau, who: Principal, contest_id: str, station: str,
                 continue
         raise Unavailable("the store is busy with concurrent writes for this slot; send the "
                           "same request again", code="store_busy")
-    except (ValidationFailed, Forbidden, NotFound) as exc:
+    except (ValidationFailed, Forbidden, NotFound, Conflict) as exc:
         if not isinstance(exc, Forbidden) or exc.code.startswith("observer_"):
             _keep_refused(app, election, badge, station, "copy", submitted, exc)
         raise
