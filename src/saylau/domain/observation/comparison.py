@@ -23,7 +23,7 @@ it), so the verifier re-derives it from the exported record.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -159,3 +159,27 @@ def summary(comparisons: Iterable[StationComparison]) -> dict[str, int]:
     for c in comparisons:
         out[c.status.value] += 1
     return out
+
+
+def comparison_csv(stations: Sequence[Mapping[str, Any]]) -> str:
+    """The published comparison as CSV (open data, UTF-8 with a byte-order mark): one row
+    per difference (field, official, observer and the observers who sent that copy), one row
+    with an empty field for a station without any."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["contest", "station", "status", "field", "official", "observer",
+                "observers"])
+    for s in stations:
+        rows = [(d, g["observers"]) for g in s["copies"] for d in g["differences"]]
+        if not rows:
+            observers = ";".join(b for g in s["copies"] for b in g["observers"])
+            w.writerow([s["contest"], s["station"], s["status"], "", "", "", observers])
+        for d, observers in rows:
+            w.writerow([s["contest"], s["station"], s["status"], d["field"],
+                        "" if d["official"] is None else d["official"],
+                        "" if d["observer"] is None else d["observer"],
+                        ";".join(observers)])
+    return "\ufeff" + buf.getvalue()

@@ -12,6 +12,7 @@ from saylau.domain.errors import ValidationFailed
 from saylau.domain.law.candidates import decision_json as candidate_json
 from saylau.domain.law.parliament import decision_json as list_json
 from saylau.domain.law.referendum import decision_json as referendum_json
+from saylau.domain.observation.comparison import comparison_csv
 from saylau.services.export.csv_files import (
     contests_csv,
     options_csv,
@@ -116,8 +117,6 @@ def open_data_files(
                               "sessions": sessions_json}[level]
                 files[name] = dumps(build_json(s))
     if observation:  # observation (issue 12)
-        from saylau.services.observation.compare import comparison_csv
-
         if fmt == "csv":
             files["observation.csv"] = comparison_csv(observation)
         else:

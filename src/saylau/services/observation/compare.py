@@ -9,7 +9,6 @@ copy of it exists: then every station with an official protocol or a copy has a 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from saylau.domain.ids import UnitId
@@ -179,26 +178,3 @@ def mission_report_csv(report: dict[str, Any]) -> str:
                     json.dumps(c["figures"], sort_keys=True), ""])
     return "\ufeff" + buf.getvalue()
 
-
-def comparison_csv(stations: Sequence[Mapping[str, Any]]) -> str:
-    """The published comparison as CSV (open data, UTF-8 with a byte-order mark): one row
-    per difference (field, official, observer and the observers who sent that copy), one row
-    with an empty field for a station without any."""
-    import csv
-    import io
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["contest", "station", "status", "field", "official", "observer",
-                "observers"])
-    for s in stations:
-        rows = [(d, g["observers"]) for g in s["copies"] for d in g["differences"]]
-        if not rows:
-            observers = ";".join(b for g in s["copies"] for b in g["observers"])
-            w.writerow([s["contest"], s["station"], s["status"], "", "", "", observers])
-        for d, observers in rows:
-            w.writerow([s["contest"], s["station"], s["status"], d["field"],
-                        "" if d["official"] is None else d["official"],
-                        "" if d["observer"] is None else d["observer"],
-                        ";".join(observers)])
-    return "\ufeff" + buf.getvalue()
