@@ -353,6 +353,108 @@ def _members_csv(role: str | None) -> str:
     from saylau.domain.parties.synthetic import member_list, to_csv
 
     return to_csv(member_list(len(role or "x"), 2, ["KZ-11", "KZ-71"]))
+# --- observation (issue 12) -------------------------------------------------------------------
+# A domestic mission (the accreditation deadline binds international missions only by default,
+# and the referendum's voting day is past): fresh observers for each call that changes one.
+# The matrix's observer token is no accredited observer's: an admitted observer call is
+# refused by the service (403 observer_unknown); tests/integration/test_observation_api.py
+# submits as real observers.
+
+OBS = "/api/elections/ref/observation"
+
+
+def _obs_mission(a: Api) -> str:
+    from saylau.services.observation import missions
+
+    if not a.saylau.caches.get("matrix-mission"):
+        missions.create_mission(a.saylau, "ref", "MX", "Matrix watch", "association",
+                                by="test")
+        a.saylau.caches["matrix-mission"] = True
+    return "MX"
+
+
+def _obs_badge(a: Api, accredited: bool = True, station: str | None = None) -> str:
+    from saylau.domain.access import Principal
+    from saylau.domain.ids import ActorId
+    from saylau.services.observation import deployment, missions
+
+    admin = Principal(ActorId("test"), Role.ADMIN)
+    badge = missions.apply(a.saylau, admin, "ref", _obs_mission(a), "Matrix observer")
+    if accredited:
+        missions.accredit(a.saylau, "ref", badge, by="test")
+    if station is not None:
+        deployment.deploy(a.saylau, admin, "ref", badge, station)
+    return badge
+
+
+def _form(role: str | None) -> dict[str, Any]:
+    return {"definition": {"id": f"f-{role or 'anonymous'}", "kind": "voting", "title": "T",
+                           "questions": [{"id": "n", "type": "integer", "label": "N"}]}}
+
+
+REASSIGN_FROM: dict[str | None, str] = {
+    "admin": "KZ-11-D1-S0", "territorial": "KZ-11-D1-S1", "precinct": "KZ-75-D1-S1",
+    "observer": "KZ-71-D1-S1", None: "KZ-75-D0-S1"}
+"""A station per caller for the reassignment's set-up (one observer of a mission each)."""
+
+OBSERVATION_CALLS: dict[tuple[str, str], CallFor] = {
+    ("POST", "/api/elections/{election_id}/observation/missions"):
+        lambda a, r: Call("POST", f"{OBS}/missions", {
+            "code": f"M-{(r or 'anon').upper()}", "name": "M", "organisation": "party"}),
+    ("GET", "/api/elections/{election_id}/observation/missions"):
+        lambda a, r: Call("GET", f"{OBS}/missions"),
+    ("POST", "/api/elections/{election_id}/observation/missions/{code}/observers"):
+        lambda a, r: Call("POST", f"{OBS}/missions/{_obs_mission(a)}/observers",
+                          {"name": "Applicant"}),
+    ("GET", "/api/elections/{election_id}/observation/missions/{code}/observers"):
+        lambda a, r: Call("GET", f"{OBS}/missions/{_obs_mission(a)}/observers"),
+    ("GET", "/api/elections/{election_id}/observation/missions/{code}/report"):
+        lambda a, r: Call("GET", f"{OBS}/missions/{_obs_mission(a)}/report"),
+    ("POST", "/api/elections/{election_id}/observation/observers/{badge}/accredit"):
+        lambda a, r: Call("POST", f"{OBS}/observers/{_obs_badge(a, False)}/accredit"),
+    ("POST", "/api/elections/{election_id}/observation/observers/{badge}/refuse"):
+        lambda a, r: Call("POST", f"{OBS}/observers/{_obs_badge(a, False)}/refuse",
+                          {"reason": "incomplete papers"}),
+    ("POST", "/api/elections/{election_id}/observation/observers/{badge}/revoke"):
+        lambda a, r: Call("POST", f"{OBS}/observers/{_obs_badge(a)}/revoke",
+                          {"reason": "misconduct"}),
+    ("POST", "/api/elections/{election_id}/observation/deployments"):
+        lambda a, r: Call("POST", f"{OBS}/deployments",
+                          {"badge": _obs_badge(a), "station": "KZ-11-D0-S0"}),
+    ("POST", "/api/elections/{election_id}/observation/deployments/reassign"):
+        lambda a, r: Call("POST", f"{OBS}/deployments/reassign",
+                          {"badge": _obs_badge(a, station=REASSIGN_FROM[r]),
+                           "station": REASSIGN_FROM[r], "to": "KZ-71-ABROAD-S0"}),
+    ("POST", "/api/elections/{election_id}/observation/missions/{code}/deployments/import"):
+        lambda a, r: Call("POST", f"{OBS}/missions/{_obs_mission(a)}/deployments/import",
+                          csv=f"badge,station\n{_obs_badge(a)},KZ-75-D1-S0\n"),
+    ("GET", "/api/elections/{election_id}/observation/forms"):
+        lambda a, r: Call("GET", f"{OBS}/forms"),
+    ("POST", "/api/elections/{election_id}/observation/forms"):
+        lambda a, r: Call("POST", f"{OBS}/forms", _form(r)),
+    ("POST", "/api/elections/{election_id}/observation/reports"):
+        lambda a, r: Call("POST", f"{OBS}/reports", {
+            "station": "KZ-11-D0-S0", "form": "opening",
+            "answers": {"opened_on_time": True, "boxes_sealed": True}}, allowed=(403,)),
+    ("POST", "/api/elections/{election_id}/observation/photos"):
+        lambda a, r: Call("POST", f"{OBS}/photos", allowed=(403,)),
+    ("POST", "/api/contests/{contest_id}/observation/copies"):
+        lambda a, r: Call("POST", f"/api/contests/{a.contest}/observation/copies", {
+            "station": "KZ-11-D0-S0", "figures": {"registered": 1}}, allowed=(403,)),
+    ("GET", "/api/contests/{contest_id}/observation/comparison"):
+        lambda a, r: Call("GET", f"/api/contests/{a.contest}/observation/comparison"),
+    ("GET", "/api/elections/{election_id}/observation/incidents"):
+        lambda a, r: Call("GET", f"{OBS}/incidents"),
+    ("POST", "/api/elections/{election_id}/observation/sms"):
+        lambda a, r: Call("POST", f"{OBS}/sms", {"sender": "+77010000000",
+                                                 "text": "OBS X-1 KZ-11-D0-S0 A1Y"}),
+    ("GET", "/elections/{election_id}/observation"):
+        lambda a, r: Call("GET", "/elections/ref/observation"),
+    # no mission yet, so no forms: an admitted caller is told so (404 page)
+    ("GET", "/elections/{election_id}/observation/report"):
+        lambda a, r: Call("GET", "/elections/ref/observation/report", allowed=(200, 404)),
+}
+CALLS.update(OBSERVATION_CALLS)
 
 
 def _api_routes(api: Api) -> list[tuple[str, str, Policy]]:

@@ -347,6 +347,8 @@ WINGS = (
 """The risk-limiting audits' services package, saylau.services.audit, cannot exist beside the
 module of that name (the admin log's, renamed services/admin_log.py by issue 11's services
 part); it joins this table then."""
+BUILT = {12}
+"""Wings that have their routes and commands (their rooms are no longer empty)."""
 
 
 def test_each_coming_wing_has_its_rooms_empty_and_unmounted() -> None:
@@ -368,8 +370,12 @@ def test_each_coming_wing_has_its_rooms_empty_and_unmounted() -> None:
             module = importlib.import_module(name)
             assert f"issue {issue}" in (module.__doc__ or ""), (name, "names no issue")
         router = importlib.import_module(packages[2]).router
-        assert router.routes == [], f"{packages[2]} has routes: mount it in api/app.py"
         group = getattr(importlib.import_module(cli_module), typer_name)
         assert isinstance(group, typer.Typer)
+        if issue in BUILT:
+            assert router.routes, f"{packages[2]} has no route"
+            assert group in registered, f"{cli_module} is not registered"
+            continue
+        assert router.routes == [], f"{packages[2]} has routes: mount it in api/app.py"
         assert group not in registered, f"{cli_module} is registered without a command"
     assert "/api/admin-log/tree-head" in served  # the walk sees the mounted routers

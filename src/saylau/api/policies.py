@@ -152,6 +152,13 @@ Ministry = Annotated[Principal, Depends(MINISTRY_DECIDE)]
 AuditCounter = Annotated[Principal, Depends(AUDIT_COUNT)]
 """A route's caller under its policy: `who: Admin` in a route's parameters declares it."""
 
+# observation (issue 12): a mission's head manages its own mission (the services check which);
+# observers submit for the stations they are deployed to (the services check which)
+MISSION_MANAGE = Policy("manage an observation mission", frozenset({Role.ADMIN, Role.MISSION}))
+OBSERVER_SUBMIT = Policy("report as an accredited observer", frozenset({Role.OBSERVER}))
+MissionHead = Annotated[Principal, Depends(MISSION_MANAGE)]
+Observer = Annotated[Principal, Depends(OBSERVER_SUBMIT)]
+
 
 def read_scope(who: Principal, geo: Geography, unit: str) -> None:
     """Commissions read the record of their own unit and below; observers and admins all."""

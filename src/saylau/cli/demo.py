@@ -233,6 +233,7 @@ def _run_night(app: Any, night: Night, opts: DemoOptions, console: Console) -> N
         with TestClient(api) as test_client:
             log = run_night(test_client, night, seed=opts.seed, pace=lambda _f: None,
                             workers=1, console=console)
+            _observe(test_client, app, night, opts, console)
             _audits(app, test_client, night, opts, console)
         _report(app, log, opts, console)
         return log
@@ -264,6 +265,7 @@ def _run_night(app: Any, night: Night, opts: DemoOptions, console: Console) -> N
     with httpx.Client(base_url=base, timeout=60) as client:
         log = run_night(client, night, seed=opts.seed, pace=pace, workers=opts.workers,
                         console=console)
+        _observe(client, app, night, opts, console)
         _audits(app, client, night, opts, console)
     _report(app, log, opts, console)
     console.print(f"the night is over; still serving on {base}/ (Ctrl-C to stop)")
@@ -284,6 +286,13 @@ def _audits(app: Any, client: Any, night: Night, opts: DemoOptions, console: Con
     console.print("risk-limiting audits of the outcome:")
     run_audits(client, night.turnout_contest, audit_tokens(app), seed=opts.seed,
                console=console)
+def _observe(client: Any, app: Any, night: Night, opts: DemoOptions, console: Console
+             ) -> None:
+    """Observation (issue 12): missions, observers, checklists, incidents and copies."""
+    from saylau.cli.demo_observation import run_observation
+
+    election = REFERENDUM if opts.election == "referendum" else MAJILIS
+    run_observation(client, app, election, night.turnout_contest, opts.seed, console)
 
 
 def _report(app: Any, log: NightLog, opts: DemoOptions, console: Console) -> None:

@@ -65,9 +65,10 @@ def _directory(out_dir: Path) -> Path:
 
 def _write_directory(s: Saylau, election: str | None, out_dir: Path, fmt: str) -> None:
     from saylau.services.export import election_snapshots, open_data_files
+    from saylau.services.observation.compare import published_comparison
 
     e, snaps = election_snapshots(s, _election_id(s, election))
-    files = open_data_files(e, snaps, fmt)
+    files = open_data_files(e, snaps, fmt, published_comparison(s, e.id))
     _directory(out_dir)
     for name, text in files.items():
         # newline="": the CSV text already ends its rows with CRLF (RFC 4180)

@@ -35,6 +35,7 @@ from saylau.cli.export import export_app
 from saylau.cli.geography import geography_app
 from saylau.cli.importers import import_app
 from saylau.cli.keys import keys_app
+from saylau.cli.observers import observers_app
 from saylau.cli.parties import parties_app  # parties wing (issue 13)
 from saylau.cli.protocols import protocols_app
 from saylau.cli.publish import publish_command
@@ -67,6 +68,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(parties_app, name="parties")  # parties wing (issue 13)
+app.add_typer(observers_app, name="observers")  # observation (issue 12)
 
 
 @app.command()

@@ -140,6 +140,14 @@ def verify_command(
         report, v = verify_record(leaves(), heads, central, published)  # type: ignore[arg-type]
         for line in report.lines:
             out.print(f"ok: {line}")
+        # observation (issue 12): the comparison re-derived from the leaves
+        from saylau.domain.observation.record import verify_published
+
+        obs_file = directory / "observation.json"
+        published_obs = json.loads(obs_file.read_text(encoding="utf-8")) \
+            if obs_file.exists() else None
+        for line in verify_published(leaves(), published_obs):  # type: ignore[arg-type]
+            out.print(f"ok: {line}")
         for cid, d in v.decisions.items():
             out.print(f"  {cid}: {json.dumps(d, ensure_ascii=False)}")
         out.print(f"[bold green]the record of {v.election} verifies[/bold green]")

@@ -10,6 +10,8 @@
 - ministry (parties wing): the Ministry of Justice; reads every party's rows, decides.
 - auditor: enters the hand counts of a risk-limiting audit, for the stations assigned to it
   only (issue 15; services/audits).
+- mission (observation, issue 12): the head of an observation mission; applies for and deploys
+  its own observers, reads its own mission's reports (services/observation/missions.py).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class Role(StrEnum):
     PARTY = "party"
     MINISTRY = "ministry"
     AUDITOR = "auditor"  # risk-limiting audits (issue 15): hand counts of assigned stations
+    # observation (issue 12)
+    MISSION = "mission"
 
 
 SCOPED_ROLES = frozenset({Role.TERRITORIAL, Role.PRECINCT})

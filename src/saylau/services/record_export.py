@@ -61,6 +61,12 @@ def export_record(app: Saylau, election: str, out: Path) -> dict[str, int]:
     (out / "results.json").write_text(
         json.dumps(published_results(app, e.id), ensure_ascii=False, sort_keys=True) + "\n",
         encoding="utf-8")
+    # observation (issue 12): the comparison of observers' copies, as published
+    from saylau.services.observation.compare import published_comparison
+
+    (out / "observation.json").write_text(
+        json.dumps(published_comparison(app, e.id), ensure_ascii=False, sort_keys=True)
+        + "\n", encoding="utf-8")
     (out / "README.txt").write_text(
         f"The public record of election {e.id} (docs/record.md).\n"
         "leaves.jsonl: the log, one leaf (canonical JSON) per line, leaf 0 first.\n"
@@ -68,6 +74,7 @@ def export_record(app: Saylau, election: str, out: Path) -> dict[str, int]:
         "central.pub: the central commission's Ed25519 public key (hex); check it against\n"
         "  the one the commission publishes elsewhere: it is the trust anchor.\n"
         "results.json: the results the server published, per contest and unit.\n"
+        "observation.json: observers' protocol copies compared with the official ones.\n"
         "Check it all: saylau verify <this directory>\n", encoding="utf-8")
     return {"leaves": n, "tree_heads": len(heads)}
 

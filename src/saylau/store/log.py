@@ -39,7 +39,9 @@ from saylau.domain.record.merkle import Frontier, TreeHead, leaf_hash
 from saylau.store import tables as t
 
 SEQUENCED_TABLES = frozenset({"protocol_versions", "turnout_reports", "log_leaves",
-                              "tree_heads", "senate_sessions"})
+                              "tree_heads", "senate_sessions",
+                              # observation (issue 12)
+                              "obs_reports", "obs_copies"})
 """Tables whose rows are read incrementally by seq, or whose rows the log records as leaves
 (a Senate seat's joint-session protocols): inserted only under a LogTurn
 (tests/unit/test_sequenced_inserts.py checks every insert into them)."""

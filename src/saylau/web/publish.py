@@ -152,6 +152,7 @@ def _jobs(app: Saylau, info: views.ElectionInfo) -> list[Job]:
         jobs.extend(("unit", u.id) for u in app.geography().units[1:])
     jobs.extend(("contest", c.id) for c in info.contests
                 if not (c.id == info.main.id and c.kind is not ContestKind.SENATE_SEAT))
+    jobs.append(("observation", None))  # observation (issue 12)
     return jobs
 
 
@@ -175,6 +176,12 @@ def _write_pages(app: Saylau, info: views.ElectionInfo, built: datetime, root: P
                 path = "index.html"
                 uv = replace(views.unit_view(app, info), built=built)
                 render = functools.partial(_unit, uv)
+            elif kind == "observation":
+                from saylau.web.render.observation import render_observation
+                from saylau.web.views.observation import observation_view
+
+                path = "observation.html"
+                render = functools.partial(render_observation, observation_view(app, info))
             elif kind == "contest":
                 assert ident is not None
                 path = f"contests/{file_name(ident)}.html"

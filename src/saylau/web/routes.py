@@ -28,7 +28,9 @@ from saylau.domain.access import Principal
 from saylau.domain.errors import NotFound
 from saylau.domain.ids import UnitId
 from saylau.domain.names import LANGUAGES
+from saylau.domain.versions import content_hash
 from saylau.services.context import Saylau
+from saylau.services.observation import compare as obs_compare
 from saylau.web import views
 from saylau.web.i18n import COOKIE, negotiate, tr
 from saylau.web.maps import MAP_FILES, map_bytes
@@ -40,6 +42,8 @@ from saylau.web.render import (
     render_station,
     render_unit,
 )
+from saylau.web.render.observation import render_form, render_observation
+from saylau.web.views import observation as obs_views
 
 Public = Annotated[Principal, Depends(PUBLIC_ROUTE)]
 LangQuery = Annotated[str | None, Query(max_length=8, description="kk, ru or en")]
@@ -203,11 +207,14 @@ def unit_page(election_id: str, unit_id: str, request: Request, _who: Public,
     except NotFound as exc:
         return _not_found(request, language, lang, exc, election_id)
     version = views.record_version(app, info)
+    if unit.is_station:  # observers' copies beside the official protocol (issue 12)
+        version += ":" + obs_compare.version(app, info.election.id)
     links = ServerLinks(info.election.id, request.url.path)
 
     def make() -> str:
         if unit.is_station:
-            return render_station(views.station_view(app, info, unit.id), language, links)
+            return render_station(views.station_view(app, info, unit.id), language, links,
+                                  obs_views.station_copies(app, info, unit.id))
         v = views.unit_view(app, info, unit.id)
         return render_unit(v, language, links,
                            live_url=_live_url(info.election.id, unit.id, v.version))
@@ -267,6 +274,42 @@ def contest_page(election_id: str, contest_id: str, request: Request, _who: Publ
 
 
 # --- static files ----------------------------------------------------------------------------
+
+
+# --- observation (issue 12) ------------------------------------------------------------------
+
+
+@router.get("/elections/{election_id}/observation", response_class=HTMLResponse)
+def observation_page(election_id: str, request: Request, _who: Public,
+                     lang: LangQuery = None) -> Response:
+    """Missions and their counts, coverage, incidents, and the observers' copies held
+    against the official protocols."""
+    language = _lang(request, lang)
+    app = saylau_of(request)
+    try:
+        info = views.election_info(app, election_id)
+    except NotFound as exc:
+        return _not_found(request, language, lang, exc, election_id)
+    version = views.record_version(app, info) + ":" + obs_compare.version(app, election_id)
+    links = ServerLinks(info.election.id, request.url.path)
+    return _page(request, language, lang, version, lambda: render_observation(
+        obs_views.observation_view(app, info), language, links))
+
+
+@router.get("/elections/{election_id}/observation/report", response_class=HTMLResponse)
+def observation_form(election_id: str, request: Request, _who: Public,
+                     lang: LangQuery = None) -> Response:
+    """The observers' phone form (it sends to the API with the observer's token)."""
+    language = _lang(request, lang)
+    app = saylau_of(request)
+    try:
+        info = views.election_info(app, election_id)
+        v = obs_views.form_view(app, info)
+    except NotFound as exc:
+        return _not_found(request, language, lang, exc, election_id)
+    links = ServerLinks(info.election.id, request.url.path)
+    version = content_hash({"forms": [f.as_dict() for f in v.forms]})
+    return _page(request, language, lang, version, lambda: render_form(v, language, links))
 
 
 def _walk(root: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:

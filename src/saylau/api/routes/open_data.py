@@ -21,9 +21,11 @@ def open_data_index(
 ) -> dict[str, Any]:
     """The files of the CSV or JSON export (docs/open-data.md), with their URLs."""
     from saylau.services.export import election_snapshots, open_data_files
+    from saylau.services.observation.compare import published_comparison
 
     e, snaps = election_snapshots(saylau_of(request), election_id)
-    names = sorted(open_data_files(e, snaps, fmt))
+    names = sorted(open_data_files(e, snaps, fmt,
+                                   published_comparison(saylau_of(request), e.id)))
     return {"election": e.id, "format": fmt,
             "files": {n: f"/api/elections/{e.id}/open-data/{fmt}/{n}" for n in names}}
 
@@ -36,9 +38,10 @@ def open_data_file(
 ) -> Response:
     """One open-data file: per unit or per station results of a contest, and more."""
     from saylau.services.export import election_snapshots, open_data_files
+    from saylau.services.observation.compare import published_comparison
 
     e, snaps = election_snapshots(saylau_of(request), election_id)
-    files = open_data_files(e, snaps, fmt)
+    files = open_data_files(e, snaps, fmt, published_comparison(saylau_of(request), e.id))
     if name not in files:
         from saylau.domain.lookup import missing
 

@@ -4,13 +4,15 @@ JSON export by name. Pure: snapshots in, text out (docs/open-data.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from saylau.domain.contests import Election
 from saylau.domain.law.candidates import decision_json as candidate_json
 from saylau.domain.law.parliament import decision_json as list_json
 from saylau.domain.law.referendum import decision_json as referendum_json
 from saylau.domain.lookup import unknown
+from saylau.domain.observation.comparison import comparison_csv
 from saylau.services.export.csv_files import (
     contests_csv,
     options_csv,
@@ -85,9 +87,12 @@ def election_json(election: Election, snaps: Sequence[ContestSnapshot]) -> JsonD
 
 
 def open_data_files(
-    election: Election, snaps: Sequence[ContestSnapshot], fmt: str
+    election: Election, snaps: Sequence[ContestSnapshot], fmt: str,
+    observation: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, str]:
-    """Every file of a CSV or JSON export, {file name: text}, names as in docs/open-data.md."""
+    """Every file of a CSV or JSON export, {file name: text}, names as in docs/open-data.md;
+    with `observation` (the comparison of observers' copies, issue 12, when there is any)
+    also observation.json or observation.csv."""
     if fmt not in ("csv", "json"):
         raise unknown("format", ("csv", "json"), fmt, what="export format")
     files: dict[str, str] = {}
@@ -109,4 +114,10 @@ def open_data_files(
                 build_json = {"units": units_json, "stations": stations_json,
                               "sessions": sessions_json}[level]
                 files[name] = dumps(build_json(s))
+    if observation:  # observation (issue 12)
+        if fmt == "csv":
+            files["observation.csv"] = comparison_csv(observation)
+        else:
+            files["observation.json"] = dumps({"election": election.id,
+                                               "stations": list(observation)})
     return files

@@ -25,6 +25,8 @@ class Links(Protocol):
     def snapshot_file(self, path: str) -> str | None: ...
     def open_data(self, what: str) -> str | None: ...
 
+    def observation(self) -> str | None: ...
+
 
 def q(part: str) -> str:
     return quote(part, safe="-_.~")
@@ -71,6 +73,10 @@ class ServerLinks:
                 "json": f"/api/elections/{e}/open-data/json",
                 "cdf": f"/api/elections/{e}/cdf.json",
                 "record": f"/api/elections/{e}/tree-head"}.get(what)
+
+    def observation(self) -> str | None:
+        """The election's Observation page (issue 12)."""
+        return f"/elections/{q(self.election)}/observation" if self.election else None
 
 
 def file_name(ident: str) -> str:
@@ -119,3 +125,7 @@ class StaticLinks:
 
     def open_data(self, what: str) -> str | None:
         return None  # a snapshot carries its data under data/ (see snapshot_file)
+
+    def observation(self) -> str | None:
+        """The snapshot's Observation page (issue 12)."""
+        return self._rel(f"{self.language}/observation.html")

@@ -15,11 +15,17 @@ from saylau.web.views.contest import ContestView
 from saylau.web.views.station import StationView
 
 
-def render_station(v: StationView, lang: str, links: Links) -> str:
+def render_station(v: StationView, lang: str, links: Links,
+                   observation: Sequence[object] = ()) -> str:
     """A station's page: its protocols with their checks and versions, and its turnout
-    reports as a table (no chart: ten thousand station pages stay light)."""
+    reports as a table (no chart: ten thousand station pages stay light); the observers'
+    copies beside the official protocol (`observation`: web/views/observation.StationCopies,
+    issue 12)."""
+    from saylau.web.views.observation import STATUSES
+
     env = environment(lang)
-    return env.get_template("station.html").render(page_context(lang, links, v=v, charts=[]))
+    return env.get_template("station.html").render(page_context(
+        lang, links, v=v, charts=[], observation=observation, statuses=STATUSES))
 
 
 def render_contest(v: ContestView, lang: str, links: Links) -> str:

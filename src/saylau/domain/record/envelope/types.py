@@ -50,6 +50,11 @@ class RecordType(StrEnum):
     SENATE_SESSION = "senate-session"
     """One round's protocol of a Senate seat's joint session of the maslikhats' deputies
     (docs/law.md §8.2); version 2 and above are corrections."""
+    # observation (issue 12): domain/observation/record.py builds and reads these
+    OBSERVER_REPORT = "observer-report"
+    """An observer's checklist or incident (a version of its slot), by badge, never by name."""
+    OBSERVER_COPY = "observer-copy"
+    """An observer's copy of a station's protocol (a version of the observer's slot)."""
 
 
 class KeyRole(StrEnum):
