@@ -394,7 +394,9 @@ def _form(role: str | None) -> dict[str, Any]:
 
 REASSIGN_FROM: dict[str | None, str] = {
     "admin": "KZ-11-D1-S0", "territorial": "KZ-11-D1-S1", "precinct": "KZ-75-D1-S1",
-    "observer": "KZ-71-D1-S1", None: "KZ-75-D0-S1"}
+    "observer": "KZ-71-D1-S1", None: "KZ-75-D0-S1",
+    # the other wings' roles (parties, audits)
+    "party": "KZ-71-D0-S0", "ministry": "KZ-71-D0-S1", "auditor": "KZ-71-D1-S0"}
 """A station per caller for the reassignment's set-up (one observer of a mission each)."""
 
 OBSERVATION_CALLS: dict[tuple[str, str], CallFor] = {

@@ -175,7 +175,9 @@ def test_record_types() -> None:
                                              # risk-limiting audits (issue 15)
                                              "rla", "rla-assignment", "rla-seed", "rla-sample",
                                              "rla-count", "rla-measure",
-                                             "senate-session"}
+                                             "senate-session",
+                                             # observation (issue 12)
+                                             "observer-report", "observer-copy"}
 
 
 def test_timestamps() -> None:

@@ -1,5 +1,6 @@
-"""The tables. Append-only where the record lives: protocol versions, rejections, turnout
-reports are inserted and never updated or deleted (the store has no code that does either)."""
+"""The tables (the wings' own in store/tables_<wing>.py, re-exported here). Append-only where
+the record lives: protocol versions, rejections, turnout reports are inserted and never updated
+or deleted (the store has no code that does either)."""
 
 from __future__ import annotations
 
@@ -10,25 +11,40 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
+# the wings' tables, each in a module of its own, named here too: every table is
+# `saylau.store.tables.NAME` and `metadata` holds them all
+from saylau.store.tables_audits import (
+    audit_assignments,
+    audit_counts,
+    audit_measures,
+    audit_samples,
+    audit_seeds,
+    audits,
 )
-
-# BigInteger autoincrement keys do not autoincrement on SQLite; use Integer there.
-Id = BigInteger().with_variant(Integer(), "sqlite")
+from saylau.store.tables_base import Id, metadata
+from saylau.store.tables_observation import (
+    obs_accreditations,
+    obs_copies,
+    obs_deployments,
+    obs_forms,
+    obs_missions,
+    obs_observers,
+    obs_photos,
+    obs_rejections,
+    obs_reports,
+)
+from saylau.store.tables_parties import (
+    party_applications,
+    party_barred,
+    party_events,
+    party_member_rows,
+)
 
 units = Table(
     "units",
@@ -250,315 +266,42 @@ auth_failures = Table(
     Index("ix_auth_failures_expires", "expires_ms"),
 )
 
-# --- parties wing (issue 13): party registration --------------------------------------------
-# Append-only like the record: an application's status is its latest event, a member row's
-# content its latest version, the barred register's entry its latest line. IINs are kept as
-# keyed hashes (HMAC-SHA-256 under the register's key, store/parties_key.py) and their last
-# four digits only; `key_id` names the key a hash was made with.
-
-party_applications = Table(
-    "party_applications",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("name_kk", Text, nullable=False),
-    Column("name_ru", Text, nullable=False),
-    Column("name_en", Text, nullable=False),
-    Column("ruleset", String(16), nullable=False),
-    Column("founders", Integer, nullable=False),
-    Column("founder_regions", Text, nullable=False),  # JSON list of region codes
-    Column("initiative_formed", String(10), nullable=True),
-    Column("congress_held", String(10), nullable=True),
-    Column("submitted_on", String(10), nullable=False),
-    Column("submitted_by", String(128), nullable=False),
-    Column("submitted_at", String(40), nullable=False),
-)
-
-party_events = Table(
-    "party_events",
-    metadata,
-    Column("seq", Id, primary_key=True, autoincrement=True),
-    Column("party_id", String(64), ForeignKey("party_applications.id"), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("decision", Text, nullable=True),  # JSON: the decision and its explanation
-    Column("reason", Text, nullable=True),
-    Column("by", String(128), nullable=False),
-    Column("at", String(40), nullable=False),
-    Index("ix_party_events_party", "party_id", "seq"),
-)
-
-party_member_rows = Table(
-    "party_member_rows",
-    metadata,
-    Column("seq", Id, primary_key=True, autoincrement=True),
-    Column("party_id", String(64), ForeignKey("party_applications.id"), nullable=False),
-    Column("row_no", Integer, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("source_line", Integer, nullable=False),
-    Column("full_name", Text, nullable=False),
-    Column("birth_date", String(32), nullable=False),
-    Column("iin_hash", String(64), nullable=False),
-    Column("iin_last4", String(4), nullable=False),
-    Column("key_id", String(16), nullable=False),
-    Column("region", String(16), nullable=False),
-    Column("joined", String(32), nullable=False),
-    Column("signature", Boolean, nullable=False),
-    Column("withdrawn", Boolean, nullable=False),
-    Column("findings", Text, nullable=False),  # JSON: the row's own findings (members.py)
-    Column("content_hash", String(64), nullable=False),
-    Column("reason", Text, nullable=True),
-    Column("submitted_by", String(128), nullable=False),
-    Column("submitted_at", String(40), nullable=False),
-    UniqueConstraint("party_id", "row_no", "version", name="uq_party_member_row_version"),
-    Index("ix_party_member_rows_hash", "iin_hash"),
-)
-
-party_barred = Table(
-    "party_barred",
-    metadata,
-    Column("seq", Id, primary_key=True, autoincrement=True),
-    Column("iin_hash", String(64), nullable=False),
-    Column("iin_last4", String(4), nullable=False),
-    Column("key_id", String(16), nullable=False),
-    Column("category", String(32), nullable=False),
-    Column("withdrawn", Boolean, nullable=False),
-    Column("imported_by", String(128), nullable=False),
-    Column("imported_at", String(40), nullable=False),
-    Index("ix_party_barred_hash", "iin_hash"),
-)
-
-# --- risk-limiting audits (issue 15) ---------------------------------------------------------
-# Append-only, like the record they mirror: each row is also a leaf of the election's log
-# (`leaf`), inserted under the log's turn (store/audits.py); a round's state is read from its
-# rows, never updated. Migration 0013.
-
-audits = Table(
-    "audits",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("election_id", String(64), ForeignKey("elections.id"), nullable=False),
-    Column("contest_id", String(64), nullable=False, index=True),
-    Column("kind", String(32), nullable=False),
-    Column("risk_limit", String(32), nullable=False),
-    Column("max_rounds", Integer, nullable=False),
-    Column("manifest", Text, nullable=False),  # JSON: the stations' figures when it began
-    Column("manifest_sha256", String(64), nullable=False),
-    Column("assertions", Text, nullable=False),  # JSON, as in the leaf
-    Column("notes", Text, nullable=False),
-    Column("created_at", String(40), nullable=False),
-    Column("created_by", String(128), nullable=False),
-    Column("leaf", BigInteger, nullable=False),
-)
-
-audit_assignments = Table(
+__all__ = [
+    "Id",
     "audit_assignments",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("audit_id", String(64), ForeignKey("audits.id"), nullable=False),
-    Column("station", String(64), nullable=False),
-    Column("auditor", String(128), nullable=False),
-    Column("assigned_at", String(40), nullable=False),
-    Column("leaf", BigInteger, nullable=False),
-    Index("ix_audit_assignments_audit_station", "audit_id", "station"),
-)
-
-audit_seeds = Table(
-    "audit_seeds",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("audit_id", String(64), ForeignKey("audits.id"), nullable=False),
-    Column("round", Integer, nullable=False),
-    Column("seed", Text, nullable=False),
-    Column("dice", Text, nullable=False),  # JSON list
-    Column("observers", Text, nullable=False),  # JSON list of names
-    Column("entered_at", String(40), nullable=False),
-    Column("entered_by", String(128), nullable=False),
-    Column("leaf", BigInteger, nullable=False),
-    UniqueConstraint("audit_id", "round", name="uq_audit_seeds_round"),
-)
-
-audit_samples = Table(
-    "audit_samples",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("audit_id", String(64), ForeignKey("audits.id"), nullable=False),
-    Column("round", Integer, nullable=False),
-    Column("start", Integer, nullable=False),  # draws of the earlier rounds
-    Column("stations", Text, nullable=False),  # JSON: the stations drawn, in draw order
-    Column("drawn_at", String(40), nullable=False),
-    Column("drawn_by", String(128), nullable=False),
-    Column("leaf", BigInteger, nullable=False),
-    UniqueConstraint("audit_id", "round", name="uq_audit_samples_round"),
-)
-
-audit_counts = Table(
     "audit_counts",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("audit_id", String(64), ForeignKey("audits.id"), nullable=False),
-    Column("round", Integer, nullable=False),
-    Column("station", String(64), nullable=False),
-    Column("auditor", String(128), nullable=False),
-    Column("counts", Text, nullable=False),  # JSON: category -> ballots counted by hand
-    Column("entered_at", String(40), nullable=False),
-    Column("leaf", BigInteger, nullable=False),
-    Index("ix_audit_counts_audit_station", "audit_id", "station"),
-)
-
-audit_measures = Table(
     "audit_measures",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("audit_id", String(64), ForeignKey("audits.id"), nullable=False),
-    Column("round", Integer, nullable=False),
-    Column("risk", String(40), nullable=False),
-    Column("draws", Integer, nullable=False),
-    Column("decision", String(32), nullable=False),
-    Column("discrepancies", Integer, nullable=False),
-    Column("measured_at", String(40), nullable=False),
-    Column("measured_by", String(128), nullable=False),
-    Column("leaf", BigInteger, nullable=False),
-    UniqueConstraint("audit_id", "round", name="uq_audit_measures_round"),
-)
-
-# --- observation (issue 12) ------------------------------------------------------------------
-# Missions, observers and their accreditation and deployment (append-only events: the current
-# state is the latest event), forms (versioned), observers' reports and protocol copies
-# (versioned slots, read by seq: store.log.SEQUENCED_TABLES), refused submissions (nothing an
-# observer sent is lost) and photos (by hash, EXIF stripped). domain/observation says the rules.
-
-obs_missions = Table(
-    "obs_missions",
-    metadata,
-    Column("election_id", String(64), ForeignKey("elections.id"), primary_key=True),
-    Column("code", String(16), primary_key=True),
-    Column("name", Text, nullable=False),
-    Column("organisation", String(32), nullable=False),
-    Column("signed_reports", Boolean, nullable=False),
-    Column("created_by", String(128), nullable=False),
-    Column("created_at", String(40), nullable=False),
-)
-
-obs_observers = Table(
-    "obs_observers",
-    metadata,
-    Column("election_id", String(64), ForeignKey("elections.id"), primary_key=True),
-    Column("badge", String(24), primary_key=True),
-    Column("mission_code", String(16), nullable=False),
-    Column("serial", Integer, nullable=False),
-    Column("name", Text, nullable=False),
-    Column("public_key", String(64), nullable=True),
-    Column("applied_by", String(128), nullable=False),
-    Column("applied_at", String(40), nullable=False),
-    UniqueConstraint("election_id", "mission_code", "serial", name="uq_obs_observer_serial"),
-)
-
-obs_accreditations = Table(
+    "audit_samples",
+    "audit_seeds",
+    "audits",
+    "auth_failures",
+    "commission_keys",
+    "contests",
+    "district_stations",
+    "elections",
+    "electoral_districts",
+    "log_leaves",
+    "metadata",
     "obs_accreditations",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("election_id", String(64), nullable=False),
-    Column("badge", String(24), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("reason", Text, nullable=True),
-    Column("by", String(128), nullable=False),
-    Column("at", String(40), nullable=False),
-    Index("ix_obs_accreditations_badge", "election_id", "badge"),
-)
-
-obs_deployments = Table(
-    "obs_deployments",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("election_id", String(64), nullable=False),
-    Column("badge", String(24), nullable=False),
-    Column("station_id", String(64), nullable=False),
-    Column("action", String(16), nullable=False),
-    Column("by", String(128), nullable=False),
-    Column("at", String(40), nullable=False),
-    Index("ix_obs_deployments_badge", "election_id", "badge"),
-)
-
-obs_forms = Table(
-    "obs_forms",
-    metadata,
-    Column("election_id", String(64), ForeignKey("elections.id"), primary_key=True),
-    Column("form_id", String(40), primary_key=True),
-    Column("version", Integer, primary_key=True),
-    Column("owner", String(16), nullable=True),
-    Column("definition", Text, nullable=False),
-    Column("content_hash", String(64), nullable=False),
-    Column("by", String(128), nullable=False),
-    Column("at", String(40), nullable=False),
-)
-
-obs_reports = Table(
-    "obs_reports",
-    metadata,
-    Column("seq", Id, primary_key=True, autoincrement=True),
-    Column("election_id", String(64), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("badge", String(24), nullable=False),
-    Column("station_id", String(64), nullable=False),
-    Column("slot", String(128), nullable=False),
-    Column("form_id", String(40), nullable=False),
-    Column("form_version", Integer, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("answers", Text, nullable=False),
-    Column("content_hash", String(64), nullable=False),
-    Column("photo_hash", String(64), nullable=True),
-    Column("reason", Text, nullable=True),
-    Column("submitted_by", String(128), nullable=False),
-    Column("submitted_at", String(40), nullable=False),
-    Column("leaf_idx", BigInteger, nullable=False),
-    UniqueConstraint("election_id", "badge", "station_id", "slot", "version",
-                     name="uq_obs_report_slot_version"),
-    Index("ix_obs_reports_election_seq", "election_id", "seq"),
-)
-
-obs_copies = Table(
     "obs_copies",
-    metadata,
-    Column("seq", Id, primary_key=True, autoincrement=True),
-    Column("election_id", String(64), nullable=False),
-    Column("contest_id", String(64), ForeignKey("contests.id"), nullable=False),
-    Column("station_id", String(64), nullable=False),
-    Column("badge", String(24), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("figures", Text, nullable=False),
-    Column("content_hash", String(64), nullable=False),
-    Column("photo_hash", String(64), nullable=True),
-    Column("reason", Text, nullable=True),
-    Column("submitted_by", String(128), nullable=False),
-    Column("submitted_at", String(40), nullable=False),
-    Column("leaf_idx", BigInteger, nullable=False),
-    UniqueConstraint("contest_id", "station_id", "badge", "version",
-                     name="uq_obs_copy_slot_version"),
-    Index("ix_obs_copies_contest_seq", "contest_id", "seq"),
-)
-
-obs_rejections = Table(
-    "obs_rejections",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("election_id", String(64), nullable=False),
-    Column("badge", String(24), nullable=True),
-    Column("station_id", String(64), nullable=True),
-    Column("kind", String(16), nullable=False),
-    Column("submitted", Text, nullable=False),
-    Column("code", String(64), nullable=False),
-    Column("message", Text, nullable=False),
-    Column("at", String(40), nullable=False),
-)
-
-obs_photos = Table(
+    "obs_deployments",
+    "obs_forms",
+    "obs_missions",
+    "obs_observers",
     "obs_photos",
-    metadata,
-    Column("hash", String(64), primary_key=True),
-    Column("election_id", String(64), nullable=False),
-    Column("media_type", String(32), nullable=False),
-    Column("size", Integer, nullable=False),
-    Column("data", LargeBinary, nullable=False),
-    Column("stored_by", String(128), nullable=False),
-    Column("stored_at", String(40), nullable=False),
-)
-# --- end of observation ----------------------------------------------------------------------
+    "obs_rejections",
+    "obs_reports",
+    "options",
+    "party_applications",
+    "party_barred",
+    "party_events",
+    "party_member_rows",
+    "protocol_rejections",
+    "protocol_versions",
+    "senate_sessions",
+    "tokens",
+    "tree_heads",
+    "turnout_reports",
+    "units",
+]
+"""Every table (the wings' re-exported from their modules), the metadata and the id type."""
