@@ -14,6 +14,8 @@ DOMAIN = Path(saylau.domain.__file__).parent
 ALLOWED_THIRD_PARTY = {
     "numpy",
     "cryptography",  # Ed25519 signature verification: never write one's own crypto
+    "scipy",  # integrity analytics (issue 14): statistical laws, smoothing
+    "diptest",  # integrity analytics (issue 14): Hartigan's dip test
 }
 FORBIDDEN_STDLIB = {
     "os", "pathlib", "sqlite3", "socket", "subprocess", "shutil", "tempfile", "urllib",
@@ -24,6 +26,7 @@ STDLIB_OK = {
     "json", "csv", "io", "math", "datetime", "random", "re", "functools", "itertools",
     "decimal", "bisect", "heapq", "operator", "statistics", "string", "unicodedata", "abc",
     "numbers", "textwrap", "contextlib", "copy", "base64", "struct", "types", "codecs",
+    "warnings",  # integrity analytics: to silence a library's known, documented warning
 }
 
 
