@@ -86,8 +86,8 @@ def test_live_partial_reports_and_comparison() -> None:
     by = {(c.unit, c.figure): c.outside for c in cmp_}
     assert by[("", "B")] is True
     assert by[("U0", "A")] is True
+    outside = next(s for s in frame.stations if s not in sample)
     with pytest.raises(ValidationFailed) as e:
-        outside = next(s for s in frame.stations if s not in sample)
         pvt.estimate(frame, sample, [reports[outside]], ["A", "B"])
     assert e.value.code == "pvt_not_sampled"
 

@@ -327,8 +327,7 @@ WINGS = (
      "saylau.api.routes.observation", "saylau.cli.observers", "observers_app"),
     (13, "saylau.domain.parties", "saylau.services.parties", "saylau.api.routes.parties",
      "saylau.cli.parties", "parties_app"),
-    (14, "saylau.domain.integrity", "saylau.services.integrity",
-     "saylau.api.routes.integrity", "saylau.cli.integrity", "integrity_app"),
+    # 14 (integrity) has landed: its router is mounted and its groups registered
     (15, "saylau.domain.audit", None, "saylau.api.routes.audits", "saylau.cli.audits",
      "audit_app"),
 )

@@ -33,6 +33,7 @@ from saylau.cli.elections import election_app
 from saylau.cli.export import export_app
 from saylau.cli.geography import geography_app
 from saylau.cli.importers import import_app
+from saylau.cli.integrity import integrity_app, pvt_app
 from saylau.cli.keys import keys_app
 from saylau.cli.protocols import protocols_app
 from saylau.cli.publish import publish_command
@@ -63,6 +64,9 @@ app.add_typer(admin_log_app, name="admin-log")
 app.add_typer(audit_alias_app, name="audit", hidden=True)  # deprecated: admin-log, one release
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
+# integrity analytics (issue 14)
+app.add_typer(integrity_app, name="integrity")
+app.add_typer(pvt_app, name="pvt")
 
 
 @app.command()

@@ -6,7 +6,9 @@ are documented here and in docs/importers.md ("Station figures for integrity ana
 Every row becomes a station or a reported problem (line, field, code, expected, actual):
 nothing is dropped silently. A row with a cell that is not a whole number written in digits
 (an empty cell included) is left out and reported; a station with `registered = 0` is kept and
-listed as a note (the tests' inclusion criteria leave it out, saying so).
+listed as a note (the tests' inclusion criteria leave it out, saying so). A precinct number
+seen twice in the same unit (60 times in the Albanian file) is kept, its second row's id
+suffixed " #2", and listed as a note.
 
 Mappings (`KINDS`):
 
@@ -171,6 +173,7 @@ def map_file(kind: str, data: bytes, *, strict: bool = False) -> Mapped:
     second: list[str] = []
     values: list[list[int]] = []
     lines_of: list[int] = []
+    seen: dict[str, int] = {}
     rows = 0
     for line, row in enumerate(reader, start=2):
         if not row or all(not c.strip() for c in row):
@@ -194,7 +197,15 @@ def map_file(kind: str, data: bytes, *, strict: bool = False) -> Mapped:
         if bad:
             continue
         a, b, s = (row[pos[n]].strip() for n in layout.names)
-        ids.append(f"{a} / {b} / {s}")
+        sid = f"{a} / {b} / {s}"
+        seen[sid] = seen.get(sid, 0) + 1
+        if seen[sid] > 1:
+            notes.append(Problem(line, layout.names[2], "source.duplicate_precinct",
+                                 "a precinct once per unit", s,
+                                 f"precinct {s} appears again in {a} / {b}: kept as "
+                                 f"{sid} #{seen[sid]}"))
+            sid = f"{sid} #{seen[sid]}"
+        ids.append(sid)
         top.append(a)
         second.append(f"{a} / {b}")
         values.append(vals)

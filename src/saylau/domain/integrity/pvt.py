@@ -17,10 +17,11 @@ The estimator: the combined ratio estimator over the strata (Cochran, Sampling T
 sum_i x_i with y the option's votes and x the valid votes (for turnout, y = ballots given and
 x = registered), and its linearised variance sum_h N_h^2 (1 - n_h / N_h) s_eh^2 / n_h / X^2,
 s_eh^2 the sample variance of e_i = y_i - R x_i in stratum h: the finite-population correction
-(1 - n_h / N_h) included. The interval is R +- 1.96 sqrt(V). Live: the stations that have
-reported are taken as the sample (each stratum's n_h counts its reported stations); a stratum
-with fewer than two reports has no variance of its own and its interval is not given
-(`complete = False`) - a quick count is read when the sample is (nearly) in.
+(1 - n_h / N_h) included. The interval is R +- 1.96 sqrt(V) (a single unit's own
+estimate, from few stations, uses Student's t with n_h - 1 degrees of freedom). Live: the
+stations that have reported are taken as the sample (each stratum's n_h counts its reported
+stations); a stratum with fewer than two reports has no variance of its own and its interval
+is not given (`complete = False`) - a quick count is read when the sample is (nearly) in.
 
 The planner: the sample size for a target margin of error e on a share, from the spread of
 the station shares (sigma, from an earlier election or a default of 0.1) and of the station
@@ -36,15 +37,18 @@ import csv
 import hashlib
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
+from scipy import stats
 
 from saylau.domain.errors import ValidationFailed, field_error
 
 Z95 = 1.959963984540054
+HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def commit(seed: str) -> str:
@@ -258,7 +262,14 @@ def ratio_estimate(ys: Sequence[np.ndarray], xs: Sequence[np.ndarray],
         e = y - r * x
         var += big * big * (1 - n / big) * float(e.var(ddof=1)) / n
     se = math.sqrt(max(var, 0.0)) / x_hat
-    return Estimate(r, r - Z95 * se, r + Z95 * se, se)
+    if se == 0.0:
+        # every sampled station alike (an option nobody voted for): no spread to measure,
+        # so no interval rather than a zero-width one
+        return Estimate(r, None, None, None)
+    # one stratum (a unit's own estimate, often from a handful of stations): Student's t
+    # with n - 1 degrees of freedom instead of the normal quantile
+    q = float(stats.t.isf(0.025, len(ys[0]) - 1)) if len(ys) == 1 else Z95
+    return Estimate(r, r - q * se, r + q * se, se)
 
 
 def estimate(frame: Frame, sample: Sequence[str], reports: Iterable[StationReport],
@@ -340,4 +351,55 @@ def compare(qc: QuickCount, official: Mapping[str, Mapping[str, float]]) -> list
             c = est.covers(value)
             out.append(Comparison(unit, name, float(value), est,
                                   None if c is None else not c))
+    return out
+
+
+def frame_csv(data: bytes) -> Frame:
+    """A sampling frame from a CSV: station,stratum,registered."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    if not rows or [h.strip() for h in rows[0]] != ["station", "stratum", "registered"]:
+        raise ValidationFailed("the frame CSV's header must be station,stratum,registered",
+                               code="pvt_csv",
+                               details=field_error("header", "station,stratum,registered",
+                                                   ",".join(rows[0]) if rows else "",
+                                                   "bad header"))
+    errors = []
+    st: list[str] = []
+    hs: list[str] = []
+    regs: list[int] = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        if len(row) != 3 or not (row[2].strip().isascii() and row[2].strip().isdigit()):
+            errors.append({**field_error("registered", "a whole number",
+                                         row[2] if len(row) > 2 else "", "bad row"),
+                           "line": line})
+            continue
+        st.append(row[0].strip())
+        hs.append(row[1].strip())
+        regs.append(int(row[2]))
+    if errors:
+        raise ValidationFailed(f"{len(errors)} bad row(s) in the frame CSV", code="pvt_csv",
+                               details={"errors": errors})
+    return Frame(tuple(st), tuple(hs), tuple(regs))
+
+
+# --- the quick count on station figures (real files, simulations, the demo) -----------------
+
+
+def frame_of(stations: Sequence[str], strata: Sequence[str], registered: Sequence[int],
+             ) -> Frame:
+    return Frame(tuple(stations), tuple(strata), tuple(int(r) for r in registered))
+
+
+def reports_of(stations: Sequence[str], registered: Sequence[int], given: Sequence[int],
+               valid: Sequence[int], votes: Mapping[str, Sequence[int]],
+               chosen: Iterable[str]) -> list[StationReport]:
+    """The reports of the `chosen` stations, from full station columns."""
+    index = {s: k for k, s in enumerate(stations)}
+    out = []
+    for s in chosen:
+        k = index[s]
+        out.append(StationReport(s, int(registered[k]), int(given[k]), int(valid[k]),
+                                 {o: int(v[k]) for o, v in votes.items()}))
     return out

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from saylau.domain.errors import ValidationFailed, field_error
-from saylau.domain.integrity import CAVEAT
+from saylau.domain.integrity import CAVEAT, pvt
 from saylau.domain.integrity.calibration import CalibrationParams, calibrate
 from saylau.domain.integrity.digits import DigitParams, by_unit, digit_tests
 from saylau.domain.integrity.figures import StationFigures
@@ -66,6 +66,7 @@ def run_all(figs: StationFigures, params: IntegrityParams | None = None, *,
     nationally and per unit, and (unless turned off) the false-alarm rates on clean
     elections of the same structure."""
     p = params or IntegrityParams()
+    fp = fingerprint(figs, p.fingerprint)
     out: dict[str, Any] = {
         "caveat": CAVEAT,
         "stations": len(figs),
@@ -73,7 +74,8 @@ def run_all(figs: StationFigures, params: IntegrityParams | None = None, *,
         "params": p.as_dict(),
         "params_sha256": p.digest(),
         "integer": integer_test(figs, p.integer).as_dict(),
-        "fingerprint": fingerprint(figs, p.fingerprint).as_dict(),
+        "fingerprint": fp.as_dict(),
+        "fingerprint_histogram": fp.histogram.tolist(),
         "digits": digit_tests(figs, p.digits).as_dict(),
     }
     if figs.units and p.unit_level < len(figs.units):
@@ -98,3 +100,50 @@ def _calibrated(out: dict[str, Any], ranges: dict[str, tuple[float, float]]) -> 
     if "integer_z" in ranges and z > ranges["integer_z"][1]:
         found.append("integer")
     return found
+
+
+def official_of(figs: StationFigures, level: int = 0) -> dict[str, dict[str, float]]:
+    """The official figures of these stations: turnout and every option's share, nationally
+    (key '') and per unit at `level`."""
+    def figures(f: StationFigures) -> dict[str, float]:
+        reg = int(f.registered.sum())
+        valid = int(f.valid.sum())
+        out = {"turnout": int(f.given.sum()) / reg if reg else 0.0}
+        for j, o in enumerate(f.options):
+            out[o] = int(f.votes[:, j].sum()) / valid if valid else 0.0
+        return out
+
+    result = {"": figures(figs)}
+    if figs.units and level < len(figs.units):
+        result.update({u: figures(sub) for u, sub in figs.by_unit(level).items()})
+    return result
+
+
+def quick_count_on(figs: StationFigures, seed: str, margin: float, *, sigma: float = 0.1,
+                   reported: float = 1.0, options: tuple[str, ...] | None = None,
+                   ) -> dict[str, Any]:
+    """A whole quick count on station figures (a real file, a simulation, the demo): the
+    plan for `margin`, the sample drawn from `seed` (its commitment printed), the first
+    `reported` share of the sampled stations reporting (in the order of their keys, as if
+    they phoned in one by one), the estimate and its comparison with the official figures."""
+    strata = figs.units[0] if figs.units else ("all",) * len(figs)
+    frame = pvt.frame_of(figs.stations, strata, figs.registered.tolist())
+    plan = pvt.plan(frame, margin, sigma=sigma)
+    sample = pvt.draw_sample(frame, seed, plan.per_stratum)
+    if options is None:
+        # the options with at least 1% nationally (66 parties ran in Albania in 2013)
+        totals = figs.votes.sum(axis=0)
+        valid = max(int(figs.valid.sum()), 1)
+        options = tuple(o for j, o in enumerate(figs.options) if totals[j] / valid >= 0.01)
+    opts = options
+    cols = {o: figs.votes[:, figs.options.index(o)].tolist() for o in opts}
+    ordered = sorted(sample, key=lambda s: pvt.station_key(seed, s))
+    chosen = ordered[: round(len(ordered) * reported)]
+    reports = pvt.reports_of(figs.stations, figs.registered.tolist(), figs.given.tolist(),
+                             figs.valid.tolist(), cols, chosen)
+    qc = pvt.estimate(frame, sample, reports, opts)
+    official = {u: {k: v for k, v in f.items() if k == "turnout" or k in opts}
+                for u, f in official_of(figs).items()}
+    comparison = [c.as_dict() for c in pvt.compare(qc, official)]
+    return {"commitment": pvt.commit(seed), "plan": plan.as_dict(), "sample": list(sample),
+            "quick_count": qc.as_dict(), "comparison": comparison, "caveat": CAVEAT}

@@ -34,6 +34,11 @@ class RecordType(StrEnum):
     """Ballots issued at a station by a time of day."""
     TREE_HEAD = "tree-head"
     """A signed tree head: never a leaf."""
+    # integrity analytics (issue 14)
+    INTEGRITY_PARAMS = "integrity-params"
+    """The integrity tests' parameters, fixed before any result (domain/integrity/suite)."""
+    PVT_COMMITMENT = "pvt-commitment"
+    """The SHA-256 commitment to the quick count's seed, published before voting ends."""
 
 
 class KeyRole(StrEnum):
