@@ -153,10 +153,14 @@ def digit_tests(figs: StationFigures, params: DigitParams | None = None) -> Digi
         "P05s_leader": share_0_or_5(lead_pct, p),
         "BeberScacco": beber_scacco(counts, p),
     }
-    if len(t) >= 3:
+    spread = len(t) >= 3 and float(np.ptp(t)) > 1e-6
+    if len(t) >= 3 and not spread:  # every station alike: no shape to measure
+        tests["Skew"] = _nan_stat(0.0)
+        tests["Kurt"] = _nan_stat(3.0)
+    if spread:
         tests["Skew"] = Stat(float(stats.skew(t)), 0.0, len(t), None, False)
         tests["Kurt"] = Stat(float(stats.kurtosis(t, fisher=False)), 3.0, len(t), None, False)
-    if len(t) >= 4:
+    if len(t) >= 4 and spread:
         with warnings.catch_warnings():
             # above 72,000 stations the package extrapolates its table of critical values
             # and says so; the p-value is then approximate (stated in the module's doc)

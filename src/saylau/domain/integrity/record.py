@@ -1,7 +1,8 @@
 """The integrity wing's record leaves (issue 14) and what the verifier re-derives from them.
 
-- "integrity-params": {"election", "params", "sha256"}: the tests' parameters in their stored
-  form, and the SHA-256 of their canonical JSON (`IntegrityParams.canonical`);
+- "integrity-params": {"election", "params", "sha256"}: the tests' parameters as their
+  canonical JSON text (`IntegrityParams.canonical`: a record holds only integers and strings,
+  and the parameters have shares), and the SHA-256 of that text;
 - "pvt-commitment": {"election", "commitment", "margin", "sigma"}: the SHA-256 of the quick
   count's seed (hex), and the margin of error and spread the sample is planned with (as text).
 
@@ -30,7 +31,8 @@ HEX64 = re.compile(r"[0-9a-f]{64}")
 
 def params_record(*, election: str, params: IntegrityParams, recorded_by: str,
                   recorded_at: str) -> Record:
-    body = {"election": election, "params": params.as_dict(), "sha256": params.digest()}
+    body = {"election": election, "params": params.canonical().decode("utf-8"),
+            "sha256": params.digest()}
     return make_record(RecordType.INTEGRITY_PARAMS, body, recorded_at=recorded_at,
                        recorded_by=recorded_by)
 
@@ -42,10 +44,19 @@ def commitment_record(*, election: str, commitment: str, margin: str, sigma: str
                        recorded_by=recorded_by)
 
 
-def params_digest(params: Mapping[str, Any]) -> str:
-    """The SHA-256 of parameters' canonical JSON, re-derived from the leaf's own members."""
-    canonical = json.dumps(params, sort_keys=True, separators=(",", ":")).encode()
-    return hashlib.sha256(canonical).hexdigest()
+def params_digest(text: str) -> str:
+    """The SHA-256 of the parameters' text, re-derived from the leaf's own members."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def is_canonical(text: str) -> bool:
+    """Whether the text is the canonical JSON of an object (sorted keys, no spaces)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(value, dict) and json.dumps(
+        value, sort_keys=True, separators=(",", ":")) == text
 
 
 def leaf_problems(type_: str, body: Mapping[str, Any], results_began: bool,
@@ -57,8 +68,9 @@ def leaf_problems(type_: str, body: Mapping[str, Any], results_began: bool,
                                f"a {type_} leaf after results began: fixed too late"))
     if type_ == RecordType.INTEGRITY_PARAMS:
         params = body.get("params")
-        if not isinstance(params, Mapping):
-            out.append(field_error("body.params", "an object", params, "no parameters"))
+        if not isinstance(params, str) or not is_canonical(params):
+            out.append(field_error("body.params", "canonical JSON text", params,
+                                   "the parameters are not canonical JSON"))
         elif params_digest(params) != body.get("sha256"):
             out.append(field_error("body.sha256", params_digest(params), body.get("sha256"),
                                    "the parameters do not hash to the recorded digest"))
