@@ -16,6 +16,7 @@ from saylau.api.routes import (
     admin_log,
     elections,
     geography,
+    integrity,
     open_data,
     protocols,
     record,
@@ -34,7 +35,8 @@ __all__ = ["CSV_BODY", "CSV_OUT", "DOCS_CSP", "DOCS_PAGE", "MAX_BODY", "ROUTERS"
 
 ROUTERS = (geography.router, elections.router, protocols.router, turnout.router,
            results.router, record.router, open_data.router, admin_log.router, tokens.router,
-           system.router)
+           system.router,
+           integrity.router)  # integrity analytics (issue 14)
 """The API's routers, in the order they are mounted (and listed in the OpenAPI schema). The
 coming wings' routers (observation, parties, integrity, audits) join when they have routes."""
 
