@@ -144,7 +144,7 @@ def run(
         metavar="DIR", help="write the Vega-Lite charts here")] = None,
     draws: Annotated[int | None, typer.Option(help="Monte Carlo draws (1,000)")] = None,
     calibration: Annotated[int | None, typer.Option(
-        help="clean elections simulated for the false-alarm rates (20; 0: none)")] = None,
+        help="clean elections simulated for the false-alarm rates (10; 0: none)")] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Every forensic test, with its false-alarm rate on clean elections of the same shape."""
@@ -175,7 +175,7 @@ def run(
 def params_cmd(
     election: Annotated[str, typer.Option("--election", help="the election")],
     draws: Annotated[int | None, typer.Option(help="Monte Carlo draws (1,000)")] = None,
-    calibration: Annotated[int | None, typer.Option(help="clean elections (20)")] = None,
+    calibration: Annotated[int | None, typer.Option(help="clean elections (10)")] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Fix the tests' parameters in the election's record, before any result comes in."""

@@ -130,8 +130,12 @@ def _bin_masses(n: IntArray, p: npt.NDArray[np.float64], lo: int, hi: int,
     st = station[pair]
     n_k = n[st]
     log_fact = special.gammaln(np.arange(int(n.max()) + 1, dtype=np.float64) + 1.0)  # log k!
+    # log p and log(1 - p) once per station; p is kept off 0 and 1 by a hair so that
+    # 0 * log 0 never arises (the mass it moves is below 1e-12 and only into the bins of
+    # 0% and 100%, which are not counted)
+    pc = np.clip(p, 1e-300, 1.0 - 1e-16)
     logpmf = (log_fact[n_k] - log_fact[k] - log_fact[n_k - k]
-              + special.xlogy(k, p[st]) + special.xlog1py(n_k - k, -p[st]))
+              + k * np.log(pc)[st] + (n_k - k) * np.log1p(-pc)[st])
     mass = np.bincount(pair, weights=np.exp(logpmf), minlength=len(station))
     return station, m, np.clip(mass, 0.0, 1.0)
 
@@ -250,24 +254,35 @@ def null_draws(q_t: npt.NDArray[np.float64], q_l: npt.NDArray[np.float64],
 
     One uniform u per station and draw: turnout is integer when u < q_t; the leader's result
     when u < q_t q_l or q_t <= u < q_t + (1 - q_t) q_l, which makes the two indicators
-    independent with the right marginals."""
+    independent with the right marginals. Since q_t q_l <= q_t <= q_t + (1 - q_t) q_l, the
+    leader's count is #(u < q_t q_l) + #(u < end) - #(u < q_t), and "either" is u < end: three
+    comparisons and no logic per station."""
     q_t32 = q_t.astype(np.float32)
     both = (q_t * q_l).astype(np.float32)
-    l_end = (q_t + (1.0 - q_t) * q_l).astype(np.float32)
+    end = (q_t + (1.0 - q_t) * q_l).astype(np.float32)
+    ones_w = np.stack([np.ones(len(q_t)), weight], axis=1).astype(np.float32)
     out_t = np.empty(draws, dtype=np.int64)
     out_l = np.empty(draws, dtype=np.int64)
     out_e = np.empty(draws, dtype=np.int64)
     out_w = np.empty(draws, dtype=np.float64)
+    n = len(q_t)
+    flag = np.empty((chunk, n), dtype=np.bool_)
+    buf = np.empty((chunk, n), dtype=np.float32)
     for start in range(0, draws, chunk):
         size = min(chunk, draws - start)
-        u = rng.random((size, len(q_t)), dtype=np.float32)
-        t = u < q_t32
-        e = u < l_end
-        lead = (u < both) | (~t & e)
-        out_t[start:start + size] = t.sum(axis=1)
-        out_l[start:start + size] = lead.sum(axis=1)
-        out_e[start:start + size] = e.sum(axis=1)
-        out_w[start:start + size] = e.astype(np.float32) @ weight.astype(np.float32)
+        u = rng.random((size, n), dtype=np.float32)
+        f, b = flag[:size], buf[:size]
+        c_t = np.count_nonzero(np.less(u, q_t32, out=f), axis=1)
+        c_b = np.count_nonzero(np.less(u, both, out=f), axis=1)
+        # "either" written as 1.0 / 0.0: one matrix product (BLAS) gives its count and its
+        # ballots together
+        np.less(u, end, out=b, casting="unsafe")
+        c_e_w = b @ ones_w
+        c_e = np.rint(c_e_w[:, 0]).astype(np.int64)
+        out_t[start:start + size] = c_t
+        out_l[start:start + size] = c_b + c_e - c_t
+        out_e[start:start + size] = c_e
+        out_w[start:start + size] = c_e_w[:, 1]
     return out_t, out_l, out_e, out_w.round().astype(np.int64)
 
 
