@@ -88,3 +88,28 @@ def test_too_late_and_a_late_leaf_fails_verification(
     rec.export_record(app, "ref", out)
     with pytest.raises(VerificationFailed, match="after results began"):
         _verify(out)
+
+
+def test_the_integrity_page_in_three_languages(referendum: tuple[Saylau, str]) -> None:
+    from fastapi.testclient import TestClient
+
+    from saylau.api.app import create_app
+
+    app, contest = referendum
+    client = TestClient(create_app(app), raise_server_exceptions=False)
+    before = client.get("/elections/ref/integrity?lang=en")
+    assert before.status_code == 200
+    assert 'id="no-run"' in before.text
+    assert "not proof of fraud" in before.text
+    _night(app, contest)
+    svc.run_election(app, "ref", calibrate_tests=False)
+    caveats = {"en": "not proof of fraud", "ru": "не доказательство фальсификаций",
+               "kk": "бұрмалаудың дәлелі емес"}
+    for lang, caveat in caveats.items():
+        page = client.get(f"/elections/ref/integrity?lang={lang}")
+        assert page.status_code == 200
+        assert caveat in page.text
+        assert 'data-chart="vega-lite"' in page.text
+        assert 'id="integer-signal"' in page.text
+        assert "'unsafe-inline'" not in page.headers["Content-Security-Policy"]
+    assert client.get("/elections/nope/integrity").status_code == 404

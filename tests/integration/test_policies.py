@@ -267,6 +267,8 @@ CALLS: dict[tuple[str, str], CallFor] = {
                           {"commitment": "a" * 64, "margin": 0.01}, allowed=(409,)),
     ("POST", "/api/elections/{election_id}/integrity/run"):
         lambda a, r: Call("POST", "/api/elections/ref/integrity/run?calibrate=false"),
+    ("GET", "/elections/{election_id}/integrity"):
+        lambda a, r: Call("GET", "/elections/ref/integrity"),
     ("GET", "/"): lambda a, r: Call("GET", "/"),
     ("GET", "/elections"): lambda a, r: Call("GET", "/elections"),
     ("GET", "/elections/{election_id}"): lambda a, r: Call("GET", "/elections/ref"),

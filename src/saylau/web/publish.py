@@ -15,7 +15,8 @@ Layout:
 
     index.html                 language chooser (remembers the reader's choice)
     manifest.json              build time, record, counts
-    kk/ ru/ en/                index.html, units/<unit>.html, contests/<contest>.html
+    kk/ ru/ en/                index.html, units/<unit>.html, contests/<contest>.html,
+                               integrity.html
     static/                    site.css, site.js, vendor/ (with licences), geo/ (outlines)
     data/                      election.json, results/, units/, protocols/, decisions,
                                composition.json, geography.csv
@@ -145,7 +146,8 @@ def _data(app: Saylau, info: views.ElectionInfo, root: Path) -> int:
 
 
 Job = tuple[str, str | None]
-"""A page to write: ('index', None), ('unit', unit id) or ('contest', contest id)."""
+"""A page to write: ('index', None), ('unit', unit id), ('contest', contest id) or
+('integrity', None)."""
 
 
 def _jobs(app: Saylau, info: views.ElectionInfo) -> list[Job]:
@@ -154,6 +156,7 @@ def _jobs(app: Saylau, info: views.ElectionInfo) -> list[Job]:
         jobs.extend(("unit", u.id) for u in app.geography().units[1:])
     jobs.extend(("contest", c.id) for c in info.contests
                 if not (c.id == info.main.id and c.kind is not ContestKind.SENATE_SEAT))
+    jobs.append(("integrity", None))  # integrity analytics (issue 14)
     return jobs
 
 
@@ -177,6 +180,13 @@ def _write_pages(app: Saylau, info: views.ElectionInfo, built: datetime, root: P
                 path = "index.html"
                 uv = replace(views.unit_view(app, info), built=built)
                 render = functools.partial(_unit, uv)
+            elif kind == "integrity":
+                from saylau.web.render.integrity import render_integrity
+                from saylau.web.views.integrity import integrity_view
+
+                path = "integrity.html"
+                iv = replace(integrity_view(app, info), built=built)
+                render = functools.partial(render_integrity, iv)
             elif kind == "contest":
                 assert ident is not None
                 path = f"contests/{file_name(ident)}.html"
