@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from saylau.domain.access import Principal, Role
-from saylau.domain.errors import Conflict
+from saylau.domain.errors import Conflict, ValidationFailed
 from saylau.domain.ids import ActorId
 from saylau.domain.integrity import pvt
 from saylau.domain.integrity.record import params_record
@@ -113,3 +113,33 @@ def test_the_integrity_page_in_three_languages(referendum: tuple[Saylau, str]) -
         assert 'id="integer-signal"' in page.text
         assert "'unsafe-inline'" not in page.headers["Content-Security-Policy"]
     assert client.get("/elections/nope/integrity").status_code == 404
+
+
+def test_quick_count_on_a_stored_election(referendum: tuple[Saylau, str]) -> None:
+    app, contest = referendum
+    seed = "drawn on the eve"
+    svc.commit_seed(app, "ref", pvt.commit(seed), 0.2, 0.1)  # small: two per region
+    with pytest.raises(ValidationFailed) as e:
+        svc.reveal_seed(app, "ref", "another seed")
+    assert e.value.code == "pvt_seed_mismatch"
+    assert svc.quick_count(app, "ref") is None  # the seed is still hidden
+    _night(app, contest)
+    drawn = svc.reveal_seed(app, "ref", seed)
+    assert drawn == svc.sample(app, "ref", seed)  # anyone redraws it
+    figs = svc.station_figures(app, contest)
+    index = {s: k for k, s in enumerate(figs.stations)}
+    reports = [pvt.StationReport(s, int(figs.registered[index[s]]), int(figs.given[index[s]]),
+                                 int(figs.valid[index[s]]),
+                                 {o: int(figs.votes[index[s], j])
+                                  for j, o in enumerate(figs.options)}) for s in drawn]
+    outside = next(s for s in figs.stations if s not in drawn)
+    with pytest.raises(ValidationFailed):
+        svc.add_reports(app, "ref", [pvt.StationReport(outside, 1, 1, 1, {})])
+    assert svc.add_reports(app, "ref", reports) == len(drawn)
+    qc = svc.quick_count(app, "ref")
+    assert qc is not None
+    assert qc["reported"] == len(drawn)
+    national = [c for c in qc["comparison"] if c["unit"] == ""]
+    assert {c["figure"] for c in national} >= {"turnout", "yes", "no"}
+    result = svc.run_election(app, "ref", calibrate_tests=False)
+    assert result["quick_count"]["commitment"] == pvt.commit(seed)

@@ -4,6 +4,9 @@
         [--calibration N] [--report FILE]
     saylau integrity run --election ID [--contest CONTEST] [...]     (stored protocols)
     saylau integrity params --election ID [--draws N ...]           (fix them before results)
+    saylau integrity commit --election ID --commitment HEX --margin 0.01  (before results)
+    saylau integrity reveal --election ID --seed SEED                 (after the count)
+    saylau integrity report --election ID REPORTS.csv                 (the sampled stations)
 
     saylau pvt plan   (--frame FRAME.csv | --import KIND FILE) --margin 0.01 [--sigma 0.1]
     saylau pvt sample (--frame FRAME.csv | --import KIND FILE) --seed SEED --margin 0.01
@@ -30,7 +33,11 @@ from saylau.domain.integrity.figures import StationFigures
 from saylau.domain.integrity.suite import IntegrityParams, quick_count_on, run_all
 from saylau.importers.forensics import KINDS, map_file
 from saylau.services.integrity import (
+    add_reports,
+    commit_seed,
     fix_params,
+    quick_count,
+    reveal_seed,
     run_election,
 )
 from saylau.web import integrity_charts as charts
@@ -107,7 +114,8 @@ def _print(result: dict[str, Any]) -> None:
         out.print(f"  integer test false alarms on {result['calibration']['elections']} clean "
                   f"elections of this structure: {fa.get('integer', 0):.0%}; outside the "
                   f"clean range: {', '.join(result['calibrated_signals']) or 'nothing'}")
-    out.print(f"[bold]signal[/bold]: integer test {'YES' if i['signal'] else 'no'}. {CAVEAT}")
+    out.print(f"[bold]signal[/bold]: integer test {'YES' if i['signal'] else 'no'}. {CAVEAT}",
+              soft_wrap=True)
 
 
 def _plots(result: dict[str, Any], folder: Path) -> list[Path]:
@@ -267,3 +275,49 @@ def estimate_cmd(
     options = list(rs[0].votes) if rs else []
     qc = pvt.estimate(fr, sample, rs, options)
     out.print_json(json.dumps(qc.as_dict()))
+
+
+# --- the quick count of a stored election (under `saylau integrity`: they use the store) ----
+
+
+@integrity_app.command("commit")
+@reports_errors
+def commit_cmd(
+    election: Annotated[str, typer.Option("--election", help="the election")],
+    commitment: Annotated[str, typer.Option(
+        help="SHA-256 of the secret seed, hex (saylau pvt sample prints it)")],
+    margin: Annotated[float, typer.Option(help="95% margin of error on a share")],
+    sigma: Annotated[float, typer.Option(help="SD of the station shares")] = 0.1,
+    database: DatabaseOption = None,
+) -> None:
+    """Publish the quick count's seed commitment in the record, before results."""
+    leaf = commit_seed(open_store(database), election, commitment, margin, sigma)
+    out.print(f"commitment {commitment} published in the record of {election} (leaf {leaf})")
+
+
+@integrity_app.command("reveal")
+@reports_errors
+def reveal_cmd(
+    election: Annotated[str, typer.Option("--election", help="the election")],
+    seed: Annotated[str, typer.Option(help="the secret seed, now revealed")],
+    database: DatabaseOption = None,
+) -> None:
+    """Reveal the seed after the count (checked against the commitment); prints the sample."""
+    drawn = reveal_seed(open_store(database), election, seed)
+    out.print_json(json.dumps({"sample": list(drawn)}))
+
+
+@integrity_app.command("report")
+@reports_errors
+def report_cmd(
+    election: Annotated[str, typer.Option("--election", help="the election")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, metavar="REPORTS.csv",
+                                         help="station,registered,given,valid,<options>")],
+    database: DatabaseOption = None,
+) -> None:
+    """Store sampled stations' figures and print the quick count against the official one."""
+    s = open_store(database)
+    n = add_reports(s, election, pvt.csv_reports(file.read_bytes()))
+    qc = quick_count(s, election)
+    err.print(f"{n} report(s) stored")
+    out.print_json(json.dumps(qc))

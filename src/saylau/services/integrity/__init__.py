@@ -150,6 +150,10 @@ def run_election(app: Saylau, election: str, *, contest: str | None = None,
                                else "defaults: not fixed in the record before results")
     result["contest"] = cid
     result["official"] = official_of(figs)
+    with app.read() as conn:
+        committed = store.get_commitment(conn, election)
+    if committed is not None and committed["seed"] is not None:
+        result["quick_count"] = quick_count(app, election, cid)
     at = format_timestamp(app.clock())
     with app.write() as conn:
         result["run"] = store.insert_run(conn, election, cid, params.digest(), result, at)
@@ -159,3 +163,90 @@ def run_election(app: Saylau, election: str, *, contest: str | None = None,
 def latest_run(app: Saylau, election: str) -> dict[str, Any] | None:
     with app.read() as conn:
         return store.latest_run(conn, election)
+
+
+# --- the quick count on a stored election ----------------------------------------------------
+
+
+def _frame(app: Saylau) -> pvt.Frame:
+    geo = app.geography()
+    stations, strata, registered = [], [], []
+    for s in geo.stations():
+        top = geo.top_level_of(s.id)
+        stations.append(s.id)
+        strata.append(top.id if top is not None else "")
+        registered.append(s.registered)
+    return pvt.Frame(tuple(stations), tuple(strata), tuple(registered))
+
+
+def _committed(app: Saylau, election: str) -> dict[str, Any]:
+    with app.read() as conn:
+        _exists(conn, election)
+        c = store.get_commitment(conn, election)
+    if c is None:
+        raise NotFound(f"no quick count committed for {election}",
+                       details=field_error("election", "a committed quick count", election,
+                                           "commit the seed first"))
+    return c
+
+
+def sample(app: Saylau, election: str, seed: str) -> tuple[str, ...]:
+    """The sample the seed draws (checked against the commitment): anyone can redraw it."""
+    c = _committed(app, election)
+    pvt.check_commitment(seed, c["commitment"])
+    plan = pvt.plan(_frame(app), float(c["margin"]), sigma=float(c["sigma"]))
+    return pvt.draw_sample(_frame(app), seed, plan.per_stratum)
+
+
+def reveal_seed(app: Saylau, election: str, seed: str) -> tuple[str, ...]:
+    """Reveal the seed after the count (checked against the commitment); returns the sample."""
+    drawn = sample(app, election, seed)
+    at = format_timestamp(app.clock())
+    with app.write() as conn:
+        store.reveal_seed(conn, election, seed, at)
+    return drawn
+
+
+def add_reports(app: Saylau, election: str, reports: list[pvt.StationReport], *,
+                source: str = "csv", by: str = "cli") -> int:
+    """Store sampled stations' figures (a CSV, observers' protocol copies, ...); a station
+    outside the sample is refused. Earlier reports of a station stay stored; the latest
+    counts."""
+    c = _committed(app, election)
+    if c["seed"] is None:
+        raise Conflict("reveal the seed first: the sample is not known before",
+                       code="pvt_seed_hidden", details={"election": election})
+    in_sample = set(sample(app, election, c["seed"]))
+    bad = [r.station for r in reports if r.station not in in_sample]
+    if bad:
+        raise ValidationFailed(f"{len(bad)} report(s) of stations outside the sample",
+                               code="pvt_not_sampled",
+                               details=field_error("station", "a sampled station",
+                                                   ", ".join(bad[:10]), "not sampled"))
+    at = format_timestamp(app.clock())
+    rows = [{"station_id": r.station, "source": source, "registered": r.registered,
+             "given": r.given, "valid": r.valid, "votes": dict(r.votes)} for r in reports]
+    with app.write() as conn:
+        store.insert_reports(conn, election, rows, by, at)
+    return len(rows)
+
+
+def quick_count(app: Saylau, election: str, contest: str | None = None,
+                ) -> dict[str, Any] | None:
+    """The quick count from the stored reports, compared with the official figures of the
+    contest's current protocols; None before the seed is revealed."""
+    c = _committed(app, election)
+    if c["seed"] is None:
+        return None
+    drawn = sample(app, election, c["seed"])
+    with app.read() as conn:
+        rows = store.latest_reports(conn, election)
+        contests = election_store.contests_of(conn, election)
+    cid = contest or contests[0].id
+    figs = station_figures(app, cid)
+    reports = [pvt.StationReport(r["station_id"], int(r["registered"]), int(r["given"]),
+                                 int(r["valid"]), r["votes"]) for r in rows]
+    qc = pvt.estimate(_frame(app), drawn, reports, list(figs.options))
+    comparison = [x.as_dict() for x in pvt.compare(qc, official_of(figs))]
+    return {"commitment": c["commitment"], "seed": c["seed"], **qc.as_dict(),
+            "comparison": comparison}
