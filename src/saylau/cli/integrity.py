@@ -321,3 +321,49 @@ def report_cmd(
     qc = quick_count(s, election)
     err.print(f"{n} report(s) stored")
     out.print_json(json.dumps(qc))
+
+
+# --- the demo's integrity (cli/demo.py calls these for the referendum night) -----------------
+
+
+def demo_seed(seed: int) -> str:
+    """The demo's quick-count seed: a real one is a secret chosen on the eve."""
+    return f"saylau-demo-{seed}"
+
+
+def integrity_before_results(app: Any, election: str, seed: str) -> None:
+    """Before the first protocol: the tests' parameters and the quick count's commitment go
+    in the record."""
+    params = IntegrityParams.from_dict({"calibration": {"elections": 5}})
+    fix_params(app, election, params, by="demo")
+    commit_seed(app, election, pvt.commit(seed), 0.01, 0.1, by="demo")
+
+
+def integrity_after_night(app: Any, election: str, seed: str, console: Console) -> None:
+    """After the count: the seed revealed, the sampled stations' figures reported (in the
+    demo, taken from their accepted protocols, as observers' copies would give them), every
+    test run and stored; one line of each printed."""
+    from saylau.services.integrity import station_figures
+
+    drawn = reveal_seed(app, election, seed)
+    result = run_election(app, election, calibrate_tests=False)
+    figs = station_figures(app, result["contest"])
+    index = {s: k for k, s in enumerate(figs.stations)}
+    reports = [pvt.StationReport(s, int(figs.registered[index[s]]), int(figs.given[index[s]]),
+                                 int(figs.valid[index[s]]),
+                                 {o: int(figs.votes[index[s], j])
+                                  for j, o in enumerate(figs.options)})
+               for s in drawn if s in index]
+    add_reports(app, election, reports, source="demo", by="demo")
+    result = run_election(app, election)
+    qc = result.get("quick_count") or {}
+    national = [c for c in qc.get("comparison", []) if c["unit"] == ""]
+    lines = ", ".join(
+        f"{c['figure']} {100 * c['official']:.2f}% in "
+        f"[{100 * c['estimate']['low']:.2f}, {100 * c['estimate']['high']:.2f}]"
+        for c in national if c["estimate"]["low"] is not None)
+    i = result["integer"]
+    console.print(f"integrity: integer-percentage test {'SIGNAL' if i['signal'] else 'no signal'}"
+                  f" (excess {i['either']['excess']:+.0f} stations, p {i['either']['p_value']:.3f})"
+                  f"; quick count of {len(reports)} stations: {lines or 'no interval'}. "
+                  f"{CAVEAT} (/elections/{election}/integrity)", markup=False, soft_wrap=True)
