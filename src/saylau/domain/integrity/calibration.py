@@ -69,15 +69,20 @@ def clean_election(figs: StationFigures, rng: np.random.Generator, min_sd: float
     ok = reg > 0
     turnout = np.zeros(n)
     share = np.zeros(n)
-    units = np.array(figs.units[0] if figs.units else ("all",) * n, dtype=object)
+    names = figs.units[0] if figs.units else ("all",) * n
+    code_of: dict[str, int] = {}
+    codes = np.fromiter((code_of.setdefault(u, len(code_of)) for u in names), dtype=np.int64,
+                        count=n)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(code_of) + 1))
     t_obs = np.where(ok, figs.given / np.maximum(reg, 1), np.nan)
     v_obs = np.where(figs.valid > 0, figs.leader_votes / np.maximum(figs.valid, 1), np.nan)
-    for u in dict.fromkeys(units.tolist()):
-        sel = units == u
+    for c in range(len(code_of)):  # the units in order of first appearance
+        sel = order[bounds[c]:bounds[c + 1]]
         mt, st = _robust(t_obs[sel][~np.isnan(t_obs[sel])], min_sd)
         mv, sv = _robust(v_obs[sel][~np.isnan(v_obs[sel])], min_sd)
-        turnout[sel] = _beta(mt, st, int(sel.sum()), rng)
-        share[sel] = _beta(mv, sv, int(sel.sum()), rng)
+        turnout[sel] = _beta(mt, st, len(sel), rng)
+        share[sel] = _beta(mv, sv, len(sel), rng)
     given = rng.binomial(reg, turnout)
     bad = figs.in_boxes - figs.valid
     inv_share = float(np.median(bad[figs.in_boxes > 0] / figs.in_boxes[figs.in_boxes > 0])) \
@@ -130,7 +135,7 @@ def calibrate(figs: StationFigures, integer: IntegerParams | None = None,
                           lowest=ip.lowest, highest=ip.highest, alpha=ip.alpha)
     for _ in range(p.elections):
         clean = clean_election(figs, rng, p.min_sd)
-        res = integer_test(clean, cheap)
+        res = integer_test(clean, cheap, per_integer=False)
         alarms["integer"] = alarms.get("integer", 0) + int(res.either.z > z_crit)
         values.setdefault("integer_z", []).append(res.either.z)
         d = digit_tests(clean, dp)

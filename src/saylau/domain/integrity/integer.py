@@ -286,9 +286,11 @@ def null_draws(q_t: npt.NDArray[np.float64], q_l: npt.NDArray[np.float64],
     return out_t, out_l, out_e, out_w.round().astype(np.int64)
 
 
-def integer_test(figs: StationFigures, params: IntegerParams | None = None,
-                 ) -> IntegerResult:
-    """Run the integer-percentage test on `figs` (see the module's docstring)."""
+def integer_test(figs: StationFigures, params: IntegerParams | None = None, *,
+                 per_integer: bool = True) -> IntegerResult:
+    """Run the integer-percentage test on `figs` (see the module's docstring). Without
+    `per_integer`, the histogram per integer (`by_integer`) is left empty (the calibration
+    needs only the counts)."""
     params = params or IntegerParams()
     keep, excluded = included(figs, params)
     reg = figs.registered[keep]
@@ -330,7 +332,7 @@ def integer_test(figs: StationFigures, params: IntegerParams | None = None,
         voters_at_integers=voters, voters_expected=w_expected, voters_sd=w_sd,
         voter_weighted_excess=voters - w_expected,
         voters_p_value=float((1 + int((mc_w >= voters).sum())) / (1 + len(mc_w))),
-        by_integer=_by_integer(ints, bt, bl, masses_t, masses_l),
+        by_integer=_by_integer(ints, bt, bl, masses_t, masses_l) if per_integer else {},
         signal=bool(either.excess > 0 and either.p_value < params.alpha),
         leader_name=figs.leader_name,
     )
