@@ -26,7 +26,7 @@ def _frame_and_reports(tmp: Path) -> tuple[Path, list[str]]:
 
 
 def test_pvt_plan_sample_estimate_on_files(tmp_path: Path) -> None:
-    frame, stations = _frame_and_reports(tmp_path)
+    frame, _stations = _frame_and_reports(tmp_path)
     plan = runner.invoke(cli, ["pvt", "plan", "--frame", str(frame), "--margin", "0.05"])
     assert plan.exit_code == 0, plan.output
     sample = runner.invoke(cli, ["pvt", "sample", "--frame", str(frame), "--margin", "0.05",

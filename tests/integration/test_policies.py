@@ -265,6 +265,16 @@ CALLS: dict[tuple[str, str], CallFor] = {
     ("POST", "/api/elections/{election_id}/pvt/commitment"):
         lambda a, r: Call("POST", "/api/elections/ref/pvt/commitment",
                           {"commitment": "a" * 64, "margin": 0.01}, allowed=(409,)),
+    ("GET", "/api/elections/{election_id}/pvt"):
+        lambda a, r: Call("GET", "/api/elections/ref/pvt", allowed=(404,)),
+    ("POST", "/api/elections/{election_id}/pvt/reveal"):
+        lambda a, r: Call("POST", "/api/elections/ref/pvt/reveal", {"seed": "x"},
+                          allowed=(404,)),
+    ("POST", "/api/elections/{election_id}/pvt/reports"):
+        lambda a, r: Call("POST", "/api/elections/ref/pvt/reports",
+                          {"reports": [{"station": STATION_OF_ROLE[r], "registered": 10,
+                                        "given": 5, "valid": 5, "votes": {"yes": 5}}]},
+                          allowed=(404,)),
     ("POST", "/api/elections/{election_id}/integrity/run"):
         lambda a, r: Call("POST", "/api/elections/ref/integrity/run?calibrate=false"),
     ("GET", "/elections/{election_id}/integrity"):

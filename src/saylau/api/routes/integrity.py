@@ -15,7 +15,7 @@ from pydantic import Field
 from saylau.api.policies import Admin, Public, saylau_of
 from saylau.api.schemas.common import Strict
 from saylau.domain.errors import NotFound
-from saylau.domain.integrity import CAVEAT
+from saylau.domain.integrity import CAVEAT, pvt
 from saylau.domain.integrity.suite import IntegrityParams
 from saylau.services import elections as election_svc
 from saylau.services import integrity as svc
@@ -94,3 +94,49 @@ def run(election_id: str, request: Request, _who: Admin,
     result = svc.run_election(saylau_of(request), election_id, calibrate_tests=calibrate)
     return {"run": result["run"], "params_source": result["params_source"],
             "signal": result["integer"]["signal"], "caveat": CAVEAT}
+
+
+class RevealIn(Strict):
+    seed: str = Field(min_length=1, max_length=1000)
+
+
+class ReportIn(Strict):
+    station: str = Field(min_length=1, max_length=64)
+    registered: int = Field(ge=0, le=10**9)
+    given: int = Field(ge=0, le=10**9)
+    valid: int = Field(ge=0, le=10**9)
+    votes: dict[str, Annotated[int, Field(ge=0, le=10**9)]]
+
+
+class ReportsIn(Strict):
+    reports: list[ReportIn] = Field(max_length=100_000)
+    source: str = Field(default="api", pattern=r"^[a-z][a-z0-9-]{0,31}$",
+                        description="where the figures come from: csv, observer, ...")
+
+
+@router.get("/api/elections/{election_id}/pvt", tags=["integrity"])
+def quick_count(election_id: str, request: Request, _who: Public) -> dict[str, Any]:
+    """The quick count: its commitment, and once the seed is revealed, the sample's estimate
+    against the official figures (404 when none was committed)."""
+    s = saylau_of(request)
+    election_svc.get_election(s, election_id)
+    qc = svc.quick_count(s, election_id)
+    return {"quick_count": qc, "revealed": qc is not None, "caveat": CAVEAT}
+
+
+@router.post("/api/elections/{election_id}/pvt/reveal", tags=["integrity"])
+def reveal(election_id: str, body: RevealIn, request: Request, _who: Admin,
+           ) -> dict[str, Any]:
+    """Reveal the seed after the count (checked against the commitment): the sample."""
+    return {"sample": list(svc.reveal_seed(saylau_of(request), election_id, body.seed))}
+
+
+@router.post("/api/elections/{election_id}/pvt/reports", tags=["integrity"], status_code=201)
+def reports(election_id: str, body: ReportsIn, request: Request, who: Admin,
+            ) -> dict[str, Any]:
+    """Sampled stations' figures (a mission's copies, a CSV...); outside the sample: 422."""
+    rs = [pvt.StationReport(r.station, r.registered, r.given, r.valid, dict(r.votes))
+          for r in body.reports]
+    n = svc.add_reports(saylau_of(request), election_id, rs, source=body.source,
+                        by=str(who.name))
+    return {"stored": n}
