@@ -100,3 +100,12 @@ def test_csv_reports_name_bad_cells() -> None:
         pvt.csv_reports(b"station,registered,given,valid,A,B\nS1,100,x,58,30,28\n")
     [err] = e.value.details["errors"]
     assert (err["line"], err["field"], err["actual"]) == (2, "given", "x")
+
+
+def test_a_census_is_the_count_itself() -> None:
+    frame, reports, true_a, true_t = _population(4, strata=2, per=20)
+    everyone = frame.stations
+    qc = pvt.estimate(frame, everyone, [reports[s] for s in everyone], ["A", "B"])
+    assert qc.shares["A"].value == pytest.approx(true_a)
+    assert (qc.shares["A"].low, qc.shares["A"].high) == (qc.shares["A"].value,) * 2
+    assert qc.turnout.value == pytest.approx(true_t)

@@ -263,6 +263,8 @@ def ratio_estimate(ys: Sequence[np.ndarray], xs: Sequence[np.ndarray],
         var += big * big * (1 - n / big) * float(e.var(ddof=1)) / n
     se = math.sqrt(max(var, 0.0)) / x_hat
     if se == 0.0:
+        if all(w == 1.0 for w in weights):  # every station reported: the count itself
+            return Estimate(r, r, r, 0.0)
         # every sampled station alike (an option nobody voted for): no spread to measure,
         # so no interval rather than a zero-width one
         return Estimate(r, None, None, None)
