@@ -9,6 +9,8 @@ What is asserted, and from where (each checked by the author of these tests in t
   elections since 2004 the number of polling stations reporting turnout and/or leader's result
   expressed by an integer percentage ... was much higher than expected by pure chance. Monte
   Carlo simulations confirmed high statistical significance";
+- the same abstract: "these anomalies were concentrated in a specific subset of Russian
+  regions" - the regions flagged on their own are few and hold most of the excess;
 - Klimek, Yegorov, Hanel & Thurner, PNAS 109(41), 2012 (arXiv:1201.3087, abstract):
   "reported irregularities in recent Russian elections are indeed well explained by systematic
   ballot stuffing" - the fitted incremental fraud fraction is far from zero;
@@ -28,6 +30,7 @@ import pytest
 
 from saylau.domain.integrity.fingerprint import fingerprint
 from saylau.domain.integrity.integer import IntegerParams, integer_test
+from saylau.domain.integrity.suite import integer_by_unit
 from saylau.importers.forensics import Mapped, map_file
 from tests.conftest import shared_file
 
@@ -91,6 +94,18 @@ def test_albania_2013_is_not_flagged_by_the_integer_test() -> None:
     res = integer_test(mapped("albania-2013").figures, IntegerParams())
     assert not res.signal
     assert res.either.p_value > 0.05
+
+
+@pytest.mark.parametrize("kind", ["russia-2011", "russia-2012"])
+def test_the_excess_is_concentrated_in_a_few_regions(kind: str) -> None:
+    # "Geographical analysis showed that these anomalies were concentrated in a specific
+    # subset of Russian regions" (AoAS 10(1), abstract, p. 54): the regions with a signal of
+    # their own are a small minority, and they hold most of the national excess
+    by_region = integer_by_unit(mapped(kind).figures, 0, IntegerParams())
+    flagged = [d for d in by_region.values() if d["signal"]]
+    total = sum(d["excess"] for d in by_region.values())
+    assert len(flagged) <= 0.15 * len(by_region)
+    assert sum(d["excess"] for d in flagged) >= 0.7 * total
 
 
 @pytest.mark.parametrize("kind", ["russia-2011", "russia-2012"])

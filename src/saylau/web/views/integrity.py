@@ -38,8 +38,10 @@ def integrity_view(app: Saylau, info: ElectionInfo) -> IntegrityView:
     rows: list[SignalRow] = []
     comparison: tuple[dict[str, Any], ...] = ()
     if result:
+        integer = result.get("integer_by_unit", {})
         for unit, d in sorted(result.get("digits_by_unit", {}).items()):
-            rows.append(SignalRow(unit, tuple(d["signals"]), int(d["stations"])))
+            flagged = ("integer",) if integer.get(unit, {}).get("signal") else ()
+            rows.append(SignalRow(unit, flagged + tuple(d["signals"]), int(d["stations"])))
         comparison = tuple(result.get("quick_count", {}).get("comparison", ()))
     return IntegrityView(info=info, run=result, run_at=stored["run_at"] if stored else None,
                          by_unit=tuple(rows), comparison=comparison,
