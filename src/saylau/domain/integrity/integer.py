@@ -257,9 +257,13 @@ def null_draws(q_t: npt.NDArray[np.float64], q_l: npt.NDArray[np.float64],
     independent with the right marginals. Since q_t q_l <= q_t <= q_t + (1 - q_t) q_l, the
     leader's count is #(u < q_t q_l) + #(u < end) - #(u < q_t), and "either" is u < end: three
     comparisons and no logic per station."""
-    q_t32 = q_t.astype(np.float32)
-    both = (q_t * q_l).astype(np.float32)
-    end = (q_t + (1.0 - q_t) * q_l).astype(np.float32)
+    def threshold(q: npt.NDArray[np.float64]) -> npt.NDArray[np.uint32]:
+        # u < floor(q 2^32) for u uniform on 0..2^32-1 has probability q within 2^-32
+        return np.minimum(np.floor(q * 2.0**32), 2.0**32 - 1).astype(np.uint32)
+
+    q_t32 = threshold(q_t)
+    both = threshold(q_t * q_l)
+    end = threshold(q_t + (1.0 - q_t) * q_l)
     ones_w = np.stack([np.ones(len(q_t)), weight], axis=1).astype(np.float32)
     out_t = np.empty(draws, dtype=np.int64)
     out_l = np.empty(draws, dtype=np.int64)
@@ -270,7 +274,10 @@ def null_draws(q_t: npt.NDArray[np.float64], q_l: npt.NDArray[np.float64],
     buf = np.empty((chunk, n), dtype=np.float32)
     for start in range(0, draws, chunk):
         size = min(chunk, draws - start)
-        u = rng.random((size, n), dtype=np.float32)
+        # 32-bit uniforms straight from the seeded bit generator (two per 64-bit output):
+        # twice as fast as numpy's float conversion, and finer (2^-32 against 2^-24)
+        raw = rng.bit_generator.random_raw((size * n + 1) // 2)
+        u = raw.view(np.uint32)[: size * n].reshape(size, n)
         f, b = flag[:size], buf[:size]
         c_t = np.count_nonzero(np.less(u, q_t32, out=f), axis=1)
         c_b = np.count_nonzero(np.less(u, both, out=f), axis=1)
