@@ -113,6 +113,7 @@ def test_the_integrity_page_in_three_languages(referendum: tuple[Saylau, str]) -
         assert 'id="integer-signal"' in page.text
         assert "'unsafe-inline'" not in page.headers["Content-Security-Policy"]
     assert client.get("/elections/nope/integrity").status_code == 404
+    assert 'href="/elections/ref/integrity"' in client.get("/elections/ref?lang=en").text
 
 
 def test_quick_count_on_a_stored_election(referendum: tuple[Saylau, str]) -> None:
