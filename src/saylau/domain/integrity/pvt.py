@@ -28,6 +28,9 @@ the station shares (sigma, from an earlier election or a default of 0.1) and of 
 sizes (their coefficient of variation cv): n0 = (1.96 / e)^2 (1 + cv^2) sigma^2, n = n0 / (1 +
 n0 / N), allocated to the strata in proportion to their stations (at least `min_per_stratum`).
 
+This module is a little longer than 400 lines because the quick count is one procedure
+(frame, plan, sample, reports, estimate, comparison) whose parts are read together.
+
 These are signals that warrant a look, not proof of fraud.
 """
 
