@@ -280,6 +280,33 @@ CALLS: dict[tuple[str, str], CallFor] = {
         lambda a, r: Call("POST", "/api/audits/x/measure", allowed=(404,)),
     ("GET", "/audits"): lambda a, r: Call("GET", "/audits"),
     ("GET", "/audits/{audit_id}"): lambda a, r: Call("GET", "/audits/x", allowed=(404,)),
+    # integrity analytics (issue 14): reads public (404 before a run or fixed parameters);
+    # writes the central commission's; results have begun in this night, so fixing the
+    # parameters or the seed is refused (409)
+    ("GET", "/api/elections/{election_id}/integrity"):
+        lambda a, r: Call("GET", "/api/elections/ref/integrity", allowed=(200, 404)),
+    ("GET", "/api/elections/{election_id}/integrity/params"):
+        lambda a, r: Call("GET", "/api/elections/ref/integrity/params", allowed=(404,)),
+    ("POST", "/api/elections/{election_id}/integrity/params"):
+        lambda a, r: Call("POST", "/api/elections/ref/integrity/params",
+                          {"integer": {"draws": 20}}, allowed=(409,)),
+    ("POST", "/api/elections/{election_id}/pvt/commitment"):
+        lambda a, r: Call("POST", "/api/elections/ref/pvt/commitment",
+                          {"commitment": "a" * 64, "margin": 0.01}, allowed=(409,)),
+    ("GET", "/api/elections/{election_id}/pvt"):
+        lambda a, r: Call("GET", "/api/elections/ref/pvt", allowed=(404,)),
+    ("POST", "/api/elections/{election_id}/pvt/reveal"):
+        lambda a, r: Call("POST", "/api/elections/ref/pvt/reveal", {"seed": "x"},
+                          allowed=(404,)),
+    ("POST", "/api/elections/{election_id}/pvt/reports"):
+        lambda a, r: Call("POST", "/api/elections/ref/pvt/reports",
+                          {"reports": [{"station": STATION_OF_ROLE[r], "registered": 10,
+                                        "given": 5, "valid": 5, "votes": {"yes": 5}}]},
+                          allowed=(404,)),
+    ("POST", "/api/elections/{election_id}/integrity/run"):
+        lambda a, r: Call("POST", "/api/elections/ref/integrity/run?calibrate=false"),
+    ("GET", "/elections/{election_id}/integrity"):
+        lambda a, r: Call("GET", "/elections/ref/integrity"),
     ("GET", "/"): lambda a, r: Call("GET", "/"),
     ("GET", "/elections"): lambda a, r: Call("GET", "/elections"),
     ("GET", "/elections/{election_id}"): lambda a, r: Call("GET", "/elections/ref"),

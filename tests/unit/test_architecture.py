@@ -14,7 +14,8 @@ DOMAIN = Path(saylau.domain.__file__).parent
 ALLOWED_THIRD_PARTY = {
     "numpy",
     "cryptography",  # Ed25519 signature verification: never write one's own crypto
-    "scipy",  # audits (issue 15): the binomial laws of the planners; pure computation
+    "scipy",  # audits (issue 15), integrity analytics (issue 14): statistical laws
+    "diptest",  # integrity analytics (issue 14): Hartigan's dip test
 }
 FORBIDDEN_STDLIB = {
     "os", "pathlib", "sqlite3", "socket", "subprocess", "shutil", "tempfile", "urllib",
@@ -26,6 +27,7 @@ STDLIB_OK = {
     "decimal", "bisect", "heapq", "operator", "statistics", "string", "unicodedata", "abc",
     "numbers", "textwrap", "contextlib", "copy", "base64", "struct", "types", "codecs",
     "hmac",  # parties wing: keyed hashes of IINs (domain/parties/privacy.py), pure computing
+    "warnings",  # integrity analytics: to silence a library's known, documented warning
 }
 
 

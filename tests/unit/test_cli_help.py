@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 from saylau.cli.main import app
 
 ROOT = typer.main.get_command(app)
-NO_STORE = {"decide", "allocate", "verify", "keys create"}
+NO_STORE = {"decide", "allocate", "verify", "keys create",
+            "pvt"}  # integrity (issue 14): the quick count on files
 """Commands that never open a store (they work on files alone)."""
 
 

@@ -340,8 +340,7 @@ WINGS = (
     # issue, domain package, services package, API router, CLI module and its Typer
     (12, "saylau.domain.observation", "saylau.services.observation",
      "saylau.api.routes.observation", "saylau.cli.observers", "observers_app"),
-    (14, "saylau.domain.integrity", "saylau.services.integrity",
-     "saylau.api.routes.integrity", "saylau.cli.integrity", "integrity_app"),
+    # 12 (observation), 13 (parties), 14 (integrity) and 15 (audits) have landed
 )
 # issue 15 (risk-limiting audits) is built: its router is mounted and `saylau audit` registered
 """The risk-limiting audits' services package, saylau.services.audit, cannot exist beside the

@@ -17,6 +17,7 @@ from saylau.api.routes import (
     audits,
     elections,
     geography,
+    integrity,
     observation,
     open_data,
     parties,  # parties wing (issue 13)
@@ -40,7 +41,8 @@ ROUTERS = (geography.router, elections.router, protocols.router, turnout.router,
            system.router,
            parties.router,  # parties wing (issue 13)
            audits.router,  # risk-limiting audits (issue 15)
-           observation.router)  # observation (issue 12)
+           observation.router,  # observation (issue 12)
+           integrity.router)  # integrity analytics (issue 14)
 """The API's routers, in the order they are mounted (and listed in the OpenAPI schema). The
 coming wings' routers (observation, parties, integrity, audits) join when they have routes."""
 

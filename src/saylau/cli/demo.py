@@ -155,6 +155,10 @@ def _prepare(opts: DemoOptions, console: Console) -> tuple[Any, Night]:
         constitutional=True, by=ActorId("demo"), signatures="required",
     )
     night = Night(simulate_referendum(geo, opts.seed, contest.id), tokens, units_of, contest.id)
+    # integrity analytics (issue 14): parameters and quick-count seed fixed before results
+    from saylau.cli.integrity import demo_seed, integrity_before_results
+
+    integrity_before_results(app, REFERENDUM, demo_seed(opts.seed))
     return app, _with_keys(app, night, REFERENDUM, console)
 
 
@@ -313,6 +317,10 @@ def _report(app: Any, log: NightLog, opts: DemoOptions, console: Console) -> Non
                           "[/bold]")
             for step in d.explanation:
                 console.print(f"  - {step.render()}", markup=False)
+        # integrity analytics (issue 14): the quick count and the forensic tests, stored
+        from saylau.cli.integrity import demo_seed, integrity_after_night
+
+        integrity_after_night(app, REFERENDUM, demo_seed(opts.seed), console)
     from saylau.store.db import describe
 
     if opts.database is None:

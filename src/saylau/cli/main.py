@@ -34,6 +34,7 @@ from saylau.cli.elections import election_app
 from saylau.cli.export import export_app
 from saylau.cli.geography import geography_app
 from saylau.cli.importers import import_app
+from saylau.cli.integrity import integrity_app, pvt_app
 from saylau.cli.keys import keys_app
 from saylau.cli.observers import observers_app
 from saylau.cli.parties import parties_app  # parties wing (issue 13)
@@ -69,6 +70,9 @@ app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(parties_app, name="parties")  # parties wing (issue 13)
 app.add_typer(observers_app, name="observers")  # observation (issue 12)
+# integrity analytics (issue 14)
+app.add_typer(integrity_app, name="integrity")
+app.add_typer(pvt_app, name="pvt")
 
 
 @app.command()

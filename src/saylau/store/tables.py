@@ -28,6 +28,12 @@ from saylau.store.tables_audits import (
     audits,
 )
 from saylau.store.tables_base import Id, metadata
+from saylau.store.tables_integrity import (
+    integrity_params,
+    integrity_runs,
+    pvt_commitments,
+    pvt_reports,
+)
 from saylau.store.tables_observation import (
     obs_accreditations,
     obs_copies,
@@ -280,6 +286,8 @@ __all__ = [
     "district_stations",
     "elections",
     "electoral_districts",
+    "integrity_params",
+    "integrity_runs",
     "log_leaves",
     "metadata",
     "obs_accreditations",
@@ -298,6 +306,8 @@ __all__ = [
     "party_member_rows",
     "protocol_rejections",
     "protocol_versions",
+    "pvt_commitments",
+    "pvt_reports",
     "senate_sessions",
     "tokens",
     "tree_heads",

@@ -15,7 +15,8 @@ Layout:
 
     index.html                 language chooser (remembers the reader's choice)
     manifest.json              build time, record, counts
-    kk/ ru/ en/                index.html, units/<unit>.html, contests/<contest>.html
+    kk/ ru/ en/                index.html, units/<unit>.html, contests/<contest>.html,
+                               integrity.html
     static/                    site.css, site.js, vendor/ (with licences), geo/ (outlines)
     data/                      election.json, results/, units/, protocols/, decisions,
                                composition.json, geography.csv
@@ -143,7 +144,8 @@ def _data(app: Saylau, info: views.ElectionInfo, root: Path) -> int:
 
 
 Job = tuple[str, str | None]
-"""A page to write: ('index', None), ('unit', unit id) or ('contest', contest id)."""
+"""A page to write: ('index', None), ('unit', unit id), ('contest', contest id) or
+('integrity', None)."""
 
 
 def _jobs(app: Saylau, info: views.ElectionInfo) -> list[Job]:
@@ -153,6 +155,7 @@ def _jobs(app: Saylau, info: views.ElectionInfo) -> list[Job]:
     jobs.extend(("contest", c.id) for c in info.contests
                 if not (c.id == info.main.id and c.kind is not ContestKind.SENATE_SEAT))
     jobs.append(("observation", None))  # observation (issue 12)
+    jobs.append(("integrity", None))  # integrity analytics (issue 14)
     return jobs
 
 
@@ -182,6 +185,13 @@ def _write_pages(app: Saylau, info: views.ElectionInfo, built: datetime, root: P
 
                 path = "observation.html"
                 render = functools.partial(render_observation, observation_view(app, info))
+            elif kind == "integrity":
+                from saylau.web.render.integrity import render_integrity
+                from saylau.web.views.integrity import integrity_view
+
+                path = "integrity.html"
+                iv = replace(integrity_view(app, info), built=built)
+                render = functools.partial(render_integrity, iv)
             elif kind == "contest":
                 assert ident is not None
                 path = f"contests/{file_name(ident)}.html"

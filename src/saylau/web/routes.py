@@ -47,8 +47,10 @@ from saylau.web.render import (
     render_station,
     render_unit,
 )
+from saylau.web.render.integrity import render_integrity
 from saylau.web.render.observation import render_form, render_observation
 from saylau.web.views import observation as obs_views
+from saylau.web.views.integrity import integrity_view
 
 router = APIRouter(tags=["pages"])
 
@@ -188,6 +190,28 @@ def contest_page(election_id: str, contest_id: str, request: Request, _who: Publ
     return _page(request, language, lang, version,
                  lambda: render_contest(views.contest_view(app, info, contest_id), language,
                                         links))
+
+
+# --- integrity analytics (issue 14) ---------------------------------------------------------
+
+
+@router.get("/elections/{election_id}/integrity", response_class=HTMLResponse)
+def integrity_page(election_id: str, request: Request, _who: Public,
+                   lang: LangQuery = None) -> Response:
+    """The election's integrity page: forensic signals, the quick count, the charts."""
+    language = _lang(request, lang)
+    app = saylau_of(request)
+    try:
+        info = views.election_info(app, election_id)
+    except NotFound as exc:
+        return _not_found(request, language, lang, exc, election_id)
+    links = ServerLinks(info.election.id, request.url.path)
+    # a run is stored without a record leaf, so the record's version cannot name the page:
+    # it is rebuilt on each request (one stored run read, no test computed)
+    response = HTMLResponse(render_integrity(integrity_view(app, info), language, links))
+    _headers(response, language, lang)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 # --- static files ----------------------------------------------------------------------------

@@ -5,4 +5,13 @@ result. Unlike the rest of the domain these are statistics: floats are allowed h
 votes, which stay integers), and every random draw takes an explicit seed (a
 `numpy.random.Generator` passed in, never a global one), so a published figure is reproduced
 exactly. Each test cites its paper and reports its false-alarm rate beside its result.
+
+Modules: `figures` (the station figures every test reads), `integer` (Kobak, Shpilkin &
+Pshenichnikov 2016), `fingerprint` (Klimek et al. 2012), `digits` (the Election Forensics
+Toolkit's tests, Beber & Scacco), `calibration` (clean elections of the same structure, the
+false-alarm rates), `pvt` (the quick count), `suite` (every test with fixed parameters).
+
+Every result says it: these are signals that warrant a look, not proof of fraud.
 """
+
+CAVEAT = "These are signals that warrant a look, not proof of fraud."

@@ -24,6 +24,7 @@ class Links(Protocol):
     def elections(self) -> str | None: ...
     def snapshot_file(self, path: str) -> str | None: ...
     def open_data(self, what: str) -> str | None: ...
+    def integrity(self) -> str | None: ...  # the integrity page (issue 14)
 
     def observation(self) -> str | None: ...
 
@@ -63,6 +64,10 @@ class ServerLinks:
 
     def snapshot_file(self, path: str) -> str | None:
         return None
+
+    def integrity(self) -> str | None:
+        """The election's integrity page (issue 14)."""
+        return f"/elections/{q(self.election)}/integrity" if self.election else None
 
     def open_data(self, what: str) -> str | None:
         """The live API's open data of this election: csv, json, cdf or the record's head."""
@@ -129,3 +134,7 @@ class StaticLinks:
     def observation(self) -> str | None:
         """The snapshot's Observation page (issue 12)."""
         return self._rel(f"{self.language}/observation.html")
+
+    def integrity(self) -> str | None:
+        """The election's integrity page in this language (issue 14)."""
+        return self._rel(f"{self.language}/integrity.html")

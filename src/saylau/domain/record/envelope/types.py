@@ -55,6 +55,11 @@ class RecordType(StrEnum):
     """An observer's checklist or incident (a version of its slot), by badge, never by name."""
     OBSERVER_COPY = "observer-copy"
     """An observer's copy of a station's protocol (a version of the observer's slot)."""
+    # integrity analytics (issue 14)
+    INTEGRITY_PARAMS = "integrity-params"
+    """The integrity tests' parameters, fixed before any result (domain/integrity/suite)."""
+    PVT_COMMITMENT = "pvt-commitment"
+    """The SHA-256 commitment to the quick count's seed, published before voting ends."""
 
 
 class KeyRole(StrEnum):

@@ -16,6 +16,7 @@ from saylau.domain.decide import SessionRound
 from saylau.domain.errors import SaylauError
 from saylau.domain.geography import Unit, UnitKind
 from saylau.domain.ids import UnitId
+from saylau.domain.integrity.record import leaf_problems as integrity_leaf_problems
 from saylau.domain.protocols import (
     COUNT_FIELDS,
 )
@@ -250,6 +251,11 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
         if k["revoked"] is None and k["role"] == KeyRole.COMMISSION:
             state.own_keys[k["unit"]] -= 1
         k["revoked"] = idx
+    elif type_ in (RecordType.INTEGRITY_PARAMS, RecordType.PVT_COMMITMENT):
+        # integrity analytics (issue 14): fixed before the first protocol, and re-derived
+        problems = integrity_leaf_problems(type_, body, bool(state.versions))
+        if problems:
+            raise _fail(f"leaf {idx}: {problems[0]['message']}", leaf=idx, problems=problems)
     elif type_ in (RecordType.PROTOCOL, RecordType.TURNOUT):
         if state.election is None:
             raise _fail(f"leaf {idx}: a {type_} before the election's definition", leaf=idx)

@@ -3,7 +3,7 @@ rows in versions (IINs as keyed hashes and last four digits), the register of th
 from party membership
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-06 12:00:00
 
 Every table is append-only (store/tables.py, the parties block). The lead chains the wings'

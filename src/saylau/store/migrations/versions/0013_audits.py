@@ -2,10 +2,11 @@
 seed, sample and measured risk, and the hand counts; every row also a leaf of the log
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-06 12:10:00
 
-(The wings' migrations 0010-0013 all follow 0009; they are chained when merged.)
+(The wings' migrations are chained in the order they landed: 0010 observation, 0011 parties,
+0012 integrity, 0013 audits.)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,144 @@
+"""Golden, on the real files of ../shared/data/forensics (source and columns in its README):
+the importers' figures against the README, and the integrity tests against what the papers
+publish. Skipped, saying why, when ../shared is absent.
+
+What is asserted, and from where (each checked by the author of these tests in this session):
+- the files' row counts and registered-voter totals: ../shared/data/forensics/README.md;
+- Kobak, Shpilkin & Pshenichnikov, "Integer percentages as electoral falsification
+  fingerprints", Annals of Applied Statistics 10(1), 54-73, 2016, abstract (p. 54): "in all
+  elections since 2004 the number of polling stations reporting turnout and/or leader's result
+  expressed by an integer percentage ... was much higher than expected by pure chance. Monte
+  Carlo simulations confirmed high statistical significance";
+- the same abstract: "these anomalies were concentrated in a specific subset of Russian
+  regions" - the regions flagged on their own are few and hold most of the excess;
+- Klimek, Yegorov, Hanel & Thurner, PNAS 109(41), 2012 (arXiv:1201.3087, abstract):
+  "reported irregularities in recent Russian elections are indeed well explained by systematic
+  ballot stuffing" - the fitted incremental fraud fraction is far from zero;
+- the issue's requirement: Albania 2013 is not flagged by the integer test.
+
+What is NOT reproduced (skipped with the reason below): the papers' exact numbers (the
+integer-percentage excess and station counts of Kobak et al., Klimek et al.'s fitted f_i and
+f_e for 2011 and 2012, the Election Forensics Toolkit's worked Albania 2013 table). The search
+tools of this session returned only the papers' first page and the toolkit's table as an image
+(inst/figures/EFT_table.png), so the figures could not be read, and asserting numbers from
+memory would be fudging.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from saylau.domain.integrity.fingerprint import fingerprint
+from saylau.domain.integrity.integer import IntegerParams, integer_test
+from saylau.domain.integrity.suite import integer_by_unit
+from saylau.importers.forensics import Mapped, map_file
+from tests.conftest import shared_file
+
+pytestmark = [pytest.mark.shared, pytest.mark.slow]
+
+FILES = {
+    "russia-2011": ("data/forensics/russia/ru2011_duma.csv", 95_225, 109_229_337, "UR"),
+    "russia-2012": ("data/forensics/russia/ru2012_president.csv", 95_415, 109_860_331, "Putin"),
+    "russia-2020": ("data/forensics/russia/ru2020_constitutional_vote.csv", 96_765,
+                    107_999_611, "yes"),
+}
+_cache: dict[str, Mapped] = {}
+
+
+def mapped(kind: str) -> Mapped:
+    if kind not in _cache:
+        rel = FILES[kind][0] if kind in FILES else "data/forensics/albania/al2013_parliament.csv"
+        _cache[kind] = map_file(kind, shared_file(rel).read_bytes())
+    return _cache[kind]
+
+
+@pytest.mark.parametrize("kind", sorted(FILES))
+def test_russian_files_read_whole(kind: str) -> None:
+    _, rows, registered, leader = FILES[kind]
+    m = mapped(kind)
+    assert m.rows == rows
+    assert m.problems == ()
+    assert len(m.figures) == rows
+    assert int(m.figures.registered.sum()) == registered
+    assert m.figures.leader_name == leader
+    assert (m.figures.votes.sum(axis=1) == m.figures.valid).all()
+
+
+def test_albania_file_says_what_is_wrong_with_it() -> None:
+    m = mapped("albania-2013")
+    assert m.rows == 5_508
+    # README: "Two cells are empty and two stations have registered = 0"
+    assert [(p.code, p.actual) for p in m.problems] == [("source.not_a_count", "")] * 2
+    assert len(m.figures) == 5_506
+    assert sorted({n.code for n in m.notes}) == ["source.duplicate_precinct", "source.empty_list"]
+    assert sum(n.code == "source.empty_list" for n in m.notes) == 2
+    assert len(set(m.figures.stations)) == len(m.figures)
+    assert len(set(m.figures.units[0])) == 12  # prefectures
+
+
+@pytest.mark.parametrize("kind", ["russia-2011", "russia-2012"])
+def test_integer_percentages_far_above_chance_in_russia(kind: str) -> None:
+    res = integer_test(mapped(kind).figures, IntegerParams())
+    # "much higher than expected by pure chance" (AoAS 10(1), abstract, p. 54)
+    assert res.either.observed > res.either.expected_exact + 5 * res.either.sd_exact
+    assert res.turnout.excess > 0
+    assert res.leader.excess > 0
+    # "Monte Carlo simulations confirmed high statistical significance": not one of the
+    # 1,000 null draws reaches the observed count
+    assert res.either.p_value == pytest.approx(1 / 1001)
+    assert res.signal
+    assert res.voter_weighted_excess > 0
+
+
+def test_albania_2013_is_not_flagged_by_the_integer_test() -> None:
+    res = integer_test(mapped("albania-2013").figures, IntegerParams())
+    assert not res.signal
+    assert res.either.p_value > 0.05
+
+
+@pytest.mark.parametrize("kind", ["russia-2011", "russia-2012"])
+def test_the_excess_is_concentrated_in_a_few_regions(kind: str) -> None:
+    # "Geographical analysis showed that these anomalies were concentrated in a specific
+    # subset of Russian regions" (AoAS 10(1), abstract, p. 54): the regions with a signal of
+    # their own are a small minority, and they hold most of the national excess
+    by_region = integer_by_unit(mapped(kind).figures, 0, IntegerParams())
+    flagged = [d for d in by_region.values() if d["signal"]]
+    total = sum(d["excess"] for d in by_region.values())
+    assert len(flagged) <= 0.15 * len(by_region)
+    assert sum(d["excess"] for d in flagged) >= 0.7 * total
+
+
+@pytest.mark.parametrize("kind", ["russia-2011", "russia-2012"])
+def test_fingerprint_finds_ballot_stuffing_in_russia(kind: str) -> None:
+    fp = fingerprint(mapped(kind).figures)
+    # "well explained by systematic ballot stuffing" (Klimek et al., PNAS 2012, abstract)
+    assert fp.f_incremental > 0.2
+    assert fp.f_incremental > 10 * max(fp.f_incremental_error, 0.005)
+    assert fp.residual < fp.fit_grid_at_zero
+
+
+NOT_RETRIEVED = (
+    "published figure not reproduced: the paper's tables could not be read with this "
+    "session's search tools (only the first page of the paper was returned), and a number "
+    "from memory is not a source")
+
+
+@pytest.mark.skip(reason=NOT_RETRIEVED + " - Kobak et al. 2016: excess of integer stations "
+                  "for 2011 and 2012 (Table/Figure of the integer counts)")
+def test_kobak_2016_integer_excess_figures() -> None:
+    raise AssertionError("not reproduced")
+
+
+@pytest.mark.skip(reason=NOT_RETRIEVED + " - Klimek et al. 2012: fitted f_i and f_e for Russia "
+                  "2011 and 2012")
+def test_klimek_2012_fitted_fraud_fractions() -> None:
+    raise AssertionError("not reproduced")
+
+
+@pytest.mark.skip(reason="published figure not reproduced: the Election Forensics Toolkit's "
+                  "worked Albania 2013 table (README, 'Basic Election Forensics Table') is an "
+                  "image (inst/figures/EFT_table.png); its numbers could not be read here, and "
+                  "the toolkit bootstraps its intervals (R = 100 in the example), so its "
+                  "significance marks would match only within that bootstrap's error")
+def test_eftoolkit_albania_2013_worked_table() -> None:
+    raise AssertionError("not reproduced")
