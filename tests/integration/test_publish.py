@@ -86,7 +86,7 @@ def test_the_snapshot_has_every_page_in_every_language(snapshot: Snapshot,
             assert page.is_file(), page
     # the country, every other unit, the Observation page (issue 12) and the integrity page
     # (issue 14); each x3
-    assert snapshot.pages == (len(geo.units) + 1) * 3
+    assert snapshot.pages == (len(geo.units) + 2) * 3
     assert (root / "index.html").is_file() and (root / "static" / "vendor" /
                                                 "vega.min.js").is_file()
     assert (root / "static" / "geo" / "kz_units_2022.geojson").is_file()

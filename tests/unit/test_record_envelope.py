@@ -177,7 +177,9 @@ def test_record_types() -> None:
                                              "rla-count", "rla-measure",
                                              "senate-session",
                                              # observation (issue 12)
-                                             "observer-report", "observer-copy"}
+                                             "observer-report", "observer-copy",
+                                             # integrity analytics (issue 14)
+                                             "integrity-params", "pvt-commitment"}
 
 
 def test_timestamps() -> None:

@@ -174,7 +174,9 @@ def submit_report(election_id: str, body: ReportIn, request: Request, response: 
 
 
 @router.post(f"{E}/photos", status_code=201,
-             openapi_extra={"requestBody": {"content": {"image/jpeg": {}, "image/png": {}}}})
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                 "image/png": {"schema": {"type": "string", "format": "binary"}}}}})
 async def upload_photo(election_id: str, request: Request, who: Observer) -> dict[str, Any]:
     """A PNG or JPEG photo (metadata stripped); its sha256 names it in a report."""
     declared = int(request.headers.get("content-length") or 0)
