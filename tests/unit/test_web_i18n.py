@@ -138,3 +138,31 @@ def test_one_string_translated_two_ways_is_refused() -> None:
     with pytest.raises(ValueError, match=r"translated differently in messages\.po and parties\.po"):
         merged_catalog([("messages.po", _po(("Party", "Партия"))),
                         ("parties.po", _po(("Party", "Партиялар")))], "kk_KZ")
+
+
+def test_an_untranslated_string_defers_to_another_catalogs_translation() -> None:
+    """An empty msgstr is no translation (the English catalogs leave most strings empty):
+    it never conflicts, and a translation given elsewhere is kept (seen when the integrity
+    and observation wings both listed "Stations": every page answered 500)."""
+    from saylau.web.i18n import merged_catalog
+
+    for order in ((("integrity.po", ""), ("observation.po", "Polling stations")),
+                  (("observation.po", "Polling stations"), ("integrity.po", ""))):
+        t = merged_catalog([("messages.po", _po(("Results", "Results")))]
+                           + [(name, _po(("Stations", text))) for name, text in order],
+                           "en_GB")
+        assert t.gettext("Stations") == "Polling stations"
+
+
+def test_every_shipped_catalog_merges() -> None:
+    """The site's and the wings' catalogs, as shipped, merge in every language (a conflict
+    between two wings' catalogs is a 500 on every page)."""
+    from importlib import resources
+
+    from saylau.web.i18n import LOCALES, merged_catalog
+
+    for lang, locale in LOCALES.items():
+        folder = resources.files("saylau.web").joinpath("translations", lang, "LC_MESSAGES")
+        files = [(f.name, f.read_bytes()) for f in folder.iterdir() if f.name.endswith(".po")]
+        assert len(files) >= 5, files  # messages.po and the four wings'
+        merged_catalog(files, locale)

@@ -64,7 +64,8 @@ def translations(lang: str) -> gettext.GNUTranslations:
 
 def merged_catalog(files: list[tuple[str, bytes]], locale: str) -> gettext.GNUTranslations:
     """The catalogs `files` (name, .po bytes) as one, `messages.po` first. A string given two
-    different translations in two catalogs is refused rather than one silently winning."""
+    different translations in two catalogs is refused rather than one silently winning; an
+    empty translation is no translation (gettext shows the text itself) and never conflicts."""
     files = sorted(files, key=lambda f: (f[0] != "messages.po", f[0]))
     if not files:
         raise ValueError(f"no catalog for {locale}")
@@ -72,8 +73,9 @@ def merged_catalog(files: list[tuple[str, bytes]], locale: str) -> gettext.GNUTr
     seen: dict[object, tuple[str, object]] = {}
     for name, data in files:
         for message in read_po(io.BytesIO(data), locale=locale):
-            if not message.id:
-                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not message.id or not any(strings):
+                continue  # untranslated here: the text itself, or another catalog's translation
             key = message.id if not message.context else (message.context, message.id)
             if key in seen and seen[key][1] != message.string:
                 raise ValueError(f"{locale}: {message.id!r} is translated differently in "
