@@ -114,7 +114,7 @@ def test_drill_down_to_a_station_and_switch_language(referendum: Site, open_page
                      if len(protocol_svc.protocol_history(app, CONTEST, s.id)) > 1)
     page.goto(f"{referendum.url}/elections/{REFERENDUM}/units/{corrected}")
     assert page.locator(".versions li.version").count() >= 2
-    assert "Changed" in page.locator(".versions").inner_text()
+    assert "Changed" in page.locator("ol.versions").inner_text()
     page.screenshot(path=str(shots / "station-en-desktop.png"), full_page=True)
     page.goto(f"{referendum.url}/elections/{REFERENDUM}/units/{station}")
     page.get_by_role("link", name="Русский").click()
