@@ -119,3 +119,19 @@ def test_bad_parameters_name_the_field() -> None:
         it.IntegerParams(draws=0, alpha=2.0)
     fields = {x["field"] for x in e.value.details["errors"]}
     assert fields == {"draws", "alpha"}
+
+
+def test_a_cap_on_the_percentages_leaves_out_the_stations_above_it() -> None:
+    # turnout 99% (kept: at most the cap), turnout 99.5% (left out), share 100% (left out)
+    figs = figures_of(stations=["a", "b", "c", "d"], registered=[1000, 1000, 1000, 1000],
+                      given=[990, 995, 600, 700], in_boxes=[990, 995, 600, 700],
+                      valid=[990, 995, 600, 700],
+                      votes=[[500, 490], [500, 495], [600, 0], [400, 300]], options=["x", "y"])
+    keep, why = it.included(figs, it.IntegerParams(max_percent=99))
+    assert keep.tolist() == [True, False, False, True]
+    assert why["share_above_99_percent"] == 2
+    keep, why = it.included(figs, it.IntegerParams())
+    assert keep.tolist() == [True, True, True, True]
+    assert "share_above_99_percent" not in why
+    with pytest.raises(ValidationFailed):
+        it.IntegerParams(max_percent=0)
