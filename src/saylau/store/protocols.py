@@ -139,14 +139,14 @@ def current_protocols(conn: Connection, contest: str, stations: Collection[str]
     a batch of submissions is classified against (services.protocols)."""
     if not stations:
         return {}
+    # every version of these stations (a station has a handful), the latest kept: a plain
+    # lookup on the (contest, station, version) key. A join with a max() per station was
+    # planned by PostgreSQL as a scan of the contest's whole index (76 ms at 540 rows).
     pv = t.protocol_versions
-    latest = (select(pv.c.station_id, func.max(pv.c.version).label("version"))
-              .where(and_(pv.c.contest_id == contest, pv.c.station_id.in_(set(stations))))
-              .group_by(pv.c.station_id).subquery())
-    rows = conn.execute(select(pv).join(latest, and_(
-        pv.c.station_id == latest.c.station_id, pv.c.version == latest.c.version))
-        .where(pv.c.contest_id == contest)).mappings()
-    return {str(r["station_id"]): _accepted(r) for r in rows}
+    rows = conn.execute(select(pv).where(and_(
+        pv.c.contest_id == contest, pv.c.station_id.in_(set(stations))))
+        .order_by(pv.c.station_id, pv.c.version)).mappings()
+    return {str(r["station_id"]): _accepted(r) for r in rows}  # the latest version wins
 
 
 def protocol_history(conn: Connection, contest: str, station: str) -> list[AcceptedProtocol]:
