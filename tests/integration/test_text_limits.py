@@ -224,6 +224,8 @@ MADE: dict[str, str] = {
     "audit_counts.entered_at": "a timestamp", "audit_measures.audit_id": "an id",
     "audit_measures.risk": "a number as text", "audit_measures.decision": "an enum value",
     "audit_measures.measured_at": "a timestamp",
+    "snapshots.name": "a name saylau gives ('geography')",
+    "snapshots.sha256": "a hex digest saylau computes",
     "auth_failures.limit_key": "the rate limit's rule and the client's address (the peer's, or "
                                "a trusted proxy's X-Forwarded-For as uvicorn parsed it)",
 }

@@ -130,7 +130,7 @@ def empty_table(geo: Geography, contest: Contest) -> StationTable:
     else:
         chosen = stations[_in_area_mask(geo, contest.area)[stations]]
     data[chosen, 0] = 1
-    data[chosen, 2] = [geo.units[int(i)].registered for i in chosen]
+    data[chosen, 2] = geo.registered[chosen]
     return StationTable(options, data)
 
 
@@ -357,7 +357,7 @@ def tally_turnout(
         for r in by_time[t]:
             i = geo.index[r.station]
             rows[i, 0] = r.ballots_issued
-            rows[i, 1] = geo.units[i].registered
+            rows[i, 1] = geo.registered[i]
             rows[i, 2] = 1
         totals[k] = aggregate_up(geo, rows)
     return TurnoutTally(geo, times, totals, expected)

@@ -17,10 +17,11 @@ from sqlalchemy.exc import DBAPIError
 
 from saylau.domain.errors import NotFound, Unavailable
 from saylau.domain.geography import Geography
+from saylau.domain.geography.columns import columns_of, from_columns
 from saylau.domain.record.envelope import format_timestamp
 from saylau.domain.record.merkle import TreeHead
 from saylau.domain.record.signing import sign_tree_head
-from saylau.store import db, log
+from saylau.store import db, log, snapshots
 from saylau.store import geography as geography_store
 from saylau.store.central_key import load_central_key
 
@@ -98,19 +99,32 @@ class Saylau:
         """The loaded geography, built once per process.
 
         A loaded geography never changes (services.geography refuses a second import), so
-        once built it is kept for the life of the process."""
+        once built it is kept for the life of the process; it is made from its snapshot
+        (store.snapshots: its columns, written when it was loaded) in a fraction of the time
+        its rows take to read and build, and the snapshot is made when it is missing."""
         with self._lock:
             if self._geo is not None:
                 return self._geo
         with self.read() as conn:
-            if geography_store.unit_count(conn) == 0:
+            count = geography_store.unit_count(conn)
+            if count == 0:
                 raise NotFound(
                     "no geography is loaded; run `saylau geography import FILE.csv` or "
                     "`saylau geography generate`",
                     code="geography_missing",
                 )
-            units = geography_store.load_units(conn)
-        geo = Geography.build(units)
+            snap = snapshots.read(conn, snapshots.GEOGRAPHY)
+            cols = None if snap is None or snap.covers != count else (
+                snapshots.decode_geography(snap.data))
+            units = None if cols is not None else geography_store.load_units(conn)
+        if cols is not None:
+            geo = from_columns(cols)
+        else:  # a store from before snapshots, or a damaged one: built and kept as one
+            assert units is not None
+            geo = Geography.build(units)
+            with self.write() as conn:
+                snapshots.write(conn, snapshots.GEOGRAPHY, len(geo.units),
+                                snapshots.encode_geography(columns_of(geo)))
         with self._lock:
             if self._geo is None:
                 self._geo = geo

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from saylau.domain.errors import Conflict, ValidationFailed
 from saylau.domain.geography import Geography, limit_problems
+from saylau.domain.geography.columns import columns_of
 from saylau.services import logs
 from saylau.services.context import Saylau
 from saylau.store import geography as geography_store
+from saylau.store import snapshots
 
 
 def load_geography(app: Saylau, geo: Geography, *, by: str = "operator") -> int:
@@ -31,6 +33,8 @@ def load_geography(app: Saylau, geo: Geography, *, by: str = "operator") -> int:
                 details={"units": existing},
             )
         geography_store.insert_units(conn, geo.units)
+        snapshots.write(conn, snapshots.GEOGRAPHY, len(geo.units),
+                        snapshots.encode_geography(columns_of(geo)))
         logs.log_action(conn, app, logs.Action.GEOGRAPHY_LOADED, by, units=len(geo.units),
                         stations=len(geo.station_indices))
     return len(geo.units)

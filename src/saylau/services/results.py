@@ -127,7 +127,7 @@ def refresh(app: Saylau, contest_id: str, max_age: float = 0.0) -> tuple[Tally, 
                         old[i] = data[i].copy()
                     data[i, 1:] = 0
                     data[i, 1] = 1
-                    data[i, 2] = geo.units[i].registered
+                    data[i, 2] = geo.registered[i]
                     data[i, base : base + len(COUNT_FIELDS)] = row[3 : 3 + len(COUNT_FIELDS)]
                     for o, v in json.loads(row[3 + len(COUNT_FIELDS)]).items():
                         data[i, opt_col[o]] = v
@@ -171,8 +171,7 @@ def _fill_columns(
     base = len(BOOK_FIELDS)
     data[idx, 1:] = 0
     data[idx, 1] = 1
-    data[idx, 2] = np.fromiter((geo.units[i].registered for i in idx.tolist()),
-                               dtype=np.int64, count=len(idx))
+    data[idx, 2] = geo.registered[idx]
     data[idx, base:] = counts
     cache.seq = int(seqs.max())
     return idx, before

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -65,6 +66,19 @@ units = Table(
     Column("code", String(16), nullable=True),
     Column("registered", BigInteger, nullable=False),
     Column("abroad", Boolean, nullable=False),
+)
+
+snapshots = Table(
+    # What the server would otherwise rebuild from other tables at every start (the geography
+    # as columns; later a contest's station table): a cache, never a record. Each row says
+    # how much of the store it covers and the SHA-256 of its bytes, checked when read; a stale
+    # or damaged one is rebuilt from the tables it was made from (store/snapshots.py).
+    "snapshots",
+    metadata,
+    Column("name", String(128), primary_key=True),
+    Column("covers", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )
 
 elections = Table(
@@ -309,6 +323,7 @@ __all__ = [
     "pvt_commitments",
     "pvt_reports",
     "senate_sessions",
+    "snapshots",
     "tokens",
     "tree_heads",
     "turnout_reports",

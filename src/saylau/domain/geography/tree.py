@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +28,9 @@ class Geography:
     index is derived from the units (numpy arrays cannot be compared with `==`).
     """
 
-    units: tuple[Unit, ...]
+    units: Sequence[Unit]
+    """In this order (a tuple, or built on access for a geography made from its columns:
+    geography.columns)."""
     index: Mapping[UnitId, int]
     parent_index: npt.NDArray[np.int64]
     """parent_index[i] = index of unit i's parent, -1 for the root."""
@@ -79,10 +82,16 @@ class Geography:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Geography):
             return NotImplemented
-        return self.units == other.units
+        return self is other or tuple(self.units) == tuple(other.units)
 
     def __hash__(self) -> int:
-        return hash(self.units)
+        return hash(tuple(self.units))
+
+    @cached_property
+    def registered(self) -> npt.NDArray[np.int64]:
+        """Voters on each unit's list (0 but for stations), in `units` order."""
+        return np.fromiter((u.registered for u in self.units), dtype=np.int64,
+                           count=len(self.units))
 
     # --- lookups -------------------------------------------------------------------------
     @property
