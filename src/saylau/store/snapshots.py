@@ -2,17 +2,18 @@
 with how much of the store they cover and their SHA-256 (checked on every read). A snapshot
 is a cache: replacing one loses nothing, since it is made again from the tables it came from.
 
-The geography's snapshot is its columns (domain.geography.columns) in numpy's .npz format,
-the texts as JSON arrays: loading a million units from it takes a fraction of a second where
+The geography's snapshot is its columns (domain.geography.columns), each a raw array behind
+one JSON header (`_pack`); ids joined by NUL, names as one UTF-8 buffer decoded one by one
+when a unit is shown: loading a million units from it takes a fraction of a second where
 reading and building them from their rows takes about 17 s."""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, overload
 
 import numpy as np
 from sqlalchemy import Connection, delete, insert, select
@@ -21,8 +22,8 @@ from saylau.domain.geography.columns import UnitColumns
 from saylau.store import tables as t
 
 GEOGRAPHY = "geography"
-_TEXTS = ("ids", "name_kk", "name_ru", "name_en")
-_FORMAT = 1
+_NAMES = ("name_kk", "name_ru", "name_en")
+_FORMAT = 3
 """The layout of the geography's bytes; another one is made again, not read."""
 _SEP = "\x00"
 """Texts are stored joined by NUL (split back at C speed); a column where some text holds a
@@ -56,23 +57,86 @@ def write(conn: Connection, name: str, covers: int, data: bytes) -> None:
 
 
 def encode_geography(cols: UnitColumns) -> bytes:
-    out = io.BytesIO()
     arrays = {a: np.asarray(getattr(cols, a)) for a in _ARRAYS}
-    texts = {a: _text_column(getattr(cols, a)) for a in _TEXTS}
+    texts = {"ids": _text_column(cols.ids)}
+    for a in _NAMES:
+        values = [v.encode() for v in getattr(cols, a)]
+        texts[a] = np.frombuffer(b"".join(values), dtype=np.uint8)
+        texts[f"{a}.ends"] = np.cumsum([len(v) for v in values], dtype=np.int64)
     codes = {str(i): c for i, c in enumerate(cols.code) if c is not None}
     texts["code"] = _bytes(json.dumps(codes, ensure_ascii=False))
-    np.savez(out, allow_pickle=False, format=np.array([_FORMAT]), **arrays, **texts)
-    return out.getvalue()
+    return _pack({**arrays, **texts})
+
+
+_MAGIC = b"saylau-snapshot\n"
+
+
+def _pack(arrays: dict[str, np.ndarray]) -> bytes:
+    """Arrays as one header (JSON: each array's dtype, shape, offset) and their raw bytes one
+    after another: read back without a copy or a checksum per member (.npz's zip does both;
+    the whole is hashed once by `write`)."""
+    spec: dict[str, list[Any]] = {}
+    parts: list[bytes] = []
+    offset = 0
+    for name, a in arrays.items():
+        raw = np.ascontiguousarray(a).tobytes()
+        spec[name] = [a.dtype.str, list(a.shape), offset, len(raw)]
+        parts.append(raw)
+        offset += len(raw)
+    head = json.dumps({"format": _FORMAT, "arrays": spec}).encode()
+    return b"".join([_MAGIC, len(head).to_bytes(8, "big"), head, *parts])
+
+
+def _unpack(data: bytes) -> dict[str, np.ndarray] | None:
+    """The arrays (read-only views of `data`), or None for bytes of another layout."""
+    if not data.startswith(_MAGIC):
+        return None
+    at = len(_MAGIC)
+    size = int.from_bytes(data[at:at + 8], "big")
+    try:
+        head = json.loads(data[at + 8:at + 8 + size])
+    except ValueError:
+        return None
+    if not isinstance(head, dict) or head.get("format") != _FORMAT:
+        return None
+    body = memoryview(data)[at + 8 + size:]
+    out = {}
+    for name, (dtype, shape, offset, nbytes) in head["arrays"].items():
+        out[name] = np.frombuffer(body[offset:offset + nbytes], dtype=np.dtype(dtype)
+                                  ).reshape(shape)
+    return out
 
 
 def _bytes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode(), dtype=np.uint8)
 
 
-def _text_column(values: list[str]) -> np.ndarray:
+def _text_column(values: Sequence[str]) -> np.ndarray:
     if any(_SEP in v for v in values):
         return _bytes("J" + json.dumps(list(values), ensure_ascii=False))
     return _bytes("S" + _SEP.join(values))
+
+
+class _Texts(Sequence[str]):
+    """Texts kept as one UTF-8 buffer and where each ends, each decoded when asked for: a
+    million names are not decoded at a start that shows a few of them."""
+
+    def __init__(self, buf: np.ndarray, ends: np.ndarray) -> None:
+        self._buf, self._ends = buf, ends.tolist()
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        i = i if i >= 0 else len(self) + i
+        start = self._ends[i - 1] if i > 0 else 0
+        return self._buf[start:self._ends[i]].tobytes().decode()
 
 
 def _texts(raw: np.ndarray) -> list[str]:
@@ -85,18 +149,37 @@ def _texts(raw: np.ndarray) -> list[str]:
 def decode_geography(data: bytes) -> UnitColumns | None:
     """The columns, or None when the bytes are of another format than this code writes (the
     snapshot is then made again)."""
-    try:
-        z = np.load(io.BytesIO(data), allow_pickle=False)
-    except (OSError, ValueError, zipfile.BadZipFile):  # not an .npz of this code's
+    z = _unpack(data)
+    if z is None:
         return None
-    with z:
-        if "format" not in z.files or int(z["format"][0]) != _FORMAT:
-            return None
-        ids = _texts(z["ids"])
-        code: list[str | None] = [None] * len(ids)
-        for i, c in json.loads(z["code"].tobytes().decode()).items():
-            code[int(i)] = c
-        return UnitColumns(
-            ids=ids, name_kk=_texts(z["name_kk"]), name_ru=_texts(z["name_ru"]),
-            name_en=_texts(z["name_en"]), code=code, parent=z["parent"], kind=z["kind"],
-            registered=z["registered"], abroad=z["abroad"])
+    ids = _texts(z["ids"])
+    code: list[str | None] = [None] * len(ids)
+    for i, c in json.loads(z["code"].tobytes().decode()).items():
+        code[int(i)] = c
+    return UnitColumns(
+        ids=ids, name_kk=_names(z, "name_kk"), name_ru=_names(z, "name_ru"),
+        name_en=_names(z, "name_en"), code=code, parent=z["parent"], kind=z["kind"],
+        registered=z["registered"], abroad=z["abroad"])
+
+
+def _names(z: dict[str, np.ndarray], column: str) -> _Texts:
+    return _Texts(z[column], z[f"{column}.ends"])
+
+
+def results_name(contest: str) -> str:
+    """The snapshot of a contest's station table (services.results)."""
+    return f"results:{contest}"
+
+
+def encode_table(options: tuple[str, ...], data: np.ndarray) -> bytes:
+    return _pack({"data": np.asarray(data, dtype=np.int64),
+                  "options": _bytes(json.dumps(list(options), ensure_ascii=False))})
+
+
+def decode_table(data: bytes) -> tuple[tuple[str, ...], np.ndarray] | None:
+    """A contest's station table and its options, or None when the bytes are not of this
+    code's format."""
+    z = _unpack(data)
+    if z is None:
+        return None
+    return tuple(json.loads(z["options"].tobytes().decode())), np.array(z["data"])

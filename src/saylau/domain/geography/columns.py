@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -143,7 +143,8 @@ def from_columns(cols: UnitColumns) -> Geography:
             or bool(np.any(parent[1:] >= np.arange(1, n))))):
         raise ValueError("parent: expected the root first, then every unit after its parent "
                          "with each parent's children together in parent order")
-    index: dict[UnitId, int] = dict(zip(map(UnitId, cols.ids), range(n), strict=True))
+    # a UnitId is its str at run time (typing.NewType): no call per id
+    index = cast(dict[UnitId, int], dict(zip(cols.ids, range(n), strict=True)))
     if len(index) != n:
         raise ValueError(f"ids: expected {n} distinct ids, got {len(index)}")
     depth = np.zeros(n, dtype=np.int64)
