@@ -227,11 +227,45 @@ def wait_ready(base: str, proc: subprocess.Popen[bytes], log: Path, timeout: flo
         time.sleep(0.05)
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux: read from /proc; [] elsewhere)."""
+    out = []
+    if not Path("/proc").is_dir():
+        return out
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        # the command may hold spaces and parentheses: the fields after the last ')' are plain
+        if int(stat.rpartition(")")[2].split()[1]) == pid:
+            out.append(int(entry))
+    return out
+
+
+def _gone(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[0] in ("Z", "X")  # a zombie serves nothing
+
+
 def kill_9(proc: subprocess.Popen[bytes]) -> None:
-    """SIGKILL: no shutdown, no flushing, requests in flight are cut."""
+    """SIGKILL of the server process: no shutdown, no flushing, requests in flight are cut.
+    Its workers (`--workers N`) are not signalled here: the kernel kills them when it dies
+    (cli/serve.py); this waits until they are gone and fails when one outlives it by 10 s (a
+    worker left would go on writing behind the checks that follow)."""
+    workers = children(proc.pid) if proc.poll() is None else []
     if proc.poll() is None:
         proc.kill()
     proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while left := [w for w in workers if not _gone(w)]:
+        assert time.monotonic() < deadline, f"worker(s) {left} outlived the killed server"
+        time.sleep(0.01)
 
 
 @contextmanager

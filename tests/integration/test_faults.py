@@ -490,7 +490,8 @@ def _server_errors(log: Path) -> str:
 
 def _run_night(db_url: str, tmp: Path, seed: int,
                during: Callable[[int, Night], None] | None = None,
-               kills: int = SERVER_KILLS, startup_kills: int = STARTUP_KILLS) -> Night:
+               kills: int = SERVER_KILLS, startup_kills: int = STARTUP_KILLS,
+               workers: int = 1) -> Night:
     """The night with `kills` kill -9 of a serving server (and `startup_kills` of a starting
     one) at random moments, each followed by the checks; `during(cycle, night)` runs while
     the server serves, before the kill (the database restarts). Then the writers finish on a
@@ -512,7 +513,7 @@ def _run_night(db_url: str, tmp: Path, seed: int,
         while port in used:  # a port of a killed server: late clients could reach this one
             port = free_port()
         used.add(port)
-        return start_saylau(db_url, log, port)
+        return start_saylau(db_url, log, port, workers=workers)
 
     base, proc = start()
     try:
@@ -571,19 +572,24 @@ def _run_night(db_url: str, tmp: Path, seed: int,
     return night
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_server_killed_again_and_again_under_load(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
+    """With two workers (`saylau serve --workers 2`), kill -9 of the server kills its workers
+    too (cli/serve.py): a worker left running would go on writing while the store is checked,
+    and the checks would fail."""
     monkeypatch.setenv("SAYLAU_RESULTS_MAX_AGE", "0")
     seed = _seed()
-    print(f"seed {seed} (SAYLAU_FAULT_SEED={seed} to reuse it)")
-    _run_night(db_url, tmp_path, seed)
+    print(f"seed {seed} (SAYLAU_FAULT_SEED={seed} to reuse it), {workers} worker(s)")
+    _run_night(db_url, tmp_path, seed, workers=workers)
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_postgres_restarted_under_load(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
     """PostgreSQL crashes and comes back while the server runs: requests meanwhile get 503
     (never a 500), the clients resend, the server reconnects by itself, nothing acknowledged
@@ -609,7 +615,7 @@ def test_postgres_restarted_under_load(
 
     with pg_kept_up(cluster):
         night = _run_night(db_url, tmp_path, seed, restart_database, kills=DB_RESTARTS,
-                           startup_kills=0)
+                           startup_kills=0, workers=workers)
     assert len(restarts) == DB_RESTARTS
     unavailable = sum(n for what, n in night.ledger.answers.items() if what.endswith(": 503"))
     print(f"{DB_RESTARTS} PostgreSQL restarts; 503 answers to writes: {unavailable}")

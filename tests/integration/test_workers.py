@@ -23,7 +23,7 @@ import pytest
 
 from saylau.services.context import Saylau
 from saylau.store.auth_failures import DatabaseWindows, failures
-from tests.integration.support import start_saylau, wait_ready
+from tests.integration.support import children, start_saylau, wait_ready
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="finds each connection's worker through /proc")
@@ -31,22 +31,6 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
 LIMIT = 4
 TRIES = 400
 """At most this many attempts (each a fresh connection) to see both workers answer."""
-
-
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is `pid`."""
-    out = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        # the command may hold spaces and parentheses: the fields after the last ')' are plain
-        if int(stat.rpartition(")")[2].split()[1]) == pid:
-            out.append(int(entry))
-    return out
 
 
 def _socket_inode(server_port: int, client_port: int) -> str | None:
@@ -90,11 +74,11 @@ def _attempt(port: int, server: int, one_process: bool) -> tuple[int, int | None
         inode = _socket_inode(port, s.getsockname()[1])
         if inode is None:
             return status, None
-        return status, _owner([server] if one_process else _children(server), inode)
+        return status, _owner([server] if one_process else children(server), inode)
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    workers = _children(proc.pid)  # the processes this test started, to leave none behind
+    workers = children(proc.pid)  # the processes this test started, to leave none behind
     proc.send_signal(signal.SIGINT)  # uvicorn's manager stops its workers and exits
     try:
         proc.wait(timeout=20)
@@ -158,3 +142,25 @@ def test_the_window_in_the_store_moves_with_the_clock(saylau: Saylau) -> None:
     windows.clear("other")
     assert windows.get_moving_window("other", 3, 60)[1] == 0
     assert windows.check()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_workers_die_with_a_killed_server(db_url: str, tmp_path: Path) -> None:
+    """kill -9 of `saylau serve --workers 2` leaves no worker answering on its port (the
+    kernel kills them with it: cli/serve.py); without that, uvicorn's workers outlive it."""
+    import httpx
+
+    from tests.integration.support import kill_9
+
+    log = tmp_path / "server.log"
+    base, proc = start_saylau(db_url, log, workers=2)
+    try:
+        wait_ready(base, proc, log)
+        workers = children(proc.pid)
+        assert len(workers) >= 2, workers
+    except BaseException:
+        _stop(proc)
+        raise
+    kill_9(proc)  # waits for the workers to be gone; fails naming any that is not
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{base}/healthz", timeout=2)

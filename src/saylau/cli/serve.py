@@ -9,6 +9,8 @@ Nothing is kept only in one process's memory except caches rebuilt from the stor
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,6 +20,12 @@ from saylau.cli.common import DatabaseOption, open_store, reports_errors
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+
+WORKER_HEALTHCHECK = 120
+"""Seconds uvicorn's supervisor waits for a worker to answer its health check before it kills
+and replaces it. Its default (5 s) is shorter than a worker's start on a loaded 2-core machine
+(the imports alone): the supervisor then killed every worker before it could answer, again
+and again, and the server never served (seen in the fault tests under load)."""
 
 WORKER_APP = "saylau.cli.serve:worker_app"
 """What each worker process imports and calls to build its application (uvicorn's factory)."""
@@ -29,7 +37,26 @@ def worker_app() -> FastAPI:
     from saylau.api.app import create_app
     from saylau.services.context import Saylau
 
+    _die_with_parent()
     return create_app(Saylau.open(settings.database_url(), migrate=False))
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when the `saylau serve` process that started
+    it dies, kill -9 included (prctl PR_SET_PDEATHSIG). Without it uvicorn's workers outlive
+    a killed server and go on answering on its socket, so a server that was stopped still
+    writes, and a restart on the same port fails. No library offers the call, hence ctypes."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import multiprocessing
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL))
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # it died before the call above
+        os._exit(1)
 
 
 @reports_errors
@@ -62,4 +89,4 @@ def serve(
     store.engine.dispose()
     settings.pass_on_database_url(url)  # the workers' store: the one announced above
     uvicorn.run(WORKER_APP, factory=True, workers=workers, host=host, port=port,
-                log_level="info", **proxies)
+                log_level="info", timeout_worker_healthcheck=WORKER_HEALTHCHECK, **proxies)
