@@ -183,7 +183,6 @@ def _write_pages(app: Saylau, info: views.ElectionInfo, built: datetime, root: P
         render_contest,
         render_station,
     )
-
     from saylau.web.views.parties import register_view
 
     geo = app.geography()
