@@ -292,10 +292,14 @@ def cross_check(party: str, lists: Mapping[str, ListHashes],
     me = parties.index(party)
     mine = stands[party]
     out: list[RowFinding] = []
+    # the list's own hashes looked up in the register and the shared ones (filter: the
+    # smaller side is iterated, never the 100,000-entry register once per party)
     hs = set(own.hashes)
-    barred_here = {h for h in hs & barred.keys() if barred_under(barred[h], ruleset)}
+    barred_here = {h for h in filter(barred.__contains__, hs)
+                   if barred_under(barred[h], ruleset)}
+    shared = set(filter(listed.__contains__, hs))
     rows = sorted({*np.flatnonzero(mine != me).tolist(),
-                   *_where(own.hashes, (hs & listed.keys()) | barred_here)})
+                   *_where(own.hashes, shared | barred_here)})
     for i in rows:
         h = own.hashes[i]
         line, shown_iin = own.lines[i], "…" + own.last4[i]
