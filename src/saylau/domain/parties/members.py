@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from saylau.domain.parties import shared
 from saylau.domain.parties.iin import PROBLEM_CODES, IinProblem, masked, problems, shown
 from saylau.domain.protocols.values import Severity
 from saylau.domain.rulesets import RulesetName
@@ -242,6 +243,9 @@ def standing(lists: Mapping[str, ListHashes],
     stands for that person: the first received (CONFLICT_RULE; equal receipt: the party
     first by id). Only the people listed by more than one party (`listing`) need looking
     at; everybody else's membership is the one party's that lists them."""
+    fast = shared.groups(lists)
+    if fast is not None:  # on arrays; None only when 64 bits of two hashes agree
+        return shared.standing_of(fast, lists)
     parties = sorted(lists)
     listed = listing(lists) if listed is None else listed
     best: dict[str, tuple[int, int]] = {}
@@ -265,16 +269,19 @@ def standing(lists: Mapping[str, ListHashes],
 def listing(lists: Mapping[str, ListHashes]) -> dict[str, list[str]]:
     """Keyed hash -> the parties listing it, for the hashes more than one party lists (one
     count over every row; computed once for all of a season's cross checks)."""
+    fast = shared.groups(lists)
+    if fast is not None:  # on arrays; None only when 64 bits of two hashes agree
+        return shared.listing_of(fast)
     parties = sorted(lists)
     sets = {p: set(lists[p].hashes) for p in parties}
     seen: set[str] = set()
-    shared: set[str] = set()
+    common: set[str] = set()
     for p in parties:  # set operations in C: a person is shared once a second party lists them
-        shared |= sets[p] & seen
+        common |= sets[p] & seen
         seen |= sets[p]
     out: dict[str, list[str]] = {}
     for p in parties:
-        for h in sets[p] & shared:
+        for h in sets[p] & common:
             out.setdefault(h, []).append(p)
     return out
 
@@ -297,9 +304,9 @@ def cross_check(party: str, lists: Mapping[str, ListHashes],
     hs = set(own.hashes)
     barred_here = {h for h in filter(barred.__contains__, hs)
                    if barred_under(barred[h], ruleset)}
-    shared = set(filter(listed.__contains__, hs))
+    in_others = set(filter(listed.__contains__, hs))
     rows = sorted({*np.flatnonzero(mine != me).tolist(),
-                   *_where(own.hashes, shared | barred_here)})
+                   *_where(own.hashes, in_others | barred_here)})
     for i in rows:
         h = own.hashes[i]
         line, shown_iin = own.lines[i], "…" + own.last4[i]
@@ -342,14 +349,19 @@ def duplicates(lines: Sequence[int], hashes: Sequence[str], last4: Sequence[str]
                ) -> list[RowFinding]:
     """`iin.duplicate` for every row whose keyed hash is on an earlier row of the same list
     (in the order given: the first stands), on hashes alone."""
-    if len(set(hashes)) == len(hashes):
-        return []
-    n = len(hashes)
-    first = dict(zip(reversed(hashes), range(n - 1, -1, -1), strict=True))  # the first wins
+    fast = shared.later_rows(hashes)  # on arrays; None only when two keys cannot be trusted
+    if fast is None:
+        if len(set(hashes)) == len(hashes):
+            return []
+        n = len(hashes)
+        first = dict(zip(reversed(hashes), range(n - 1, -1, -1), strict=True))  # first wins
+        later = list(itertools.compress(range(n), map(operator.ne,
+                                                      map(first.__getitem__, hashes),
+                                                      range(n))))
+        fast = later, [first[hashes[i]] for i in later]
     out = []
-    later = map(operator.ne, map(first.__getitem__, hashes), range(n))
-    for i in itertools.compress(range(n), later):
-        line, first_line = lines[i], lines[first[hashes[i]]]
+    for i, f in zip(*fast, strict=True):
+        line, first_line = lines[i], lines[f]
         out.append(_err(line, "iin.duplicate", "iin",
                         f"line {line}: the same IIN (…{last4[i]}) is on line {first_line}; "
                         "the first line stands", "an IIN not yet on the list",
