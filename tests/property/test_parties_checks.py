@@ -78,3 +78,27 @@ def test_the_array_path_refuses_keys_two_hashes_share() -> None:
 
     assert shared.later_rows([COLLIDING[1], COLLIDING[2]]) is None  # keys agree, hashes differ
     assert shared.later_rows([DISTINCT[1], DISTINCT[2], DISTINCT[1]]) == ([2], [0])
+
+
+@given(st.dictionaries(st.sampled_from(["a", "b", "c"]),
+                       st.lists(st.tuples(st.integers(0, 11), st.integers(0, 50)), max_size=12),
+                       min_size=1, max_size=3),
+       st.sets(st.integers(0, 11), max_size=3))
+def test_cross_check_is_the_same_on_either_path(raw: dict[str, list[tuple[int, int]]],
+                                                barred_people: set[int]) -> None:
+    """The same season, its people hashed so that the array path runs (DISTINCT) or gives way
+    (COLLIDING): the same findings, row for row."""
+    from saylau.domain.parties.members import BarredCategory, cross_check
+    from saylau.domain.rulesets import RulesetName
+
+    def found(pop: list[str]) -> list[tuple[object, ...]]:
+        lists = _lists({p: [(pop[k], r) for k, r in rows] for p, rows in raw.items()})
+        barred = {pop[k]: BarredCategory.AKIM for k in barred_people}
+        out = []
+        for p in sorted(lists):
+            for f in cross_check(p, lists, barred, RulesetName.KZ_2022):
+                d = dict(f.details)
+                out.append((p, f.line, f.code, f.severity, d.get("party"), d.get("parties")))
+        return out
+
+    assert found(DISTINCT) == found(COLLIDING)

@@ -299,14 +299,19 @@ def cross_check(party: str, lists: Mapping[str, ListHashes],
     me = parties.index(party)
     mine = stands[party]
     out: list[RowFinding] = []
-    # the list's own hashes looked up in the register and the shared ones (filter: the
-    # smaller side is iterated, never the 100,000-entry register once per party)
-    hs = set(own.hashes)
-    barred_here = {h for h in filter(barred.__contains__, hs)
+    # the list's own hashes looked up in the register (filter: the list's side is iterated,
+    # never the 100,000-entry register once per party); the rows of people other parties
+    # list too from the season's groups (shared.py; `listed` is of the same lists)
+    barred_here = {h for h in filter(barred.__contains__, own.hashes)
                    if barred_under(barred[h], ruleset)}
-    in_others = set(filter(listed.__contains__, hs))
-    rows = sorted({*np.flatnonzero(mine != me).tolist(),
-                   *_where(own.hashes, in_others | barred_here)})
+    groups = shared.groups(lists)
+    if groups is not None:
+        k = groups.parties.index(party)
+        flag = groups.in_shared[groups.offsets[k]:groups.offsets[k + 1]]
+        others = [*np.flatnonzero(flag).tolist(), *_where(own.hashes, barred_here)]
+    else:
+        others = _where(own.hashes, set(filter(listed.__contains__, own.hashes)) | barred_here)
+    rows = sorted({*np.flatnonzero(mine != me).tolist(), *others})
     for i in rows:
         h = own.hashes[i]
         line, shown_iin = own.lines[i], "…" + own.last4[i]

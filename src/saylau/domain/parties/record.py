@@ -166,11 +166,15 @@ def _rederive(idx: int, p: _Party, body: Mapping[str, Any]) -> list[Registration
                           counted.get(str(d["ruleset"]), {}))
         again = decide(app, str(d["ruleset"]), regions, readings)
         if canonical_bytes(again.as_dict()) != canonical_bytes(d):
+            if again.decision.value != d.get("decision"):
+                raise _fail(f"leaf {idx}: the decision on {a['party']} under {d['ruleset']} "
+                            f"is recorded as {d.get('decision')!r} but the law gives "
+                            f"{again.decision.value!r} from the leaves' figures", leaf=idx,
+                            decision=k)
             raise _fail(f"leaf {idx}: the decision on {a['party']} under {d['ruleset']} is "
-                        f"recorded as {d.get('decision')!r} but the law gives "
-                        f"{again.decision.value!r} from the leaves' figures"
-                        + ("" if again.decision.value != d.get("decision") else
-                           " (its explanation differs)"), leaf=idx, decision=k)
+                        f"{again.decision.value!r}, as the law gives, but its conditions or "
+                        "explanation are not what the leaves' figures give", leaf=idx,
+                        decision=k)
         out.append(again)
     return out
 

@@ -60,6 +60,8 @@ class Shared:
     """Sorted position -> its person's group number."""
     spans: npt.NDArray[np.bool_]
     """Group number -> whether more than one party lists the person."""
+    in_shared: npt.NDArray[np.bool_]
+    """Position -> whether more than one party lists that row's person."""
 
 
 _LAST: list[tuple[tuple[tuple[str, ListHashes], ...], Shared | None]] = []
@@ -104,7 +106,9 @@ def _groups(lists: Mapping[str, ListHashes]) -> Shared | None:
         return None
     so = owner[order]
     spans = (size > 1) & (so[starts] != so[starts + size - 1])
-    return Shared(parties, flat, owner, offsets, order, group, spans)
+    in_shared = np.zeros(n, dtype=bool)
+    in_shared[order] = spans[group]
+    return Shared(parties, flat, owner, offsets, order, group, spans, in_shared)
 
 
 def later_rows(hashes: Sequence[str]) -> tuple[list[int], list[int]] | None:
