@@ -15,13 +15,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-if TYPE_CHECKING:
-    from saylau.domain.parties.members import ListHashes
+
+class ListHashes(Protocol):
+    """What is read of a list (members.ListHashes): its keyed hashes and receipt order."""
+
+    @property
+    def hashes(self) -> tuple[str, ...]: ...
+
+    @property
+    def received(self) -> tuple[int, ...]: ...
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 """An odd constant (2^64 / the golden ratio): multiplying by it mixes the second word."""
