@@ -43,3 +43,12 @@ def test_the_registration_season(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     finally:
         conn.close()
     assert (tmp_path / "saylau.db.parties.key").stat().st_mode & 0o777 == 0o600
+    # the season is in the register's record, which verifies and names no IIN
+    r3 = runner.invoke(app, ["record", "export", "@parties", "--out", "register"])
+    assert r3.exit_code == 0, r3.output
+    r4 = runner.invoke(app, ["verify", "register"])
+    assert r4.exit_code == 0, r4.output
+    assert "3 decision(s) re-derived" in r4.stdout
+    exported = "".join(p.read_text(encoding="utf-8")
+                       for p in sorted((tmp_path / "register").iterdir()))
+    assert not re.search(r"(?<![0-9a-f])[0-9]{12}(?![0-9a-f])", exported)

@@ -46,3 +46,33 @@ def test_the_register_decides_who_may_nominate(referendum: tuple[Saylau, str]) -
     assert rows["parties.beta"]["actual"] == "refused"
     assert rows["parties.gamma"]["actual"] == "not in the register"
     _kurultai(s, "k-after", "alpha")
+
+
+def test_a_presidential_candidates_party_must_be_registered(
+        referendum: tuple[Saylau, str]) -> None:
+    """Once the register is in use, a presidential candidate's nominating party must be
+    registered in it (a self-nominated candidate names none); before, any party is taken."""
+    from saylau.services.parliament import CandidateSpec, create_presidential
+
+    s, _ = referendum
+
+    def president(eid: str, *cands: tuple[str, str | None]) -> None:
+        create_presidential(s, election_id=eid, name=Names.same("President"),
+                            ruleset_name="kz-2022", date="2029-11-20", by=BY,
+                            candidates=[CandidateSpec(c, Names.same(c), p) for c, p in cands])
+
+    president("p-before", ("A", "anyone"), ("B", None))  # no register in use: any party
+    for pid, per_region in (("alpha", 260), ("beta", 100)):
+        apply(s, ApplicationIn(pid, Names.same(pid), "kz-2022", 800, regions(),
+                               date(2022, 7, 1), date(2022, 9, 1), date(2022, 10, 15)), BY)
+        import_columns(s, pid, member_list(len(pid), 0, regions(),
+                                           per_region=[per_region] * 20), BY)
+        decide_party(s, pid, BY)
+    with pytest.raises(ValidationFailed) as e:
+        president("p-after", ("A", "alpha"), ("B", "beta"), ("C", "gamma"), ("D", None))
+    rows = {r["field"]: r for r in e.value.details["rows"]}
+    assert set(rows) == {"candidates.B.party", "candidates.C.party"}
+    assert rows["candidates.B.party"]["actual"] == "refused"
+    assert rows["candidates.C.party"]["actual"] == "not in the register"
+    assert "'beta' is not registered" in rows["candidates.B.party"]["message"]
+    president("p-after", ("A", "alpha"), ("D", None))  # nothing was half-created before

@@ -4,15 +4,22 @@ within a list, and the parties listing each person."""
 
 from __future__ import annotations
 
+import hashlib
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+from saylau.domain.parties import shared
 from saylau.domain.parties.members import ListHashes, duplicates, listing, standing
 
-people = st.sampled_from([f"{k:064x}" for k in range(12)])
-party_lists = st.dictionaries(
+COLLIDING = [f"{k:064x}" for k in range(12)]
+"""Hashes whose first 16 digits agree: members.listing/standing take their exact path on full
+hashes (shared.groups refuses the 64-bit keys)."""
+DISTINCT = [hashlib.sha256(bytes([k])).hexdigest() for k in range(12)]
+"""Real-looking keyed hashes: the array path (domain/parties/shared.py)."""
+party_lists = st.sampled_from([COLLIDING, DISTINCT]).flatmap(lambda pop: st.dictionaries(
     st.sampled_from(["a", "b", "c", "d"]),
-    st.lists(st.tuples(people, st.integers(0, 50)), max_size=15), max_size=4)
+    st.lists(st.tuples(st.sampled_from(pop), st.integers(0, 50)), max_size=15), max_size=4))
 
 
 def _lists(raw: dict[str, list[tuple[str, int]]]) -> dict[str, ListHashes]:
@@ -45,7 +52,8 @@ def test_listing_names_every_party_of_a_shared_person(
         assert got.get(h, []) == (owners if len(owners) > 1 else [])
 
 
-@given(st.lists(people, max_size=30))
+@given(st.sampled_from([COLLIDING, DISTINCT]).flatmap(
+    lambda pop: st.lists(st.sampled_from(pop), max_size=30)))
 def test_duplicates_flag_every_later_line(hashes: list[str]) -> None:
     lines = list(range(2, len(hashes) + 2))
     got = [(f.line, dict(f.details)["first_line"])
@@ -53,3 +61,44 @@ def test_duplicates_flag_every_later_line(hashes: list[str]) -> None:
     want = [(lines[i], lines[hashes.index(h)]) for i, h in enumerate(hashes)
             if hashes.index(h) != i]
     assert got == want
+
+
+def test_the_array_path_refuses_keys_two_hashes_share() -> None:
+    """Two people whose hashes agree in their first 64 bits are never taken for one: the
+    array path gives way to the exact one."""
+    two = _lists({"a": [(COLLIDING[1], 1)], "b": [(COLLIDING[2], 2)]})
+    assert shared.groups(two) is None
+    assert listing(two) == {}
+    assert [a.tolist() for a in standing(two).values()] == [[0], [1]]
+    same = _lists({"a": [(DISTINCT[1], 1)], "b": [(DISTINCT[1], 0), (DISTINCT[2], 3)]})
+    g = shared.groups(same)
+    assert g is not None and shared.listing_of(g) == {DISTINCT[1]: ["a", "b"]}
+    assert listing(same) == {DISTINCT[1]: ["a", "b"]}
+    assert [a.tolist() for a in standing(same).values()] == [[1], [1, 1]]
+
+    assert shared.later_rows([COLLIDING[1], COLLIDING[2]]) is None  # keys agree, hashes differ
+    assert shared.later_rows([DISTINCT[1], DISTINCT[2], DISTINCT[1]]) == ([2], [0])
+
+
+@given(st.dictionaries(st.sampled_from(["a", "b", "c"]),
+                       st.lists(st.tuples(st.integers(0, 11), st.integers(0, 50)), max_size=12),
+                       min_size=1, max_size=3),
+       st.sets(st.integers(0, 11), max_size=3))
+def test_cross_check_is_the_same_on_either_path(raw: dict[str, list[tuple[int, int]]],
+                                                barred_people: set[int]) -> None:
+    """The same season, its people hashed so that the array path runs (DISTINCT) or gives way
+    (COLLIDING): the same findings, row for row."""
+    from saylau.domain.parties.members import BarredCategory, cross_check
+    from saylau.domain.rulesets import RulesetName
+
+    def found(pop: list[str]) -> list[tuple[object, ...]]:
+        lists = _lists({p: [(pop[k], r) for k, r in rows] for p, rows in raw.items()})
+        barred = {pop[k]: BarredCategory.AKIM for k in barred_people}
+        out = []
+        for p in sorted(lists):
+            for f in cross_check(p, lists, barred, RulesetName.KZ_2022):
+                d = dict(f.details)
+                out.append((p, f.line, f.code, f.severity, d.get("party"), d.get("parties")))
+        return out
+
+    assert found(DISTINCT) == found(COLLIDING)

@@ -47,3 +47,10 @@ def test_completed_numbers_are_valid_and_one_digit_off_is_not(first: str) -> Non
     for d in "0123456789":
         if d != full[11]:
             assert iin.problem(first + d) is iin.IinProblem.CHECK_DIGIT
+
+
+@given(st.lists(st.text(alphabet="0123456789 x/\u00e9", min_size=12, max_size=12),
+                max_size=40))
+def test_vectorised_equals_oracle_on_twelve_character_texts(batch: list[str]) -> None:
+    """Texts all of twelve characters take the one-call path (ASCII or not)."""
+    assert iin.problems(batch).tolist() == [_oracle(t) for t in batch]

@@ -179,7 +179,10 @@ def test_record_types() -> None:
                                              # observation (issue 12)
                                              "observer-report", "observer-copy",
                                              # integrity analytics (issue 14)
-                                             "integrity-params", "pvt-commitment"}
+                                             "integrity-params", "pvt-commitment",
+                                             # the party register (issue 13)
+                                             "party-application", "party-list",
+                                             "party-decision", "party-liquidation"}
 
 
 def test_timestamps() -> None:

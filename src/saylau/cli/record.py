@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -30,16 +30,25 @@ out = Console(highlight=False, soft_wrap=True)
 def record_export(
     election: Annotated[str | None, typer.Argument(
         metavar="ELECTION", show_default=False,
-        help="election id (default: the only or latest election)")] = None,
+        help="election id (default: the only or latest election), or @parties for the "
+             "party register")] = None,
     out_dir: Annotated[Path, typer.Option("--out", metavar="DIR",
                                           help="directory to write")] = Path("record"),
     database: DatabaseOption = None,
 ) -> None:
     """Write the election's whole public record to a directory, for `saylau verify`."""
+    from saylau.domain.parties.record import PARTY_LOG
     from saylau.services.elections import get_election
     from saylau.services.record import export_record
 
     s = open_store(database)
+    if election == PARTY_LOG:
+        from saylau.services.parties.record_export import export_register
+
+        n = export_register(s, out_dir)
+        out.print(f"wrote the record of the party register: {n['leaves']:,} leaves, "
+                  f"{n['tree_heads']} signed tree head(s) -> {out_dir}")
+        return
     e = get_election(s, election)
     n = export_record(s, e.id, out_dir)
     out.print(f"wrote the record of {e.id}: {n['leaves']:,} leaves, {n['tree_heads']} "
@@ -129,6 +138,9 @@ def verify_command(
                                    details={"field": "tree-heads.json", "expected": "an array",
                                             "actual": type(heads_json).__name__})
         heads = [TreeHead.from_json(h) for h in heads_json]
+        if (directory / "register.json").exists():  # the party register's record
+            _verify_register(directory, heads, central)
+            return
         published = json.loads((directory / "results.json").read_text(encoding="utf-8")) \
             if (directory / "results.json").exists() else None
 
@@ -161,3 +173,23 @@ def verify_command(
         Console(stderr=True).print(f"error: cannot read the record: {exc}", markup=False)
         raise typer.Exit(2) from None
 
+
+
+def _verify_register(directory: Path, heads: list[Any], central: bytes) -> None:
+    """The party register's record (`saylau record export @parties`): every decision
+    re-derived from the leaves, the published register compared."""
+    from saylau.domain.parties.record import verify_register
+
+    published = json.loads((directory / "register.json").read_text(encoding="utf-8"))
+
+    def leaves() -> object:
+        with (directory / "leaves.jsonl").open("rb") as f:
+            for line in f:
+                yield line.rstrip(b"\n")
+
+    report, v = verify_register(leaves(), heads, central, published)  # type: ignore[arg-type]
+    for line in report.lines:
+        out.print(f"ok: {line}")
+    for party, status in v.statuses.items():
+        out.print(f"  {party}: {status}")
+    out.print("[bold green]the record of the party register verifies[/bold green]")

@@ -77,20 +77,23 @@ class CandidateSpec:
     """The nominating party's id, or None when self-nominated."""
 
 
-def unregistered_parties(app: Saylau, ids: Sequence[str]) -> list[dict[str, object]]:
+def unregistered_parties(app: Saylau, ids: Sequence[str],
+                         fields: Sequence[str] | None = None) -> list[dict[str, object]]:
     """Parties wing (issue 13): only a party registered in the party register may nominate a
     list or candidates. A store whose register holds no application at all (parties are not
-    registered with saylau there) accepts any party, as before the register existed."""
+    registered with saylau there) accepts any party, as before the register existed.
+    `fields[i]` names where ids[i] was given (default: parties.<id>)."""
     from saylau.services.parties.decisions import register
 
     entries = {e.id: e.status for e in register(app)}
     if not entries:
         return []
-    return [{"field": f"parties.{pid}", "expected": "a party registered in the party register",
+    where = list(fields) if fields is not None else [f"parties.{pid}" for pid in ids]
+    return [{"field": f, "expected": "a party registered in the party register",
              "actual": entries.get(pid, "not in the register"),
              "message": f"party {pid!r} is not registered (its status: "
              f"{entries.get(pid, 'no application')}); only registered parties may nominate"}
-            for pid in ids if entries.get(pid) != "registered"]
+            for pid, f in zip(ids, where, strict=True) if entries.get(pid) != "registered"]
 
 
 def _options(ballot_has_against_all: bool, choices: list[Option]) -> tuple[Option, ...]:
@@ -200,6 +203,14 @@ def create_presidential(
     check_id(election_id, "election_id")
     rs = ruleset(ruleset_name)
     geo = app.geography()
+    # a candidate's nominating party, once the register is in use, is a registered one
+    # (issue 13); a self-nominated candidate (party None) needs none
+    nominated = [c for c in candidates if c.party is not None]
+    problems = unregistered_parties(app, [str(c.party) for c in nominated],
+                                    [f"candidates.{c.id}.party" for c in nominated])
+    if problems:
+        raise ValidationFailed(f"the election cannot be created: {len(problems)} problem(s)",
+                               details={"rows": problems})
     election = Election(ElectionId(election_id), name, rs.name, date,
                         signatures_policy(signatures))
     contest = Contest(

@@ -16,10 +16,11 @@ Layout:
     index.html                 language chooser (remembers the reader's choice)
     manifest.json              build time, record, counts
     kk/ ru/ en/                index.html, units/<unit>.html, contests/<contest>.html,
-                               integrity.html
+                               integrity.html, observation.html, parties/index.html and
+                               parties/<party>.html (once a party has applied)
     static/                    site.css, site.js, vendor/ (with licences), geo/ (outlines)
     data/                      election.json, results/, units/, protocols/, decisions,
-                               composition.json, geography.csv
+                               composition.json, geography.csv, parties.json
 """
 
 from __future__ import annotations
@@ -132,6 +133,12 @@ def _data(app: Saylau, info: views.ElectionInfo, root: Path) -> int:
             d, seq = results_svc.decision(app, c.id)
             _json(data / "decisions" / f"{name}.json", decision_wire(d, "en", seq))
             n += 1
+    from saylau.web.views.parties import register_view
+
+    entries = register_view(app)
+    if entries:  # the party register (issue 13): statuses, decisions and counts, no row
+        _json(data / "parties.json", [e.as_dict() for e in entries])
+        n += 1
     if info.main.kind is ContestKind.PARTY_LIST:
         try:
             comp = parliament_svc.composition_json(
@@ -145,7 +152,7 @@ def _data(app: Saylau, info: views.ElectionInfo, root: Path) -> int:
 
 Job = tuple[str, str | None]
 """A page to write: ('index', None), ('unit', unit id), ('contest', contest id) or
-('integrity', None)."""
+('integrity', None), ('parties', None) or ('party', party id)."""
 
 
 def _jobs(app: Saylau, info: views.ElectionInfo) -> list[Job]:
@@ -156,6 +163,13 @@ def _jobs(app: Saylau, info: views.ElectionInfo) -> list[Job]:
                 if not (c.id == info.main.id and c.kind is not ContestKind.SENATE_SEAT))
     jobs.append(("observation", None))  # observation (issue 12)
     jobs.append(("integrity", None))  # integrity analytics (issue 14)
+    # the party register (issue 13): its page and each party's, once a party has applied
+    from saylau.web.views.parties import register_view
+
+    entries = register_view(app)
+    if entries:
+        jobs.append(("parties", None))
+        jobs.extend(("party", e.id) for e in entries)
     return jobs
 
 
@@ -169,9 +183,11 @@ def _write_pages(app: Saylau, info: views.ElectionInfo, built: datetime, root: P
         render_contest,
         render_station,
     )
+    from saylau.web.views.parties import register_view
 
     geo = app.geography()
     written = 0
+    with_parties = bool(register_view(app))
     with views.frozen_record():
         for kind, ident in jobs:
             render: Callable[[str, StaticLinks], str]
@@ -192,6 +208,18 @@ def _write_pages(app: Saylau, info: views.ElectionInfo, built: datetime, root: P
                 path = "integrity.html"
                 iv = replace(integrity_view(app, info), built=built)
                 render = functools.partial(render_integrity, iv)
+            elif kind == "parties":
+                from saylau.web.render.parties import render_register
+
+                path = "parties/index.html"
+                render = functools.partial(render_register, register_view(app))
+            elif kind == "party":
+                from saylau.web.render.parties import render_party
+                from saylau.web.views.parties import party_view
+
+                assert ident is not None
+                path = f"parties/{file_name(ident)}.html"
+                render = functools.partial(render_party, party_view(app, ident))
             elif kind == "contest":
                 assert ident is not None
                 path = f"contests/{file_name(ident)}.html"
@@ -208,7 +236,8 @@ def _write_pages(app: Saylau, info: views.ElectionInfo, built: datetime, root: P
                     render = functools.partial(_unit, uv)
             for lang in LANGUAGES:
                 page = f"{lang}/{path}"
-                _write(root / page, render(lang, StaticLinks(page, lang)))
+                _write(root / page, render(lang, StaticLinks(page, lang,
+                                                             with_parties=with_parties)))
                 written += 1
     return written
 

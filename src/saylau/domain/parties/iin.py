@@ -108,11 +108,18 @@ def problems(texts: list[str] | tuple[str, ...]) -> npt.NDArray[np.int8]:
     if n == 0:
         return out
     # a text of another length or with a non-ASCII character is a format problem; the rest
-    # are viewed as a matrix of bytes
-    fixed = np.array([t if len(t) == LENGTH and t.isascii() else "" for t in texts],
-                     dtype=f"S{LENGTH}")
-    raw = fixed.view(np.uint8).reshape(n, LENGTH).astype(np.int16) - ord("0")
-    lengths = np.char.str_len(fixed)
+    # are viewed as a matrix of bytes. The usual list (every text twelve ASCII characters) is
+    # joined and encoded in one call; any other is sifted text by text.
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    joined = "".join(texts)
+    if bool(np.all(lengths == LENGTH)) and joined.isascii():
+        raw = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(n, LENGTH)
+               .astype(np.int16) - ord("0"))
+    else:
+        fixed = np.array([t if len(t) == LENGTH and t.isascii() else "" for t in texts],
+                         dtype=f"S{LENGTH}")
+        raw = fixed.view(np.uint8).reshape(n, LENGTH).astype(np.int16) - ord("0")
+        lengths = np.char.str_len(fixed)
     digits_ok = (lengths == LENGTH) & np.all((raw >= 0) & (raw <= 9), axis=1)
     out[~digits_ok] = 1
     d = np.where(digits_ok[:, None], raw, 0)

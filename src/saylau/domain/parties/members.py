@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -36,6 +37,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from saylau.domain.parties import shared
 from saylau.domain.parties.iin import PROBLEM_CODES, IinProblem, masked, problems, shown
 from saylau.domain.protocols.values import Severity
 from saylau.domain.rulesets import RulesetName
@@ -156,19 +158,43 @@ def check_list(cols: MemberColumns, hashes: Sequence[str], regions: frozenset[st
         out.append(_err(line, prob.value, "iin", f"line {line}: {text} ({shown(iin)})",
                         expected, shown(iin)))
     out += _duplicates(cols, hashes)
-    for i, reg in enumerate(cols.regions):
-        if reg not in regions:
-            line = cols.lines[i]
-            out.append(_err(line, "region.unknown", "region",
-                            f"line {line}: {masked(reg)!r} is not a region's code (docs/law.md "
-                            "§13.1)", "one of " + ", ".join(sorted(regions)), masked(reg)))
+    unknown = set(cols.regions) - regions  # most lists: none, and no row is visited
+    for i in _where(cols.regions, unknown):
+        reg, line = cols.regions[i], cols.lines[i]
+        out.append(_err(line, "region.unknown", "region",
+                        f"line {line}: {masked(reg)!r} is not a region's code (docs/law.md "
+                        "§13.1)", "one of " + ", ".join(sorted(regions)), masked(reg)))
     out += _fields(cols, submitted, fields)
     out.sort(key=lambda f: f.line)
     return out
 
 
+def _where(values: Sequence[Any], wanted: Collection[Any]) -> list[int]:
+    """The indexes of the values in `wanted` (a C-level sweep; none visited when `wanted` is
+    empty)."""
+    if not wanted:
+        return []
+    return list(itertools.compress(range(len(values)), map(wanted.__contains__, values)))
+
+
+class _Last4(Sequence[str]):
+    """The last four characters of each IIN, cut only for the rows asked for (a list's
+    duplicates are few; cutting a million IINs was half of the own checks' time)."""
+
+    def __init__(self, iins: Sequence[str]) -> None:
+        self._iins = iins
+
+    def __len__(self) -> int:
+        return len(self._iins)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [t[-4:] for t in self._iins[i]]
+        return self._iins[i][-4:]
+
+
 def _duplicates(cols: MemberColumns, hashes: Sequence[str]) -> list[RowFinding]:
-    return duplicates(cols.lines, hashes, [t[-4:] for t in cols.iins])
+    return duplicates(cols.lines, hashes, _Last4(cols.iins))
 
 
 def _fields(cols: MemberColumns, submitted: date, fields: ListFields) -> list[RowFinding]:
@@ -179,10 +205,11 @@ def _fields(cols: MemberColumns, submitted: date, fields: ListFields) -> list[Ro
     bad_joined = {t for t in set(cols.joined)
                   if ((t or fields.joined) and _iso_date(t) is None)
                   or ((d := _iso_date(t)) is not None and d > submitted)}
-    suspects = [i for i in range(len(cols.lines))
-                if (fields.full_name and not cols.full_names[i].strip())
-                or (fields.signature and not cols.signatures[i])
-                or cols.birth_dates[i] in bad_birth or cols.joined[i] in bad_joined]
+    # only the rows with a blank name, no signature or a bad date are visited one by one
+    blank = {t for t in set(cols.full_names) if not t.strip()} if fields.full_name else set()
+    suspects = sorted({*_where(cols.full_names, blank), *_where(cols.birth_dates, bad_birth),
+                       *_where(cols.joined, bad_joined),
+                       *(_where(cols.signatures, {False}) if fields.signature else ())})
     out = []
     for i in suspects:
         line = cols.lines[i]
@@ -232,12 +259,15 @@ def standing(lists: Mapping[str, ListHashes],
     stands for that person: the first received (CONFLICT_RULE; equal receipt: the party
     first by id). Only the people listed by more than one party (`listing`) need looking
     at; everybody else's membership is the one party's that lists them."""
+    fast = shared.groups(lists)
+    if fast is not None:  # on arrays; None only when 64 bits of two hashes agree
+        return shared.standing_of(fast, lists)
     parties = sorted(lists)
     listed = listing(lists) if listed is None else listed
     best: dict[str, tuple[int, int]] = {}
     for k, p in enumerate(parties):
         lh = lists[p]
-        for i in [i for i, h in enumerate(lh.hashes) if h in listed]:
+        for i in _where(lh.hashes, listed.keys()):
             key = (lh.received[i], k)
             h = lh.hashes[i]
             if h not in best or key < best[h]:
@@ -246,7 +276,7 @@ def standing(lists: Mapping[str, ListHashes],
     for k, p in enumerate(parties):
         lh = lists[p]
         arr = np.full(len(lh.hashes), k, dtype=np.int64)
-        for i in [i for i, h in enumerate(lh.hashes) if h in best]:
+        for i in _where(lh.hashes, best.keys()):
             arr[i] = best[lh.hashes[i]][1]
         out[p] = arr
     return out
@@ -255,13 +285,19 @@ def standing(lists: Mapping[str, ListHashes],
 def listing(lists: Mapping[str, ListHashes]) -> dict[str, list[str]]:
     """Keyed hash -> the parties listing it, for the hashes more than one party lists (one
     count over every row; computed once for all of a season's cross checks)."""
+    fast = shared.groups(lists)
+    if fast is not None:  # on arrays; None only when 64 bits of two hashes agree
+        return shared.listing_of(fast)
     parties = sorted(lists)
     sets = {p: set(lists[p].hashes) for p in parties}
-    counts = Counter(itertools.chain.from_iterable(sets.values()))
-    shared = {h for h, n in counts.items() if n > 1}
+    seen: set[str] = set()
+    common: set[str] = set()
+    for p in parties:  # set operations in C: a person is shared once a second party lists them
+        common |= sets[p] & seen
+        seen |= sets[p]
     out: dict[str, list[str]] = {}
     for p in parties:
-        for h in sets[p] & shared:
+        for h in sets[p] & common:
             out.setdefault(h, []).append(p)
     return out
 
@@ -279,9 +315,19 @@ def cross_check(party: str, lists: Mapping[str, ListHashes],
     me = parties.index(party)
     mine = stands[party]
     out: list[RowFinding] = []
-    barred_here = {h for h in own.hashes if h in barred and barred_under(barred[h], ruleset)}
-    rows = sorted({*np.flatnonzero(mine != me).tolist(),
-                   *[i for i, h in enumerate(own.hashes) if h in listed or h in barred_here]})
+    # the list's own hashes looked up in the register (filter: the list's side is iterated,
+    # never the 100,000-entry register once per party); the rows of people other parties
+    # list too from the season's groups (shared.py; `listed` is of the same lists)
+    barred_here = {h for h in filter(barred.__contains__, own.hashes)
+                   if barred_under(barred[h], ruleset)}
+    groups = shared.groups(lists)
+    if groups is not None:
+        k = groups.parties.index(party)
+        flag = groups.in_shared[groups.offsets[k]:groups.offsets[k + 1]]
+        others = [*np.flatnonzero(flag).tolist(), *_where(own.hashes, barred_here)]
+    else:
+        others = _where(own.hashes, set(filter(listed.__contains__, own.hashes)) | barred_here)
+    rows = sorted({*np.flatnonzero(mine != me).tolist(), *others})
     for i in rows:
         h = own.hashes[i]
         line, shown_iin = own.lines[i], "…" + own.last4[i]
@@ -314,20 +360,29 @@ def valid_by_region(lines: Sequence[int], regions: Sequence[str],
                     findings: Sequence[RowFinding]) -> dict[str, int]:
     """Members whose rows have no error, counted per region."""
     bad = {f.line for f in findings if f.severity is Severity.ERROR}
-    return dict(Counter(r for line, r in zip(lines, regions, strict=True) if line not in bad))
+    if len(lines) != len(regions):
+        raise ValueError(f"{len(lines)} lines but {len(regions)} regions")
+    kept = map(operator.not_, map(bad.__contains__, lines))
+    return dict(Counter(itertools.compress(regions, kept)))
 
 
 def duplicates(lines: Sequence[int], hashes: Sequence[str], last4: Sequence[str]
                ) -> list[RowFinding]:
     """`iin.duplicate` for every row whose keyed hash is on an earlier row of the same list
     (in the order given: the first stands), on hashes alone."""
-    if len(set(hashes)) == len(hashes):
-        return []
-    n = len(hashes)
-    first = {hashes[i]: i for i in range(n - 1, -1, -1)}
+    fast = shared.later_rows(hashes)  # on arrays; None only when two keys cannot be trusted
+    if fast is None:
+        if len(set(hashes)) == len(hashes):
+            return []
+        n = len(hashes)
+        first = dict(zip(reversed(hashes), range(n - 1, -1, -1), strict=True))  # first wins
+        later = list(itertools.compress(range(n), map(operator.ne,
+                                                      map(first.__getitem__, hashes),
+                                                      range(n))))
+        fast = later, [first[hashes[i]] for i in later]
     out = []
-    for i in [i for i, h in enumerate(hashes) if first[h] != i]:
-        line, first_line = lines[i], lines[first[hashes[i]]]
+    for i, f in zip(*fast, strict=True):
+        line, first_line = lines[i], lines[f]
         out.append(_err(line, "iin.duplicate", "iin",
                         f"line {line}: the same IIN (…{last4[i]}) is on line {first_line}; "
                         "the first line stands", "an IIN not yet on the list",

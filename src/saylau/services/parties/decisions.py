@@ -38,6 +38,7 @@ from saylau.domain.parties.rules import (
 from saylau.domain.protocols.values import Severity
 from saylau.services import logs
 from saylau.services.context import Saylau
+from saylau.services.parties import record as party_record
 from saylau.services.parties.register import regions, status_of
 from saylau.store import parties as repo
 
@@ -164,6 +165,8 @@ def decide_party(saylau: Saylau, party: str, by: ActorId, *,
                           if recorded.decision is Decision.REGISTERED else PartyStatus.REFUSED)
             repo.insert_event(conn, party, to.value, by, saylau.clock().isoformat(),
                               decision=report.public(), reason=recorded.decision.value)
+            party_record.append_decision(conn, saylau, party, to.value, readings, regions(),
+                                         counts, decisions, by)
             logs.log_action(conn, saylau, logs.Action.PARTY_DECIDED, by, party=party,
                             ruleset=recorded.ruleset.value, decision=recorded.decision.value,
                             failed=[c.code for c in recorded.failed],
@@ -188,6 +191,7 @@ def liquidate(saylau: Saylau, party: str, reason: str, by: ActorId) -> None:
         to = step(party, statuses[party], PartyStatus.LIQUIDATED)
         repo.insert_event(conn, party, to.value, by, saylau.clock().isoformat(),
                           reason=reason.strip())
+        party_record.append_liquidation(conn, saylau, party, reason.strip(), by)
         logs.log_action(conn, saylau, logs.Action.PARTY_LIQUIDATED, by, party=party,
                         reason=reason.strip())
 

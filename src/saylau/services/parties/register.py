@@ -32,6 +32,7 @@ from saylau.domain.versions import Head as VersionHead
 from saylau.domain.versions import Submission, Unchanged, check_reason, classify, content_hash
 from saylau.services import logs
 from saylau.services.context import Saylau
+from saylau.services.parties import record as party_record
 from saylau.services.parties.member_files import read_member_file
 from saylau.store import parties as repo
 from saylau.store.parties_key import load_parties_key
@@ -93,6 +94,7 @@ def apply(saylau: Saylau, a: ApplicationIn, by: ActorId) -> repo.ApplicationRow:
                                     "actual": a.id})
         repo.insert_application(conn, row)
         repo.insert_event(conn, a.id, PartyStatus.SUBMITTED.value, by, now.isoformat())
+        party_record.append_application(conn, saylau, row, by)
         logs.log_action(conn, saylau, logs.Action.PARTY_APPLIED, by, party=a.id,
                         ruleset=a.ruleset, founders=a.founders)
     return row
@@ -175,6 +177,8 @@ def import_columns(saylau: Saylau, party: str, cols: MemberColumns, by: ActorId
         repo.insert_members(conn, rows)
         repo.insert_event(conn, party, step(party, status, PartyStatus.CHECKING).value, by,
                           now, reason=f"member list: {len(rows)} rows from row {first}")
+        party_record.append_list(conn, saylau, party, by,
+                                 f"member list: {len(rows)} rows from row {first}")
         logs.log_action(conn, saylau, logs.Action.PARTY_MEMBERS_IMPORTED, by, party=party,
                         rows=len(rows), first_row=first)
     return ImportReport(party, len(rows), first, tuple(findings))
@@ -238,6 +242,9 @@ def change_row(saylau: Saylau, party: str, change: RowChange, by: ActorId) -> re
             cur.iin_last4 if iin is None else iin[-4:], privacy.key_id(key), region, joined,
             signed, change.withdraw, tuple(found), h, reason, by, now)
         repo.insert_members(conn, [row])
+        party_record.append_list(
+            conn, saylau, party, by, f"row {change.row_no} "
+            + ("withdrawn" if change.withdraw else f"corrected to version {row.version}"))
     return row
 
 

@@ -28,6 +28,9 @@ class Links(Protocol):
 
     def observation(self) -> str | None: ...
 
+    def parties(self) -> str | None: ...  # the party register (issue 13)
+    def party(self, party: str) -> str: ...
+
 
 def q(part: str) -> str:
     return quote(part, safe="-_.~")
@@ -83,6 +86,13 @@ class ServerLinks:
         """The election's Observation page (issue 12)."""
         return f"/elections/{q(self.election)}/observation" if self.election else None
 
+    def parties(self) -> str | None:
+        """The register of political parties (issue 13)."""
+        return "/parties"
+
+    def party(self, party: str) -> str:
+        return f"/parties/{q(party)}"
+
 
 def file_name(ident: str) -> str:
     """An id as a file name (ids are plain in practice; anything else is percent-encoded)."""
@@ -98,6 +108,8 @@ class StaticLinks:
     """This page's path in the snapshot, e.g. 'kk/units/KZ-10.html'."""
     language: str
     live_site: bool = False
+    with_parties: bool = False
+    """Whether the snapshot holds the party register's pages (only when a party applied)."""
 
     def _rel(self, target: str) -> str:
         """`target` (a path from the snapshot's root) relative to this page."""
@@ -138,3 +150,10 @@ class StaticLinks:
     def integrity(self) -> str | None:
         """The election's integrity page in this language (issue 14)."""
         return self._rel(f"{self.language}/integrity.html")
+
+    def parties(self) -> str | None:
+        """The party register's page in this language (issue 13), when the snapshot has it."""
+        return self._rel(f"{self.language}/parties/index.html") if self.with_parties else None
+
+    def party(self, party: str) -> str:
+        return self._rel(f"{self.language}/parties/{file_name(party)}.html")

@@ -33,6 +33,28 @@ CONDITIONS = {
     "members.per_branch": N_("Regional branches with enough members"),
 }
 
+READINGS = (
+    N_("branches are needed in every region (docs/law.md §10.1, UNVERIFIED after 2022; "
+       "other reading: --branches two-thirds)"),
+    N_("branches are needed in two-thirds of the regions (docs/law.md §10.1, UNVERIFIED; "
+       "other reading: --branches every-region, the default)"),
+    N_("the initiative group must come from two-thirds of the regions (docs/law.md §11.3; "
+       "UNVERIFIED before 2022; other reading: --initiative-regions none)"),
+    N_("the initiative group's regions are not checked (docs/law.md §11.3, UNVERIFIED; "
+       "other reading: --initiative-regions apply, the default)"),
+    N_("kz-2026: docs/law.md names no party rule of the 2026 Constitution; the figures since "
+       "2022 apply (UNVERIFIED; no other reading offered)"),
+)
+"""The readings a decision prints (domain/parties/rules.Readings.lines), word for word: the
+page shows each in the reader's language (tests/unit/test_parties_web_text.py holds this list
+equal to every line the domain can print)."""
+MISSING = (
+    N_("the date the initiative group was formed"),
+    N_("the date of the founding congress"),
+    N_("a member list with at least one valid member"),
+)
+"""What an incomplete application lacks (domain/parties/rules.decide), word for word."""
+
 
 def render_register(entries: Sequence[RegisterEntry], lang: str, links: Links) -> str:
     env = environment(lang)

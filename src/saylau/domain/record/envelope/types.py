@@ -60,6 +60,15 @@ class RecordType(StrEnum):
     """The integrity tests' parameters, fixed before any result (domain/integrity/suite)."""
     PVT_COMMITMENT = "pvt-commitment"
     """The SHA-256 commitment to the quick count's seed, published before voting ends."""
+    # the party register (issue 13): its own log "@parties", domain/parties/record.py
+    PARTY_APPLICATION = "party-application"
+    """A party's application: names, ruleset, founders and their regions, dates."""
+    PARTY_LIST = "party-list"
+    """A version of a party's member list as counts and one commitment (never an IIN)."""
+    PARTY_DECISION = "party-decision"
+    """The ministry's decision with the figures it was taken on (re-derived by verify)."""
+    PARTY_LIQUIDATION = "party-liquidation"
+    """A registered party liquidated, with the reason given."""
 
 
 class KeyRole(StrEnum):
