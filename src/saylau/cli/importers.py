@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -62,8 +62,11 @@ def russia_2020(
           database)
 
 
-FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
-                                         metavar="FILE.csv")]
+def _file(name: str) -> Any:
+    return typer.Argument(exists=True, dir_okay=False, readable=True, metavar="FILE.csv",
+                          help=name)
+
+
 BadRowsOption = Annotated[ru.OnBadRows, typer.Option(
     help="strict: refuse the file if any row is bad; skip: import the rest; reject: import the "
     "rest and record the refused protocols as rejections")]
@@ -78,7 +81,7 @@ DryRunOption = Annotated[bool, typer.Option("--dry-run", help="map and report on
 @import_app.command("russia-2011")
 @reports_errors
 def russia_2011(
-    file: FileArg,
+    file: Annotated[Path, _file("ru2011_duma.csv")],
     on_bad_rows: BadRowsOption = ru.OnBadRows.STRICT,
     election_id: Annotated[str, typer.Option(
         "--id", "--election-id", help="id of the election to create")] = "ru-2011",
@@ -97,7 +100,7 @@ def russia_2011(
 @import_app.command("russia-2012")
 @reports_errors
 def russia_2012(
-    file: FileArg,
+    file: Annotated[Path, _file("ru2012_president.csv")],
     on_bad_rows: BadRowsOption = ru.OnBadRows.STRICT,
     election_id: Annotated[str, typer.Option(
         "--id", "--election-id", help="id of the election to create")] = "ru-2012",
