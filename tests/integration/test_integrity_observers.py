@@ -27,7 +27,7 @@ from saylau.services.observation import deployment, missions, reports
 from saylau.services.observation.identity import mission_token_name, observer_token_name
 from saylau.services.protocols import submit_protocol
 from saylau.store import integrity as store
-from tests.integration.support import protocol
+from tests.integration.support import error_of, make_api, protocol
 from tests.integration.test_backup import counts
 
 ADMIN = Principal(ActorId("cec"), Role.ADMIN)
@@ -98,9 +98,17 @@ def test_quick_count_from_the_observers_copies(referendum: tuple[Saylau, str]) -
     # the second observer corrects their copy: the conflict is settled and taken
     reports.submit_copy(app, _observer(b), contest, drawn[0], seen[drawn[0]], correction=True,
                         corrects=1, reason="misread the yes line")
-    settled = reports_from_observers(app, "ref")
+    api = make_api(app, contest)  # the same through the API: the central commission's
+    url = "/api/elections/ref/pvt/from-observers"
+    assert api.client.post(url).status_code == 401
+    assert api.client.post(url, headers=api.auth("observer")).status_code == 403
+    r = api.client.post(url, headers=api.auth("admin"))
+    assert r.status_code == 200, r.text
+    settled = r.json()
     assert (settled["stored"], settled["conflicts"]) == (1, [])
     assert settled["quick_count"]["reported"] == usable + 1
+    r = api.client.post(url + "?contest=nope", headers=api.auth("admin"))
+    assert r.status_code == 404 and error_of(r)["details"]["field"] == "contest"
 
 
 def test_the_demo_quick_count_comes_from_the_observers(tmp_path: Path,

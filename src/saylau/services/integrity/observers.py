@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from saylau.domain.errors import Conflict
+from saylau.domain.errors import Conflict, NotFound, field_error
 from saylau.domain.integrity.copies import reports_from_copies
 from saylau.services.context import Saylau
 from saylau.services.integrity import _committed, add_reports, quick_count, sample
@@ -37,8 +37,9 @@ def reports_from_observers(app: Saylau, election: str, *, contest: str | None = 
         contests = election_store.contests_of(conn, election)
         chosen = next((x for x in contests if x.id == (contest or contests[0].id)), None)
         if chosen is None:
-            raise Conflict(f"{contest} is not a contest of {election}",
-                           code="integrity_contest", details={"contest": contest})
+            raise NotFound(f"{contest} is not a contest of {election}",
+                           details=field_error("contest", "a contest of the election",
+                                               contest, "no such contest"))
         copies = obs_store.current_copies(conn, chosen.id)
         stored = {r["station_id"]: r for r in store.latest_reports(conn, election)}
     got = reports_from_copies(drawn, {s: [f for _, f, _ in cs] for s, cs in copies.items()},
