@@ -162,6 +162,13 @@ def run(
                                code="integrity_source",
                                details=field_error("--import/--election", "exactly one",
                                                    "both" if source else "neither", ""))
+    if election is not None and (draws is not None or calibration not in (None, 0)):
+        raise ValidationFailed(
+            "with --election the tests run with the parameters fixed in the election's record "
+            "(or the defaults, said so); --draws and --calibration N apply to --import only "
+            "(--calibration 0 skips the false-alarm rates)", code="integrity_params_fixed",
+            details=field_error("--draws/--calibration", "none with --election",
+                                f"{draws}/{calibration}", "parameters are fixed in the record"))
     params = _params(draws, calibration)
     if election is not None:
         result = run_election(open_store(database), election, contest=contest,
