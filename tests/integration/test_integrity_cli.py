@@ -77,3 +77,11 @@ def test_integrity_run_on_albania_2013(tmp_path: Path) -> None:
     national = [c for c in json.loads(est.stdout[est.stdout.index("{"):])["comparison"]
                 if c["unit"] == ""]
     assert national and not any(c["outside"] for c in national)
+
+
+def test_a_stored_election_runs_with_its_fixed_parameters_only(tmp_path: Path) -> None:
+    r = runner.invoke(cli, ["integrity", "run", "--election", "ref-2022", "--draws", "50",
+                            "--database", str(tmp_path / "x.db")])
+    assert r.exit_code == 2, r.output
+    assert "parameters fixed in the election's record" in r.output
+    assert "--draws/--calibration" in r.output

@@ -303,6 +303,8 @@ CALLS: dict[tuple[str, str], CallFor] = {
                           {"reports": [{"station": STATION_OF_ROLE[r], "registered": 10,
                                         "given": 5, "valid": 5, "votes": {"yes": 5}}]},
                           allowed=(404,)),
+    ("POST", "/api/elections/{election_id}/pvt/from-observers"):
+        lambda a, r: Call("POST", "/api/elections/ref/pvt/from-observers", allowed=(404,)),
     ("POST", "/api/elections/{election_id}/integrity/run"):
         lambda a, r: Call("POST", "/api/elections/ref/integrity/run?calibrate=false"),
     ("GET", "/elections/{election_id}/integrity"):

@@ -48,13 +48,13 @@ from saylau.domain.record.canonical import canonical_bytes
 from saylau.domain.record.merkle import TreeHead
 from saylau.domain.record.signing import public_key_from_hex
 from saylau.domain.record.verify import verify_receipt, verify_record
-from saylau.importers import russia2020
+from saylau.importers import russia2020, russia_cec
 from saylau.services import record as record_svc
 from saylau.services.bulk import import_protocols
 from saylau.services.context import Saylau
 from saylau.services.elections import create_referendum
 from saylau.services.geography import load_geography
-from saylau.services.imports import load_russia_2020
+from saylau.services.imports import load_russia_2020, load_russia_cec
 from saylau.services.keys import (
     generate_keypair,
     load_private_key,
@@ -519,5 +519,36 @@ def test_the_russia_2020_load_refuses_cleanly(tmp_path_factory: pytest.TempPathF
     app = Saylau.open(f"sqlite:///{d / 'ru.db'}")
     try:
         clean(lambda: load_russia_2020(app, data, on_bad_rows=mode))
+    finally:
+        app.engine.dispose()
+
+
+# --- the Russia 2011 and 2012 importers (the 2020 reader with their layout) ------------------
+
+RUSSIA_2011 = (",".join(russia_cec.LAYOUTS["russia-2011"].columns) + "\n" + "\n".join([
+    "Республика Адыгея,Адыгейская,1,2609,0,1614,182,1796,182,1614,4,1792,36,13,7,472,16,1242,6",
+    "город Москва,Центральная,10,2000,0,900,0,900,0,900,0,900,100,100,100,100,100,400,0",
+]) + "\n").encode()
+
+
+@FUZZ
+@given(data=inputs(RUSSIA_2011), kind=st.sampled_from(sorted(russia_cec.LAYOUTS)))
+def test_the_russia_2011_2012_mapping_refuses_cleanly(data: bytes, kind: str) -> None:
+    clean(lambda: russia_cec.map_file(kind, data))
+
+
+def test_the_russia_2011_sample_maps_whole() -> None:
+    m = russia_cec.map_file("russia-2011", RUSSIA_2011)
+    assert (m.rows, len(m.problems), len(m.accepted)) == (2, 0, 2)
+
+
+@SLOW_FUZZ
+@given(data=inputs(RUSSIA_2011), mode=st.sampled_from(list(russia2020.OnBadRows)))
+def test_the_russia_2011_load_refuses_cleanly(tmp_path_factory: pytest.TempPathFactory,
+                                              data: bytes, mode: russia2020.OnBadRows) -> None:
+    d = tmp_path_factory.mktemp("ru11")
+    app = Saylau.open(f"sqlite:///{d / 'ru.db'}")
+    try:
+        clean(lambda: load_russia_cec(app, "russia-2011", data, on_bad_rows=mode))
     finally:
         app.engine.dispose()

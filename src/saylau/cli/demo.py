@@ -296,7 +296,14 @@ def _observe(client: Any, app: Any, night: Night, opts: DemoOptions, console: Co
     from saylau.cli.demo_observation import run_observation
 
     election = REFERENDUM if opts.election == "referendum" else MAJILIS
-    run_observation(client, app, election, night.turnout_contest, opts.seed, console)
+    drawn: tuple[str, ...] = ()
+    if election == REFERENDUM:  # the domestic mission observes the quick count's sample
+        from saylau.cli.integrity import demo_seed
+        from saylau.services.integrity import sample
+
+        drawn = sample(app, REFERENDUM, demo_seed(opts.seed))
+    run_observation(client, app, election, night.turnout_contest, opts.seed, console,
+                    pvt_sample=drawn)
 
 
 def _report(app: Any, log: NightLog, opts: DemoOptions, console: Console) -> None:

@@ -10,6 +10,11 @@ and their copy of the station's posted protocol; some send incidents. A few copi
 with the official protocol (a vote miscounted between the options), and at one station two
 observers disagree with each other, so the comparison shows `differs` and `conflict`. The same
 seed replays the same day.
+
+The domestic mission runs the quick count (issue 14): given the stations of its sample (drawn
+from the seed whose commitment the record already holds), it deploys one observer to each of
+them, so that the quick count takes its figures from the observers' copies
+(services/integrity/observers.py), as a parallel vote tabulation does.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ class ObservationLog:
 
 
 def run_observation(client: Client, app: Any, election: str, contest: str, seed: int,
-                    console: Console) -> ObservationLog:
+                    console: Console, pvt_sample: tuple[str, ...] = ()) -> ObservationLog:
     from saylau.services.elections import get_election
     from saylau.services.observation import compare, deployment, missions
 
@@ -62,6 +67,8 @@ def run_observation(client: Client, app: Any, election: str, contest: str, seed:
         for code, name, org, wanted in MISSIONS:
             missions.create_mission(app, election, code, name, org, by="demo")
             chosen = rng.sample(stations, max(1, min(wanted, len(stations) // 3)))
+            if pvt_sample and org == "association":  # the quick count's observers
+                chosen = [st for st in pvt_sample if st in official]
             for k, station in enumerate(chosen):
                 badge = missions.apply(app, cec, election, code, f"{code} observer {k + 1}")
                 missions.accredit(app, election, badge, by="demo", issue_token=False)

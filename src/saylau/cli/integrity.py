@@ -7,6 +7,7 @@
     saylau integrity commit --election ID --commitment HEX --margin 0.01  (before results)
     saylau integrity reveal --election ID --seed SEED                 (after the count)
     saylau integrity report --election ID REPORTS.csv                 (the sampled stations)
+    saylau integrity quick-count --election ID [--from-observers]     (observers' copies)
 
     saylau pvt plan   (--frame FRAME.csv | --import KIND FILE) --margin 0.01 [--sigma 0.1]
     saylau pvt sample (--frame FRAME.csv | --import KIND FILE) --seed SEED --margin 0.01
@@ -161,6 +162,13 @@ def run(
                                code="integrity_source",
                                details=field_error("--import/--election", "exactly one",
                                                    "both" if source else "neither", ""))
+    if election is not None and (draws is not None or calibration not in (None, 0)):
+        raise ValidationFailed(
+            "with --election the tests run with the parameters fixed in the election's record "
+            "(or the defaults, said so); --draws and --calibration N apply to --import only "
+            "(--calibration 0 skips the false-alarm rates)", code="integrity_params_fixed",
+            details=field_error("--draws/--calibration", "none with --election",
+                                f"{draws}/{calibration}", "parameters are fixed in the record"))
     params = _params(draws, calibration)
     if election is not None:
         result = run_election(open_store(database), election, contest=contest,
@@ -323,6 +331,40 @@ def report_cmd(
     out.print_json(json.dumps(qc))
 
 
+@integrity_app.command("quick-count")
+@reports_errors
+def quick_count_cmd(
+    election: Annotated[str, typer.Option("--election", help="the election")],
+    from_observers: Annotated[bool, typer.Option(
+        "--from-observers", help="take the sampled stations' figures from the observers' "
+        "protocol copies in the store first")] = False,
+    contest: Annotated[str | None, typer.Option(help="the contest (default: the first)")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """The quick count against the official result, once the seed is revealed.
+
+    With --from-observers it is fed by the observers' copies of the sampled stations."""
+    s = open_store(database)
+    if from_observers:
+        from saylau.services.integrity.observers import reports_from_observers
+
+        fed = reports_from_observers(s, election, contest=contest)
+        err.print(f"observers' copies: {fed['from_copies']} of {fed['sample']} sampled stations "
+                  f"usable ({fed['stored']} stored now, {fed['unchanged']} unchanged); "
+                  f"{fed['missing']} without a copy, {len(fed['conflicts'])} in conflict, "
+                  f"{len(fed['incomplete'])} incomplete; copies outside the sample not used: "
+                  f"{fed['outside_sample']}")
+        qc = fed["quick_count"]
+    else:
+        qc = quick_count(s, election, contest)
+    if qc is None:
+        raise ValidationFailed("the seed is not revealed yet: the sample is not known",
+                               code="pvt_seed_hidden",
+                               details=field_error("election", "a revealed seed", election,
+                                                   "seed hidden"))
+    out.print_json(json.dumps(qc))
+
+
 # --- the demo's integrity (cli/demo.py calls these for the referendum night) -----------------
 
 
@@ -340,21 +382,13 @@ def integrity_before_results(app: Any, election: str, seed: str) -> None:
 
 
 def integrity_after_night(app: Any, election: str, seed: str, console: Console) -> None:
-    """After the count: the seed revealed, the sampled stations' figures reported (in the
-    demo, taken from their accepted protocols, as observers' copies would give them), every
-    test run and stored; one line of each printed."""
-    from saylau.services.integrity import station_figures
+    """After the count: the seed revealed, the sampled stations' figures taken from the
+    observers' copies (the domestic mission observed the sample), every test run and stored;
+    one line of each printed."""
+    from saylau.services.integrity.observers import reports_from_observers
 
-    drawn = reveal_seed(app, election, seed)
-    result = run_election(app, election, calibrate_tests=False)
-    figs = station_figures(app, result["contest"])
-    index = {s: k for k, s in enumerate(figs.stations)}
-    reports = [pvt.StationReport(s, int(figs.registered[index[s]]), int(figs.given[index[s]]),
-                                 int(figs.valid[index[s]]),
-                                 {o: int(figs.votes[index[s], j])
-                                  for j, o in enumerate(figs.options)})
-               for s in drawn if s in index]
-    add_reports(app, election, reports, source="demo", by="demo")
+    reveal_seed(app, election, seed)
+    fed = reports_from_observers(app, election, by="demo")
     result = run_election(app, election)
     qc = result.get("quick_count") or {}
     national = [c for c in qc.get("comparison", []) if c["unit"] == ""]
@@ -365,5 +399,7 @@ def integrity_after_night(app: Any, election: str, seed: str, console: Console) 
     i = result["integer"]
     console.print(f"integrity: integer-percentage test {'SIGNAL' if i['signal'] else 'no signal'}"
                   f" (excess {i['either']['excess']:+.0f} stations, p {i['either']['p_value']:.3f})"
-                  f"; quick count of {len(reports)} stations: {lines or 'no interval'}. "
+                  f"; quick count of {fed['from_copies']} of {fed['sample']} sampled stations "
+                  f"from the observers' copies ({len(fed['conflicts'])} in conflict, "
+                  f"{fed['missing']} without a copy): {lines or 'no interval'}. "
                   f"{CAVEAT} (/elections/{election}/integrity)", markup=False, soft_wrap=True)

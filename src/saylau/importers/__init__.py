@@ -12,5 +12,10 @@ everything else (`load_geography`, `create_referendum`, `import_protocols`,
 `submit_protocol`), so every check of saylau runs.
 
 - `russia2020`: Russia's nationwide vote on constitutional amendments of 1 July 2020
-  (`saylau import russia-2020 FILE`; docs/importers.md).
+  (`saylau import russia-2020 FILE`; docs/importers.md); its reader takes a `Layout`.
+- `russia_cec`: Russia's State Duma election of 4 December 2011 and presidential election of
+  4 March 2012, read by the 2020 reader with their own layouts (`saylau import russia-2011 |
+  russia-2012 FILE`; docs/importers.md).
+- `forensics`: the four files of ../shared/data/forensics as station figures for the
+  integrity tests (`saylau integrity run --import KIND FILE`), not into a store.
 """

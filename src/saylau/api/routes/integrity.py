@@ -140,3 +140,16 @@ def reports(election_id: str, body: ReportsIn, request: Request, who: Admin,
     n = svc.add_reports(saylau_of(request), election_id, rs, source=body.source,
                         by=str(who.name))
     return {"stored": n}
+
+
+@router.post("/api/elections/{election_id}/pvt/from-observers", tags=["integrity"])
+def from_observers(election_id: str, request: Request, who: Admin,
+                   contest: str | None = None) -> dict[str, Any]:
+    """The sampled stations' figures taken from the observers' protocol copies in the store
+    (agreeing copies only; conflicts, incomplete and missing copies are listed, copies outside
+    the sample not used), then the quick count against the official figures."""
+    from saylau.services.integrity.observers import reports_from_observers
+
+    s = saylau_of(request)
+    election_svc.get_election(s, election_id)
+    return reports_from_observers(s, election_id, contest=contest, by=str(who.name))

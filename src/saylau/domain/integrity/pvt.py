@@ -150,8 +150,8 @@ def draw_sample(frame: Frame, seed: str, per_stratum: Mapping[str, int]) -> tupl
 
 @dataclass(frozen=True, slots=True)
 class StationReport:
-    """One sampled station's figures, from wherever they come: a CSV, observers' protocol
-    copies (issue 12), the official protocols."""
+    """One sampled station's figures, from wherever they come: a CSV, the observers' protocol
+    copies (issue 12; `copies.reports_from_copies`), the official protocols."""
 
     station: str
     registered: int
@@ -161,8 +161,8 @@ class StationReport:
 
 
 class ReportSource(Protocol):
-    """Anything that yields station figures: `csv_reports`, or an adapter over the
-    observers' protocol copies (one StationReport per copy) once that wing has landed."""
+    """Anything that yields station figures: `csv_reports`, or `copies.reports_from_copies`
+    over the observers' protocol copies (one report per sampled station whose copies agree)."""
 
     def __iter__(self) -> Iterable[StationReport]: ...  # pragma: no cover
 

@@ -24,15 +24,14 @@ from saylau.domain.protocols import (
     run_checks,
     warnings_of,
 )
+from saylau.importers.russia2020.layout import Layout
 from saylau.importers.russia2020.mapping import ProtocolRows, RowProblem, RussiaMapping
 from saylau.importers.russia2020.names import (
     ABROAD_REGION,
     COLUMNS,
-    COUNT_COLUMNS,
     ELECTION_ID,
     FEDERAL_CITIES,
     MAX_DIGITS,
-    NAME_COLUMNS,
     PRECINCT,
     QUESTION,
     ROOT_ID,
@@ -43,6 +42,7 @@ from saylau.importers.russia2020.names import (
 
 @dataclass
 class _Builder:
+    layout: Layout
     units: list[Unit] = field(default_factory=list)
     regions: dict[str, UnitId] = field(default_factory=dict)
     tiks: dict[tuple[str, str], UnitId] = field(default_factory=dict)
@@ -76,7 +76,7 @@ class _Builder:
         return tid
 
     def station_id(self, tik: UnitId, precinct: str) -> StationId:
-        m = PRECINCT.fullmatch(precinct)
+        m = self.layout.precinct.fullmatch(precinct)
         if m is not None:
             return StationId(UnitId(f"{tik}-U{m.group(1)}"))
         k = self.odd_count.get(tik, 0) + 1
@@ -92,23 +92,24 @@ def _count(raw: str) -> int | None:
     return int(raw) if raw.isdigit() and raw.isascii() and len(raw) <= MAX_DIGITS else None
 
 
-def _read_header(header: list[str] | None) -> dict[str, int]:
+def _read_header(header: list[str] | None, layout: Layout) -> dict[str, int]:
+    columns = layout.columns
     if header is None:
         raise ImportFailed(
             "the file is empty; expected a header line",
-            rows=[{"line": 1, "field": "header", "expected": ",".join(COLUMNS), "actual": "",
+            rows=[{"line": 1, "field": "header", "expected": ",".join(columns), "actual": "",
                    "message": "empty file"}],
         )
     names = [h.strip() for h in header]
-    missing = [c for c in COLUMNS if c not in names]
-    twice = sorted({h for h in names if names.count(h) > 1 and h in COLUMNS})
+    missing = [c for c in columns if c not in names]
+    twice = sorted({h for h in names if names.count(h) > 1 and h in columns})
     if missing or twice:
         raise ImportFailed(
-            "the header does not have the columns of the 2020 file: "
+            f"the header does not have the columns of {layout.what}: "
             + (f"missing {missing}" if missing else "")
             + ("; " if missing and twice else "")
             + (f"repeated {twice}" if twice else ""),
-            rows=[{"line": 1, "field": "header", "expected": ",".join(COLUMNS),
+            rows=[{"line": 1, "field": "header", "expected": ",".join(columns),
                    "actual": ",".join(names), "message": "header mismatch"}],
         )
     return {h: i for i, h in enumerate(names)}
@@ -122,15 +123,23 @@ def contest_for(election_id: str = ELECTION_ID) -> Contest:
     )
 
 
-def map_file(data: bytes, *, election_id: str = ELECTION_ID) -> RussiaMapping:
-    """Map the 2020 file into saylau's values; every bad row is reported, none crashes.
+LAYOUT_2020 = Layout(
+    what="the 2020 file", columns=COLUMNS, options=("yes", "no"), precinct=PRECINCT,
+    contest=contest_for, election_id=ELECTION_ID, in_boxes=("ballots_in_boxes",),
+    votes_label="yes + no")
+
+
+def map_file(data: bytes, *, election_id: str | None = None,
+             layout: Layout = LAYOUT_2020) -> RussiaMapping:
+    """Map a CEC file (the 2020 one unless another layout is given) into saylau's values;
+    every bad row is reported, none crashes.
 
     Raises ImportFailed only when the file as a whole cannot be read (not UTF-8, no header, a
     missing column)."""
     reader = csv.reader(io.StringIO(decode(data), newline=""))
-    col = _read_header(next(read_rows(reader), None))
+    col = _read_header(next(read_rows(reader), None), layout)
     width = len(col)
-    b = _Builder()
+    b = _Builder(layout)
     b.units.append(Unit(ROOT_ID, None, UnitKind.COUNTRY, ROOT_NAMES))
     rows = 0
     while True:
@@ -152,14 +161,16 @@ def map_file(data: bytes, *, election_id: str = ELECTION_ID) -> RussiaMapping:
                       f"line {line} has {len(rec)} fields, the header {width}")
             continue
         _map_row(b, line, rec, col)
-    contest = contest_for(election_id)
+    contest = layout.contest(election_id or layout.election_id)
     geo = Geography.build(b.units)
     options = contest.option_ids
-    counts = np.array(b.values, dtype=np.int64).reshape(len(b.values), len(COUNT_FIELDS) + 2)
+    counts = np.array(b.values, dtype=np.int64).reshape(len(b.values),
+                                                        len(COUNT_FIELDS) + len(options))
     mapped = ProtocolRows(np.array(b.lines, dtype=np.int64), tuple(b.ids), counts, options)
     failing = _check(b, contest, mapped)
-    problems = tuple(sorted(b.problems, key=lambda p: (p.line, COLUMNS.index(p.field)
-                                                       if p.field in COLUMNS else -1, p.code)))
+    cols = layout.columns
+    problems = tuple(sorted(b.problems, key=lambda p: (p.line, cols.index(p.field)
+                                                       if p.field in cols else -1, p.code)))
     return RussiaMapping(
         geography=geo, contest=contest, accepted=mapped.take(~failing),
         failed_checks=mapped.take(failing), problems=problems,
@@ -168,18 +179,19 @@ def map_file(data: bytes, *, election_id: str = ELECTION_ID) -> RussiaMapping:
 
 
 def _map_row(b: _Builder, line: int, rec: Sequence[str], col: dict[str, int]) -> None:
-    names = {c: rec[col[c]].strip() for c in NAME_COLUMNS}
-    for c in NAME_COLUMNS:
+    name_columns, count_columns = b.layout.name_columns, b.layout.count_columns
+    names = {c: rec[col[c]].strip() for c in name_columns}
+    for c in name_columns:
         if not names[c]:
             b.problem(line, None, c, "source.missing_name", f"the {c} of the row", "",
                       f"line {line}: {c} is empty; the station cannot be placed")
-    raws = [rec[col[c]].strip() for c in COUNT_COLUMNS]
+    raws = [rec[col[c]].strip() for c in count_columns]
     joined = "".join(raws)
     if joined.isdigit() and joined.isascii() and all(0 < len(r) <= MAX_DIGITS for r in raws):
-        values = dict(zip(COUNT_COLUMNS, map(int, raws), strict=True))  # the usual row
+        values = dict(zip(count_columns, map(int, raws), strict=True))  # the usual row
     else:
         values = _slow_counts(b, line, raws)
-    if any(not names[c] for c in NAME_COLUMNS):
+    if any(not names[c] for c in name_columns):
         return
     _place(b, line, names, values)
 
@@ -187,7 +199,7 @@ def _map_row(b: _Builder, line: int, rec: Sequence[str], col: dict[str, int]) ->
 def _slow_counts(b: _Builder, line: int, raws: list[str]) -> dict[str, int]:
     """The counts of a row with a bad cell: each bad cell reported."""
     values: dict[str, int] = {}
-    for c, raw in zip(COUNT_COLUMNS, raws, strict=True):
+    for c, raw in zip(b.layout.count_columns, raws, strict=True):
         v = _count(raw)
         if v is None:
             what = "empty" if not raw else f"{raw!r}, not a count"
@@ -226,30 +238,33 @@ def _place(b: _Builder, line: int, names: dict[str, str], values: dict[str, int]
             line, sid, "registered", "source.empty_list", "voters on the list", "0",
             f"line {line}: {names['precinct_id']} ({names['tik']}, {names['region']}) has no "
             "voters on its list; its protocol is imported as given"))
-    if len(values) != len(COUNT_COLUMNS):
+    lay = b.layout
+    if len(values) != len(lay.count_columns):
         return
-    if values["valid"] != values["yes"] + values["no"]:
-        total = values["yes"] + values["no"]
-        b.problem(line, sid, "valid", "source.valid_mismatch", f"yes + no = {total}",
+    total = sum(values[o] for o in lay.options)
+    if values["valid"] != total:
+        parts = " + ".join(f"{o} ({values[o]:,})" for o in lay.options)
+        b.problem(line, sid, "valid", "source.valid_mismatch", f"{lay.votes_label} = {total}",
                   str(values["valid"]),
-                  f"line {line}: valid is {values['valid']:,} but yes ({values['yes']:,}) + no "
-                  f"({values['no']:,}) = {total:,}")
+                  f"line {line}: valid is {values['valid']:,} but {parts} = {total:,}")
         return
     given = values["ballots_given"]
+    if lay.given_parts and given != sum(values[c] for c in lay.given_parts):
+        parts = " + ".join(f"{c} ({values[c]:,})" for c in lay.given_parts)
+        given_sum = sum(values[c] for c in lay.given_parts)
+        b.problem(line, sid, "ballots_given", "source.given_mismatch",
+                  f"{' + '.join(lay.given_parts)} = {given_sum}", str(given),
+                  f"line {line}: ballots_given is {given:,} but {parts} = {given_sum:,}")
+        return
     b.lines.append(line)
     b.ids.append(sid)
-    b.values.append([values["registered"], given, given, 0, values["ballots_in_boxes"],
-                     values["invalid"], 0, values["yes"], values["no"]])
+    b.values.append([values["registered"], given, given, 0,
+                     sum(values[c] for c in lay.in_boxes), values["invalid"], 0,
+                     *(values[o] for o in lay.options)])
 
 
 # saylau's protocol fields back to the file's columns, for reports in the file's own words
 _SOURCE_FIELD = {"ballots_issued": "ballots_given", "ballots_received": "ballots_given"}
-_EXPECTED = {
-    "boxes.exceed_issued": "ballots_in_boxes <= ballots_given",
-    "issued.exceed_registered": "ballots_given <= registered",
-    "boxes.sum_mismatch": "ballots_in_boxes = invalid + yes + no",
-    "count.too_large": "a count of at most 1,000,000,000",
-}
 
 
 def _check(b: _Builder, contest: Contest, rows: ProtocolRows) -> npt.NDArray[np.bool_]:
@@ -260,6 +275,7 @@ def _check(b: _Builder, contest: Contest, rows: ProtocolRows) -> npt.NDArray[np.
         return failing
     flags = batch_flags(rows.counts, has_both_marked=contest.has_both_marked,
                         list_sizes=rows.counts[:, 0])
+    source = {**_SOURCE_FIELD, "ballots_in_boxes": b.layout.in_boxes_field}
     for k in (int(x) for x in np.flatnonzero(flags.error | flags.warning)):
         sid = rows.stations[k]
         line = int(rows.lines[k])
@@ -267,11 +283,11 @@ def _check(b: _Builder, contest: Contest, rows: ProtocolRows) -> npt.NDArray[np.
         findings = run_checks(ProtocolCheckContext(contest, sid, counts.registered), counts)
         for f in errors_of(findings):
             failing[k] = True
-            numbers = ", ".join(f"{_SOURCE_FIELD.get(n, n)}={v}" for n, v in f.numbers)
-            b.problem(line, sid, _SOURCE_FIELD.get(f.field, f.field), f.code,
-                      _EXPECTED.get(f.code, f"no {f.code} error"), numbers,
+            numbers = ", ".join(f"{source.get(n, n)}={v}" for n, v in f.numbers)
+            b.problem(line, sid, source.get(f.field, f.field), f.code,
+                      b.layout.expected(f.code) or f"no {f.code} error", numbers,
                       f"line {line}: {f.message}")
         for f in warnings_of(findings):
-            b.notes.append(RowProblem(line, sid, _SOURCE_FIELD.get(f.field, f.field), f.code,
+            b.notes.append(RowProblem(line, sid, source.get(f.field, f.field), f.code,
                                       "no warning", "", f"line {line}: {f.message}"))
     return failing
