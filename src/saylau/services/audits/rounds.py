@@ -96,7 +96,10 @@ def begin(app: Saylau, contest_id: str, *, risk_limit: str = "0.05", max_rounds:
                                               int(c["registered"]), int(c["invalid"]),
                                               int(c["both_marked"]), votes))
         manifest = rec.manifest_from_protocols(figures, options)
-        aset = contest_assertions(manifest, contest, len(geo.top_level()))
+        election = elections_store.get_election(conn, contest.election)
+        assert election is not None  # a contest's election exists (foreign key)
+        aset = contest_assertions(manifest, contest, len(geo.top_level()), election.ruleset,
+                                  elections_store.election_params(conn, contest.election))
         if not aset.assertions:
             raise RuleError("the reported outcome rests on nothing the paper ballots can show",
                             code="audit_nothing")

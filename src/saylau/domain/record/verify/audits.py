@@ -19,6 +19,7 @@ from saylau.domain.geography import Geography
 from saylau.domain.ids import UnitId
 from saylau.domain.protocols import COUNT_FIELDS
 from saylau.domain.record.verify.core import _fail
+from saylau.domain.rulesets import RulesetName
 
 _REG, _INV, _BOTH = (COUNT_FIELDS.index(f) for f in ("registered", "invalid", "both_marked"))
 
@@ -57,7 +58,9 @@ def _manifest(contest: Contest, at: int, geo: Geography,
 def check_audits(leaves: Sequence[tuple[int, str, dict[str, Any]]],
                  versions: Mapping[tuple[str, str], list[tuple[int, tuple[int, ...],
                                                             dict[str, int]]]],
-                 geo: Geography, contests: Sequence[Contest]) -> str:
+                 geo: Geography, contests: Sequence[Contest],
+                 ruleset: RulesetName | None = None, params: Mapping[str, str] | None = None
+                 ) -> str:
     by_id = {str(c.id): c for c in contests}
     audits: dict[str, _Audit] = {}
     draws = counts = 0
@@ -74,7 +77,7 @@ def check_audits(leaves: Sequence[tuple[int, str, dict[str, Any]]],
                             "before it (digest differs)", leaf=idx)
             found = rec.assertions_from_json(body["assertions"])
             # the assertions are the reported outcome's, re-derived from the same figures
-            derived = contest_assertions(m, contest, len(geo.top_level()))
+            derived = contest_assertions(m, contest, len(geo.top_level()), ruleset, params)
             if rec.assertions_json(derived.assertions) != body["assertions"]:
                 raise _fail(f"leaf {idx}: audit {name}'s assertions are not those the "
                             "reported outcome rests on", leaf=idx)
