@@ -1,0 +1,45 @@
+"""Minerva's risk by simulation: on a tied contest (the reported winner did not win) an audit
+of three rounds confirms in at most alpha of runs (within Monte Carlo error); on a correct
+outcome it stops in the first round about as often as planned."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from saylau.domain.audit import minerva
+
+
+def _confirmed(true_p: float, sizes: list[int], runs: int, seed: int) -> tuple[int, int]:
+    rng = np.random.default_rng(seed)
+    confirmed = first = 0
+    for _ in range(runs):
+        k, last, sample = 0, 0, []
+        for n in sizes:
+            k += int(rng.binomial(n - last, true_p))
+            last = n
+            sample.append((n, k))
+            got = minerva.rounds(0.6, 0.5, 0.1, sample)
+            if got[-1].risk <= 0.1:
+                confirmed += 1
+                first += len(sample) == 1
+                break
+    return confirmed, first
+
+
+def test_a_wrong_outcome_is_confirmed_in_at_most_alpha_of_runs() -> None:
+    runs = 2000
+    confirmed, _ = _confirmed(0.5, [60, 120, 240], runs, seed=15)
+    se = math.sqrt(0.1 * 0.9 / runs)
+    assert confirmed / runs <= 0.1 + 3 * se
+
+
+def test_a_correct_outcome_stops_in_the_planned_first_round() -> None:
+    n = minerva.first_round_size(0.6, 0.5, 0.1, 0.9)
+    assert minerva.first_round_chance(0.6, 0.5, 0.1, n) >= 0.9
+    assert minerva.first_round_chance(0.6, 0.5, 0.1, n - 1) < 0.9 or n <= 20
+    runs = 1000
+    confirmed, first = _confirmed(0.6, [n], runs, seed=16)
+    assert abs(first / runs - minerva.first_round_chance(0.6, 0.5, 0.1, n)) < 4 * math.sqrt(
+        0.9 * 0.1 / runs)
