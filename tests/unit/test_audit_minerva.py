@@ -40,6 +40,6 @@ def test_a_correct_outcome_stops_in_the_planned_first_round() -> None:
     assert minerva.first_round_chance(0.6, 0.5, 0.1, n) >= 0.9
     assert minerva.first_round_chance(0.6, 0.5, 0.1, n - 1) < 0.9 or n <= 20
     runs = 1000
-    confirmed, first = _confirmed(0.6, [n], runs, seed=16)
+    _confirmed_too, first = _confirmed(0.6, [n], runs, seed=16)
     assert abs(first / runs - minerva.first_round_chance(0.6, 0.5, 0.1, n)) < 4 * math.sqrt(
         0.9 * 0.1 / runs)
