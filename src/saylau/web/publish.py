@@ -16,7 +16,8 @@ Layout:
     index.html                 language chooser (remembers the reader's choice)
     manifest.json              build time, record, counts
     kk/ ru/ en/                index.html, units/<unit>.html, contests/<contest>.html,
-                               integrity.html
+                               observation.html, integrity.html, audits.html,
+                               audits/<audit>.html (seed, sample, risk, hand counts)
     static/                    site.css, site.js, vendor/ (with licences), geo/ (outlines)
     data/                      election.json, results/, units/, protocols/, decisions,
                                composition.json, geography.csv
@@ -144,8 +145,8 @@ def _data(app: Saylau, info: views.ElectionInfo, root: Path) -> int:
 
 
 Job = tuple[str, str | None]
-"""A page to write: ('index', None), ('unit', unit id), ('contest', contest id) or
-('integrity', None)."""
+"""A page to write: ('index', None), ('unit', unit id), ('contest', contest id),
+('observation', None), ('integrity', None), ('audits', None) or ('audit', audit id)."""
 
 
 def _jobs(app: Saylau, info: views.ElectionInfo) -> list[Job]:
@@ -156,6 +157,10 @@ def _jobs(app: Saylau, info: views.ElectionInfo) -> list[Job]:
                 if not (c.id == info.main.id and c.kind is not ContestKind.SENATE_SEAT))
     jobs.append(("observation", None))  # observation (issue 12)
     jobs.append(("integrity", None))  # integrity analytics (issue 14)
+    jobs.append(("audits", None))  # risk-limiting audits (issue 15): the list, then each
+    from saylau.web.views.audits import audits_list
+
+    jobs.extend(("audit", a) for a, _e, _c in audits_list(app, info.election.id))
     return jobs
 
 
@@ -192,6 +197,20 @@ def _write_pages(app: Saylau, info: views.ElectionInfo, built: datetime, root: P
                 path = "integrity.html"
                 iv = replace(integrity_view(app, info), built=built)
                 render = functools.partial(render_integrity, iv)
+            elif kind == "audits":
+                from saylau.web.render.audits import render_audits
+                from saylau.web.views.audits import audits_list
+
+                path = "audits.html"
+                items = [(a, c) for a, _e, c in audits_list(app, info.election.id)]
+                render = functools.partial(render_audits, items)
+            elif kind == "audit":
+                from saylau.web.render.audits import render_audit
+                from saylau.web.views.audits import audit_view
+
+                assert ident is not None
+                path = f"audits/{file_name(ident)}.html"
+                render = functools.partial(render_audit, audit_view(app, ident))
             elif kind == "contest":
                 assert ident is not None
                 path = f"contests/{file_name(ident)}.html"

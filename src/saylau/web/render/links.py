@@ -27,6 +27,8 @@ class Links(Protocol):
     def integrity(self) -> str | None: ...  # the integrity page (issue 14)
 
     def observation(self) -> str | None: ...
+    def audits(self) -> str | None: ...  # the risk-limiting audits (issue 15)
+    def audit(self, audit_id: str) -> str: ...
 
 
 def q(part: str) -> str:
@@ -83,6 +85,13 @@ class ServerLinks:
         """The election's Observation page (issue 12)."""
         return f"/elections/{q(self.election)}/observation" if self.election else None
 
+    def audits(self) -> str | None:
+        """The risk-limiting audits (issue 15)."""
+        return "/audits"
+
+    def audit(self, audit_id: str) -> str:
+        return f"/audits/{q(audit_id)}"
+
 
 def file_name(ident: str) -> str:
     """An id as a file name (ids are plain in practice; anything else is percent-encoded)."""
@@ -138,3 +147,10 @@ class StaticLinks:
     def integrity(self) -> str | None:
         """The election's integrity page in this language (issue 14)."""
         return self._rel(f"{self.language}/integrity.html")
+
+    def audits(self) -> str | None:
+        """The snapshot's list of the election's risk-limiting audits (issue 15)."""
+        return self._rel(f"{self.language}/audits.html")
+
+    def audit(self, audit_id: str) -> str:
+        return self._rel(f"{self.language}/audits/{file_name(audit_id)}.html")
