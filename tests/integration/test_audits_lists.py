@@ -196,3 +196,22 @@ def test_the_second_party_guarantee_is_refused_with_its_reason(saylau: Saylau) -
     with pytest.raises(RuleError) as e:
         audits.begin(saylau, contest, by="cec")
     assert "guarantee" in e.value.message
+
+
+def test_the_party_list_audit_page_says_its_claims_in_every_language(saylau: Saylau,
+                                                                      tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from saylau.api.app import create_app
+
+    contest, figures = _election(saylau, "generic",
+                                 {"seats": "20", "threshold": "4", "method": "dhondt"})
+    audit = _audit_through(saylau, contest, figures, tmp_path)
+    client = TestClient(create_app(saylau), raise_server_exceptions=False)
+    pages = {lang: client.get(f"/audits/{audit}?lang={lang}") for lang in ("kk", "ru", "en")}
+    assert all(p.status_code == 200 for p in pages.values())
+    assert "has at least 4.00% of the threshold" in pages["en"].text
+    assert "(D'Hondt)" in pages["en"].text or "(D&#39;Hondt)" in pages["en"].text
+    assert "базы порога" in pages["ru"].text and "метод Д’Ондта" in pages["ru"].text
+    assert "өту шегінің негізінен" in pages["kk"].text
+    assert 'lang="en"' not in pages["kk"].text.split("<main", 1)[1]  # no claim left in English

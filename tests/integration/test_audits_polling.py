@@ -242,3 +242,73 @@ def test_verify_refuses_a_changed_verdict_or_reading(counted: Any) -> None:  # n
                 changed("rla-sample", places=list(reversed(sample["places"])))):
         with pytest.raises(VerificationFailed):
             check_audits(bad, state.versions, geo, contests)
+
+
+def test_polling_and_the_full_count_through_the_api_and_the_command_line(
+        counted: Any) -> None:  # noqa: F811
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from saylau.api.app import create_app
+    from saylau.cli.main import app as cli
+    from saylau.services.tokens import create_token
+
+    app, contest, figures = counted
+    client = TestClient(create_app(app), raise_server_exceptions=False)
+    admin = {"Authorization": f"Bearer {create_token(app, 'cec', 'admin')}"}
+    aud = {n: {"Authorization": f"Bearer {create_token(app, n, 'auditor')}"}
+           for n in ("aud-1", "aud-2")}
+    r = client.post("/api/audits", json={"contest": contest, "risk_limit": "0.1",
+                                         "kind": "ballot-polling", "method": "bravo",
+                                         "max_rounds": 1}, headers=admin)
+    assert r.status_code == 201, r.text
+    audit = r.json()["audit"]
+    assert client.post("/api/audits", json={"contest": contest, "method": "nope"},
+                       headers=admin).status_code == 422
+    client.post(f"/api/audits/{audit}/seed", json={"dice": DICE, "observers": ["O"]},
+                headers=admin)
+    client.post(f"/api/audits/{audit}/sample", json={"draws": 40}, headers=admin)
+    rd = client.get(f"/api/audits/{audit}").json()["rounds"][0]
+    places: dict[str, set[int]] = {}
+    for s, n in zip(rd["stations"], rd["places"], strict=True):
+        places.setdefault(s, set()).add(n)
+    for name in ("aud-1", "aud-2"):
+        client.post(f"/api/audits/{audit}/assignments",
+                    json={"auditor": name, "stations": sorted(places)}, headers=admin)
+    for s, ns in sorted(places.items()):
+        readings = {str(n): _stack(figures[s], n, flip=True) for n in ns}
+        for name, status in (("aud-1", "first"), ("aud-2", "agreed")):
+            r = client.post(f"/api/audits/{audit}/readings",
+                            json={"station": s, "readings": readings}, headers=aud[name])
+            assert r.status_code == 201 and r.json()["status"] == status, r.text
+    r = client.post(f"/api/audits/{audit}/readings",
+                    json={"station": sorted(places)[0], "readings": {"0": "yes"}},
+                    headers=aud["aud-1"])
+    assert r.status_code == 422  # place 0 does not exist
+    m = client.post(f"/api/audits/{audit}/measure", headers=admin).json()
+    assert m["decision"] == "full-hand-count"
+    r = client.post(f"/api/audits/{audit}/conclude", headers=admin)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "audit_counts_missing"
+    # the full hand count through the command line
+    db = ["--database", app.engine.url.render_as_string(hide_password=False)]
+    runner = CliRunner()
+    for name in ("aud-1", "aud-2"):
+        res = runner.invoke(cli, ["audit", "assign", audit, name, "--every-station", *db])
+        assert res.exit_code == 0, res.output
+    for s, f in sorted(figures.items()):
+        h = _hand(f)
+        text = ",".join(f"{k}={v}" for k, v in h.items())
+        for name in ("aud-1", "aud-2"):
+            res = runner.invoke(cli, ["audit", "enter", audit, s, "--auditor", name,
+                                      "--counts", text, *db])
+            assert res.exit_code == 0, res.output
+    res = runner.invoke(cli, ["audit", "conclude", audit, *db])
+    assert res.exit_code == 0 and "confirmed" in res.stdout, res.output
+    assert client.get(f"/api/audits/{audit}").json()["state"] == "hand-count-confirmed"
+    page = client.get(f"/audits/{audit}?lang=ru").text
+    assert "Полный ручной пересчёт подтверждает объявленный итог." in page
+    res = runner.invoke(cli, ["audit", "report", audit, *db])
+    assert "full hand count" in res.stdout and "confirmed" in res.stdout
+    res = runner.invoke(cli, ["audit", "read", audit, "S", "--auditor", "a", "--ballots",
+                              "x", *db])
+    assert res.exit_code != 0  # "x" is not a place=category pair
