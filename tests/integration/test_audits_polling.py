@@ -85,6 +85,9 @@ def test_ballot_polling_confirms_and_verifies(counted: Any, tmp_path: Path,  # n
     assert decision == "confirmed"
     rep = audits.report(app, audit)
     assert rep.method == method and rep.state == "confirmed"
+    assert "?" not in rep.retrieval  # the retrieval lists name real commissions
+    assert sorted(s for v in rep.retrieval.values() for s in v) == sorted(
+        {s for rd in rep.rounds for s in rd.stations})
     assert all("polling" not in a or a["polling"]["winners"] for a in rep.assertions)
     assert not any(a["key"] == "turnout" for a in rep.assertions)
     assert any("ballot manifest" in n for n in rep.notes)

@@ -97,6 +97,7 @@ def report(app: Saylau, audit: str) -> AuditReport:
             m.risk if m else None, m.decision if m else None, m.leaf if m else None))
     drawn = [x for smp in samples for x in smp.stations]
     distinct = sorted(set(drawn))
+    stations_drawn = distinct
     if poll:
         keys = sorted({polling.entry_key(s, r) for r, ds in enumerate(draws, 1)
                        for s, _ in ds})
@@ -119,7 +120,7 @@ def report(app: Saylau, audit: str) -> AuditReport:
                                   "difference": {c: got[c] - expected[c] for c in expected}})
     geo = app.geography()
     retrieval: dict[str, list[str]] = {}
-    for station in distinct:
+    for station in stations_drawn:
         anc = geo.ancestors(UnitId(station)) if station in geo else []
         commission = anc[0].id if anc else "?"
         retrieval.setdefault(str(commission), []).append(station)
