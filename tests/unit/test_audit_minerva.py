@@ -43,3 +43,24 @@ def test_a_correct_outcome_stops_in_the_planned_first_round() -> None:
     _confirmed_too, first = _confirmed(0.6, [n], runs, seed=16)
     assert abs(first / runs - minerva.first_round_chance(0.6, 0.5, 0.1, n)) < 4 * math.sqrt(
         0.9 * 0.1 / runs)
+
+
+def test_an_assertion_that_stopped_stays_confirmed_while_another_goes_on() -> None:
+    """Two assertions share the rounds: one meets the limit in round 1, the other needs round
+    2; the first's later round (conditioned on its not having stopped) must not undo it."""
+    from saylau.domain.audit import polling
+    from saylau.domain.audit.assertions import Manifest, plurality
+
+    stations = ("S1", "S2")
+    m = Manifest(stations, ("U", "U"), ("a", "b", "c", "both_marked", "invalid"),
+                 np.asarray([[700, 100, 460, 0, 0], [700, 100, 460, 0, 0]]),
+                 np.asarray([2000, 2000]))
+    found = plurality(m, winner="a", others=["b", "c"]).assertions
+    r1 = [("S1", "a")] * 40 + [("S1", "b")] * 2 + [("S1", "c")] * 30
+    r2 = [("S2", "a")] * 60 + [("S2", "b")] * 20 + [("S2", "c")] * 35
+    one = polling.measure(m, found, [r1], 0.1, polling.MINERVA)
+    assert one.by_assertion["plurality:a>b"] <= 0.1 < one.by_assertion["plurality:a>c"]
+    both = polling.measure(m, found, [r1, r2], 0.1, polling.MINERVA)
+    assert both.by_assertion["plurality:a>b"] == one.by_assertion["plurality:a>b"]
+    bravo_both = polling.measure(m, found, [r1, r2], 0.1, polling.BRAVO)
+    assert bravo_both.by_assertion["plurality:a>b"] <= 0.1

@@ -4,7 +4,11 @@ station and a ballot's place in its stack (1 = the first ballot counted out of t
 auditors' readings of the drawn ballots with double entry, and the risk of each assertion by
 BRAVO (bravo.py, Lindeman, Stark and Yates 2012: the sequential ratio after all the draws) or
 Minerva (minerva.py, Zagórski et al. 2021: the round-by-round tails). A unit's assertion
-counts the drawn ballots of its unit's stations only; the audit's risk is the largest."""
+counts the drawn ballots of its unit's stations only; the audit's risk is the largest. Each
+assertion is a test of its own that may stop before the others: BRAVO's risk is the least of
+its values at the rounds' ends (valid at any stopping time), Minerva's the first round's within
+the limit (its later rounds, conditioned on not having stopped, are no test of it), else the
+last round's."""
 
 from __future__ import annotations
 
@@ -117,27 +121,35 @@ def measure(manifest: Manifest, assertions: Sequence[Assertion],
             ) -> PolledRisk:
     """The risk after every round's polled ballots ((station, category) in draw order)."""
     check_method(method)
-    units = dict(zip(manifest.stations, manifest.units, strict=True))
+    index = manifest.index
+    cats = {c: k for k, c in enumerate(manifest.categories)}
+    flat = [(s, c, r) for r, ballots in enumerate(rounds) for s, c in ballots]
+    unit = np.asarray([manifest.units[index[s]] for s, _, _ in flat], dtype=object)
+    code = np.asarray([cats[c] for _, c, _ in flat], dtype=np.int64)
+    ends = np.cumsum([len(b) for b in rounds])
     by: dict[str, float] = {}
     for a in assertions:
         if a.polling is None:
             raise RuleError(f"assertion {a.key} cannot be audited by ballot polling",
                             code="polling_unsupported")
         rep = bravo.reported(a.polling, manifest.totals(a.unit))
-        cumulative: list[tuple[int, int]] = []
-        w = lo = 0
-        for ballots in rounds:
-            for s, c in ballots:
-                if a.unit is not None and units[s] != a.unit:
-                    continue
-                w += c in a.polling.winners
-                lo += c in a.polling.losers
-            cumulative.append((w + lo, w))
+        scope = np.ones(len(flat), dtype=bool) if a.unit is None else unit == a.unit
+        win = np.isin(code, [cats[c] for c in a.polling.winners]) & scope
+        lose = np.isin(code, [cats[c] for c in a.polling.losers]) & scope
+        w_at = np.concatenate([[0], np.cumsum(win)])[ends]
+        l_at = np.concatenate([[0], np.cumsum(lose)])[ends]
         if method == BRAVO:
-            by[a.key] = bravo.risk(a.polling, rep, w, lo)
+            # min over the rounds' ends: valid at any stopping time (Ville's inequality)
+            risks = [bravo.risk(a.polling, rep, int(x), int(y))
+                     for x, y in zip(w_at, l_at, strict=True)]
+            by[a.key] = min(risks, default=1.0)
         else:
-            by[a.key] = minerva.rounds(rep.share, a.polling.fraction, alpha,
-                                       cumulative)[-1].risk
+            cumulative = [(int(x) + int(y), int(x)) for x, y in zip(w_at, l_at, strict=True)]
+            got = minerva.rounds(rep.share, a.polling.fraction, alpha, cumulative)
+            # an assertion stops at its first round within the limit and stays confirmed
+            # while the audit goes on for the others (its later rounds are no test of it)
+            stop = next((r for r in got if r.risk <= alpha), got[-1] if got else None)
+            by[a.key] = 1.0 if stop is None else stop.risk
     worst = max(by.values()) if by else 1.0
     return PolledRisk(worst, by, sum(len(r) for r in rounds))
 
