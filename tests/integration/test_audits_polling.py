@@ -315,3 +315,38 @@ def test_polling_and_the_full_count_through_the_api_and_the_command_line(
     res = runner.invoke(cli, ["audit", "read", audit, "S", "--auditor", "a", "--ballots",
                               "x", *db])
     assert res.exit_code != 0  # "x" is not a place=category pair
+
+
+def test_a_polling_round_through_the_command_line(counted: Any) -> None:  # noqa: F811
+    from typer.testing import CliRunner
+
+    from saylau.cli.main import app as cli
+
+    app, contest, figures = counted
+    db = ["--database", app.engine.url.render_as_string(hide_password=False)]
+
+    def run(*args: str) -> str:
+        res = CliRunner().invoke(cli, [*args, *db])
+        assert res.exit_code == 0, (args, res.output)
+        return res.stdout
+
+    audit = run("audit", "begin", contest, "--risk-limit", "0.1", "--kind", "ballot-polling",
+                "--method", "minerva").strip()
+    plan = run("audit", "plan", audit)
+    assert "Minerva" in plan and "90%" in plan
+    run("audit", "seed", audit, "--dice", " ".join(map(str, DICE)), "--observer", "O. One")
+    run("audit", "sample", audit, "--draws", "12")
+    report = json.loads(run("audit", "report", audit, "--json"))
+    assert report["method"] == "minerva" and report["kind"] == "ballot-polling"
+    rd = report["rounds"][0]
+    places: dict[str, set[int]] = {}
+    for s, n in zip(rd["stations"], rd["places"], strict=True):
+        places.setdefault(s, set()).add(n)
+    for name in ("aud-1", "aud-2"):
+        run("audit", "assign", audit, name)
+    for s, ns in sorted(places.items()):
+        text = ",".join(f"{n}={_stack(figures[s], n)}" for n in sorted(ns))
+        assert "first" in run("audit", "read", audit, s, "--auditor", "aud-1", "--ballots", text)
+        assert "agreed" in run("audit", "read", audit, s, "--auditor", "aud-2", "--ballots",
+                               text)
+    assert "round 1: risk" in run("audit", "measure", audit)
