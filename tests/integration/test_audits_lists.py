@@ -215,3 +215,25 @@ def test_the_party_list_audit_page_says_its_claims_in_every_language(saylau: Say
     assert "базы порога" in pages["ru"].text and "метод Д’Ондта" in pages["ru"].text
     assert "өту шегінің негізінен" in pages["kk"].text
     assert 'lang="en"' not in pages["kk"].text.split("<main", 1)[1]  # no claim left in English
+
+
+def test_ballot_polling_of_party_lists(saylau: Saylau) -> None:
+    """D'Hondt's seat assertions are ratios of two parties' votes: ballot polling can test
+    them. A Hare seat whose claim has a quota term cannot be polled: refused, with the batch
+    comparison named."""
+    contest, _ = _election(saylau, "generic",
+                           {"seats": "20", "threshold": "4", "method": "dhondt"})
+    audit = audits.begin(saylau, contest, risk_limit="0.1", by="cec", kind="ballot-polling",
+                         method="minerva")
+    rep = audits.report(saylau, audit)
+    seat = next(a for a in rep.assertions if a["key"].startswith("seat:"))
+    assert seat["polling"]["winners"] and 0 < float(seat["polling"]["fraction"]) < 1
+    assert audits.plan(saylau, audit).rows[-1].draws > 0
+
+
+def test_a_hare_seat_with_a_quota_term_is_not_polled(saylau: Saylau) -> None:
+    contest, _ = _election(saylau, "generic",
+                           {"seats": "25", "threshold": "5", "method": "hare"})
+    with pytest.raises(RuleError) as e:
+        audits.begin(saylau, contest, by="cec", kind="ballot-polling", method="bravo")
+    assert e.value.code == "polling_unsupported" and "batch comparison" in e.value.message
