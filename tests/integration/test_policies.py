@@ -278,6 +278,11 @@ CALLS: dict[tuple[str, str], CallFor] = {
                           {"station": "KZ-75-D1-S0", "counts": {"yes": 1}}, allowed=(404,)),
     ("POST", "/api/audits/{audit_id}/measure"):
         lambda a, r: Call("POST", "/api/audits/x/measure", allowed=(404,)),
+    ("POST", "/api/audits/{audit_id}/readings"):
+        lambda a, r: Call("POST", "/api/audits/x/readings",
+                          {"station": "KZ-75-D1-S0", "readings": {"1": "yes"}}, allowed=(404,)),
+    ("POST", "/api/audits/{audit_id}/conclude"):
+        lambda a, r: Call("POST", "/api/audits/x/conclude", allowed=(404,)),
     ("GET", "/audits"): lambda a, r: Call("GET", "/audits"),
     ("GET", "/audits/{audit_id}"): lambda a, r: Call("GET", "/audits/x", allowed=(404,)),
     # integrity analytics (issue 14): reads public (404 before a run or fixed parameters);

@@ -84,9 +84,18 @@ def test_the_snapshot_has_every_page_in_every_language(snapshot: Snapshot,
         for u in geo.units[1:]:
             page = root / lang / "units" / f"{u.id}.html"
             assert page.is_file(), page
-    # the country, every other unit, the Observation page (issue 12) and the integrity page
-    # (issue 14); each x3
-    assert snapshot.pages == (len(geo.units) + 2) * 3
+    # the country, every other unit, the Observation page (issue 12), the integrity page
+    # (issue 14), the audits' list and each audit's page (issue 15: the demo's two); each x3
+    audits = sorted((root / "en" / "audits").glob("*.html"))
+    assert len(audits) == 2
+    assert snapshot.pages == (len(geo.units) + 2 + 1 + len(audits)) * 3
+    for lang in ("kk", "ru", "en"):
+        listed = (root / lang / "audits.html").read_text(encoding="utf-8")
+        for page in audits:
+            assert f"/audits/{page.name}\"" in listed
+            text = (root / lang / "audits" / page.name).read_text(encoding="utf-8")
+            t = tr(lang)
+            assert t.gettext("Seed") in text and t.gettext("Risk limit") in text
     assert (root / "index.html").is_file() and (root / "static" / "vendor" /
                                                 "vega.min.js").is_file()
     assert (root / "static" / "geo" / "kz_units_2022.geojson").is_file()

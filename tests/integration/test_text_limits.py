@@ -115,9 +115,11 @@ TYPED: dict[str, str] = {
     "audit_seeds.observers": "API `observers`: JSON of at most 50 names of 200",
     "audit_seeds.entered_by": "the token's name: MAX_ACTOR",
     "audit_counts.auditor": "the token's name (an auditor's): MAX_ACTOR",
-    "audit_counts.counts": "API `counts`: JSON of option ids and counts",
+    "audit_counts.counts": "API `counts` (JSON of option ids and counts) or `readings` (JSON "
+                           "of at most 10,000 places and option ids)",
     "audit_samples.drawn_by": "the token's name: MAX_ACTOR",
     "audit_measures.measured_by": "the token's name: MAX_ACTOR",
+    "audit_outcomes.concluded_by": "the token's name: MAX_ACTOR",
 }
 """Text columns that hold what someone typed, and where it comes from."""
 
@@ -226,6 +228,11 @@ MADE: dict[str, str] = {
     "audit_measures.measured_at": "a timestamp",
     "snapshots.name": "a name saylau gives ('geography')",
     "snapshots.sha256": "a hex digest saylau computes",
+    "audits.method": "an enum value (API `method`: bravo|minerva)",
+    "audit_outcomes.audit_id": "an id", "audit_outcomes.totals": "JSON of hand-count sums",
+    "audit_outcomes.reported": "JSON made by saylau (an outcome)",
+    "audit_outcomes.counted": "JSON made by saylau (an outcome)",
+    "audit_outcomes.outcome": "an enum value", "audit_outcomes.concluded_at": "a timestamp",
     "auth_failures.limit_key": "the rate limit's rule and the client's address (the peer's, or "
                                "a trusted proxy's X-Forwarded-For as uvicorn parsed it)",
 }

@@ -174,7 +174,7 @@ def test_record_types() -> None:
                                              "protocol", "turnout", "tree-head",
                                              # risk-limiting audits (issue 15)
                                              "rla", "rla-assignment", "rla-seed", "rla-sample",
-                                             "rla-count", "rla-measure",
+                                             "rla-count", "rla-measure", "rla-full",
                                              "senate-session",
                                              # observation (issue 12)
                                              "observer-report", "observer-copy",

@@ -1,5 +1,5 @@
 """`saylau audit ...` (issue 15): risk-limiting audits,
-`begin|plan|seed|sample|assign|enter|measure|report`.
+`begin|plan|seed|sample|assign|enter|read|measure|conclude|report`.
 
 The name `audit` was held for one release by the deprecated alias of `saylau admin-log`
 (cli/admin_log.py): its `list` and `verify` still work here, hidden from the help, and say on
@@ -51,17 +51,21 @@ audit_app.command("verify", hidden=True, help="Deprecated: `saylau admin-log ver
 @audit_app.command("begin")
 @reports_errors
 def audit_begin(
-    contest: Annotated[str, typer.Argument(metavar="CONTEST", help="a referendum's contest id")],
+    contest: Annotated[str, typer.Argument(metavar="CONTEST", help="the contest's id")],
     risk_limit: Annotated[str, typer.Option(help="the risk limit, e.g. 0.05")] = "0.05",
     max_rounds: Annotated[int, typer.Option(
         help="rounds before a full hand count is required")] = 2,
+    kind: Annotated[str, typer.Option(
+        help="batch-comparison (stations as batches) or ballot-polling")] = "batch-comparison",
+    method: Annotated[str | None, typer.Option(
+        help="ballot polling's risk: minerva (default) or bravo")] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Begin a batch-comparison audit of the contest's reported outcome (stations as batches): freezes the manifest, states the assertions, logs both."""  # noqa: E501
+    """Begin an audit of the contest's reported outcome: freezes the manifest, states the assertions, logs both."""  # noqa: E501
     from saylau.services import audits
 
     audit = audits.begin(open_store(database), contest, risk_limit=risk_limit,
-                         max_rounds=max_rounds, by=CLI_ACTOR)
+                         max_rounds=max_rounds, by=CLI_ACTOR, kind=kind, method=method)
     sys.stdout.write(audit + "\n")
 
 
@@ -83,8 +87,8 @@ def audit_plan(
     for r in p.rows:
         table.add_row(f"{r.chance:.0%}", f"{r.draws:,}", f"{r.stations:,.1f}")
     out.print(table)
-    out.print(f"risk limit {p.alpha}; total error bound U = {p.total_bound:,.3f}; "
-              f"{p.assumption}")
+    bound = "" if p.total_bound is None else f"total error bound U = {p.total_bound:,.3f}; "
+    out.print(f"risk limit {p.alpha}; {bound}{p.assumption}")
 
 
 @audit_app.command("seed")
@@ -142,12 +146,21 @@ def audit_assign(
     auditor: Annotated[str, typer.Argument(metavar="AUDITOR", help="the auditor token's name")],
     stations: Annotated[list[str] | None, typer.Argument(
         metavar="STATION...", help="stations to count (default: every station drawn)")] = None,
+    every_station: Annotated[bool, typer.Option(
+        "--every-station", help="every station of the manifest (a full hand count)")] = False,
     database: DatabaseOption = None,
 ) -> None:
     """Give stations of the audit to an auditor."""
     from saylau.services import audits
 
     app = open_store(database)
+    if every_station:
+        from saylau.services.audits.rounds import manifest_of
+        from saylau.store import audits as store
+
+        with app.read() as conn:
+            row = store.get_audit(conn, audit)
+        stations = list(manifest_of(row).stations) if row is not None else []
     chosen = stations or sorted({s for r in audits.report(app, audit).rounds
                                  for s in r.stations})
     audits.assign(app, audit, auditor, chosen, by=CLI_ACTOR)
@@ -181,6 +194,51 @@ def audit_enter(
     result = audits.enter_count(open_store(database), audit, station, parsed,
                                 Principal(ActorId(auditor), Role.AUDITOR))
     out.print(f"{station}: {result}")
+
+
+def _pairs(text: str, field: str) -> dict[str, str]:
+    out_: dict[str, str] = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ValidationFailed(f"{field} are name=value pairs", details={"findings": [
+                field_error(field, "name=value,...", part, "not a pair")]})
+        out_[name.strip()] = value.strip()
+    return out_
+
+
+@audit_app.command("read")
+@reports_errors
+def audit_read(
+    audit: AuditArg,
+    station: Annotated[str, typer.Argument(metavar="STATION", help="a station with drawn "
+                                           "ballots this round")],
+    auditor: Annotated[str, typer.Option(help="the auditor who read them")],
+    ballots: Annotated[str, typer.Option(
+        help="each drawn ballot's place and category: place=category,... (17=yes,40=no)")],
+    database: DatabaseOption = None,
+) -> None:
+    """Ballot polling: one auditor's readings of a station's ballots drawn this round."""
+    from saylau.domain.access import Principal, Role
+    from saylau.domain.ids import ActorId
+    from saylau.services import audits
+
+    result = audits.enter_readings(open_store(database), audit, station,
+                                   _pairs(ballots, "ballots"),
+                                   Principal(ActorId(auditor), Role.AUDITOR))
+    out.print(f"{station}: {result}")
+
+
+@audit_app.command("conclude")
+@reports_errors
+def audit_conclude(audit: AuditArg, database: DatabaseOption = None) -> None:
+    """After an escalation and the full hand count: the outcome confirmed or overturned."""
+    from saylau.services import audits
+
+    o = audits.conclude(open_store(database), audit, by=CLI_ACTOR)
+    out.print(f"full hand count of {o.stations:,} stations: {o.outcome} (reported "
+              f"{json.dumps(o.reported, sort_keys=True)}, counted "
+              f"{json.dumps(o.counted, sort_keys=True)})")
 
 
 @audit_app.command("measure")
@@ -228,3 +286,6 @@ def audit_report(
     for d in r.discrepancies:
         diff = ", ".join(f"{k} {v:+d}" for k, v in d["difference"].items() if v)
         out.print(f"  discrepancy {d['station']}: {diff}")
+    if r.full is not None:
+        out.print(f"  full hand count: {r.full['agreed']:,} of {r.full['stations']:,} stations "
+                  f"agreed; outcome {r.full['outcome'] or 'not concluded'}")

@@ -29,6 +29,20 @@ class AuditRow:
     created_at: str
     created_by: str
     leaf: int
+    method: str | None = None
+    """A ballot-polling audit's method (bravo|minerva); None for a batch comparison."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeRow:
+    stations: int
+    totals: dict[str, int]
+    reported: dict[str, Any]
+    counted: dict[str, Any]
+    outcome: str
+    concluded_at: str
+    concluded_by: str
+    leaf: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +70,8 @@ class CountRow:
     round: int
     station: str
     auditor: str
-    counts: dict[str, int]
+    counts: dict[str, Any]
+    """category -> ballots (a hand count), or place -> category (polled ballots' readings)."""
     entered_at: str
     leaf: int
 
@@ -81,14 +96,16 @@ def insert_audit(turn: LogTurn, a: AuditRow) -> None:
         id=a.id, election_id=a.election, contest_id=a.contest, kind=a.kind,
         risk_limit=a.risk_limit, max_rounds=a.max_rounds, manifest=_dumps(a.manifest),
         manifest_sha256=a.manifest_sha256, assertions=_dumps(a.assertions),
-        notes=_dumps(a.notes), created_at=a.created_at, created_by=a.created_by, leaf=a.leaf))
+        notes=_dumps(a.notes), created_at=a.created_at, created_by=a.created_by, leaf=a.leaf,
+        method=a.method))
 
 
 def _audit(r: Any) -> AuditRow:
     return AuditRow(str(r.id), str(r.election_id), str(r.contest_id), str(r.kind),
                     str(r.risk_limit), int(r.max_rounds), json.loads(r.manifest),
                     str(r.manifest_sha256), json.loads(r.assertions), json.loads(r.notes),
-                    str(r.created_at), str(r.created_by), int(r.leaf))
+                    str(r.created_at), str(r.created_by), int(r.leaf),
+                    None if r.method is None else str(r.method))
 
 
 def get_audit(conn: Connection, audit: str) -> AuditRow | None:
@@ -178,3 +195,20 @@ def measures(conn: Connection, audit: str) -> list[MeasureRow]:
     return [MeasureRow(int(r.round), str(r.risk), int(r.draws), str(r.decision),
                        int(r.discrepancies), str(r.measured_at), int(r.leaf))
             for r in conn.execute(select(m).where(m.c.audit_id == audit).order_by(m.c.round))]
+
+
+def insert_outcome(turn: LogTurn, audit: str, o: OutcomeRow) -> None:
+    turn.conn.execute(insert(t.audit_outcomes).values(
+        audit_id=audit, stations=o.stations, totals=_dumps(o.totals),
+        reported=_dumps(o.reported), counted=_dumps(o.counted), outcome=o.outcome,
+        concluded_at=o.concluded_at, concluded_by=o.concluded_by, leaf=o.leaf))
+
+
+def outcome(conn: Connection, audit: str) -> OutcomeRow | None:
+    o = t.audit_outcomes
+    r = conn.execute(select(o).where(o.c.audit_id == audit)).first()
+    if r is None:
+        return None
+    return OutcomeRow(int(r.stations), json.loads(r.totals), json.loads(r.reported),
+                      json.loads(r.counted), str(r.outcome), str(r.concluded_at),
+                      str(r.concluded_by), int(r.leaf))

@@ -38,6 +38,7 @@ audits = Table(
     Column("created_at", String(40), nullable=False),
     Column("created_by", String(128), nullable=False),
     Column("leaf", BigInteger, nullable=False),
+    Column("method", String(16), nullable=True),  # ballot polling: bravo|minerva (0014)
 )
 
 audit_assignments = Table(
@@ -111,10 +112,28 @@ audit_measures = Table(
     UniqueConstraint("audit_id", "round", name="uq_audit_measures_round"),
 )
 
+audit_outcomes = Table(
+    "audit_outcomes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("audit_id", String(64), ForeignKey("audits.id"), nullable=False),
+    Column("stations", Integer, nullable=False),
+    Column("totals", Text, nullable=False),  # JSON: category -> ballots counted by hand
+    Column("reported", Text, nullable=False),  # JSON: the outcome the protocols gave
+    Column("counted", Text, nullable=False),  # JSON: the outcome the hand count gives
+    Column("outcome", String(16), nullable=False),  # confirmed | overturned
+    Column("concluded_at", String(40), nullable=False),
+    Column("concluded_by", String(128), nullable=False),
+    Column("leaf", BigInteger, nullable=False),
+    UniqueConstraint("audit_id", name="uq_audit_outcomes_audit"),
+)
+"""The full hand count's conclusion after an escalation (migration 0015)."""
+
 __all__ = [
     "audit_assignments",
     "audit_counts",
     "audit_measures",
+    "audit_outcomes",
     "audit_samples",
     "audit_seeds",
     "audits",

@@ -16,8 +16,10 @@ Layout:
     index.html                 language chooser (remembers the reader's choice)
     manifest.json              build time, record, counts
     kk/ ru/ en/                index.html, units/<unit>.html, contests/<contest>.html,
-                               integrity.html, observation.html, parties/index.html and
-                               parties/<party>.html (once a party has applied)
+                               integrity.html, observation.html, audits.html,
+                               audits/<audit>.html (seed, sample, risk, hand counts),
+                               parties/index.html and parties/<party>.html (once a party has
+                               applied)
     static/                    site.css, site.js, vendor/ (with licences), geo/ (outlines)
     data/                      election.json, results/, units/, protocols/, decisions,
                                composition.json, geography.csv, parties.json
@@ -151,8 +153,9 @@ def _data(app: Saylau, info: views.ElectionInfo, root: Path) -> int:
 
 
 Job = tuple[str, str | None]
-"""A page to write: ('index', None), ('unit', unit id), ('contest', contest id) or
-('integrity', None), ('parties', None) or ('party', party id)."""
+"""A page to write: ('index', None), ('unit', unit id), ('contest', contest id),
+('observation', None), ('integrity', None), ('audits', None), ('audit', audit id),
+('parties', None) or ('party', party id)."""
 
 
 def _jobs(app: Saylau, info: views.ElectionInfo) -> list[Job]:
@@ -170,6 +173,10 @@ def _jobs(app: Saylau, info: views.ElectionInfo) -> list[Job]:
     if entries:
         jobs.append(("parties", None))
         jobs.extend(("party", e.id) for e in entries)
+    jobs.append(("audits", None))  # risk-limiting audits (issue 15): the list, then each
+    from saylau.web.views.audits import audits_list
+
+    jobs.extend(("audit", a) for a, _e, _c in audits_list(app, info.election.id))
     return jobs
 
 
@@ -220,6 +227,20 @@ def _write_pages(app: Saylau, info: views.ElectionInfo, built: datetime, root: P
                 assert ident is not None
                 path = f"parties/{file_name(ident)}.html"
                 render = functools.partial(render_party, party_view(app, ident))
+            elif kind == "audits":
+                from saylau.web.render.audits import render_audits
+                from saylau.web.views.audits import audits_list
+
+                path = "audits.html"
+                items = [(a, c) for a, _e, c in audits_list(app, info.election.id)]
+                render = functools.partial(render_audits, items)
+            elif kind == "audit":
+                from saylau.web.render.audits import render_audit
+                from saylau.web.views.audits import audit_view
+
+                assert ident is not None
+                path = f"audits/{file_name(ident)}.html"
+                render = functools.partial(render_audit, audit_view(app, ident))
             elif kind == "contest":
                 assert ident is not None
                 path = f"contests/{file_name(ident)}.html"

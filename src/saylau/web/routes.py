@@ -346,12 +346,11 @@ def static(path: str, request: Request, _who: Public) -> Response:
 @router.get("/audits", response_class=HTMLResponse)
 def audits_page(request: Request, _who: Public, lang: LangQuery = None) -> Response:
     """Every risk-limiting audit."""
-    from saylau.web.render import q
     from saylau.web.render.audits import render_audits
     from saylau.web.views.audits import audits_list
 
     language = _lang(request, lang)
-    items = [(f"/audits/{q(a)}", a, c) for a, _e, c in audits_list(saylau_of(request))]
+    items = [(a, c) for a, _e, c in audits_list(saylau_of(request))]
     response = HTMLResponse(render_audits(items, language, ServerLinks("", request.url.path)))
     _headers(response, language, lang)
     return response

@@ -10,7 +10,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from saylau.api.policies import Admin, AuditCounter, Public, saylau_of
-from saylau.api.schemas.audits import AssignmentIn, AuditIn, CountIn, SampleIn, SeedIn
+from saylau.api.schemas.audits import (
+    AssignmentIn,
+    AuditIn,
+    CountIn,
+    ReadingsIn,
+    SampleIn,
+    SeedIn,
+)
 from saylau.services import audits as svc
 
 router = APIRouter()
@@ -44,9 +51,11 @@ def audit_plan(audit_id: str, request: Request, _who: Public,
 
 @router.post("/api/audits", tags=["audits"], status_code=201)
 def begin_audit(body: AuditIn, request: Request, who: Admin) -> dict[str, str]:
-    """Begin a batch-comparison audit of a referendum's reported outcome (logged)."""
+    """Begin an audit of a contest's reported outcome (logged): a batch comparison with the
+    polling stations as batches, or ballot polling measured by BRAVO or Minerva."""
     audit = svc.begin(saylau_of(request), body.contest, risk_limit=body.risk_limit,
-                      max_rounds=body.max_rounds, by=who.name)
+                      max_rounds=body.max_rounds, by=who.name, kind=body.kind,
+                      method=body.method)
     return {"audit": audit}
 
 
@@ -76,8 +85,9 @@ def sample(audit_id: str, body: SampleIn, request: Request, who: Admin) -> dict[
 @router.post("/api/audits/{audit_id}/counts", tags=["audits"], status_code=201)
 def enter_count(audit_id: str, body: CountIn, request: Request,
                 who: AuditCounter) -> dict[str, str]:
-    """One auditor's hand count of a drawn station assigned to it (logged; two auditors enter
-    each station; differing entries are both kept)."""
+    """One auditor's hand count of a drawn station assigned to it, or of any station in a
+    full hand count after an escalation (logged; two auditors enter each station; differing
+    entries are both kept)."""
     status = svc.enter_count(saylau_of(request), audit_id, body.station, body.counts, who)
     return {"audit": audit_id, "station": body.station, "status": status}
 
@@ -88,3 +98,21 @@ def measure(audit_id: str, request: Request, who: Admin) -> dict[str, Any]:
     m = svc.measure(saylau_of(request), audit_id, by=who.name)
     return {"audit": audit_id, "round": m.round, "risk": m.risk, "draws": m.draws,
             "decision": m.decision, "discrepancies": m.discrepancies}
+
+
+@router.post("/api/audits/{audit_id}/readings", tags=["audits"], status_code=201)
+def enter_readings(audit_id: str, body: ReadingsIn, request: Request,
+                   who: AuditCounter) -> dict[str, str]:
+    """Ballot polling: one auditor's readings of a station's ballots drawn this round, by
+    place (logged; two auditors read each; differing entries are both kept)."""
+    status = svc.enter_readings(saylau_of(request), audit_id, body.station, body.readings, who)
+    return {"audit": audit_id, "station": body.station, "status": status}
+
+
+@router.post("/api/audits/{audit_id}/conclude", tags=["audits"], status_code=201)
+def conclude(audit_id: str, request: Request, who: Admin) -> dict[str, Any]:
+    """After an escalation, once every station is counted by hand twice alike: the outcome the
+    hand count gives, confirmed or overturned (logged)."""
+    o = svc.conclude(saylau_of(request), audit_id, by=who.name)
+    return {"audit": audit_id, "outcome": o.outcome, "totals": o.totals,
+            "reported": o.reported, "counted": o.counted, "leaf": o.leaf}

@@ -3,7 +3,7 @@ ceremony, a sample, a hand count."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -16,6 +16,9 @@ class AuditIn(Strict):
     contest: Ident
     risk_limit: Annotated[str, StringConstraints(pattern=r"^0\.[0-9]{1,6}$")] = "0.05"
     max_rounds: Annotated[int, Field(ge=1, le=20)] = 2
+    kind: Literal["batch-comparison", "ballot-polling"] = "batch-comparison"
+    method: Literal["bravo", "minerva"] | None = None
+    """Ballot polling's risk measure (default Minerva); none for a batch comparison."""
 
 
 class AssignmentIn(Strict):
@@ -36,3 +39,14 @@ class SampleIn(Strict):
 class CountIn(Strict):
     station: Ident
     counts: dict[Ident, Annotated[int, Field(ge=0, le=10_000_000)]]
+
+
+Place = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,8}$")]
+
+
+class ReadingsIn(Strict):
+    """A ballot-polling audit: the categories of a station's drawn ballots, by their place in
+    the station's stack."""
+
+    station: Ident
+    readings: Annotated[dict[Place, Ident], Field(min_length=1, max_length=10_000)]

@@ -35,6 +35,7 @@ from saylau.domain.audit.model import (
 )
 from saylau.domain.contests import YES, Contest, ContestKind, OptionKind
 from saylau.domain.errors import RuleError, ValidationFailed, field_error
+from saylau.domain.rulesets import RulesetName
 
 __all__ = [
     "Assertion",
@@ -223,7 +224,8 @@ def plurality(manifest: Manifest, *, winner: str, others: Sequence[str]) -> Asse
 
 
 def party_list(manifest: Manifest, *, parties: Sequence[str], base: Sequence[str],
-               threshold: float, seats: Mapping[str, int], method: str) -> AssertionSet:
+               threshold: float, seats: Mapping[str, int], method: str,
+               passed: Sequence[str] | None = None) -> AssertionSet:
     """A party-list allocation (Blom et al. 2021): each party on its side of the threshold
     (docs/law.md §5.2, §15.5), then pairwise seat assertions among the parties that passed.
 
@@ -231,6 +233,9 @@ def party_list(manifest: Manifest, *, parties: Sequence[str], base: Sequence[str
     Hare largest remainder (§5.3, §15.1), with V the passed parties' votes and S the seats:
     votes_A / q - (a - 1) > votes_B / q - b with q = V / S, that is
     votes_A - votes_B - (a - 1 - b) x V / S > 0, linear in the votes.
+
+    `passed`: the parties the law admitted (exactly, as fractions); if given, the float test
+    here must agree with it.
     """
     if method not in ("hare", "dhondt"):
         raise ValidationFailed("unknown seat method", details={"findings": [
@@ -238,7 +243,12 @@ def party_list(manifest: Manifest, *, parties: Sequence[str], base: Sequence[str
     totals = manifest.totals()
     base_total = sum(totals[c] for c in base)
     out: list[Assertion] = []
-    passed = [p for p in parties if totals[p] >= threshold * base_total]
+    found = [p for p in parties if totals[p] >= threshold * base_total]
+    if passed is not None and sorted(found) != sorted(passed):
+        raise RuleError("the threshold's sides differ between the law's exact test and the "
+                        "audit's (a party on the threshold to the vote): count by hand",
+                        code="audit_nothing")
+    passed = found
     for p in parties:
         rest = tuple(c for c in base if c != p)
         if p in passed:
@@ -274,10 +284,12 @@ def party_list(manifest: Manifest, *, parties: Sequence[str], base: Sequence[str
     return AssertionSet(tuple(out), (f"parties that passed: {', '.join(passed)}",))
 
 
-def contest_assertions(m: Manifest, contest: Contest, units_total: int) -> AssertionSet:
+def contest_assertions(m: Manifest, contest: Contest, units_total: int,
+                       ruleset: RulesetName | None = None,
+                       params: Mapping[str, str] | None = None) -> AssertionSet:
     """The assertions of a contest's outcome as its figures report it: a referendum, the
-    President, a single-member district. (A party list's seats need the ruleset's threshold,
-    base and method: `party_list` takes them; the service does not offer it yet.)"""
+    President, a single-member district, a party list (its seats decided by the law under
+    `ruleset`, with the election's `params` under generic: domain/audit/lists.py)."""
     choices = [str(o.id) for o in contest.options if o.kind is OptionKind.CHOICE]
     others = [str(o.id) for o in contest.options if o.kind is not OptionKind.CHOICE]
     if contest.kind is ContestKind.REFERENDUM and contest.referendum is not None:
@@ -292,5 +304,12 @@ def contest_assertions(m: Manifest, contest: Contest, units_total: int) -> Asser
             raise RuleError("the district has no sole winner (a tie, or against all first): "
                             "nothing to audit", code="audit_nothing")
         return plurality(m, winner=ranked[0], others=ranked[1:])
+    if contest.kind is ContestKind.PARTY_LIST and ruleset is not None:
+        from saylau.domain.audit.lists import list_decision, list_terms
+
+        t = list_terms(list_decision(m, contest, ruleset, params))
+        return party_list(m, parties=t["parties"], base=t["base"],
+                          threshold=float(t["threshold"]), seats=t["seats"], method=t["method"],
+                          passed=t["passed"])
     raise RuleError(f"the audit service does not audit {contest.kind.value} contests yet",
                     code="audit_kind_unsupported")

@@ -68,6 +68,11 @@ class Manifest:
         return {c: int(v) for c, v in zip(self.categories, rows.sum(axis=0), strict=True)}
 
     @functools.cached_property
+    def index(self) -> dict[str, int]:
+        """Each station's row (built once)."""
+        return {s: i for i, s in enumerate(self.stations)}
+
+    @functools.cached_property
     def _unit_codes(self) -> tuple[dict[str, int], np.ndarray]:
         """Each unit's number and every station's unit number (built once: a million
         stations' masks are then integer comparisons)."""

@@ -82,34 +82,6 @@ def _diluted(rep: bravo.Reported, manifest: Manifest, unit: str | None) -> bravo
     return bravo.Reported(rep.p_w * f, rep.p_l * f)
 
 
-@dataclass(frozen=True)
-class PollingMeasured:
-    risk: float
-    by_assertion: dict[str, float]
-    ballots: int
-    confirmed: bool
-
-
-def measure_polling(manifest: Manifest, assertions: Sequence[Assertion],
-                    ballots: Sequence[tuple[str, str]], alpha: float) -> PollingMeasured:
-    """BRAVO's risk per assertion from the polled ballots (station id, category), in draw
-    order; the audit's risk is the largest."""
-    units = dict(zip(manifest.stations, manifest.units, strict=True))
-    by: dict[str, float] = {}
-    for a in assertions:
-        if a.polling is None:
-            raise RuleError(f"assertion {a.key} cannot be audited by ballot polling",
-                            code="polling_unsupported")
-        rep = bravo.reported(a.polling, manifest.totals(a.unit))
-        w = sum(1 for s, c in ballots if c in a.polling.winners
-                and (a.unit is None or units[s] == a.unit))
-        lo = sum(1 for s, c in ballots if c in a.polling.losers
-                 and (a.unit is None or units[s] == a.unit))
-        by[a.key] = bravo.risk(a.polling, rep, w, lo)
-    worst = max(by.values()) if by else 1.0
-    return PollingMeasured(worst, by, len(ballots), worst <= alpha)
-
-
 # --- simulation ---------------------------------------------------------------------------
 
 def simulate_batch(manifest: Manifest, assertions: Sequence[Assertion], truth: np.ndarray,

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from saylau.domain.audit import macro, sampler
-from saylau.domain.audit.model import Assertion, Manifest
+from saylau.domain.audit.model import Assertion, Manifest, Polling
 from saylau.domain.errors import ValidationFailed, field_error
 from saylau.domain.record.canonical import canonical_bytes
 
@@ -32,7 +32,8 @@ SEED = "rla-seed"
 SAMPLE = "rla-sample"
 COUNT = "rla-count"
 MEASURE = "rla-measure"
-TYPES = (AUDIT, ASSIGNMENT, SEED, SAMPLE, COUNT, MEASURE)
+FULL = "rla-full"
+TYPES = (AUDIT, ASSIGNMENT, SEED, SAMPLE, COUNT, MEASURE, FULL)
 
 BATCH = "batch-comparison"
 CONFIRMED = "confirmed"
@@ -86,25 +87,49 @@ def number(x: float) -> str:
     return repr(float(x))
 
 
-def assertions_json(assertions: Sequence[Assertion]) -> list[dict[str, Any]]:
-    return [{"key": a.key, "claim": a.claim, "unit": a.unit,
-             "weights": {c: number(w) for c, w in sorted(a.weights.items())},
-             "registered_weight": number(a.registered_weight)} for a in assertions]
+def assertions_json(assertions: Sequence[Assertion], polling: bool = False
+                    ) -> list[dict[str, Any]]:
+    """The assertions as records hold them; a ballot-polling audit's also say whose ballots
+    are W and L and the fraction W must exceed."""
+    out = []
+    for a in assertions:
+        item: dict[str, Any] = {
+            "key": a.key, "claim": a.claim, "unit": a.unit,
+            "weights": {c: number(w) for c, w in sorted(a.weights.items())},
+            "registered_weight": number(a.registered_weight)}
+        if polling and a.polling is not None:
+            item["polling"] = {"winners": list(a.polling.winners),
+                               "losers": list(a.polling.losers),
+                               "fraction": number(a.polling.fraction)}
+        out.append(item)
+    return out
 
 
 def assertions_from_json(data: Sequence[Mapping[str, Any]]) -> list[Assertion]:
-    return [Assertion(str(a["key"]), str(a["claim"]),
-                      {str(c): float(w) for c, w in a["weights"].items()},
-                      float(a["registered_weight"]), a.get("unit")) for a in data]
+    out = []
+    for a in data:
+        p = a.get("polling")
+        pol = None if p is None else Polling(tuple(str(x) for x in p["winners"]),
+                                             tuple(str(x) for x in p["losers"]),
+                                             float(p["fraction"]))
+        out.append(Assertion(str(a["key"]), str(a["claim"]),
+                             {str(c): float(w) for c, w in a["weights"].items()},
+                             float(a["registered_weight"]), a.get("unit"), pol))
+    return out
 
 
 def audit_body(*, audit: str, contest: str, risk_limit: str, max_rounds: int,
                manifest: Manifest, assertions: Sequence[Assertion],
-               notes: Sequence[str]) -> dict[str, Any]:
-    return {"audit": audit, "contest": contest, "kind": BATCH, "risk_limit": risk_limit,
+               notes: Sequence[str], kind: str = BATCH, method: str | None = None
+               ) -> dict[str, Any]:
+    body = {"audit": audit, "contest": contest, "kind": kind, "risk_limit": risk_limit,
             "max_rounds": max_rounds, "manifest_sha256": manifest_digest(manifest),
             "stations": len(manifest.stations), "categories": list(manifest.categories),
-            "assertions": assertions_json(assertions), "notes": list(notes)}
+            "assertions": assertions_json(assertions, polling=kind != BATCH),
+            "notes": list(notes)}
+    if method is not None:
+        body["method"] = method
+    return body
 
 
 def seed_body(*, audit: str, round_: int, seed: str, dice: Sequence[int],
@@ -114,15 +139,28 @@ def seed_body(*, audit: str, round_: int, seed: str, dice: Sequence[int],
 
 
 def sample_body(*, audit: str, round_: int, seed: str, start: int,
-                stations: Sequence[str]) -> dict[str, Any]:
-    return {"audit": audit, "round": round_, "seed": seed, "start": start,
+                stations: Sequence[str], places: Sequence[int] | None = None
+                ) -> dict[str, Any]:
+    """A batch audit's draws are stations; a polling audit's also each ballot's place."""
+    body = {"audit": audit, "round": round_, "seed": seed, "start": start,
             "draws": len(stations), "stations": list(stations)}
+    if places is not None:
+        body["places"] = list(places)
+    return body
 
 
 def count_body(*, audit: str, round_: int, station: str, auditor: str,
-               counts: Mapping[str, int]) -> dict[str, Any]:
-    return {"audit": audit, "round": round_, "station": station, "auditor": auditor,
-            "counts": dict(sorted(counts.items()))}
+               counts: Mapping[str, int] | None = None,
+               readings: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A hand count of a station's ballots by category, or (ballot polling) the readings of
+    its drawn ballots: place -> category."""
+    body: dict[str, Any] = {"audit": audit, "round": round_, "station": station,
+                            "auditor": auditor}
+    if readings is not None:
+        body["readings"] = dict(readings)
+    else:
+        body["counts"] = dict(sorted((counts or {}).items()))
+    return body
 
 
 def measure_body(*, audit: str, round_: int, risk: float, draws: int, decision: str,
@@ -151,21 +189,21 @@ def draw_sample(manifest: Manifest, assertions: Sequence[Assertion], seed: str, 
 
 @dataclass(frozen=True)
 class Entries:
-    agreed: dict[str, dict[str, int]]
-    disputed: dict[str, list[tuple[str, dict[str, int]]]]
+    agreed: dict[str, dict[str, Any]]
+    disputed: dict[str, list[tuple[str, dict[str, Any]]]]
     pending: list[str]
 
 
-def agree(stations: Sequence[str], entries: Sequence[tuple[str, str, Mapping[str, int]]]
+def agree(stations: Sequence[str], entries: Sequence[tuple[str, str, Mapping[str, Any]]]
           ) -> Entries:
     """Double entry: a station's hand count is agreed when two different auditors entered the
     same figures (the first such pair, in entry order); entries that differ are kept and the
     station is disputed until a pair agrees. `entries`: (station, auditor, counts)."""
-    by: dict[str, list[tuple[str, dict[str, int]]]] = {}
+    by: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for station, auditor, counts in entries:
         by.setdefault(station, []).append((auditor, dict(counts)))
-    agreed: dict[str, dict[str, int]] = {}
-    disputed: dict[str, list[tuple[str, dict[str, int]]]] = {}
+    agreed: dict[str, dict[str, Any]] = {}
+    disputed: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for station, es in by.items():
         found = None
         for i, (a1, c1) in enumerate(es):

@@ -8,8 +8,10 @@ api/routes/audits.py; the pages web/views/audits.py and web/render/audits.py; th
 cli/audits.py. (services/audit.py is the admin log's old name, not this.)
 """
 
+from saylau.services.audits.full import conclude
+from saylau.services.audits.polled import enter_readings
 from saylau.services.audits.report import AuditReport, list_audits, plan, report
 from saylau.services.audits.rounds import assign, begin, draw, enter_count, enter_seed, measure
 
-__all__ = ["AuditReport", "assign", "begin", "draw", "enter_count", "enter_seed",
-           "list_audits", "measure", "plan", "report"]
+__all__ = ["AuditReport", "assign", "begin", "conclude", "draw", "enter_count",
+           "enter_readings", "enter_seed", "list_audits", "measure", "plan", "report"]

@@ -6,9 +6,11 @@ ceremony, the sample, a hand count (double entry), the measured risk and the dec
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from saylau.domain.access import Principal, Role
+from saylau.domain.audit import polling
 from saylau.domain.audit import record as rec
 from saylau.domain.audit.assertions import contest_assertions
 from saylau.domain.audit.macro import check_hand_count
@@ -59,10 +61,19 @@ def _alpha(text: str) -> float:
 
 
 def begin(app: Saylau, contest_id: str, *, risk_limit: str = "0.05", max_rounds: int = 2,
-          by: str) -> str:
-    """Begin a batch-comparison audit of a contest's reported outcome (a referendum, the
-    President, a single-member district); returns its id."""
+          by: str, kind: str = rec.BATCH, method: str | None = None) -> str:
+    """Begin an audit of a contest's reported outcome (a referendum, the President, a
+    single-member district, a party list): a batch comparison (stations as batches), or
+    ballot polling with `method` BRAVO or Minerva; returns its id."""
     _alpha(risk_limit)
+    if kind not in (rec.BATCH, polling.POLLING):
+        raise ValidationFailed("unknown kind of audit", details={"findings": [field_error(
+            "kind", f"{rec.BATCH}|{polling.POLLING}", kind, "unknown kind")]})
+    if kind == polling.POLLING:
+        method = polling.check_method(method or polling.MINERVA)
+    elif method is not None:
+        raise ValidationFailed("a batch comparison takes no polling method", details={
+            "findings": [field_error("method", "none", method, "batch comparison")]})
     if not 1 <= max_rounds <= 20:
         raise ValidationFailed("max_rounds must be 1 to 20", details={"findings": [
             field_error("max_rounds", "1..20", max_rounds, "bad number of rounds")]})
@@ -96,23 +107,31 @@ def begin(app: Saylau, contest_id: str, *, risk_limit: str = "0.05", max_rounds:
                                               int(c["registered"]), int(c["invalid"]),
                                               int(c["both_marked"]), votes))
         manifest = rec.manifest_from_protocols(figures, options)
-        aset = contest_assertions(manifest, contest, len(geo.top_level()))
+        election = elections_store.get_election(conn, contest.election)
+        assert election is not None  # a contest's election exists (foreign key)
+        aset = contest_assertions(manifest, contest, len(geo.top_level()), election.ruleset,
+                                  elections_store.election_params(conn, contest.election))
         if not aset.assertions:
             raise RuleError("the reported outcome rests on nothing the paper ballots can show",
                             code="audit_nothing")
         from saylau.domain.audit.macro import prepare
 
         prepare(manifest, aset.assertions)  # refuses an assertion without a positive margin
+        if kind == polling.POLLING:
+            found, notes = polling.for_polling(aset.assertions, aset.notes)
+            aset = replace(aset, assertions=found, notes=notes)
+            polling.check_assertions(manifest, aset.assertions)
         audit_id = f"{contest_id}-rla-{len(store.audit_ids(conn)) + 1}"
         body = rec.audit_body(audit=audit_id, contest=contest_id, risk_limit=risk_limit,
                               max_rounds=max_rounds, manifest=manifest,
-                              assertions=aset.assertions, notes=aset.notes)
+                              assertions=aset.assertions, notes=aset.notes, kind=kind,
+                              method=method)
         leaf = store_log.append(turn, make_record(rec.AUDIT, body, recorded_at=at,
                                                  recorded_by=by))
         store.insert_audit(turn, store.AuditRow(
-            audit_id, contest.election, contest_id, rec.BATCH, risk_limit, max_rounds,
+            audit_id, contest.election, contest_id, kind, risk_limit, max_rounds,
             rec.manifest_json(manifest), body["manifest_sha256"], body["assertions"],
-            list(aset.notes), at, by, leaf))
+            list(aset.notes), at, by, leaf, method))
     return audit_id
 
 
@@ -200,10 +219,15 @@ def draw(app: Saylau, audit: str, draws: int, *, by: str) -> list[str]:
         seed = seeds[-1]
         start = sum(len(s.stations) for s in samples)
         manifest = manifest_of(row)
-        stations = rec.draw_sample(manifest, rec.assertions_from_json(row.assertions),
-                                   seed.seed, start, draws)
+        places = None
+        if row.kind == polling.POLLING:
+            ballots = polling.draw_ballots(manifest, seed.seed, start, draws)
+            stations, places = [s for s, _ in ballots], [n for _, n in ballots]
+        else:
+            stations = rec.draw_sample(manifest, rec.assertions_from_json(row.assertions),
+                                       seed.seed, start, draws)
         body = rec.sample_body(audit=audit, round_=seed.round, seed=seed.seed, start=start,
-                               stations=stations)
+                               stations=stations, places=places)
         turn, leaf = _append(app, conn, row, rec.SAMPLE, body, at, by)
         store.insert_sample(turn, audit, store.SampleRow(seed.round, start, stations, at, leaf),
                             by)
@@ -219,8 +243,18 @@ def enter_count(app: Saylau, audit: str, station: str, counts: Mapping[str, int]
     at = format_timestamp(app.clock())
     with app.write() as conn:
         row = _audit(conn, audit)
-        samples = store.samples(conn, audit)
+        samples, measures = store.samples(conn, audit), store.measures(conn, audit)
+        full = bool(measures) and measures[-1].decision == rec.FULL_HAND_COUNT
+        if full and store.outcome(conn, audit) is not None:
+            raise Conflict("the full hand count is concluded", code="audit_concluded",
+                           details={"audit": audit})
         drawn = {s for smp in samples for s in smp.stations}
+        if full:
+            drawn = {s for s, _u, _r, _c in row.manifest["stations"]}
+        elif row.kind == polling.POLLING:
+            raise Conflict("a ballot-polling audit's drawn ballots are read one by one "
+                           "(enter their readings); whole stations are counted only in a "
+                           "full hand count", code="audit_polling_readings")
         if station not in drawn:
             raise ValidationFailed(f"station {station} is not in the audit's sample",
                                    code="audit_not_sampled", details={"findings": [field_error(
@@ -235,7 +269,8 @@ def enter_count(app: Saylau, audit: str, station: str, counts: Mapping[str, int]
         manifest = manifest_of(row)
         idx = manifest.stations.index(station)
         check_hand_count(manifest, idx, counts)
-        earlier = store.counts(conn, audit, station)
+        earlier = [c for c in store.counts(conn, audit, station)
+                   if row.kind != polling.POLLING or c.round > len(samples)]
         entries = [(c.station, c.auditor, c.counts) for c in earlier]
         if rec.agree([station], entries).agreed.get(station) is not None:
             raise Conflict(f"station {station} is already counted and agreed",
@@ -244,7 +279,8 @@ def enter_count(app: Saylau, audit: str, station: str, counts: Mapping[str, int]
             raise Conflict(f"{who.name} already entered a count for station {station}; a "
                            "second auditor enters the other one (nothing is overwritten)",
                            code="audit_count_twice", details={"station": station})
-        round_ = max((s.round for s in samples if station in s.stations), default=1)
+        round_ = len(samples) + 1 if full else max(
+            (s.round for s in samples if station in s.stations), default=1)
         clean = {c: int(counts[c]) for c in manifest.categories}
         body = rec.count_body(audit=audit, round_=round_, station=station, auditor=who.name,
                               counts=clean)
@@ -268,6 +304,8 @@ def measure(app: Saylau, audit: str, *, by: str) -> store.MeasureRow:
         if not samples or len(measures) >= len(samples):
             raise Conflict("no sampled round waits to be measured", code="audit_no_round",
                            details={"samples": len(samples), "measured": len(measures)})
+        if row.kind == polling.POLLING:
+            return _measure_polling(app, conn, row, samples, at, by)
         drawn = [s for smp in samples for s in smp.stations]
         entries = [(c.station, c.auditor, c.counts) for c in store.counts(conn, audit)]
         agreed = rec.agree(sorted(set(drawn)), entries)
@@ -292,4 +330,41 @@ def measure(app: Saylau, audit: str, *, by: str) -> store.MeasureRow:
         return m
 
 
-__all__ = ["assign", "begin", "draw", "enter_count", "enter_seed", "manifest_of", "measure"]
+def _measure_polling(app: Saylau, conn: Any, row: store.AuditRow,
+                     samples: list[store.SampleRow], at: str, by: str) -> store.MeasureRow:
+    manifest = manifest_of(row)
+    draws = polled_draws(manifest, samples, store.seeds(conn, row.id))
+    keys = sorted({polling.entry_key(s, r) for r, ds in enumerate(draws, 1) for s, _ in ds})
+    entries = [(polling.entry_key(c.station, c.round), c.auditor, c.counts)
+               for c in store.counts(conn, row.id)]
+    agreed = rec.agree(keys, entries)
+    if agreed.pending:
+        raise ValidationFailed(
+            "every drawn ballot needs two agreeing readings before the risk is measured",
+            code="audit_counts_missing", details={"findings": [field_error(
+                "readings", "two agreeing entries per station and round", agreed.pending[:20],
+                f"{len(agreed.pending)} pending, {len(agreed.disputed)} disputed")]})
+    alpha = _alpha(row.risk_limit)
+    got = polling.measure(manifest, rec.assertions_from_json(row.assertions),
+                          polling.polled(draws, agreed.agreed), alpha, str(row.method))
+    round_ = samples[-1].round
+    decision = rec.decide_round(got.risk, alpha, round_, row.max_rounds)
+    body = rec.measure_body(audit=row.id, round_=round_, risk=got.risk, draws=got.ballots,
+                            decision=decision, discrepancies=0)
+    turn, leaf = _append(app, conn, row, rec.MEASURE, body, at, by)
+    m = store.MeasureRow(round_, body["risk"], got.ballots, decision, 0, at, leaf)
+    store.insert_measure(turn, row.id, m, by)
+    return m
+
+
+def polled_draws(manifest: Manifest, samples: Sequence[store.SampleRow],
+                 seeds: Sequence[store.SeedRow]) -> list[list[tuple[str, int]]]:
+    """Each round's polled ballots (station, place), redrawn from its seed (the rows keep the
+    stations; the places follow from the seed and the manifest)."""
+    by_round = {s.round: s.seed for s in seeds}
+    return [polling.draw_ballots(manifest, by_round[smp.round], smp.start, len(smp.stations))
+            for smp in samples]
+
+
+__all__ = ["assign", "begin", "draw", "enter_count", "enter_seed", "manifest_of", "measure",
+           "polled_draws"]

@@ -16,7 +16,7 @@ def render_audit(v: AuditView, lang: str, links: Links) -> str:
                                                               count_labels=COUNT_LABELS))
 
 
-def render_audits(items: Sequence[tuple[str, str, str]], lang: str, links: Links) -> str:
-    """The list of audits: (href, audit id, contest)."""
+def render_audits(items: Sequence[tuple[str, str]], lang: str, links: Links) -> str:
+    """The list of audits: (audit id, contest), each linked by `links.audit`."""
     env = environment(lang)
     return env.get_template("audits.html").render(page_context(lang, links, items=items))

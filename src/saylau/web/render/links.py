@@ -27,6 +27,8 @@ class Links(Protocol):
     def integrity(self) -> str | None: ...  # the integrity page (issue 14)
 
     def observation(self) -> str | None: ...
+    def audits(self) -> str | None: ...  # the risk-limiting audits (issue 15)
+    def audit(self, audit_id: str) -> str: ...
 
     def parties(self) -> str | None: ...  # the party register (issue 13)
     def party(self, party: str) -> str: ...
@@ -93,6 +95,13 @@ class ServerLinks:
     def party(self, party: str) -> str:
         return f"/parties/{q(party)}"
 
+    def audits(self) -> str | None:
+        """The risk-limiting audits (issue 15)."""
+        return "/audits"
+
+    def audit(self, audit_id: str) -> str:
+        return f"/audits/{q(audit_id)}"
+
 
 def file_name(ident: str) -> str:
     """An id as a file name (ids are plain in practice; anything else is percent-encoded)."""
@@ -157,3 +166,10 @@ class StaticLinks:
 
     def party(self, party: str) -> str:
         return self._rel(f"{self.language}/parties/{file_name(party)}.html")
+
+    def audits(self) -> str | None:
+        """The snapshot's list of the election's risk-limiting audits (issue 15)."""
+        return self._rel(f"{self.language}/audits.html")
+
+    def audit(self, audit_id: str) -> str:
+        return self._rel(f"{self.language}/audits/{file_name(audit_id)}.html")

@@ -5,6 +5,8 @@ of audits. From services/audits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
 from saylau.domain.geography import Unit
 from saylau.domain.ids import UnitId
@@ -18,9 +20,18 @@ from saylau.services.context import Saylau
 @dataclass(frozen=True)
 class Check:
     key: str
-    """turnout, majority, no-majority, unit, unit-no; else other (the claim in English)."""
+    """The kind of claim: a referendum's turnout, majority, no-majority, unit, unit-no; a
+    candidate's cand-majority, cand-no-majority, finalist, plurality; a party list's
+    threshold, below, seat; else other (the claim in English)."""
     unit: Unit | None
     claim: str
+    a: str = ""
+    """The option the claim is about (a candidate or party id), or the first of a pair."""
+    b: str = ""
+    share: Fraction = Fraction(0)
+    """A party's threshold share."""
+    method: str = ""
+    """A seat claim's method: hare or dhondt."""
 
 
 @dataclass(frozen=True)
@@ -33,18 +44,35 @@ class AuditView:
     """The contest's options by id, to name the hand counts' categories."""
 
 
-def _check(app: Saylau, a: dict[str, object]) -> Check:
+_KINDS = ("turnout", "majority", "no-majority", "unit", "unit-no", "finalist", "plurality",
+          "threshold", "below", "seat")
+
+
+def _check(app: Saylau, a: dict[str, Any]) -> Check:
     key = str(a["key"])
     geo = app.geography()
     unit_id = a.get("unit")
     unit = geo.unit(UnitId(str(unit_id))) if unit_id and str(unit_id) in geo else None
-    kind = key.split(":", 1)[0]
-    if kind not in ("turnout", "majority", "no-majority", "unit", "unit-no"):
+    kind, _, rest = key.partition(":")
+    first, _, second = rest.partition(">")
+    if kind in ("majority", "no-majority") and rest:
+        kind = f"cand-{kind}"  # the President's: the claim names the candidate
+    elif kind not in _KINDS:
         kind = "other"
-    return Check(kind, unit, str(a["claim"]))
+    weights = {str(k): float(v) for k, v in dict(a.get("weights") or {}).items()}
+    share = 0.0
+    if kind == "threshold":
+        share = 1.0 - weights.get(first, 1.0)
+    elif kind == "below":
+        share = 1.0 + weights.get(first, -1.0)
+    exact = Fraction(str(round(share, 9)))
+    claim = str(a["claim"])
+    method = "dhondt" if "(dhondt)" in claim else "hare" if "(hare)" in claim else ""
+    return Check(kind, unit, claim, first if kind != "unit" else "", second, exact, method)
 
 
 def audit_view(app: Saylau, audit_id: str) -> AuditView:
+    """The audit's page: its report, its claims in words, its retrieval lists."""
     r = audit_svc.report(app, audit_id)
     geo = app.geography()
     lists = tuple((geo.unit(UnitId(c)) if c in geo else None, c, tuple(s))
@@ -53,5 +81,6 @@ def audit_view(app: Saylau, audit_id: str) -> AuditView:
     return AuditView(r, tuple(_check(app, a) for a in r.assertions), lists, options)
 
 
-def audits_list(app: Saylau) -> list[tuple[str, str, str]]:
-    return audit_svc.list_audits(app)
+def audits_list(app: Saylau, election: str | None = None) -> list[tuple[str, str, str]]:
+    """(audit, election, contest) of every audit, or of one election's."""
+    return audit_svc.list_audits(app, election)

@@ -47,6 +47,9 @@ class RecordType(StrEnum):
     """One auditor's hand count of one sampled station (two auditors enter each)."""
     RLA_MEASURE = "rla-measure"
     """A round's risk measured from the agreed hand counts, and the decision."""
+    RLA_FULL = "rla-full"
+    """The full hand count after an escalation: its totals and the outcome confirmed or
+    overturned."""
     SENATE_SESSION = "senate-session"
     """One round's protocol of a Senate seat's joint session of the maslikhats' deputies
     (docs/law.md §8.2); version 2 and above are corrections."""

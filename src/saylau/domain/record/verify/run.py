@@ -116,7 +116,8 @@ def verify_record(
               "current versions; decisions recomputed by the law")
     if state.audit_leaves:
         try:
-            report.ok(check_audits(state.audit_leaves, versions, geo, contests))
+            report.ok(check_audits(state.audit_leaves, versions, geo, contests,
+                                    ruleset, params))
         except MALFORMED as exc:
             raise _malformed("an audit's leaves", exc) from None
     verified = VerifiedElection(election_body["election"], ruleset, geo, contests, tallies,
