@@ -16,6 +16,7 @@ from tests.integration.test_observation_api import OBS, _bearer, _figures, obs  
 from tests.integration.test_web import ref, ref_db  # noqa: F401 - the demo's referendum
 
 HOSTILE = '<script>alert("x")</script>'
+S_OTHER = "KZ-75-D0-S0"
 
 
 @pytest.fixture
@@ -104,6 +105,19 @@ def test_the_snapshot_has_the_observation_page(api: Api, night: dict[str, Any],
         assert HOSTILE not in html
     index = (out / "en" / "index.html").read_text(encoding="utf-8")
     assert 'href="../en/observation.html">Observation</a>' in index
+    # the station pages show the observers' copies beside the official protocol, as live
+    for lang, heading in (("kk", "Байқаушылардың көшірмелері"), ("ru", "Копии наблюдателей"),
+                          ("en", "Observers' copies")):
+        page = (out / lang / "units" / f"{PRECINCT_STATION}.html").read_text(encoding="utf-8")
+        assert f'<h2 id="obs1-title">{heading}' in page.replace("&#39;", "'")
+        assert '<p class="status" data-status="differs">' in page
+        assert '<td class="differs">123</td>' in page and night["badge"] in page
+        live = api.client.get(f"/elections/ref/units/{PRECINCT_STATION}",
+                              params={"lang": lang}).text
+        section = re.compile(r'<section class="observer-copies".*?</section>', re.S)
+        assert section.findall(page) == section.findall(live) != []
+    other = (out / "en" / "units" / f"{S_OTHER}.html").read_text(encoding="utf-8")
+    assert "observer-copies" not in other  # no copy there: no section
 
 
 @pytest.mark.parametrize(("lang", "caption"), [

@@ -100,6 +100,18 @@ def station_copies(app: Saylau, info: ElectionInfo, station: str) -> list[Statio
     return out
 
 
+def stations_with_copies(app: Saylau, info: ElectionInfo) -> frozenset[str]:
+    """The stations any observer has sent a copy for, in any contest of the election (the
+    static snapshot asks `station_copies` for these only)."""
+    from saylau.store import observation as obs_store
+
+    out: set[str] = set()
+    with app.read() as conn:
+        for c in info.contests:
+            out.update(obs_store.current_copies(conn, c.id))
+    return frozenset(out)
+
+
 @dataclass(frozen=True)
 class FormView:
     info: ElectionInfo
