@@ -245,7 +245,8 @@ def _markdown(res: dict[str, Any]) -> str:
                f"forms + {api['incidents']:,} incidents, {api['clients']} clients "
                f"(SQLite, one server process)\n\n"
                f"Measured {api['at']}; set-up of {api['observer_count']:,} accredited and "
-               f"deployed observers with their tokens {c.seconds(api['setup'])} (not in the figures).\n\n"
+               f"deployed observers with their tokens {c.seconds(api['setup'])} (not in the "
+               "figures).\n\n"
                "| submissions | n | accepted / s | p50 | p99 | other answers |\n"
                "| --- | ---: | ---: | ---: | ---: | --- |\n")
         for name, label in (("protocols", "baseline: plain protocols"),
