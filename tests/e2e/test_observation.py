@@ -49,3 +49,7 @@ def test_the_observation_page_shows_missions_and_the_comparison(referendum: Site
     assert "ODIHR" in text and "CIS" in text and "NGO-ADAL" in text
     assert page.locator("tr[data-status='differs']").count() >= 1
     assert page.locator("tr[data-status='conflict']").count() >= 1
+    # the coverage map draws every top-level unit (17 in 2022), beside its table
+    page.locator("#map-coverage svg path").first.wait_for()
+    assert page.locator("#map-coverage svg path").count() >= 17
+    assert page.locator("#coverage tbody tr").count() == 17

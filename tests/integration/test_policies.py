@@ -486,6 +486,8 @@ OBSERVATION_CALLS: dict[tuple[str, str], CallFor] = {
                                                  "text": "OBS X-1 KZ-11-D0-S0 A1Y"}),
     ("GET", "/elections/{election_id}/observation"):
         lambda a, r: Call("GET", "/elections/ref/observation"),
+    ("GET", "/elections/{election_id}/observation/missions/{code}/print"):
+        lambda a, r: Call("GET", f"/elections/ref/observation/missions/{_obs_mission(a)}/print"),
     # no mission yet, so no forms: an admitted caller is told so (404 page)
     ("GET", "/elections/{election_id}/observation/report"):
         lambda a, r: Call("GET", "/elections/ref/observation/report", allowed=(200, 404)),

@@ -171,3 +171,21 @@ def test_publish_never_replaces_a_directory_of_other_files(ref_db: Path, tmp_pat
         s.engine.dispose()
     assert (mine / "thesis.tex").read_text(encoding="utf-8") == "years of work"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
+
+
+def test_station_pages_show_the_observers_copies(snapshot: Snapshot, ref_db: Path) -> None:
+    """Issue 12: a station page of the snapshot shows the observers' copies beside the
+    official protocol, as the live page does, wherever an observer sent one."""
+    from saylau.web import views
+    from saylau.web.views.observation import stations_with_copies
+
+    s = Saylau.open(f"sqlite:///{ref_db}")
+    try:
+        observed = stations_with_copies(s, views.election_info(s, REFERENDUM))
+        stations = [u.id for u in s.geography().stations()]
+    finally:
+        s.engine.dispose()
+    assert observed  # the demo's observers sent copies
+    for st in stations:
+        page = (snapshot.out / "en" / "units" / f"{st}.html").read_text(encoding="utf-8")
+        assert ('class="observer-copies"' in page) == (st in observed), st

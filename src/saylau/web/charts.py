@@ -152,6 +152,19 @@ def yes_map(rows: Sequence[MapRow], geo_url: str, t: Tr) -> Spec:
                 t.gettext("Yes share"), t)
 
 
+def coverage_map(rows: Sequence[MapRow], geo_url: str, t: Tr) -> Spec:
+    """The observation missions' coverage: each top-level unit coloured by the share of its
+    stations with at least one observer deployed (issue 12)."""
+    return _map(rows, geo_url,
+                t.gettext("Map of the share of stations with an observer deployed, by "
+                          "top-level unit; the table beside it gives the same figures."),
+                {"field": "value", "type": "quantitative",
+                 "title": t.gettext("Stations covered"),
+                 "scale": {"scheme": "greens", "domain": [0, 1]},
+                 "legend": {"format": ".0%", "orient": "bottom", "gradientLength": 220}},
+                t.gettext("Stations covered"), t)
+
+
 def category_map(rows: Sequence[MapRow], geo_url: str, categories: Sequence[tuple[str, str]],
                  title: str, description: str, t: Tr) -> Spec:
     """A map coloured by a nominal value (the leading party, the district winners' party):

@@ -190,11 +190,13 @@ def _write_pages(app: Saylau, info: views.ElectionInfo, built: datetime, root: P
         render_contest,
         render_station,
     )
+    from saylau.web.views.observation import station_copies, stations_with_copies
     from saylau.web.views.parties import register_view
 
     geo = app.geography()
     written = 0
     with_parties = bool(register_view(app))
+    observed = stations_with_copies(app, info)  # observers' copies (issue 12)
     with views.frozen_record():
         for kind, ident in jobs:
             render: Callable[[str, StaticLinks], str]
@@ -251,7 +253,8 @@ def _write_pages(app: Saylau, info: views.ElectionInfo, built: datetime, root: P
                 path = f"units/{file_name(ident)}.html"
                 if geo.unit(UnitId(ident)).is_station:
                     sv = replace(views.station_view(app, info, ident), built=built)
-                    render = functools.partial(render_station, sv)
+                    copies = station_copies(app, info, ident) if ident in observed else []
+                    render = functools.partial(render_station, sv, observation=copies)
                 else:
                     uv = replace(views.unit_view(app, info, ident), built=built)
                     render = functools.partial(_unit, uv)

@@ -22,7 +22,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from saylau.api.policies import saylau_of
+from saylau.api.policies import MissionHead, saylau_of
 from saylau.domain.errors import NotFound
 from saylau.domain.ids import UnitId
 from saylau.domain.versions import content_hash
@@ -251,6 +251,30 @@ def observation_form(election_id: str, request: Request, _who: Public,
     links = ServerLinks(info.election.id, request.url.path)
     version = content_hash({"forms": [f.as_dict() for f in v.forms]})
     return _page(request, language, lang, version, lambda: render_form(v, language, links))
+
+
+@router.get("/elections/{election_id}/observation/missions/{code}/print",
+            response_class=HTMLResponse)
+def mission_print(election_id: str, code: str, request: Request, who: MissionHead,
+                  lang: LangQuery = None) -> Response:
+    """A mission's printable page: the mission, its accredited observers with their badges,
+    the deployment per station, its coverage and the comparison at its stations (its head's
+    own view, with the token as a bearer; never cached by others)."""
+    from saylau.web.render.observation import render_mission_print
+    from saylau.web.views.mission_print import mission_print_view
+
+    language = _lang(request, lang)
+    app = saylau_of(request)
+    try:
+        info = views.election_info(app, election_id)
+        v = mission_print_view(app, who, info, code)
+    except NotFound as exc:
+        return _not_found(request, language, lang, exc, election_id)
+    response = HTMLResponse(render_mission_print(
+        v, language, ServerLinks(info.election.id, request.url.path)))
+    response.headers["Cache-Control"] = "private, no-store"
+    _headers(response, language, lang)
+    return response
 
 
 def _walk(root: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:

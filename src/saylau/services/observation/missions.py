@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import Connection
+
 from saylau.domain.access import Principal, Role
 from saylau.domain.errors import Conflict, NotFound, ValidationFailed
 from saylau.domain.limits import check_text
@@ -30,9 +32,13 @@ from saylau.domain.observation.missions import (
     check_mission,
     move,
 )
-from saylau.domain.record.envelope import format_timestamp
-from saylau.domain.record.signing import public_key_from_hex
-from saylau.services import tokens
+from saylau.domain.record.envelope import (
+    format_timestamp,
+    key_revocation_record,
+    observer_key_record,
+)
+from saylau.domain.record.signing import key_id, public_key_from_hex
+from saylau.services import logs, tokens
 from saylau.services.context import Saylau
 from saylau.services.elections import get_election
 from saylau.services.observation.forms import ensure_default_forms
@@ -175,10 +181,36 @@ def _change(app: Saylau, election: str, badge: str, to: Status, reason: str | No
         # both pass (the second sees the first's event)
         current = obs_store.statuses(conn, election, badge)[badge][0]
         move(current, to, observer=badge, reason=reason)
+        at = format_timestamp(app.clock())
         obs_store.insert_status(conn, election, badge, to,
-                                None if reason is None else reason.strip(), by,
-                                format_timestamp(app.clock()))
+                                None if reason is None else reason.strip(), by, at)
+        _key_leaf(conn, app, election, badge, to, reason, by, at)
     return observer_state(app, election, badge)
+
+
+def _key_leaf(conn: Connection, app: Saylau, election: str, badge: str, to: Status,
+              reason: str | None, by: str, at: str) -> None:
+    """An observer who gave a public key: it becomes a `key` leaf (role observer) at
+    accreditation and is revoked by a `key-revocation` leaf with the accreditation, so that
+    `saylau verify` checks each signed report against the key the record holds."""
+    row = obs_store.observer(conn, election, badge)
+    if row is None or row.public_key is None or to not in (Status.ACCREDITED, Status.REVOKED):
+        return
+    kid = key_id(bytes.fromhex(row.public_key))
+    if to is Status.ACCREDITED:
+        m = obs_store.mission(conn, election, row.mission)
+        idx = logs.append(conn, election, observer_key_record(
+            election=election, badge=badge, mission=row.mission, key=kid,
+            public_key=row.public_key, signed_reports=m is not None and m.signed_reports,
+            recorded_by=by, recorded_at=at))
+        logs.log_action(conn, app, logs.Action.KEY_REGISTERED, by, election=election,
+                        badge=badge, key=kid, leaf=idx)
+    else:
+        why = f"accreditation of {badge} revoked: {(reason or '').strip()}"
+        idx = logs.append(conn, election, key_revocation_record(
+            election=election, key=kid, reason=why, recorded_by=by, recorded_at=at))
+        logs.log_action(conn, app, logs.Action.KEY_REVOKED, by, election=election, key=kid,
+                        reason=why, leaf=idx)
 
 
 def accredit(app: Saylau, election: str, badge: str, *, by: str, issue_token: bool = True

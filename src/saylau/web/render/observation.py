@@ -3,9 +3,18 @@ phone form. Every name and text is escaped by the templates (autoescape)."""
 
 from __future__ import annotations
 
-from saylau.web.render.helpers import environment, page_context
+from fractions import Fraction
+
+from saylau.web import charts
+from saylau.web.i18n import N_, Tr, tr
+from saylau.web.maps import map_for
+from saylau.web.render.helpers import Chart, environment, page_context
 from saylau.web.render.links import Links, q
+from saylau.web.views.mission_print import MissionPrintView
 from saylau.web.views.observation import STATUSES, FormView, ObservationView
+
+OBSERVER_STATUSES = {"applied": N_("Applied"), "refused": N_("Refused"),
+                     "revoked": N_("Revoked"), "accredited": N_("Accredited")}
 
 
 def observation_url(election: str) -> str:
@@ -15,8 +24,30 @@ def observation_url(election: str) -> str:
 def render_observation(v: ObservationView, lang: str, links: Links) -> str:
     env = environment(lang)
     return env.get_template("observation.html").render(page_context(
-        lang, links, v=v, statuses=STATUSES,
+        lang, links, v=v, statuses=STATUSES, coverage_map=coverage_chart(v, tr(lang), links),
         form_url=observation_url(v.info.election.id) + "/report"))
+
+
+def coverage_chart(v: ObservationView, t: Tr, links: Links) -> Chart | None:
+    """The coverage by top-level unit as a choropleth (the results' map component), when the
+    geography has a packaged map; the table beside it gives the same figures."""
+    shape = map_for(v.geo)
+    if shape is None:
+        return None
+    rows = []
+    units = {u.id: u for u in v.geo.top_level()}
+    for c in v.coverage:
+        u = units.get(c["unit"])
+        if u is None or u.code is None:
+            continue
+        share = Fraction(c["covered"], c["stations"]) if c["stations"] else Fraction(0)
+        label = t.gettext("%(pct)s (%(covered)s of %(stations)s stations)") % {
+            "pct": t.pct(share), "covered": t.num(c["covered"]),
+            "stations": t.num(c["stations"])}
+        rows.append(charts.MapRow(u.code, t.name(u.name), links.unit(u),
+                                  float(share) if c["stations"] else None, label))
+    return Chart("map-coverage", charts.coverage_map(rows, links.static(f"geo/{shape}"), t),
+                 t.gettext("Stations with an observer deployed, by top-level unit"))
 
 
 def render_form(v: FormView, lang: str, links: Links) -> str:
@@ -26,3 +57,14 @@ def render_form(v: FormView, lang: str, links: Links) -> str:
     return env.get_template("observation_form.html").render(page_context(
         lang, links, v=v, api=f"/api/elections/{q(v.info.election.id)}/observation",
         copies_api=f"/api/contests/{q(v.contest.id)}/observation/copies"))
+
+
+def mission_print_url(election: str, code: str) -> str:
+    return f"{observation_url(election)}/missions/{q(code)}/print"
+
+
+def render_mission_print(v: MissionPrintView, lang: str, links: Links) -> str:
+    """The mission's printable page (its head's or the central commission's view)."""
+    env = environment(lang)
+    return env.get_template("mission_print.html").render(page_context(
+        lang, links, v=v, statuses=STATUSES, status_names=OBSERVER_STATUSES))

@@ -11,7 +11,7 @@ from typing import Any
 
 from saylau.domain.contests import Contest
 from saylau.domain.errors import NotFound
-from saylau.domain.geography import Unit
+from saylau.domain.geography import Geography, Unit
 from saylau.domain.ids import UnitId
 from saylau.domain.observation.forms import Form
 from saylau.domain.observation.missions import ObservationRules
@@ -60,6 +60,8 @@ class ObservationView:
     comparisons: list[ContestComparison]
     stations: dict[str, Unit]
     """The units of the stations listed (for their links)."""
+    geo: Geography
+    """The election's geography (the coverage map's units)."""
 
 
 def observation_view(app: Saylau, info: ElectionInfo) -> ObservationView:
@@ -76,7 +78,7 @@ def observation_view(app: Saylau, info: ElectionInfo) -> ObservationView:
         info, r, r.deadline(date.fromisoformat(info.election.date)).isoformat(),
         compare.missions_summary(app, e), deployment.coverage(app, e),
         {u.id: u.name for u in geo.top_level()}, compare.incidents_summary(app, e),
-        comparisons, {s: geo.unit(UnitId(s)) for s in listed if s in geo})
+        comparisons, {s: geo.unit(UnitId(s)) for s in listed if s in geo}, geo)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,18 @@ def station_copies(app: Saylau, info: ElectionInfo, station: str) -> list[Statio
         if got["versions"]:
             out.append(StationCopies(c, got["comparison"], got["versions"]))
     return out
+
+
+def stations_with_copies(app: Saylau, info: ElectionInfo) -> frozenset[str]:
+    """The stations any observer has sent a copy for, in any contest of the election (the
+    static snapshot asks `station_copies` for these only)."""
+    from saylau.store import observation as obs_store
+
+    out: set[str] = set()
+    with app.read() as conn:
+        for c in info.contests:
+            out.update(obs_store.current_copies(conn, c.id))
+    return frozenset(out)
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,27 @@ def key_record(
                        signature=signature)
 
 
+def observer_key_record(
+    *,
+    election: str,
+    badge: str,
+    mission: str,
+    key: str,
+    public_key: str,
+    signed_reports: bool,
+    recorded_by: str,
+    recorded_at: str,
+) -> Record:
+    """An accredited observer's public key (role `observer`), registered at accreditation:
+    from this leaf on, that badge's observer-copy and observer-report records signed by `key`
+    verify; where `signed_reports`, every one of them must be signed."""
+    body = {"election": election, "badge": badge, "mission": mission,
+            "role": KeyRole.OBSERVER.value, "key": key, "public_key": public_key,
+            "signed_reports": signed_reports}
+    _raise(_key_problems(body, "body"), "the observer key record is malformed")
+    return make_record(RecordType.KEY, body, recorded_at=recorded_at, recorded_by=recorded_by)
+
+
 def key_revocation_record(
     *,
     election: str,

@@ -156,15 +156,30 @@ def _reason_problems(body: Mapping[str, Any], at: str, out: _Problems) -> None:
                                f"version {version} is a correction and must say why"))
 
 
+OBSERVER_KEY_MEMBERS = frozenset({"election", "badge", "mission", "role", "key", "public_key",
+                                  "signed_reports"})
+"""An observer's key (role `observer`): by badge and mission, and whether the mission requires
+every report to be signed."""
+
+
 def _key_problems(body: Mapping[str, Any], at: str) -> _Problems:
     out: _Problems = []
-    _members(body, {"election", "unit", "role", "key", "public_key"}, at, out)
-    _need_str(body, "election", at, out)
-    _need_str(body, "unit", at, out)
     role = body.get("role")
+    if role == KeyRole.OBSERVER:
+        _members(body, set(OBSERVER_KEY_MEMBERS), at, out)
+        _need_str(body, "badge", at, out)
+        _need_str(body, "mission", at, out)
+        if not isinstance(body.get("signed_reports"), bool):
+            out.append(field_error(f"{at}.signed_reports", "true or false",
+                                   body.get("signed_reports"),
+                                   f"{at}.signed_reports must be a boolean"))
+    else:
+        _members(body, {"election", "unit", "role", "key", "public_key"}, at, out)
+        _need_str(body, "unit", at, out)
+    _need_str(body, "election", at, out)
     if role not in {r.value for r in KeyRole}:
-        out.append(field_error(f"{at}.role", "central or commission", role,
-                               f"{at}.role must be 'central' or 'commission'"))
+        out.append(field_error(f"{at}.role", "central, commission or observer", role,
+                               f"{at}.role must be 'central', 'commission' or 'observer'"))
     key = body.get("key")
     if not isinstance(key, str) or not KEY_ID_PATTERN.fullmatch(key):
         out.append(field_error(f"{at}.key", "32 lowercase hex digits", key,

@@ -79,6 +79,9 @@ class KeyRole(StrEnum):
     """The central commission: signs tree heads, elections, geography, key records."""
     COMMISSION = "commission"
     """A territorial or precinct commission: signs records of its unit and the units below."""
+    OBSERVER = "observer"
+    """An accredited observer (issue 12): signs their own observer-copy and observer-report
+    records only; registered at accreditation by badge (`observer_key_body`), never by name."""
 
 
 PROTOCOL_COUNT_FIELDS: tuple[str, ...] = (

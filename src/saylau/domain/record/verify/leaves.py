@@ -49,6 +49,8 @@ class _State:
     """(Senate seat, round) -> every version of its joint-session protocol as (leaf, round)."""
     counts_by_type: dict[str, int] = field(default_factory=dict)
     own_keys: dict[str, int] = field(default_factory=dict)
+    observer_keys: dict[str, str] = field(default_factory=dict)
+    """Badge -> the id of the observer key last registered for it (issue 12)."""
     audit_leaves: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     """Risk-limiting audits' leaves (issue 15), re-derived once every leaf is read
     (verify/audits.py)."""
@@ -244,6 +246,8 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
         state.keys[body["key"]] = {**body, "revoked": None}
         if body["role"] == KeyRole.COMMISSION:
             state.own_keys[body["unit"]] = state.own_keys.get(body["unit"], 0) + 1
+        elif body["role"] == KeyRole.OBSERVER:
+            state.observer_keys[str(body["badge"])] = str(body["key"])
     elif type_ == RecordType.KEY_REVOCATION:
         if body["key"] not in state.keys:
             raise _fail(f"leaf {idx} revokes unknown key {body['key']}", leaf=idx)
@@ -285,7 +289,47 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
             history.append((idx, tuple(c[f] for f in COUNT_FIELDS), body["votes"]))
     elif type_ == RecordType.SENATE_SESSION:
         _read_session(idx, body, state)
+    elif type_ in (RecordType.OBSERVER_COPY, RecordType.OBSERVER_REPORT):
+        unsigned = _read_observer(idx, record, state)
     return unsigned
+
+
+def _read_observer(idx: int, record: Record, state: _State) -> int:
+    """An observer's copy or report: signed, when signed, by that very badge's key registered
+    before it and not revoked (checked with the key the record holds, not the server's word);
+    unsigned only where the badge's key does not say its mission requires signatures."""
+    body, type_ = record["body"], str(record["type"])
+    badge, station = str(body.get("badge")), str(body.get("station"))
+    what = f"the {type_} of observer {badge} at station {station}"
+    sig = record.get("signature")
+    if sig is None:
+        kid = state.observer_keys.get(badge)
+        if kid is not None and state.keys[kid]["signed_reports"]:
+            raise _fail(f"leaf {idx}: {what} is unsigned, but the mission requires signed "
+                        f"reports (key {kid} of {badge})", leaf=idx, station=station,
+                        badge=badge)
+        return 1
+    kid = str(sig["key"])
+    k = state.keys.get(kid)
+    if k is None:
+        raise _fail(f"leaf {idx}: {what} is signed by key {kid}, which is not registered "
+                    "before it", leaf=idx, station=station, badge=badge)
+    if k["role"] != KeyRole.OBSERVER or k.get("badge") != badge:
+        owner = k.get("badge") if k["role"] == KeyRole.OBSERVER else k.get("unit")
+        raise _fail(f"leaf {idx}: {what} is signed by key {kid}, which is {k['role']} "
+                    f"{owner}'s, not observer {badge}'s", leaf=idx, station=station,
+                    badge=badge)
+    if k["revoked"] is not None:
+        raise _fail(f"leaf {idx}: {what} is signed by key {kid}, revoked at leaf "
+                    f"{k['revoked']}", leaf=idx, station=station, badge=badge)
+    if state.check_signatures:
+        from saylau.domain.record.envelope import record_signing_bytes
+
+        if not verify(bytes.fromhex(k["public_key"]), record_signing_bytes(record),
+                      bytes.fromhex(sig["value"])):
+            raise _fail(f"leaf {idx}: the signature of {what} does not verify with key "
+                        f"{kid}", leaf=idx, station=station, badge=badge)
+    return 0
 
 
 def _read_session(idx: int, body: Mapping[str, Any], state: _State) -> None:
@@ -342,6 +386,9 @@ def _check_key(idx: int, kid: str, keys: Mapping[str, dict[str, Any]],
     if k["revoked"] is not None:
         raise _fail(f"leaf {idx}: signed by key {kid}, revoked at leaf {k['revoked']}",
                     leaf=idx, station=station)
+    if k["role"] == KeyRole.OBSERVER:
+        raise _fail(f"leaf {idx}: signed by key {kid}, observer {k['badge']}'s, which signs "
+                    "observers' records only", leaf=idx, station=station)
     if k["role"] != "central" and not _covers(units, str(k["unit"]), station):
         raise _fail(f"leaf {idx}: key {kid} belongs to {k['unit']}, which does not cover "
                     f"station {station}", leaf=idx, station=station)
