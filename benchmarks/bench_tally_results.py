@@ -193,6 +193,10 @@ def main() -> None:
     stores = {"SQLite": f"sqlite:///{path}"}
     if not args.no_postgres and c.pg_version() is not None:
         stores["PostgreSQL"] = c.filled_pg(args.stations, args.seed, geo)[0]
+    for url in stores.values():  # a store kept from an older run: its schema brought up to date
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        engine.dispose()
     units = sample_units(geo)
     kids = {k: len(geo.children[v]) for k, v in units.items()}
 
