@@ -40,6 +40,7 @@ from saylau.domain.parties.members import (
     check_list,
     cross_check,
     listing,
+    on_register,
     standing,
     valid_by_region,
 )
@@ -118,12 +119,13 @@ def saylau_path(lists: list[MemberColumns], barred: list[str],
     t = clock()
     listed = listing(hashes)
     stands = standing(hashes, listed)
+    barred_at = on_register(hashes, barred_h)
     t2 = clock()
     spent["across lists"] += t2 - t
     decisions = {}
     for name, cols in zip(names, lists, strict=True):
         found = own[name] + cross_check(name, hashes, barred_h, RulesetName.KZ_2022, stands,
-                                             listed)
+                                        listed, barred_at)
         counts = valid_by_region(cols.lines, cols.regions, found)
         a = Application(name, date(2022, 7, 1), 800, frozenset(REGIONS), date(2022, 9, 1),
                         counts)
