@@ -70,8 +70,8 @@ class Shared:
     """Group number -> whether more than one party lists the person."""
     in_shared: npt.NDArray[np.bool_]
     """Position -> whether more than one party lists that row's person."""
-    keys: npt.NDArray[np.uint64]
-    """Position -> its hash's 64-bit key (`_keys`)."""
+    sorted_keys: npt.NDArray[np.uint64]
+    """Sorted position -> its hash's 64-bit key (`_keys`)."""
 
 
 _LAST: list[tuple[tuple[tuple[str, ListHashes], ...], Shared | None]] = []
@@ -118,7 +118,7 @@ def _groups(lists: Mapping[str, ListHashes]) -> Shared | None:
     spans = (size > 1) & (so[starts] != so[starts + size - 1])
     in_shared = np.zeros(n, dtype=bool)
     in_shared[order] = spans[group]
-    return Shared(parties, flat, owner, offsets, order, group, spans, in_shared, keys)
+    return Shared(parties, flat, owner, offsets, order, group, spans, in_shared, sk)
 
 
 def later_rows(hashes: Sequence[str]) -> tuple[list[int], list[int]] | None:
@@ -168,7 +168,7 @@ def listing_of(s: Shared) -> dict[str, list[str]]:
 
 def on_register(s: Shared, register: Collection[str]) -> npt.NDArray[np.bool_]:
     """Position -> whether that row's hash is in `register` (the barred-officials register's
-    keyed hashes): the rows' keys looked up in the register's sorted keys at once, and each
+    keyed hashes): the register's keys looked up in the rows' sorted keys at once, and each
     row whose key is there looked up in the register itself, so the answer is exact."""
     n = len(s.flat)
     out = np.zeros(n, dtype=bool)
@@ -177,10 +177,13 @@ def on_register(s: Shared, register: Collection[str]) -> npt.NDArray[np.bool_]:
     got = _keys(list(register))
     if got is None:  # a register hash that is not 64 ASCII characters: one by one
         return np.fromiter(map(register.__contains__, s.flat), dtype=bool, count=n)
-    rk = np.sort(got[0])
-    idx = np.minimum(np.searchsorted(rk, s.keys), len(rk) - 1)
+    rk, sk = got[0], s.sorted_keys
+    lo, hi = np.searchsorted(sk, rk, "left"), np.searchsorted(sk, rk, "right")
+    wide = hi > lo  # register keys some row has: the rows sk[lo:hi] of each
+    lo, size = lo[wide], (hi - lo)[wide]
+    at = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
     flat = s.flat
-    hits = [p for p in np.flatnonzero(rk[idx] == s.keys).tolist() if flat[p] in register]
+    hits = [p for p in s.order[at].tolist() if flat[p] in register]
     out[hits] = True
     return out
 
