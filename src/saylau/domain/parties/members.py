@@ -32,7 +32,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -102,8 +102,11 @@ class MemberColumns:
         return len(self.lines)
 
 
-@dataclass(frozen=True, slots=True)
-class RowFinding:
+class RowFinding(NamedTuple):
+    """One finding of one row. Immutable; a named tuple rather than a frozen dataclass
+    because a season makes about 100,000 of them, and a frozen dataclass's __init__ sets each
+    field through object.__setattr__ (three times the cost per finding, measured)."""
+
     line: int
     code: str
     severity: Severity
@@ -357,7 +360,7 @@ def cross_check(party: str, lists: Mapping[str, ListHashes],
                 f"line {line}: this person ({shown_iin}) is a member of {winner}, whose list "
                 "was received first; one party per citizen (docs/law.md §11.1)",
                 "a person in no other party", winner, (("party", winner),)))
-        elif other := [p for p in get(hashes[i], ()) if p != party]:
+        elif other := list(filter(party.__ne__, get(hashes[i], ()))):
             out.append(RowFinding(
                 line, "member.claimed_by_other", warning, "iin",
                 f"line {line}: {', '.join(other)} also list(s) this person ({shown_iin}); "

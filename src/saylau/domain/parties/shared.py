@@ -161,9 +161,10 @@ def listing_of(s: Shared) -> dict[str, list[str]]:
     first = np.flatnonzero(np.concatenate([[True], g[1:] != g[:-1]]))
     bounds = [*first.tolist(), len(g)]
     parties, flat = s.parties, s.flat
-    names = [parties[k] for k in o.tolist()]
-    return dict(zip([flat[p] for p in pos[first].tolist()],
-                    [names[a:b] for a, b in itertools.pairwise(bounds)], strict=True))
+    names = list(map(parties.__getitem__, o.tolist()))  # map: no Python frame per item
+    return dict(zip(map(flat.__getitem__, pos[first].tolist()),
+                    map(names.__getitem__, itertools.starmap(slice, itertools.pairwise(bounds))),
+                    strict=True))
 
 
 def on_register(s: Shared, register: Collection[str]) -> npt.NDArray[np.bool_]:
