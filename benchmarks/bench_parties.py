@@ -196,8 +196,9 @@ def main() -> None:
     md += (
         "\n- saylau: domain/parties/ as the services call it, no database: every list's IIN "
         "format and check digit (vectorised), HMAC-SHA-256 of every IIN, duplicates, regions "
-        "and fields; one party per citizen across every list; the barred register; valid "
-        "members per region; the decision under kz-2022\n"
+        "and fields; one party per citizen across every list; the barred register (the "
+        "season's rows on it found once, members.on_register); every finding with its "
+        "message; valid members per region; the decision under kz-2022\n"
         "- baseline (same run): polars, the same (party, IIN, region) rows: anti-join with the "
         "barred register, group-by of IINs listed twice, group-by of (party, region) counts "
         "(no check digit, no hashing, no findings)\n"
@@ -216,7 +217,7 @@ def main() -> None:
         f"{mid['hashing'] / mb:.1f}x; everything but the hashing "
         f"{(sum(mid.values()) - mid['hashing']) / mb:.1f}x.\n\n"
         f"The keyed hashing alone, {total:,} IINs, one core, same run: the batch path "
-        f"(privacy.hash_all: OpenSSL's HMAC object keyed once, copied per IIN) "
+        f"(privacy.hash_all: the HMAC's two keyed SHA-256 states made once, copied per IIN) "
         f"{seconds(hashing)}; one `hmac.digest(key, iin, sha256)` call per IIN (the first "
         f"way) {seconds(one_each)}: {one_each / hashing:.1f}x; the same {total:,} hashes.\n")
     print(md)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from unittest.mock import patch
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -32,12 +31,3 @@ def test_a_known_value() -> None:
     """RFC 4231 test case 2 (key "Jefe"), through the batch path."""
     got = privacy.hash_all(b"Jefe", ["what do ya want for nothing?"] * 2)
     assert got == ["5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"] * 2
-
-
-@given(keys, st.lists(texts, max_size=30))
-def test_the_two_state_path_equals_hmac_too(key: bytes, batch: list[str]) -> None:
-    """Where CPython's OpenSSL HMAC object is missing, the SHA-256 states copied in Python
-    give the same hashes."""
-    want = [hmac.new(key, t.encode("utf-8"), hashlib.sha256).hexdigest() for t in batch]
-    with patch.object(privacy, "_keyed_hmac", lambda key: None):
-        assert privacy.hash_all(key, batch) == want

@@ -27,7 +27,6 @@ STDLIB_OK = {
     "decimal", "bisect", "heapq", "operator", "statistics", "string", "unicodedata", "abc",
     "numbers", "textwrap", "contextlib", "copy", "base64", "struct", "types", "codecs",
     "hmac",  # parties wing: keyed hashes of IINs (domain/parties/privacy.py), pure computing
-    "_hashlib",  # the OpenSSL binding hashlib and hmac use: its HMAC object, copied per IIN
     "warnings",  # integrity analytics: to silence a library's known, documented warning
 }
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from typing import Any
 
 KEY_BYTES = 32
 
@@ -46,10 +45,13 @@ def hash_all(key: bytes, iins: list[str] | tuple[str, ...]) -> list[str]:
     HMAC-SHA-256 is H((K ^ opad) || H((K ^ ipad) || m)) (RFC 2104). The two keyed blocks are
     the same for every IIN, so their SHA-256 states are computed once and copied for each
     IIN (what OpenSSL's HMAC does inside one call, without making them again each time):
-    one inner and one outer compression per twelve-digit IIN. Where CPython's OpenSSL HMAC
-    object is there (`_keyed_hmac`), that object is keyed once and copied per IIN (a copy,
-    an update and a hex digest: three C calls instead of five). Equal to `iin_hash` for every
+    one inner and one outer compression per twelve-digit IIN. Equal to `iin_hash` for every
     key and text (tests/property/test_parties_privacy.py holds them equal)."""
+    block = hashlib.sha256().block_size
+    k = hashlib.sha256(key).digest() if len(key) > block else key
+    k = k.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in k))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in k))
     out: list[str] = []
     if not iins:
         return out
@@ -59,19 +61,6 @@ def hash_all(key: bytes, iins: list[str] | tuple[str, ...]) -> list[str]:
     if len(texts) != len(iins):
         texts = [t.encode("utf-8") for t in iins]
     push = out.append
-    keyed = _keyed_hmac(key)
-    if keyed is not None:  # OpenSSL's HMAC context, keyed once, copied per IIN: 3 C calls
-        copy = keyed.copy
-        for t in texts:
-            h = copy()
-            h.update(t)
-            push(h.hexdigest())
-        return out
-    block = hashlib.sha256().block_size
-    k = hashlib.sha256(key).digest() if len(key) > block else key
-    k = k.ljust(block, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in k))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in k))
     icopy, ocopy = inner.copy, outer.copy
     for t in texts:
         i = icopy()
@@ -80,23 +69,6 @@ def hash_all(key: bytes, iins: list[str] | tuple[str, ...]) -> list[str]:
         o.update(i.digest())
         push(o.hexdigest())
     return out
-
-
-def _keyed_hmac(key: bytes) -> Any:
-    """CPython's OpenSSL HMAC object keyed with `key` (hmac.new wraps it in Python, whose copy
-    and update cost a Python call each), or None where it is not there (then the two SHA-256
-    states are copied in Python, the same result)."""
-    try:
-        import _hashlib  # CPython's OpenSSL binding, what hmac.new itself uses
-    except ImportError:  # pragma: no cover - CPython without OpenSSL
-        return None
-    make = getattr(_hashlib, "hmac_new", None)
-    if make is None:  # pragma: no cover
-        return None
-    try:
-        return make(key, digestmod="sha256")
-    except (TypeError, ValueError):  # pragma: no cover - a build that refuses the name
-        return None
 
 
 def key_id(key: bytes) -> str:
