@@ -332,7 +332,8 @@ def cross_check(party: str, lists: Mapping[str, ListHashes],
     stands = standing(lists, listed) if stands is None else stands
     own = lists[party]
     me = parties.index(party)
-    mine = stands[party].tolist()
+    winners = np.asarray(stands[party], dtype=np.int64)
+    mine = winners.tolist()
     hashes, lines, last4 = own.hashes, own.lines, own.last4
     out: list[RowFinding] = []
     # the list's own hashes looked up in the register (the list's side is iterated, never
@@ -348,7 +349,7 @@ def cross_check(party: str, lists: Mapping[str, ListHashes],
         others = np.flatnonzero(flag).tolist()
     else:
         others = _where(hashes, set(filter(listed.__contains__, hashes)))
-    claimed = np.flatnonzero(np.asarray(mine, dtype=np.int64) != me).tolist() if mine else []
+    claimed = np.flatnonzero(winners != me).tolist()
     error, warning, get = Severity.ERROR, Severity.WARNING, listed.get
     for i in sorted({*claimed, *others, *barred_rows}):
         line, shown_iin = lines[i], "…" + last4[i]
