@@ -102,3 +102,53 @@ def test_cross_check_is_the_same_on_either_path(raw: dict[str, list[tuple[int, i
         return out
 
     assert found(DISTINCT) == found(COLLIDING)
+
+
+NEAR = [h[:16] + "0" * 48 for h in DISTINCT]
+"""Not on any list, but with a list's hash's 64-bit key: the register's keys only point."""
+
+
+@given(party_lists, st.sets(st.sampled_from([*COLLIDING, *DISTINCT, *NEAR]), max_size=6),
+       st.booleans())
+def test_the_register_is_found_row_for_row(raw: dict[str, list[tuple[str, int]]],
+                                           people: set[str], odd: bool) -> None:
+    """members.on_register (the season's rows on the barred register, found at once) names
+    exactly the rows whose hash is on the register, on either path; a register hash that is
+    not 64 characters sends it one by one."""
+    from saylau.domain.parties.members import BarredCategory, on_register
+
+    lists = _lists(raw)
+    register = dict.fromkeys(people, BarredCategory.CEC)
+    if odd:
+        register["not a hash"] = BarredCategory.AKIM
+    got = on_register(lists, register)
+    assert sorted(got) == sorted(lists)
+    for p, lh in lists.items():
+        assert got[p] == [i for i, h in enumerate(lh.hashes) if h in register]
+
+
+@given(st.dictionaries(st.sampled_from(["a", "b", "c"]),
+                       st.lists(st.tuples(st.integers(0, 11), st.integers(0, 50)), max_size=12),
+                       min_size=1, max_size=3),
+       st.sets(st.integers(0, 11), max_size=3), st.sampled_from([COLLIDING, DISTINCT]))
+def test_cross_check_with_the_season_given_is_the_same(
+        raw: dict[str, list[tuple[int, int]]], barred_people: set[int], pop: list[str]) -> None:
+    """cross_check given the season's standing, listing and register rows (as a season's
+    decisions compute them once) finds what it finds computing them itself, message for
+    message."""
+    from saylau.domain.parties.members import (
+        BarredCategory,
+        cross_check,
+        on_register,
+    )
+    from saylau.domain.rulesets import RulesetName
+
+    lists = _lists({p: [(pop[k], r) for k, r in rows] for p, rows in raw.items()})
+    barred = {pop[k]: (BarredCategory.AKIM if k % 2 else BarredCategory.JUDGE)
+              for k in barred_people}
+    stands, listed, at = standing(lists), listing(lists), on_register(lists, barred)
+    for p in sorted(lists):
+        for rs in (RulesetName.KZ_2007, RulesetName.KZ_2022):
+            alone = [f.as_dict() for f in cross_check(p, lists, barred, rs)]
+            given_ = [f.as_dict() for f in cross_check(p, lists, barred, rs, stands, listed, at)]
+            assert alone == given_

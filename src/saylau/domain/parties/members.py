@@ -32,7 +32,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -102,8 +102,11 @@ class MemberColumns:
         return len(self.lines)
 
 
-@dataclass(frozen=True, slots=True)
-class RowFinding:
+class RowFinding(NamedTuple):
+    """One finding of one row. Immutable; a named tuple rather than a frozen dataclass
+    because a season makes about 100,000 of them, and a frozen dataclass's __init__ sets each
+    field through object.__setattr__ (three times the cost per finding, measured)."""
+
     line: int
     code: str
     severity: Severity
@@ -302,58 +305,80 @@ def listing(lists: Mapping[str, ListHashes]) -> dict[str, list[str]]:
     return out
 
 
+def on_register(lists: Mapping[str, ListHashes], barred: Mapping[str, BarredCategory]
+                ) -> dict[str, list[int]]:
+    """For every party, the indexes of its rows whose person is on the barred register (any
+    category), found for the whole season at once (shared.on_register); computed once for
+    all of a season's cross checks, like `listing` and `standing`."""
+    s = shared.groups(lists)
+    if s is None:
+        return {p: _where(lists[p].hashes, barred.keys()) for p in sorted(lists)}
+    flags = shared.on_register(s, barred.keys())
+    return {p: np.flatnonzero(flags[s.offsets[k]:s.offsets[k + 1]]).tolist()
+            for k, p in enumerate(s.parties)}
+
+
 def cross_check(party: str, lists: Mapping[str, ListHashes],
                 barred: Mapping[str, BarredCategory], ruleset: RulesetName,
                 stands: Mapping[str, npt.NDArray[np.int64]] | None = None,
-                listed: Mapping[str, Sequence[str]] | None = None) -> list[RowFinding]:
+                listed: Mapping[str, Sequence[str]] | None = None,
+                barred_at: Mapping[str, Sequence[int]] | None = None) -> list[RowFinding]:
     """`party`'s findings against the other lists (`lists` holds every party's current rows,
-    its own too) and the barred register (keyed hash -> category)."""
+    its own too) and the barred register (keyed hash -> category). `stands`, `listed` and
+    `barred_at` are the season's `standing`, `listing` and `on_register` of these lists and
+    register, when the caller has them (else they are computed here)."""
     parties = sorted(lists)
     listed = listing(lists) if listed is None else listed
     stands = standing(lists, listed) if stands is None else stands
     own = lists[party]
     me = parties.index(party)
-    mine = stands[party]
+    winners = np.asarray(stands[party], dtype=np.int64)
+    mine = winners.tolist()
+    hashes, lines, last4 = own.hashes, own.lines, own.last4
     out: list[RowFinding] = []
-    # the list's own hashes looked up in the register (filter: the list's side is iterated,
-    # never the 100,000-entry register once per party); the rows of people other parties
-    # list too from the season's groups (shared.py; `listed` is of the same lists)
-    barred_here = {h for h in filter(barred.__contains__, own.hashes)
-                   if barred_under(barred[h], ruleset)}
+    # the list's own hashes looked up in the register (the list's side is iterated, never
+    # the 100,000-entry register once per party, or the season's at once: on_register); the
+    # rows of people other parties list too from the season's groups (shared.py)
+    on_it = (_where(hashes, set(filter(barred.__contains__, hashes))) if barred_at is None
+             else barred_at[party])
+    barred_rows = {i for i in on_it if barred_under(barred[hashes[i]], ruleset)}
     groups = shared.groups(lists)
     if groups is not None:
         k = groups.parties.index(party)
         flag = groups.in_shared[groups.offsets[k]:groups.offsets[k + 1]]
-        others = [*np.flatnonzero(flag).tolist(), *_where(own.hashes, barred_here)]
+        others = np.flatnonzero(flag).tolist()
     else:
-        others = _where(own.hashes, set(filter(listed.__contains__, own.hashes)) | barred_here)
-    rows = sorted({*np.flatnonzero(mine != me).tolist(), *others})
-    for i in rows:
-        h = own.hashes[i]
-        line, shown_iin = own.lines[i], "…" + own.last4[i]
-        other = [p for p in listed.get(h, ()) if p != party]
-        if int(mine[i]) != me:
-            winner = parties[int(mine[i])]
-            out.append(_err(line, "member.other_party", "iin",
-                            f"line {line}: this person ({shown_iin}) is a member of {winner}, "
-                            "whose list was received first; one party per citizen "
-                            "(docs/law.md §11.1)", "a person in no other party", winner,
-                            party=winner))
-        elif other:
+        others = _where(hashes, set(filter(listed.__contains__, hashes)))
+    claimed = np.flatnonzero(winners != me).tolist()
+    error, warning, get = Severity.ERROR, Severity.WARNING, listed.get
+    for i in sorted({*claimed, *others, *barred_rows}):
+        line, shown_iin = lines[i], "…" + last4[i]
+        w = mine[i]
+        if w != me:
+            winner = parties[w]
             out.append(RowFinding(
-                line, "member.claimed_by_other", Severity.WARNING, "iin",
+                line, "member.other_party", error, "iin",
+                f"line {line}: this person ({shown_iin}) is a member of {winner}, whose list "
+                "was received first; one party per citizen (docs/law.md §11.1)",
+                "a person in no other party", winner, (("party", winner),)))
+        elif other := list(filter(party.__ne__, get(hashes[i], ()))):
+            out.append(RowFinding(
+                line, "member.claimed_by_other", warning, "iin",
                 f"line {line}: {', '.join(other)} also list(s) this person ({shown_iin}); "
                 "this membership stands, received first (docs/law.md §11.1)",
                 "a person in no other party", ", ".join(other), (("parties", other),)))
-        if h in barred_here:
-            cat = barred[h]
-            out.append(_err(line, "member.barred", "iin",
-                            f"line {line}: this person ({shown_iin}) is on the register of "
-                            f"those barred from party membership ({cat.value}; docs/law.md "
-                            "§11.2)", "a person who may be a party member", cat.value,
-                            category=cat.value))
-    out.sort(key=lambda f: f.line)
+        if i in barred_rows:
+            cat = barred[hashes[i]].value
+            out.append(RowFinding(
+                line, "member.barred", error, "iin",
+                f"line {line}: this person ({shown_iin}) is on the register of those barred "
+                f"from party membership ({cat}; docs/law.md §11.2)",
+                "a person who may be a party member", cat, (("category", cat),)))
+    out.sort(key=_LINE)
     return out
+
+
+_LINE = operator.attrgetter("line")
 
 
 def valid_by_region(lines: Sequence[int], regions: Sequence[str],

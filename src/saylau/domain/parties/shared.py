@@ -13,7 +13,8 @@ paths to naive oracles, and shows the array path giving way).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -69,6 +70,8 @@ class Shared:
     """Group number -> whether more than one party lists the person."""
     in_shared: npt.NDArray[np.bool_]
     """Position -> whether more than one party lists that row's person."""
+    sorted_keys: npt.NDArray[np.uint64]
+    """Sorted position -> its hash's 64-bit key (`_keys`)."""
 
 
 _LAST: list[tuple[tuple[tuple[str, ListHashes], ...], Shared | None]] = []
@@ -115,7 +118,7 @@ def _groups(lists: Mapping[str, ListHashes]) -> Shared | None:
     spans = (size > 1) & (so[starts] != so[starts + size - 1])
     in_shared = np.zeros(n, dtype=bool)
     in_shared[order] = spans[group]
-    return Shared(parties, flat, owner, offsets, order, group, spans, in_shared)
+    return Shared(parties, flat, owner, offsets, order, group, spans, in_shared, sk)
 
 
 def later_rows(hashes: Sequence[str]) -> tuple[list[int], list[int]] | None:
@@ -146,15 +149,43 @@ def later_rows(hashes: Sequence[str]) -> tuple[list[int], list[int]] | None:
 
 
 def listing_of(s: Shared) -> dict[str, list[str]]:
-    """members.listing from the groups: shared hash -> the parties listing it, in order."""
+    """members.listing from the groups: shared hash -> the parties listing it, in order (the
+    groups cut out of one list of names, not appended to name by name)."""
     at = np.flatnonzero(s.spans[s.group])  # sorted positions of the shared people's rows
     g, o = s.group[at], s.owner[s.order[at]]
     keep = np.ones(len(at), dtype=bool)  # one (person, party) pair each
     keep[1:] = (g[1:] != g[:-1]) | (o[1:] != o[:-1])
-    out: dict[str, list[str]] = {}
-    flat, parties = s.flat, s.parties
-    for pos, k in zip(s.order[at[keep]].tolist(), o[keep].tolist(), strict=True):
-        out.setdefault(flat[pos], []).append(parties[k])
+    g, o, pos = g[keep], o[keep], s.order[at[keep]]
+    if not len(g):
+        return {}
+    first = np.flatnonzero(np.concatenate([[True], g[1:] != g[:-1]]))
+    bounds = [*first.tolist(), len(g)]
+    parties, flat = s.parties, s.flat
+    names = list(map(parties.__getitem__, o.tolist()))  # map: no Python frame per item
+    return dict(zip(map(flat.__getitem__, pos[first].tolist()),
+                    map(names.__getitem__, itertools.starmap(slice, itertools.pairwise(bounds))),
+                    strict=True))
+
+
+def on_register(s: Shared, register: Collection[str]) -> npt.NDArray[np.bool_]:
+    """Position -> whether that row's hash is in `register` (the barred-officials register's
+    keyed hashes): the register's keys looked up in the rows' sorted keys at once, and each
+    row whose key is there looked up in the register itself, so the answer is exact."""
+    n = len(s.flat)
+    out = np.zeros(n, dtype=bool)
+    if not n or not register:
+        return out
+    got = _keys(list(register))
+    if got is None:  # a register hash that is not 64 ASCII characters: one by one
+        return np.fromiter(map(register.__contains__, s.flat), dtype=bool, count=n)
+    rk, sk = got[0], s.sorted_keys
+    lo, hi = np.searchsorted(sk, rk, "left"), np.searchsorted(sk, rk, "right")
+    wide = hi > lo  # register keys some row has: the rows sk[lo:hi] of each
+    lo, size = lo[wide], (hi - lo)[wide]
+    at = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
+    flat = s.flat
+    hits = [p for p in s.order[at].tolist() if flat[p] in register]
+    out[hits] = True
     return out
 
 
@@ -178,4 +209,4 @@ def standing_of(s: Shared, lists: Mapping[str, ListHashes]
     return {p: best[s.offsets[k]:s.offsets[k + 1]].copy() for k, p in enumerate(s.parties)}
 
 
-__all__ = ["Shared", "groups", "later_rows", "listing_of", "standing_of"]
+__all__ = ["Shared", "groups", "later_rows", "listing_of", "on_register", "standing_of"]
