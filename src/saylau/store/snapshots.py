@@ -41,13 +41,29 @@ class Snapshot:
 def read(conn: Connection, name: str) -> Snapshot | None:
     """The snapshot `name`, or None when there is none or its bytes do not match their hash
     (then it is made again)."""
-    row = conn.execute(select(t.snapshots).where(t.snapshots.c.name == name)).first()
+    if conn.dialect.name == "postgresql":
+        row = _read_binary(conn, name)
+    else:
+        found = conn.execute(select(t.snapshots.c.covers, t.snapshots.c.sha256,
+                                    t.snapshots.c.data).where(t.snapshots.c.name == name)).first()
+        row = None if found is None else (int(found[0]), str(found[1]), bytes(found[2]))
     if row is None:
         return None
-    data = bytes(row.data)
-    if hashlib.sha256(data).hexdigest() != row.sha256:
+    covers, sha256, data = row
+    if hashlib.sha256(data).hexdigest() != sha256:
         return None
-    return Snapshot(row.name, int(row.covers), data)
+    return Snapshot(name, covers, data)
+
+
+def _read_binary(conn: Connection, name: str) -> tuple[int, str, bytes] | None:
+    """PostgreSQL: the row fetched in the binary protocol, on the transaction's own
+    connection. The text protocol sends a bytea as hex and decodes it again: about three times
+    as slow for the 100-170 MB of a million stations' snapshots (1.7 s against 0.5 s)."""
+    raw: Any = conn.connection.dbapi_connection
+    with raw.cursor(binary=True) as cur:
+        cur.execute("SELECT covers, sha256, data FROM snapshots WHERE name = %s", (name,))
+        found = cur.fetchone()
+    return None if found is None else (int(found[0]), str(found[1]), bytes(found[2]))
 
 
 def write(conn: Connection, name: str, covers: int, data: bytes) -> None:
