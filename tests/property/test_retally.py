@@ -51,6 +51,9 @@ def test_retally_equals_the_tally_summed_again(case: Any, small_limit: bool) -> 
             for u in geo.units:  # unit by unit through the overlay, as results() reads it
                 assert np.array_equal(current.row(geo.index[u.id]),
                                       tally(geo, table).totals[geo.index[u.id]])
+            full = tally(geo, table).totals
+            for k in range(full.shape[1]):  # one column through the overlay
+                assert np.array_equal(current.column(k), full[:, k])
             seen.append((current, current.totals.copy()))
     for t, totals in seen:  # no Tally changed after it was made
         assert np.array_equal(t.totals, totals)

@@ -193,6 +193,14 @@ class Tally:
         out[idx] = np.stack([self.overlay[int(i)] for i in idx])
         return out
 
+    def column(self, column: int) -> IntArray:
+        """One column over every unit (base with the overlay applied), without making the
+        whole matrix."""
+        out = self.base[:, column].copy()
+        for i, r in self.overlay.items():
+            out[i] = r[column]
+        return out
+
     def row(self, index: int) -> IntArray:
         got = self.overlay.get(index)
         return self.base[index] if got is None else got
@@ -339,18 +347,21 @@ class TurnoutTally:
 
 
 def tally_turnout(
-    geo: Geography, contest: Contest, reports: Iterable[TurnoutReport]
+    geo: Geography, contest: Contest, reports: Iterable[TurnoutReport],
+    expected: IntArray | None = None,
 ) -> TurnoutTally:
     """Turnout through the day for every unit: at each report time, the ballots issued by
     then at the stations that reported for that time, over those stations' lists (docs/law.md
-    §3.3: ballots issued so far / voters on the lists)."""
+    §3.3: ballots issued so far / voters on the lists). `expected`: each unit's stations
+    expected (column 0 of the contest's tally), when the caller has it."""
     by_time: dict[time, list[TurnoutReport]] = {}
     for r in reports:
         by_time.setdefault(r.at, []).append(r)
     times = tuple(sorted(by_time))
     n = len(geo.units)
-    expected_rows = empty_table(geo, contest).data[:, 0]
-    expected = aggregate_up(geo, expected_rows.reshape(-1, 1))[:, 0]
+    if expected is None:  # each unit's expected stations (the results' tally has them)
+        expected_rows = empty_table(geo, contest).data[:, 0]
+        expected = aggregate_up(geo, expected_rows.reshape(-1, 1))[:, 0]
     totals = np.zeros((len(times), n, 3), dtype=np.int64)
     for k, t in enumerate(times):
         rows = np.zeros((n, 3), dtype=np.int64)

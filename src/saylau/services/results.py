@@ -168,10 +168,8 @@ def refresh(app: Saylau, contest_id: str, max_age: float = 0.0) -> tuple[Tally, 
                         data[i, opt_col[o]] = v
                     cache.seq = int(seq)
             tseq = report_store.max_turnout_seq(conn, contest_id)
-            if tseq != cache.turnout_seq:
-                cache.turnout = tally_turnout(geo, cache.contest,
-                                              report_store.all_turnout(conn, contest_id))
-                cache.turnout_seq = tseq
+            reports = (report_store.all_turnout(conn, contest_id)
+                       if tseq != cache.turnout_seq else None)
         if cache.tally is None:
             cache.tally = tally(geo, cache.table)
         else:
@@ -179,6 +177,10 @@ def refresh(app: Saylau, contest_id: str, max_age: float = 0.0) -> tuple[Tally, 
                 changed = (np.fromiter(old, dtype=np.int64, count=len(old)),
                            np.stack(list(old.values())))
             cache.tally = retally(cache.tally, cache.table, *changed)
+        if reports is not None:  # expected stations: the tally's column 0 (never changes)
+            cache.turnout = tally_turnout(geo, cache.contest, reports,
+                                          expected=cache.tally.column(0))
+            cache.turnout_seq = tseq
         _keep_snapshot(app, contest_id, cache)
         cache.refreshed = app.monotonic()
         return cache.tally, cache

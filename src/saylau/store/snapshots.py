@@ -138,7 +138,7 @@ class _Texts(Sequence[str]):
     million names are not decoded at a start that shows a few of them."""
 
     def __init__(self, buf: np.ndarray, ends: np.ndarray) -> None:
-        self._buf, self._ends = buf, ends.tolist()
+        self._buf, self._ends = buf, ends
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -151,8 +151,8 @@ class _Texts(Sequence[str]):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         i = i if i >= 0 else len(self) + i
-        start = self._ends[i - 1] if i > 0 else 0
-        return self._buf[start:self._ends[i]].tobytes().decode()
+        start = int(self._ends[i - 1]) if i > 0 else 0
+        return self._buf[start:int(self._ends[i])].tobytes().decode()
 
 
 def _texts(raw: np.ndarray) -> list[str]:
