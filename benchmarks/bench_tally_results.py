@@ -197,6 +197,7 @@ def main() -> None:
         engine = db.make_engine(url)
         db.upgrade(engine)
         engine.dispose()
+        ensure_snapshots(url, contest)  # of this code's layout (an older one is made again)
     units = sample_units(geo)
     kids = {k: len(geo.children[v]) for k, v in units.items()}
 
