@@ -49,6 +49,12 @@ def test_a_name_holding_the_separator_comes_back_whole() -> None:
     _same(odd, from_columns(_round_trip(odd)))
 
 
+def test_an_id_holding_a_nul_is_not_stored_joined() -> None:
+    cols = _cols([-1, 0], ["A", "B\x00C"])
+    with pytest.raises(ValueError, match="ids: expected printable ids"):
+        encode_geography(cols)
+
+
 def _round_trip(geo: Geography) -> UnitColumns:
     cols = decode_geography(encode_geography(columns_of(geo)))
     assert cols is not None

@@ -24,11 +24,11 @@ from saylau.store import tables as t
 
 GEOGRAPHY = "geography"
 _NAMES = ("name_kk", "name_ru", "name_en")
-_FORMAT = 4
+_FORMAT = 5
 """The layout of the geography's bytes; another one is made again, not read."""
 _SEP = "\x00"
-"""Texts are stored joined by NUL (split back at C speed); a column where some text holds a
-NUL is stored as a JSON array instead."""
+"""Unit ids are stored joined by NUL (split back at C speed); names, which may hold any
+character but NUL too, as one UTF-8 buffer and where each ends."""
 _ARRAYS = ("parent", "kind", "registered", "abroad")
 
 
@@ -75,7 +75,7 @@ def write(conn: Connection, name: str, covers: int, data: bytes) -> None:
 
 def encode_geography(cols: UnitColumns) -> bytes:
     arrays = {a: np.asarray(getattr(cols, a)) for a in _ARRAYS}
-    texts = {"ids": _text_column(cols.ids)}
+    texts = {"ids": _ids_column(cols.ids)}
     for a in _NAMES:
         values = [v.encode() for v in getattr(cols, a)]
         texts[a] = np.frombuffer(b"".join(values), dtype=np.uint8)
@@ -133,10 +133,13 @@ def _bytes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode(), dtype=np.uint8)
 
 
-def _text_column(values: Sequence[str]) -> np.ndarray:
-    if any(_SEP in v for v in values):
-        return _bytes("J" + json.dumps(list(values), ensure_ascii=False))
-    return _bytes("S" + _SEP.join(values))
+def _ids_column(ids: Sequence[str]) -> np.ndarray:
+    """Unit ids joined by NUL: a stored id is printable (domain.limits, checked where units
+    enter), so none holds one."""
+    joined = _SEP.join(ids)
+    if joined.count(_SEP) != max(len(ids) - 1, 0):
+        raise ValueError("ids: expected printable ids, got one holding a NUL character")
+    return _bytes(joined)
 
 
 class _Texts(Sequence[str]):
@@ -162,10 +165,7 @@ class _Texts(Sequence[str]):
 
 
 def _texts(raw: np.ndarray) -> list[str]:
-    text = raw.tobytes().decode()
-    if text[:1] == "J":
-        return list(json.loads(text[1:]))
-    return text[1:].split(_SEP)
+    return raw.tobytes().decode().split(_SEP)
 
 
 def decode_geography(data: bytes) -> UnitColumns | None:
