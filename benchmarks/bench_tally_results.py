@@ -78,10 +78,10 @@ def refresh_cold(url: str, geo: Geography, contest: str, *, snapshot: bool = Fal
     name = snapshots.results_name(contest)
     with app.read() as conn:
         stored = snapshots.read(conn, name)
+    aside = None if snapshot else stored  # hidden while this run reads, then put back
     if not snapshot:
         results_svc.SNAPSHOT_EVERY = 10**18
         if stored is not None:
-            app.caches["results-snapshot-aside"] = stored  # hidden while this run reads
             with app.engine.begin() as conn:
                 conn.execute(delete(t.snapshots).where(t.snapshots.c.name == name))
     elif stored is None:
@@ -90,7 +90,6 @@ def refresh_cold(url: str, geo: Geography, contest: str, *, snapshot: bool = Fal
         dt, (_tally, cache) = c.timed(lambda: results_svc.refresh(app, contest))
     finally:
         results_svc.SNAPSHOT_EVERY = every
-        aside = app.caches.get("results-snapshot-aside")
         if aside is not None:
             with app.engine.begin() as conn:
                 snapshots.write(conn, name, aside.covers, aside.data)
