@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from saylau.domain.errors import NotFound, Unavailable
 from saylau.domain.geography import Geography
@@ -129,6 +129,28 @@ class Saylau:
             if self._geo is None:
                 self._geo = geo
             return self._geo
+
+
+_T = TypeVar("_T")
+
+
+def store_busy(what: str) -> Unavailable:
+    """Three lost races for one slot in a row: tell the client to retry (503), never a 500."""
+    return Unavailable(f"the store is busy with concurrent writes for this {what}; send the "
+                       "same request again", code="store_busy")
+
+
+def retry_lost_races(write: Callable[[], _T], what: str) -> _T:
+    """`write()`, again up to three times in all while another writer takes its version slot
+    first (an IntegrityError: PostgreSQL, at the same moment): each attempt classifies again
+    against what is now stored (a stale correction, the same content, or a conflict); then
+    `store_busy(what)`."""
+    for _attempt in range(3):
+        try:
+            return write()
+        except IntegrityError:
+            continue
+    raise store_busy(what)
 
 
 @contextmanager

@@ -17,7 +17,6 @@ from saylau.domain.errors import (
     Forbidden,
     NotFound,
     SaylauError,
-    Unavailable,
     ValidationFailed,
 )
 from saylau.domain.geography import Geography, Unit
@@ -49,7 +48,7 @@ from saylau.domain.record.envelope import (
 )
 from saylau.domain.turnout import TurnoutReport, check_turnout, turnout_rejected
 from saylau.services import logs
-from saylau.services.context import Saylau
+from saylau.services.context import Saylau, retry_lost_races, store_busy
 from saylau.services.elections import get_contest
 from saylau.services.group_commit import Group, Outcome
 from saylau.services.signatures import check_signature, signers
@@ -156,7 +155,7 @@ def _write_alone(app: Saylau, job: _Job) -> Submission:
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome
-    raise _busy()
+    raise store_busy("station")
 
 
 def _write_batch(app: Saylau, jobs: Sequence[_Job]) -> list[Outcome[Submission]]:
@@ -243,12 +242,6 @@ def _turnout_record(r: TurnoutReport, by: str, at: datetime) -> dict[str, Any]:
                           recorded_at=format_timestamp(at))
 
 
-def _busy() -> Unavailable:
-    """Three lost races for one slot in a row: tell the client to retry (503), never a 500."""
-    return Unavailable("the store is busy with concurrent writes for this station; send the "
-                       "same request again", code="store_busy")
-
-
 def protocol_record_body(p: AcceptedProtocol) -> dict[str, Any]:
     """The body of a protocol version's record: what the commission signs (docs/record.md)."""
     counts = {f: int(getattr(p.counts, f)) for f in COUNT_FIELDS}
@@ -317,7 +310,7 @@ def submit_turnout(
             # another writer took the same (station, time) slot first (PostgreSQL, concurrent
             # reports): check again against what is now stored.
             continue
-    raise _busy()
+    raise store_busy("station")
 
 
 def submit_turnout_batch(
@@ -342,15 +335,9 @@ def submit_turnout_batch(
             problems.append({"index": k, "station": station, "message": exc.message,
                              **{k2: v for k2, v in exc.details.items() if k2 != "station"}})
     now: datetime = app.clock()
-    for _attempt in range(3):
-        try:
-            return _store_turnout_batch(app, who, contest.id, len(reports), parsed,
-                                        list(problems), out_of_scope, now)
-        except IntegrityError:
-            # another writer stored one of these (station, time) slots first (PostgreSQL,
-            # concurrent batches): check the batch again against what is now stored.
-            continue
-    raise _busy()
+    return retry_lost_races(lambda: _store_turnout_batch(
+        app, who, contest.id, len(reports), parsed, list(problems), out_of_scope, now),
+        "station")
 
 
 def _store_turnout_batch(

@@ -16,11 +16,9 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from saylau.domain.access import Principal, require_write_scope
 from saylau.domain.contests import Contest, ContestKind, Election, Option, signatures_policy
-from saylau.domain.errors import RuleError, Unavailable, ValidationFailed
+from saylau.domain.errors import RuleError, ValidationFailed
 from saylau.domain.ids import ActorId, ContestId, ElectionId, OptionId, UnitId
 from saylau.domain.law.candidates import (
     CandidateDecision,
@@ -35,7 +33,7 @@ from saylau.domain.record.envelope import format_timestamp, session_record
 from saylau.domain.rulesets import ruleset, rulesets_with_senate
 from saylau.domain.versions import Head, Submission, Unchanged, check_reason, classify, content_hash
 from saylau.services import logs
-from saylau.services.context import Saylau
+from saylau.services.context import Saylau, retry_lost_races
 from saylau.services.elections import check_id, get_contest, get_election, store_election
 from saylau.services.parliament import CandidateSpec
 from saylau.services.results import decision
@@ -147,16 +145,8 @@ def submit_session(
                                tuple(sorted(votes.items())), who.name,
                                app.clock().isoformat(), reason)
     _decide_round(app, c, proposed)  # raises ValidationFailed on impossible figures
-    for _attempt in range(3):
-        try:
-            return _store_session(app, who, c, round_, proposed, correction, reason, corrects)
-        except IntegrityError:
-            # another session protocol took this version first (PostgreSQL, at the same
-            # moment): classified again against what is now stored (a stale correction, the
-            # same protocol, or a conflict), never a 500
-            continue
-    raise Unavailable("the store is busy with concurrent writes for this seat; send the same "
-                      "request again", code="store_busy")
+    return retry_lost_races(lambda: _store_session(app, who, c, round_, proposed, correction,
+                                                   reason, corrects), "seat")
 
 
 def session_hash(s: SessionProtocol) -> str:

@@ -14,8 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from saylau.domain.access import Principal, Role
 from saylau.domain.contests import Contest
 from saylau.domain.errors import (
@@ -23,7 +21,6 @@ from saylau.domain.errors import (
     Forbidden,
     NotFound,
     SaylauError,
-    Unavailable,
     ValidationFailed,
 )
 from saylau.domain.ids import StationId, UnitId
@@ -44,7 +41,7 @@ from saylau.domain.versions import (
     content_hash,
     judge,
 )
-from saylau.services.context import Saylau
+from saylau.services.context import Saylau, retry_lost_races
 from saylau.services.elections import get_contest
 from saylau.services.observation.forms import get_form
 from saylau.services.observation.missions import observer_state
@@ -145,17 +142,11 @@ def submit_report(app: Saylau, who: Principal, election: str, station: str, form
                                    details={"field": "ref", "expected": "1-64 characters",
                                             "actual": ref})
         slot = f"incident:{ref or digest[:16]}" if incident else form_id
-        for _attempt in range(3):
-            try:
-                return _store_report(app, who, election, mission, badge, station, slot,
-                                     "incident" if incident else "checklist", row.version,
-                                     content, digest, correction, corrects, reason,
-                                     tuple(r.expression for r in checked.skipped_rules),
-                                     signature)
-            except IntegrityError:
-                continue
-        raise Unavailable("the store is busy with concurrent writes for this slot; send the "
-                          "same request again", code="store_busy")
+        skipped = tuple(r.expression for r in checked.skipped_rules)
+        return retry_lost_races(lambda: _store_report(
+            app, who, election, mission, badge, station, slot,
+            "incident" if incident else "checklist", row.version, content, digest,
+            correction, corrects, reason, skipped, signature), "slot")
     except (ValidationFailed, Forbidden, NotFound, Conflict) as exc:
         if not isinstance(exc, Forbidden) or exc.code.startswith("observer_"):
             _keep_refused(app, election, badge, station, "report", submitted, exc)
@@ -245,14 +236,9 @@ def submit_copy(app: Saylau, who: Principal, contest_id: str, station: str,
         flat.setdefault("both_marked", 0)
         flat = in_protocol_order(flat)
         digest = content_hash({"figures": flat, "photo": photo})
-        for _attempt in range(3):
-            try:
-                return _store_copy(app, who, contest, mission, badge, station, flat, photo,
-                                   digest, correction, corrects, reason, signature)
-            except IntegrityError:
-                continue
-        raise Unavailable("the store is busy with concurrent writes for this slot; send the "
-                          "same request again", code="store_busy")
+        return retry_lost_races(lambda: _store_copy(
+            app, who, contest, mission, badge, station, flat, photo, digest, correction,
+            corrects, reason, signature), "slot")
     except (ValidationFailed, Forbidden, NotFound, Conflict) as exc:
         if not isinstance(exc, Forbidden) or exc.code.startswith("observer_"):
             _keep_refused(app, election, badge, station, "copy", submitted, exc)
