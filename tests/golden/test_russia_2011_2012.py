@@ -102,12 +102,14 @@ def test_strict_refuses_the_file_and_stores_nothing(saylau: Saylau) -> None:
 @pytest.fixture
 def loaded(request: pytest.FixtureRequest, db_url: str) -> Iterator[tuple[Saylau, str]]:
     kind = request.param
+    path, mapping = data(kind), mapped(kind)  # skip, saying why, before a store is opened
     app = Saylau.open(db_url)
-    rep = load_russia_cec(app, kind, data(kind), on_bad_rows=ru.OnBadRows.SKIP,
-                          mapping=mapped(kind))
-    assert rep.accepted == len(mapped(kind).accepted) and rep.flagged == 0
-    yield app, rep.contest
-    app.engine.dispose()
+    try:
+        rep = load_russia_cec(app, kind, path, on_bad_rows=ru.OnBadRows.SKIP, mapping=mapping)
+        assert rep.accepted == len(mapping.accepted) and rep.flagged == 0
+        yield app, rep.contest
+    finally:  # a store left open is a connection left to the garbage collector
+        app.engine.dispose()
 
 
 def _sums(kind: str, options: tuple[str, ...]) -> dict[str, int]:
