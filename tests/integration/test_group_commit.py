@@ -81,7 +81,7 @@ def test_protocols_sent_at_once_share_a_batch_and_each_gets_its_own_answer(
         t.start()
     group = protocol_svc._group(app, "ref")
     for _ in range(3000):
-        with group._cond:
+        with group._lock:
             if len(group._queue) == len(rest):
                 break
         threading.Event().wait(0.01)

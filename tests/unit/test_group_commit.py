@@ -60,7 +60,7 @@ def _run(group: Group[int, int], rec: Recorder, jobs: list[int]
     # every other request is queued behind the first batch before it is released
     deadline = threading.Event()
     for _ in range(1000):
-        with group._cond:
+        with group._lock:
             if len(group._queue) == len(jobs) - 1:
                 break
         deadline.wait(0.01)
