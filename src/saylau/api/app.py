@@ -47,9 +47,10 @@ ROUTERS = (geography.router, elections.router, protocols.router, turnout.router,
 coming wings' routers (observation, parties, integrity, audits) join when they have routes."""
 
 
-def _no_nul_in_params(request: Request) -> None:
+async def _no_nul_in_params(request: Request) -> None:
     """Path and query parameters reach the database as text, which cannot hold NUL on
-    PostgreSQL: refuse them as invalid input naming the parameter (not a 500)."""
+    PostgreSQL: refuse them as invalid input naming the parameter (not a 500). Async because it
+    does no I/O: a sync dependency costs every request a hop to the thread pool and back."""
     for where, params in (("path", request.path_params), ("query", request.query_params)):
         for name, value in params.items():
             if isinstance(value, str) and "\x00" in value:
