@@ -68,6 +68,13 @@ class Saylau:
             yield conn
 
     @contextmanager
+    def read_once(self) -> Iterator[Connection]:
+        """Reads that each stand alone, outside a transaction (store.db.read_once_options):
+        for a request's few independent lookups, without BEGIN and COMMIT around them."""
+        with _unavailable_on_failure(), self.engine.connect() as conn:
+            yield conn.execution_options(**db.read_once_options(self.engine))
+
+    @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction: committed when the block ends, rolled back on any error.
         Every log it appended to gets a tree head signed over the new leaves just before the

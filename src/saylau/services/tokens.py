@@ -177,16 +177,21 @@ def create_token(app: Saylau, name: str, role: str, scope: str | None = None, *,
 
 def authenticate(app: Saylau, token: str, *,
                  before: Callable[[Connection], None] | None = None) -> Principal:
-    """The principal of a bearer token, or Unauthorized saying why not. `before` runs first in
-    the same read transaction (the API's check of the caller's failed authentications)."""
-    with app.read() as conn:
+    """The principal of a bearer token, or Unauthorized saying why not. `before` runs first on
+    the same connection (the API's check of the caller's failed authentications).
+
+    Three reads, each on its own (Saylau.read_once: no BEGIN or COMMIT): they need no common
+    snapshot, since a token, its signed entry and the revocations only ever grow (a
+    revocation committed between two of them is seen by the next request)."""
+    with app.read_once() as conn:
         if before is not None:
             before(conn)
-        row = token_store.by_hash(conn, _hash(token))
-        if row is not None:
-            problems = entry_problems(row, _entry(app, conn, row.admin_log_leaf))
+        found = token_store.by_hash_with_entry(conn, _hash(token), admin_log_store.ADMIN_LOG)
+        if found is not None:
+            row, stored_entry = found
+            problems = entry_problems(row, _entry(app, row.admin_log_leaf, stored_entry))
             revoked_at = _revocations(app, conn).get(row.name, -1)
-    if row is None:
+    if found is None:
         raise Unauthorized("the bearer token is not valid", code="token_invalid")
     if problems:
         raise Unauthorized(
@@ -204,16 +209,17 @@ def authenticate(app: Saylau, token: str, *,
                      None if scope is None else UnitId(scope))
 
 
-def _entry(app: Saylau, conn: Connection, idx: int | None) -> dict[str, Any] | None:
-    """Admin log entry `idx` as a record, when its stored bytes still hash to its stored
-    leaf hash (an entry is never changed: kept per process once read)."""
+def _entry(app: Saylau, idx: int | None, found: tuple[str, str] | None
+           ) -> dict[str, Any] | None:
+    """Admin log entry `idx` as a record, from its stored text and stored leaf hash (`found`),
+    when the text still hashes to the leaf hash (an entry is never changed: kept per process
+    once read)."""
     if idx is None:
         return None
     key = f"admin-log-entry:{idx}"
     cached = app.caches.get(key)
     if isinstance(cached, dict):
         return cached
-    found = admin_log_store.entry(conn, idx)
     if found is None:
         return None
     data = found[0].encode("utf-8")

@@ -25,6 +25,7 @@ from limits.storage import MovingWindowSupport, Storage
 from sqlalchemy import Connection, delete, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
+from saylau.store import hot
 from saylau.store.tables import auth_failures as t
 
 Transaction = Callable[[], AbstractContextManager[Connection]]
@@ -115,15 +116,19 @@ _ONLY_MOVING = ("saylau keeps only moving windows in the database (MovingWindowR
                 "the fixed-window counters are not stored")
 
 
+_WINDOW = ("SELECT min(at_ms), count(*) FROM auth_failures "
+           "WHERE limit_key = ? AND at_ms >= ?")
+
+
 def window(conn: Connection, key: str, expiry: int, now_ms: int) -> tuple[float, int]:
     """(when the oldest entry of `key`'s window of `expiry` seconds was recorded, in seconds,
-    and how many entries it holds); (now, 0) for an empty window. In the caller's transaction:
-    the API reads it in the same transaction as the token it is about to look up."""
-    oldest, held = conn.execute(select(func.min(t.c.at_ms), func.count()).where(
-        t.c.limit_key == key, t.c.at_ms >= now_ms - expiry * 1000)).one()
-    if not held:
+    and how many entries it holds); (now, 0) for an empty window. On the caller's connection:
+    the API reads it just before the token it is about to look up. Fixed SQL (store.hot): it
+    runs for every authenticated request."""
+    r = hot.first(conn, _WINDOW, (key, now_ms - expiry * 1000))
+    if r is None or not r[1]:
         return now_ms / 1000, 0
-    return int(oldest) / 1000, int(held)
+    return int(r[0]) / 1000, int(r[1])
 
 
 def failures(conn: Connection) -> list[dict[str, Any]]:

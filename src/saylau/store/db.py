@@ -78,7 +78,13 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # No pre-ping: it costs every checkout a round trip (a SELECT 1), i.e. every request one
+    # or two (docs/benchmarks.md, "Live submissions"). A connection the server lost (a
+    # restarted database) fails its request with 503 (services.context) and SQLAlchemy then
+    # drops every pooled connection as old as it, so the next requests connect afresh
+    # (tests/integration/test_faults.py restarts PostgreSQL under load); connections older than
+    # an hour are replaced before use, so none outlives a server-side idle limit unseen.
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=3600)
 
 
 PRIVATE = 0o600
@@ -98,6 +104,20 @@ def create_private(database: str | None) -> None:
     # made meanwhile by another process: SQLite opens it as it is
     with suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+
+
+_READ_ONCE = "saylau_read_once"
+
+
+def read_once_options(engine: Engine) -> dict[str, Any]:
+    """Execution options for a connection whose statements each run on their own, outside a
+    transaction: no BEGIN and no COMMIT round trips, for a few independent reads that need
+    no common snapshot (a bearer token's lookup). PostgreSQL: the driver's autocommit
+    (SQLAlchemy restores the pool's default when the connection is returned); SQLite: no
+    BEGIN (`_on_begin`), the driver being in autocommit already (`_on_connect`)."""
+    if is_sqlite(engine):
+        return {_READ_ONCE: True}
+    return {"isolation_level": "AUTOCOMMIT"}
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -120,9 +140,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if conn.get_execution_options().get("saylau_write"):
+        options = conn.get_execution_options()
+        if options.get("saylau_write"):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+        elif not options.get(_READ_ONCE):  # read_once: each statement on its own
             conn.exec_driver_sql("BEGIN")
 
 
