@@ -107,3 +107,98 @@ def test_protocols_sent_at_once_share_a_batch_and_each_gets_its_own_answer(
     out = tmp_path / "record"
     record_export.export_record(app, "ref", out)
     verify_dir(out)
+
+
+
+def _country_and_referendum(app: Saylau) -> str:
+    """The small country and the constitutional referendum of tests/conftest.py's
+    `referendum` fixture, on `app`; returns the contest id."""
+    from saylau.domain.contests import QUESTION_2022
+    from saylau.domain.ids import ActorId
+    from saylau.domain.names import Names
+    from saylau.services.elections import create_referendum
+    from saylau.services.geography import load_geography
+    from tests.conftest import small_country
+
+    load_geography(app, small_country())
+    _, contest = create_referendum(
+        app, election_id="ref", name=Names.same("Referendum"), ruleset_name="kz-2022",
+        date="2022-06-05", question=QUESTION_2022, constitutional=True, by=ActorId("test"))
+    return contest.id
+
+
+def test_the_grouped_path_and_the_single_path_store_byte_identical_leaves(
+    saylau: Saylau, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16: the same protocols, written one transaction each (a SQLite store of its own)
+    and together in one batch (the database under test), give the same log, byte for byte:
+    batching changes how many tree heads are signed, never a leaf."""
+    from datetime import UTC, datetime
+
+    at = datetime(2022, 6, 5, 20, 0, tzinfo=UTC)
+    single = Saylau.open(f"sqlite:///{tmp_path / 'single.db'}")
+    try:
+        for app in (saylau, single):
+            app.clock = lambda: at
+        contest = _country_and_referendum(saylau)
+        assert _country_and_referendum(single) == contest
+        stations = list(saylau.geography().stations())[:7]
+        bodies = {s.id: valid_protocol(s.id, s.registered, yes=k) for k, s in enumerate(stations)}
+
+        # the single path: one submission at a time, each a transaction (a batch) of its own
+        for s in stations:
+            protocol_svc.submit_protocol(single, ADMIN, contest, s.id, _counts(bodies[s.id]))
+
+        # the grouped path: the first batch waits inside its transaction until the six others
+        # are queued, which are then written together
+        original = repository.insert_protocols
+        inserted, release = threading.Event(), threading.Event()
+        sizes: list[int] = []
+
+        def paused(turn: Any, ps: Any) -> Any:
+            sizes.append(len(ps))
+            out = original(turn, ps)
+            if len(sizes) == 1:
+                inserted.set()
+                assert release.wait(30)
+            return out
+
+        monkeypatch.setattr(repository, "insert_protocols", paused)
+
+        def send(station: str) -> None:
+            protocol_svc.submit_protocol(saylau, ADMIN, contest, station,
+                                         _counts(bodies[station]))
+
+        first, *rest = (threading.Thread(target=send, args=(s.id,)) for s in stations)
+        first.start()
+        assert inserted.wait(30)
+        # the rest start one after another, each queued before the next starts, so the batch
+        # holds them in the single path's order
+        group = protocol_svc._group(saylau, "ref")
+        for k, t in enumerate(rest, start=1):
+            t.start()
+            for _ in range(3000):
+                with group._lock:
+                    if len(group._queue) == k:
+                        break
+                threading.Event().wait(0.01)
+        release.set()
+        for t in [first, *rest]:
+            t.join(60)
+            assert not t.is_alive()
+        assert sizes == [1, 6], "the six were not written in one batch"
+
+        with saylau.read() as conn:
+            grouped_leaves = log.leaf_rows(conn, "ref")
+            grouped_heads = log.heads(conn, "ref")
+        with single.read() as conn:
+            single_leaves = log.leaf_rows(conn, "ref")
+            single_heads = log.heads(conn, "ref")
+        assert len(single_leaves) == len(grouped_leaves)
+        for one, other in zip(single_leaves, grouped_leaves, strict=True):
+            assert one == other, f"leaf {one[0]} differs between the single and grouped paths"
+        # the same tree at the end; heads in between differ only in number
+        assert grouped_heads[-1].root == single_heads[-1].root
+        assert len(single_heads) - len(grouped_heads) == 5
+    finally:
+        single.engine.dispose()
