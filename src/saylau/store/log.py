@@ -104,7 +104,7 @@ def take_turn(conn: Connection, election: str) -> LogTurn:
     if election in turns:
         return LogTurn(conn, election)
     hold(conn, election)
-    latest = latest_head(conn, election)
+    latest, stored = _latest_head_and_size(conn, election)
     head, frontier = latest if latest is not None else (None, Frontier())
     if head is not None and frontier.root().hex() != head.root:
         raise Unavailable(
@@ -112,7 +112,6 @@ def take_turn(conn: Connection, election: str) -> LogTurn:
             f"tree head's root (size {head.size}): the store was changed; nothing is appended "
             "until an operator has compared it with the exported record",
             code="log_corrupt", details={"log": election, "size": head.size})
-    stored = log_size(conn, election)
     if stored != frontier.size:
         raise Unavailable(
             f"the log of {election} holds {stored:,} leaves but its latest signed tree head "
@@ -213,6 +212,23 @@ def log_size(conn: Connection, election: str) -> int:
     r = hot.first(conn, _LOG_SIZE, (election,))
     last = None if r is None else r[0]
     return 0 if last is None else int(last) + 1
+
+
+_LATEST_HEAD_AND_SIZE = (
+    "SELECT h.size, h.root, h.timestamp, h.key, h.signature, h.frontier, "
+    "(SELECT max(idx) FROM log_leaves WHERE election_id = ?) "
+    "FROM tree_heads h WHERE h.election_id = ? ORDER BY h.size DESC LIMIT 1")
+
+
+def _latest_head_and_size(conn: Connection, election: str
+                          ) -> tuple[tuple[TreeHead, Frontier] | None, int]:
+    """`latest_head` and `log_size` in one round trip of fixed SQL (store.hot): every write
+    turn reads both (a log without a head yet: the size alone)."""
+    r = hot.first(conn, _LATEST_HEAD_AND_SIZE, (election, election))
+    if r is None:
+        return None, log_size(conn, election)
+    head = TreeHead(int(r[0]), r[1], r[2], Signature(r[3], bytes.fromhex(r[4])))
+    return (head, Frontier.from_json(json.loads(r[5]))), 0 if r[6] is None else int(r[6]) + 1
 
 
 def head_from_row(r: Any) -> TreeHead:
