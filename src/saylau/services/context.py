@@ -79,9 +79,8 @@ class Saylau:
         """A write transaction: committed when the block ends, rolled back on any error.
         Every log it appended to gets a tree head signed over the new leaves just before the
         commit (store.log: an acknowledged write is covered by a signed head at once)."""
-        with _unavailable_on_failure(), self.engine.execution_options(
-            **db.WRITE
-        ).connect() as conn:
+        with _unavailable_on_failure(), db.sqlite_writer_turn(self.engine), \
+                self.engine.execution_options(**db.WRITE).connect() as conn:
             log.forget_turns(conn)
             try:
                 with conn.begin():
