@@ -16,14 +16,16 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Response
 
-from saylau.api.schemas.results import ResultsOut, decision_out
+from saylau.api.schemas.results import ResultsOut, UnitResultOut, decision_out
+from saylau.domain.geography import Unit
 from saylau.domain.ids import UnitId
 from saylau.domain.law.referendum import ReferendumDecision
 from saylau.domain.record.merkle import TreeHead
+from saylau.domain.tally import UnitResult
 from saylau.domain.versions import content_hash
 from saylau.services import record as record_svc
 from saylau.services import results as results_svc
@@ -36,6 +38,9 @@ KEPT_ANSWERS = 4096
 query not asked again since costs only its rebuild)."""
 CACHE_KEY = "api:results-json"
 DECISION_KEY = "api:results-json:decision"
+ROWS_KEY = "api:results-json:rows"
+KEPT_ROWS = 200_000
+"""Wire rows kept (a few hundred bytes each); past that they are dropped at once."""
 
 _Query = tuple[str, str, int, int]
 
@@ -79,11 +84,36 @@ class _DecisionJson:
         return made
 
 
-def _decisions(s: Saylau) -> _DecisionJson:
-    got = s.caches.get(DECISION_KEY)
-    if not isinstance(got, _DecisionJson):
-        got = s.caches.setdefault(DECISION_KEY, _DecisionJson())
-    assert isinstance(got, _DecisionJson)
+class _Rows:
+    """Each unit's wire row by its figures: a district's answer lists hundreds of children,
+    and a new protocol changes one of them; the others' rows are reused instead of made
+    again (their shares are exact fractions rendered as text, the costly part)."""
+
+    def __init__(self) -> None:
+        self.items: dict[UnitResult, UnitResultOut] = {}
+        self.lock = threading.Lock()
+
+    def of(self, u: Unit, r: UnitResult) -> UnitResultOut:
+        with self.lock:
+            got = self.items.get(r)  # a UnitResult names its unit: the key is whole
+        if got is None:
+            got = UnitResultOut.of(u, r)
+            with self.lock:
+                if len(self.items) >= KEPT_ROWS:
+                    self.items.clear()
+                self.items[r] = got
+        return got
+
+
+_T = TypeVar("_T")
+
+
+def _kept(s: Saylau, key: str, kind: type[_T]) -> _T:
+    """The store context's one `kind` object under `key`, made on first use."""
+    got = s.caches.get(key)
+    if not isinstance(got, kind):
+        got = s.caches.setdefault(key, kind())
+    assert isinstance(got, kind)
     return got
 
 
@@ -98,8 +128,12 @@ def results_json(s: Saylau, contest_id: str, unit: str | None, *, children_offse
                             children_offset=children_offset, children_limit=children_limit)
     if head is None:
         head = record_svc.tree_head(s, v.contest.election)
-    out = ResultsOut.of(replace(v, decision=None), head.as_json(), children_offset)
-    out.decision = _decisions(s).of(v.decision if decision is None else decision[0])
+    out = ResultsOut.of(replace(v, decision=None, children=()), head.as_json(),
+                        children_offset)
+    rows = _kept(s, ROWS_KEY, _Rows)
+    out.children = [rows.of(u, r) for u, r in v.children]
+    out.decision = _kept(s, DECISION_KEY, _DecisionJson).of(
+        v.decision if decision is None else decision[0])
     body = out.model_dump_json().encode()
     tag = results_etag(contest_id, unit, children_offset, children_limit, v.as_of,
                        v.turnout_as_of, head)
@@ -135,14 +169,6 @@ class _Answers:
             self.items[key] = made
 
 
-def _answers(s: Saylau) -> _Answers:
-    got = s.caches.get(CACHE_KEY)
-    if not isinstance(got, _Answers):
-        got = s.caches.setdefault(CACHE_KEY, _Answers())
-    assert isinstance(got, _Answers)
-    return got
-
-
 def results_response(s: Saylau, contest_id: str, unit: str | None, children_offset: int,
                      children_limit: int, if_none_match: str | None,
                      max_age: float) -> Response:
@@ -157,7 +183,7 @@ def results_response(s: Saylau, contest_id: str, unit: str | None, children_offs
     if matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
     key = (contest_id, unit or "", children_offset, children_limit)
-    answers = _answers(s)
+    answers = _kept(s, CACHE_KEY, _Answers)
     made = answers.get(key)
     if made is None or made.etag != tag:
         # the tally was just brought up to date: the answer is built from it as it is
