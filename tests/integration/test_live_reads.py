@@ -140,7 +140,7 @@ def test_every_file_holds_the_routes_bytes_and_a_protocol_rewrites_its_units(
     assert manifest["units_not_yet_written"] == 0
     # nothing new: nothing written
     assert publisher.publish_once().files == 0
-    assert not [p for p in publisher.out.rglob("*.tmp")]
+    assert not list(publisher.out.rglob("*.tmp"))
 
 
 def test_a_correction_and_a_turnout_report_rewrite_their_units(
@@ -185,6 +185,26 @@ def test_depth_limits_the_first_pass_and_a_changed_station_gets_its_file(
     assert again.files == 1 + len(ancestors(api, S))
     assert file_of(p, api, S) == route(api, S).content
     assert file_of(p, api, "KZ-71-D0") == route(api, "KZ-71-D0").content
+
+
+def test_a_restarted_publisher_rewrites_the_deeper_files_an_earlier_run_left(
+        api: Api, tmp_path: Path) -> None:
+    out = tmp_path / "restart"
+    p = LivePublisher(api.saylau, out, depth=1, backlog_seconds=60)
+    p.publish_once()
+    assert api.submit(api.protocol(S), role="precinct").status_code == 201
+    p.publish_once()
+    assert json.loads(file_of(p, api, S))["result"]["invalid"] == api.protocol(S)["invalid"]
+    # a correction while no publisher runs: the next one must not leave the old file
+    fixed = {**api.protocol(S, invalid=7), "correction": True, "corrects": 1,
+             "reason": "recount"}
+    assert api.submit(fixed, role="precinct").status_code == 201
+    again = LivePublisher(api.saylau, out, depth=1, backlog_seconds=60)
+    first = again.publish_once()
+    assert first.files == 4 + 2  # the first pass's units, then the station and its district
+    assert file_of(again, api, S) == route(api, S).content
+    assert json.loads(file_of(again, api, S))["result"]["invalid"] == 7
+    assert file_of(again, api, "KZ-71-D0") == route(api, "KZ-71-D0").content
 
 
 def test_a_failed_write_keeps_the_old_file_and_no_temporary(tmp_path: Path,

@@ -23,9 +23,10 @@ Layout under DIR:
     live.json                        the election, each contest's record (`as_of`,
                                      `turnout_as_of`), units written, the time of the pass
 
-The first pass writes every unit, the nation and the regions first, a few seconds' worth per
-pass (at a million stations this takes minutes); the changed units of each pass come before
-that backlog.
+The first pass writes every unit (or, with `depth`, the units down to that depth and every
+deeper file an earlier run left), the nation and the regions first, a few seconds' worth per
+pass behind the changed units of the pass (at a million stations every unit takes long:
+docs/operations.md).
 """
 
 from __future__ import annotations
@@ -174,9 +175,27 @@ class LivePublisher:
             if self.depth is not None:
                 top = int(geo.depth[geo.index[c.area]])
                 first = area[geo.depth[area] <= top + self.depth]
+                # the deeper files an earlier run left: rewritten too, as protocols may have
+                # come while no publisher ran
+                left = self._files_of(geo, c.id)
+                left = left[in_area[left] & (geo.depth[left] > top + self.depth)]
+                first = np.concatenate([first, np.unique(left)])
             waiting = np.zeros(len(geo.units), dtype=np.bool_)
             waiting[first] = True
             self._contests[c.id] = _Contest(c, first, in_area, waiting)
+
+    def _files_of(self, geo: Geography, contest_id: str) -> Indices:
+        """Indices of the units that have a file in the contest's directory."""
+        from urllib.parse import unquote
+
+        from saylau.web.render import file_name
+
+        folder = self.out / "results" / file_name(contest_id)
+        if not folder.is_dir():
+            return np.zeros(0, dtype=np.int64)
+        found = (geo.index.get(UnitId(unquote(e.name[:-5]))) for e in os.scandir(folder)
+                 if e.name.endswith(".json") and not e.name.startswith("."))
+        return np.array([i for i in found if i is not None], dtype=np.int64)
 
     def path(self, contest_id: str, unit_id: str) -> Path:
         from saylau.web.render import file_name
