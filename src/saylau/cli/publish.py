@@ -15,8 +15,10 @@ def publish_command(
     election: Annotated[str | None, typer.Argument(
         metavar="ELECTION", show_default=False,
         help="election id (default: the only or latest election)")] = None,
-    out: Annotated[Path, typer.Option("--out", metavar="DIR",
-                                      help="directory to write (replaced)")] = Path("site"),
+    out: Annotated[Path, typer.Option(
+        "--out", metavar="DIR",
+        help="directory to write (replaced; with --live: written into, never emptied)")
+    ] = Path("site"),
     workers: Annotated[int | None, typer.Option(
         min=1, max=64, show_default=False,
         help="processes rendering pages (default: the CPUs, at most 8)")] = None,
