@@ -3,6 +3,7 @@ the live static snapshot while protocols arrive, against nginx serving the same 
 
     python benchmarks/bench_reads.py [--stations 1000000] [--rate 40] [--duration 10]
         [--threads 2] [--connections 32] [--runs 3] [--every 1] [--depth 2] [--no-write]
+        [--keep]
 
 Issue 16, target 5: the results JSON of any unit at 1,000,000 stations served at 10,000
 requests/s or more from one machine while submissions run.
@@ -13,32 +14,34 @@ up to date and its results snapshot stored (so the processes start in seconds); 
 token for 2,000 stations spread over the country. Then, on 127.0.0.1:
 
 - `saylau serve` (uvicorn, one process, as shipped), SAYLAU_RESULTS_MAX_AGE=1;
-- `saylau publish --live --out WWW/live --every 1 --depth 2` in its own process: the nation,
-  the regions and the districts written first, a station's file when its protocol changes,
-  every changed unit's file rewritten each second (web/live.py);
+- `saylau publish --live --out WWW/live --every 1 --depth 2 --gzip` in its own process: the
+  nation, the regions and the districts written first, a station's file when its protocol
+  changes, every changed unit's file (and its .json.gz) rewritten each second (web/live.py);
 - a submitter in this process: corrections of those stations' protocols through the API
   (`POST /api/contests/C/protocols`, each with its station's own token, one ballot moved
   between `invalid` and `yes` and back, every check passing), paced at --rate per second
   from 4 threads with a keep-alive connection each, the stations in a shuffled order;
-- Debian's nginx (bench_site's setup: a worker per core, access_log off, sendfile) serving
-  WWW: `live/` (the live snapshot) and `fixed/` (a copy of the same files taken before
-  the submissions started, never rewritten).
+- Debian's nginx (bench_site's setup: a worker per core, access_log off, sendfile; plus
+  gzip_static) serving WWW: `live/` (the live snapshot) and `fixed/` (a copy of the same
+  files taken before the submissions started, never rewritten).
 
 Targets: the results JSON of the nation, a region, a district and a station (one of the
 submitter's, corrected once before the runs so that its file exists). Rows, each measured
 with the same wrk settings (`wrk -tT -cC -dDs --latency`, closed loop, latencies not
 corrected for coordinated omission), the rows' order rotating from run to run:
 
-- live (nginx): WWW/live/results/C/U.json while the submitter runs;
+- live (nginx): WWW/live/results/C/U.json while the submitter runs; `live (nginx), gzip`:
+  the same with Accept-Encoding: gzip (nginx's gzip_static sends U.json.gz);
 - app: GET /api/contests/C/results?unit=U on the app while the submitter runs (its ETag and
   kept answer, api/results_json.py; no If-None-Match sent: full answers);
-- fixed (nginx), the baseline: WWW/fixed/... while the submitter is paused;
+- fixed (nginx), the baseline: WWW/fixed/... while the submitter is paused (and its gzip
+  row);
 - app, 304: the app's route with the current ETag in If-None-Match while the submitter is
   paused (checked to answer 304 before and after the run).
 
 Before the runs, the live file and the app's answer for each target are checked to be the
 same bytes (submitter paused, tally reuse over). During each live run the record the live
-file names (`as_of`) is read before and after: it must move while protocols are accepted.
+file names (`as_of`) is read before and after (it moves when a correction touched the unit).
 Everything (app, publisher, nginx, wrk, the submitter) shares the machine's cores.
 """
 
@@ -73,8 +76,9 @@ from saylau.store.repository import current_protocol
 
 TARGET_RPS = 10_000
 TOKENS = 2_000
-ROWS = ("live (nginx)", "app", "fixed (nginx)", "app, 304")
-QUIET = {"fixed (nginx)", "app, 304"}
+ROWS = ("live (nginx)", "live (nginx), gzip", "app", "fixed (nginx)", "fixed (nginx), gzip",
+        "app, 304")
+QUIET = {"fixed (nginx)", "fixed (nginx), gzip", "app, 304"}
 """Rows measured with the submitter paused."""
 
 
@@ -212,7 +216,7 @@ def _counts_after(counts: Any, body: dict[str, Any]) -> Any:
 def live_publisher(url: str, out: Path, every: float, depth: int, log: Path) -> Any:
     """`saylau publish --live` in a subprocess; yields once its first pass is done."""
     argv = [sys.executable, "-m", "saylau.cli.main", "publish", "--live", "--out", str(out),
-            "--every", str(every), "--depth", str(depth), "--database", url]
+            "--every", str(every), "--depth", str(depth), "--gzip", "--database", url]
     with open(log, "ab") as f:
         proc = subprocess.Popen(argv, stdout=f, stderr=f)
     try:
@@ -279,26 +283,48 @@ def settle(sub: Submitter) -> None:
     time.sleep(2.5)
 
 
+GZIP = {"Accept-Encoding": "gzip"}
+
+
+def row_url(row: str, t: Target, app: str, web: str) -> str:
+    if row.startswith("live"):
+        return web + t.live_path
+    if row.startswith("fixed"):
+        return web + t.fixed_path
+    return app + t.app_path
+
+
+def body_size(url: str, headers: dict[str, str]) -> int:
+    """Bytes on the wire of one answer (compressed when gzip was asked and given)."""
+    r = httpx.get(url, headers=headers, timeout=60)
+    if headers and r.headers.get("content-encoding") != "gzip":
+        raise RuntimeError(f"{url}: asked for gzip, got {r.headers.get('content-encoding')}")
+    return int(r.headers.get("content-length") or len(r.content))
+
+
 def measure(args: argparse.Namespace, targets: list[Target], app: str, web: str,
             sub: Submitter) -> tuple[dict[str, dict[str, site.Series]], dict[str, Any]]:
     results = {t.name: {r: site.Series() for r in ROWS} for t in targets}
-    notes: dict[str, Any] = {"moves": [], "accepted": {"live (nginx)": [], "app": []},
+    notes: dict[str, Any] = {"moves": [], "accepted": {r: [] for r in ROWS if r not in QUIET},
                              "sizes": {}}
-    for t in targets:  # warm-up, not counted
-        for row, url in (("live (nginx)", web + t.live_path), ("app", app + t.app_path)):
-            sub.on.set()
-            site.wrk(url, args, 3)
-            notes["sizes"].setdefault(t.name, {})[row] = len(httpx.get(url, timeout=60).content)
+    for t in targets:  # warm-up, not counted; the sizes
+        for row in ROWS:
+            headers = GZIP if "gzip" in row else {}
+            if row not in QUIET:
+                sub.on.set()
+                with wrk_headers(headers):
+                    site.wrk(row_url(row, t, app, web), args, 3)
+            notes["sizes"].setdefault(t.name, {})[row] = body_size(row_url(row, t, app, web),
+                                                                   headers)
         settle(sub)
-        notes["sizes"][t.name]["fixed (nginx)"] = len(httpx.get(web + t.fixed_path).content)
     for k in range(args.runs):
         order = list(ROWS[k % len(ROWS):] + ROWS[: k % len(ROWS)])
         for t in targets:
             for pos, row in enumerate(order):
+                url = row_url(row, t, app, web)
+                headers = GZIP if "gzip" in row else {}
                 if row in QUIET:
                     settle(sub)
-                    url = web + t.fixed_path if row == "fixed (nginx)" else app + t.app_path
-                    headers: dict[str, str] = {}
                     if row == "app, 304":
                         tag = httpx.get(url, timeout=60).headers["etag"]
                         headers = {"If-None-Match": tag}
@@ -310,12 +336,12 @@ def measure(args: argparse.Namespace, targets: list[Target], app: str, web: str,
                 else:
                     sub.on.set()
                     time.sleep(1.0)
-                    url = web + t.live_path if row == "live (nginx)" else app + t.app_path
                     before = served_as_of(web, t.live_path)
                     n0 = sub.outcomes["201"]
-                    run = site.wrk(url, args, args.duration)
+                    with wrk_headers(headers):
+                        run = site.wrk(url, args, args.duration)
                     accepted = sub.outcomes["201"] - n0
-                    if row == "live (nginx)":
+                    if row.startswith("live"):
                         moved = served_as_of(web, t.live_path) - before
                         notes["moves"].append(moved)
                         print(f"    live file moved {moved} versions, {accepted} accepted",
@@ -323,7 +349,7 @@ def measure(args: argparse.Namespace, targets: list[Target], app: str, web: str,
                     notes["accepted"][row].append(accepted / args.duration)
                 run.order = pos + 1
                 results[t.name][row].runs.append(run)
-                print(f"  run {k + 1} {t.name:24} {row:14} {run.rps:9.1f} req/s  "
+                print(f"  run {k + 1} {t.name:24} {row:20} {run.rps:9.1f} req/s  "
                       f"p50 {run.p50_ms:8.2f} ms  p99 {run.p99_ms:8.2f} ms  "
                       f"load {run.load:.2f}  {run.errors}", flush=True)
     sub.on.clear()
@@ -352,6 +378,10 @@ def publisher_passes(log: Path) -> list[tuple[int, float]]:
             re.findall(r"^([\d,]+) files \(.*\) in ([\d.]+) s$", text, re.M)]
 
 
+def verdict(rps: float) -> str:
+    return "met" if rps >= TARGET_RPS else "NOT met"
+
+
 def report(args: argparse.Namespace, targets: list[Target],
            results: dict[str, dict[str, site.Series]], notes: dict[str, Any],
            sub: Submitter, loads: tuple[str, str]) -> str:
@@ -360,6 +390,7 @@ def report(args: argparse.Namespace, targets: list[Target],
     lat = sorted(sub.latencies)
     accepted = notes["accepted"]
     passes = publisher_passes(notes["log"])
+    live_acc = accepted["live (nginx)"] + accepted["live (nginx), gzip"]
     lines = [
         c.header("Reads: one unit's results JSON at 1,000,000 stations while protocols "
                  "arrive", args.runs),
@@ -375,8 +406,8 @@ def report(args: argparse.Namespace, targets: list[Target],
         f"- submissions: corrections through `POST /api/contests/C/protocols`, each with its "
         f"station's own precinct token ({len(sub.work):,} stations), paced at {args.rate:g}/s "
         f"from 4 threads in a shuffled order of stations; accepted per second during the "
-        f"live runs: median {c.median(accepted['live (nginx)']):.1f} (min "
-        f"{min(accepted['live (nginx)']):.1f}), during the app runs (the app also answering "
+        f"live runs: median {c.median(live_acc):.1f} (min "
+        f"{min(live_acc):.1f}), during the app runs (the app also answering "
         f"wrk): median {c.median(accepted['app']):.1f}; outcomes "
         f"{dict(sub.outcomes)}; latency of the accepted p50 "
         f"{site.ms(1000 * c.percentile(lat, 50))}, p99 {site.ms(1000 * c.percentile(lat, 99))}",
@@ -388,12 +419,14 @@ def report(args: argparse.Namespace, targets: list[Target],
         f"{c.median([t for _, t in passes]):.2f} (max {max(t for _, t in passes):.2f}): a "
         f"file is at most about --every plus a pass behind the store",
         f"- static: {site.tool_version([site.find_exe('nginx') or 'nginx', '-v'])} (Debian), "
-        f"{os.cpu_count()} worker(s), access_log off, sendfile on (bench_site's setup); "
-        "`fixed/` holds copies of the same files taken before the submissions began, "
+        f"{os.cpu_count()} worker(s), access_log off, sendfile on (bench_site's setup), "
+        "and `gzip_static on`: the `gzip` rows ask for gzip (Accept-Encoding) and get the "
+        "publisher's .json.gz (`--gzip`, compressed once per change), the others the plain "
+        "file; `fixed/` holds copies of the same files taken before the submissions began, "
         "served while the submitter is paused: the baseline",
         f"- load generator: {site.tool_version(['wrk', '-v'])} (Debian), every row: "
-        f"`{settings} URL`; closed loop, latencies not corrected for coordinated omission; no "
-        "compression; `app, 304` sends the current ETag in If-None-Match (every answer a "
+        f"`{settings} URL`; closed loop, latencies not corrected for coordinated omission; "
+        "`app, 304` sends the current ETag in If-None-Match (every answer a "
         "304, checked before and after the run)",
         "- before the runs the live file and the app's answer were the same bytes, for each "
         "target (submitter paused)",
@@ -417,16 +450,17 @@ def report(args: argparse.Namespace, targets: list[Target],
             ser = res[row]
             errs = "; ".join(r.errors for r in ser.runs if r.errors) or "0"
             size = notes["sizes"][t.name].get(row, 0)
-            body = "304, no body" if row == "app, 304" else f"{size:,} B"
+            body = "304, no body" if row == "app, 304" else f"{size:,} B on the wire"
             lines.append(f"| {row} | {'no' if row in QUIET else 'yes'} | {ser.rps():,.0f} | "
                          f"{ser.rps() / base:.2f}x | {site.ms(ser.p50())} | "
                          f"{site.ms(ser.p99())} | {body} | {errs} |")
-        live = res["live (nginx)"].rps()
-        met = live >= TARGET_RPS
-        verdicts.append((t.name, live, met))
-        lines += ["", f"live/fixed: {live / base:.2f}x (ratio of medians); target "
-                      f"{TARGET_RPS:,} requests/s while submissions run: "
-                      f"**{'met' if met else 'NOT met'}** ({live:,.0f}/s)", "", "runs:", ""]
+        live, packed = res["live (nginx)"].rps(), res["live (nginx), gzip"].rps()
+        verdicts.append((t.name, live, packed))
+        lines += ["", f"live/fixed: {live / base:.2f}x, gzip "
+                      f"{packed / res['fixed (nginx), gzip'].rps():.2f}x (ratios of medians); "
+                      f"target {TARGET_RPS:,} requests/s while submissions run: plain "
+                      f"**{verdict(live)}** ({live:,.0f}/s), gzip **{verdict(packed)}** "
+                      f"({packed:,.0f}/s)", "", "runs:", ""]
         for row in ROWS:
             runs = "; ".join(f"{r.rps:,.0f}/s, p50 {site.ms(r.p50_ms)}, p99 "
                              f"{site.ms(r.p99_ms)} (position {r.order}, load {r.load:.2f})"
@@ -436,7 +470,8 @@ def report(args: argparse.Namespace, targets: list[Target],
     lines += [
         "Target 5 of issue 16 (any unit's results JSON at 1,000,000 stations, 10,000 "
         "requests/s or more from one machine while submissions run): "
-        + "; ".join(f"{n}: {'met' if m else 'NOT met'} ({v:,.0f}/s)" for n, v, m in verdicts)
+        + "; ".join(f"{n}: plain {verdict(v)} ({v:,.0f}/s), gzip {verdict(g)} ({g:,.0f}/s)"
+                    for n, v, g in verdicts)
         + ". Units of each level were measured: the nation, a region, a district (its file "
         "lists 500 of its thousands of stations, the route's default page) and a station. "
         "With `--depth 2` a station's file exists once its protocol changed after the "
@@ -473,9 +508,17 @@ def main() -> None:
     tmp.chmod(0o755)  # nginx's workers run as another user and read the files
     try:
         url, contest, geo, work = prepare(tmp, args.stations, args.seed)
-        region = geo.top_level()[0].id
+        top = geo.top_level()[0]
+        region = top.id
+        # the station target is one of the submitter's in that region: the setup's
+        # correction then brings all four targets' files to the same record as the app
+        mine = next(k for k, item in enumerate(work) if geo.top_level_of(item[0]) == top)
+        work.insert(0, work.pop(mine))
         www = tmp / "www"
         www.mkdir()
+        # bench_site's nginx, serving the publisher's .json.gz to readers that accept gzip
+        site.NGINX_CONF = site.NGINX_CONF.replace("sendfile on;",
+                                                  "sendfile on;\n    gzip_static on;")
         with c.server(url, c.free_port(), {"SAYLAU_RESULTS_MAX_AGE": "1"}) as app, \
                 live_publisher(url, www / "live", args.every, args.depth,
                                tmp / "publisher.log"):
@@ -495,6 +538,7 @@ def main() -> None:
                 fixed = www / "fixed" / rel
                 fixed.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(www / "live" / rel, fixed)
+                shutil.copyfile(www / "live" / f"{rel}.gz", f"{fixed}.gz")
                 targets.append(Target(name, unit,
                                       f"/api/contests/{contest}/results?unit={unit}",
                                       f"/live/{rel}", f"/fixed/{rel}"))

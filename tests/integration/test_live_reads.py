@@ -207,6 +207,22 @@ def test_a_restarted_publisher_rewrites_the_deeper_files_an_earlier_run_left(
     assert file_of(again, api, "KZ-71-D0") == route(api, "KZ-71-D0").content
 
 
+def test_gzip_writes_the_same_bytes_compressed_beside_each_file(api: Api,
+                                                                 tmp_path: Path) -> None:
+    import gzip
+
+    p = LivePublisher(api.saylau, tmp_path / "gz", depth=1, gzip=True, backlog_seconds=60)
+    p.publish_once()
+    assert api.submit(api.protocol(S), role="precinct").status_code == 201
+    assert p.publish_once().files == 1 + len(ancestors(api, S))
+    for u in ("KZ", "KZ-75", S):
+        plain = file_of(p, api, u)
+        packed = p.path(api.contest, u).with_name(f"{u}.json.gz").read_bytes()
+        assert gzip.decompress(packed) == plain
+    assert gzip.decompress(p.path(api.contest, S).with_name(f"{S}.json.gz").read_bytes()) \
+        == route(api, S).content
+
+
 def test_a_failed_write_keeps_the_old_file_and_no_temporary(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch
                                                             ) -> None:

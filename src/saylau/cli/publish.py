@@ -34,6 +34,9 @@ def publish_command(
         help="with --live: the first pass writes the units down to this many levels below "
         "each contest's area (0: the area alone; default: every unit); a deeper unit's file "
         "is written when its figures change")] = None,
+    gzip: Annotated[bool, typer.Option(
+        "--gzip", help="with --live: also write each file gzipped beside it (.json.gz, for "
+        "nginx's gzip_static)")] = False,
     passes: Annotated[int | None, typer.Option(
         min=1, show_default=False,
         help="with --live: stop after this many passes (default: run until interrupted)")] = None,
@@ -49,7 +52,7 @@ def publish_command(
     answers, kept up to date while protocols arrive (docs/operations.md, "Election night:
     reads")."""
     if live:
-        _live(election, out, every, depth, passes, database)
+        _live(election, out, every, depth, gzip, passes, database)
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, TimeElapsedColumn
@@ -88,7 +91,7 @@ def publish_command(
                       "show later versions[/yellow]")
 
 
-def _live(election: str | None, out: Path, every: float, depth: int | None,
+def _live(election: str | None, out: Path, every: float, depth: int | None, gzip: bool,
           passes: int | None, database: str | None) -> None:
     import signal
     import threading
@@ -109,7 +112,7 @@ def _live(election: str | None, out: Path, every: float, depth: int | None,
                       f"written yet) in {p.seconds:.2f} s", markup=False)
 
     try:
-        publisher = LivePublisher(app, out, election, every=every, depth=depth)
+        publisher = LivePublisher(app, out, election, every=every, depth=depth, gzip=gzip)
         err.print(f"following the store: {publisher.out}/results/, a pass every {every:g} s",
                   markup=False)
         publisher.run(stop, passes=passes, on_pass=said)

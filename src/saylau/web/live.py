@@ -19,7 +19,8 @@ ancestor of every station) always has the latest.
 Layout under DIR:
 
     results/<contest>/<unit>.json   every unit of the contest's area, the area's own included
-                                     (the route without `unit` answers the area's)
+                                     (the route without `unit` answers the area's); with
+                                     `gzip`, <unit>.json.gz beside it
     live.json                        the election, each contest's record (`as_of`,
                                      `turnout_as_of`), units written, the time of the pass
 
@@ -31,6 +32,7 @@ docs/operations.md).
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import os
@@ -52,6 +54,8 @@ if TYPE_CHECKING:
     from saylau.services.context import Saylau
 
 Indices = npt.NDArray[np.int64]
+GZIP_LEVEL = 6
+"""zlib's default: most of the gain of 9 at a fraction of its time."""
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -143,6 +147,9 @@ class LivePublisher:
     every: float = 1.0
     backlog_seconds: float = 0.5
     """Time a pass may spend on units never written yet, after the changed ones."""
+    gzip: bool = False
+    """Also write each file gzipped beside it (<unit>.json.gz, for nginx's gzip_static): a
+    district's answer lists 500 stations, some 320 KB that gzip makes about a tenth."""
     depth: int | None = None
     """The first pass writes the units down to this many levels below each contest's area
     (0: the area alone; None: every unit). A deeper unit's file is written when its
@@ -245,11 +252,12 @@ class LivePublisher:
             made = results_json(self.app, st.contest.id, unit, max_age=math.inf, head=head,
                                 decision=decisions[st.contest.id])
             target = self.path(st.contest.id, unit)
-            try:
-                write_atomic(target, made.body)
-            except FileNotFoundError:
+            if not target.parent.is_dir():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(target, made.body)
+            write_atomic(target, made.body)
+            if self.gzip:  # what nginx's gzip_static sends a reader accepting gzip
+                write_atomic(target.with_name(target.name + ".gz"),
+                             gzip.compress(made.body, GZIP_LEVEL, mtime=0))
             st.waiting[i] = False
             st.written += 1
 
