@@ -273,7 +273,7 @@ class Target:
 
 
 def served_as_of(base: str, path: str) -> int:
-    return int(httpx.get(base + path, timeout=30).json()["as_of"])
+    return int(httpx.get(base + path, headers=PLAIN, timeout=30).json()["as_of"])
 
 
 def settle(sub: Submitter) -> None:
@@ -284,6 +284,8 @@ def settle(sub: Submitter) -> None:
 
 
 GZIP = {"Accept-Encoding": "gzip"}
+PLAIN = {"Accept-Encoding": "identity"}
+"""What httpx sends unless told (it asks for gzip by default); wrk sends no Accept-Encoding."""
 
 
 def row_url(row: str, t: Target, app: str, web: str) -> str:
@@ -296,9 +298,10 @@ def row_url(row: str, t: Target, app: str, web: str) -> str:
 
 def body_size(url: str, headers: dict[str, str]) -> int:
     """Bytes on the wire of one answer (compressed when gzip was asked and given)."""
-    r = httpx.get(url, headers=headers, timeout=60)
-    if headers and r.headers.get("content-encoding") != "gzip":
-        raise RuntimeError(f"{url}: asked for gzip, got {r.headers.get('content-encoding')}")
+    r = httpx.get(url, headers=headers or PLAIN, timeout=60)
+    if r.headers.get("content-encoding", "identity") != (headers or PLAIN)["Accept-Encoding"]:
+        raise RuntimeError(f"{url}: asked for {headers or PLAIN}, got "
+                           f"{r.headers.get('content-encoding')}")
     return int(r.headers.get("content-length") or len(r.content))
 
 
@@ -360,8 +363,11 @@ def check_same(targets: list[Target], app: str, web: str) -> None:
     """With the submitter paused and every process caught up: the live file holds the bytes
     the app answers."""
     for t in targets:
-        a = httpx.get(app + t.app_path, timeout=60)
-        w = httpx.get(web + t.live_path, timeout=60)
+        a = httpx.get(app + t.app_path, headers=PLAIN, timeout=60)
+        w = httpx.get(web + t.live_path, headers=PLAIN, timeout=60)
+        z = httpx.get(web + t.live_path, headers=GZIP, timeout=60)  # decoded by httpx
+        if z.headers.get("content-encoding") != "gzip" or z.content != w.content:
+            raise RuntimeError(f"{t.name}: the live .json.gz is not the .json gzipped")
         if a.status_code != 200 or w.status_code != 200 or a.content != w.content:
             raise RuntimeError(f"{t.name}: the live file is not the app's answer "
                                f"({a.status_code}, {w.status_code}, {len(a.content)} B vs "
@@ -428,8 +434,8 @@ def report(args: argparse.Namespace, targets: list[Target],
         f"`{settings} URL`; closed loop, latencies not corrected for coordinated omission; "
         "`app, 304` sends the current ETag in If-None-Match (every answer a "
         "304, checked before and after the run)",
-        "- before the runs the live file and the app's answer were the same bytes, for each "
-        "target (submitter paused)",
+        "- before the runs the live file and the app's answer were the same bytes, and the "
+        "live .json.gz gunzipped the same bytes again, for each target (submitter paused)",
         f"- the app, the live publisher, nginx, wrk ({args.threads} threads) and the "
         f"submitter share the machine's {os.cpu_count()} cores: nginx's figures are a lower "
         "bound of what it does alone",
@@ -444,13 +450,13 @@ def report(args: argparse.Namespace, targets: list[Target],
         lines += [f"### {t.name}", "",
                   f"live `{t.live_path}`, fixed `{t.fixed_path}`, app `{t.app_path}`", "",
                   "| server | while submissions run | requests/s (median) | ratio to fixed "
-                  "nginx | latency p50 | latency p99 | body | errors |",
+                  "nginx | latency p50 | latency p99 | body on the wire | errors |",
                   "|---|---|---|---|---|---|---|---|"]
         for row in ROWS:
             ser = res[row]
             errs = "; ".join(r.errors for r in ser.runs if r.errors) or "0"
             size = notes["sizes"][t.name].get(row, 0)
-            body = "304, no body" if row == "app, 304" else f"{size:,} B on the wire"
+            body = "304, no body" if row == "app, 304" else f"{size:,} B"
             lines.append(f"| {row} | {'no' if row in QUIET else 'yes'} | {ser.rps():,.0f} | "
                          f"{ser.rps() / base:.2f}x | {site.ms(ser.p50())} | "
                          f"{site.ms(ser.p99())} | {body} | {errs} |")
