@@ -48,9 +48,9 @@ def publish_command(
 
     Serve DIR from any static host, or with `python -m http.server`.
 
-    With --live: the results JSON of every unit, the bytes GET /api/contests/C/results?unit=U
-    answers, kept up to date while protocols arrive (docs/operations.md, "Election night:
-    reads")."""
+    With --live: every unit's results JSON, kept current while protocols arrive.
+
+    Each file holds the bytes of GET /api/contests/C/results?unit=U (docs/operations.md)."""
     if live:
         _live(election, out, every, depth, gzip, passes, database)
         return
