@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from saylau import settings
 from saylau.api.policies import (
     Public,
     saylau_of,
 )
+from saylau.api.results_json import CHILDREN_LIMIT, results_response
 from saylau.api.schemas.results import ResultsOut, decision_wire
 from saylau.domain.law.parliament import decision_json as list_json
 from saylau.domain.law.referendum import (
@@ -21,7 +22,6 @@ from saylau.domain.law.referendum import (
 )
 from saylau.domain.names import Lang
 from saylau.services import parliament as parliament_svc
-from saylau.services import record as record_svc
 from saylau.services import results as results_svc
 
 router = APIRouter()
@@ -39,14 +39,15 @@ def results(
     contest_id: str, request: Request, _who: Public,
     unit: Annotated[str | None, Query(max_length=64)] = None,
     children_offset: Annotated[int, Query(ge=0)] = 0,
-    children_limit: Annotated[int, Query(ge=0, le=10_000)] = 500,
-) -> ResultsOut:
-    """A unit's results and a page of its children's (`children_total` says how many)."""
-    s = saylau_of(request)
-    v = results_svc.results(s, contest_id, unit, max_age=_results_max_age(),
-                            children_offset=children_offset, children_limit=children_limit)
-    head = record_svc.tree_head(s, v.contest.election)
-    return ResultsOut.of(v, head.as_json(), children_offset)
+    children_limit: Annotated[int, Query(ge=0, le=10_000)] = CHILDREN_LIMIT,
+) -> Response:
+    """A unit's results and a page of its children's (`children_total` says how many).
+
+    With an ETag (the record it counts and the tree head it carries): send it back in
+    If-None-Match for a 304 while nothing changed (api/results_json.py)."""
+    return results_response(saylau_of(request), contest_id, unit, children_offset,
+                            children_limit, request.headers.get("if-none-match"),
+                            _results_max_age())
 
 @router.get("/api/contests/{contest_id}/decision", tags=["results"])
 def decision(
