@@ -15,7 +15,6 @@ from saylau.domain.contests import (
 from saylau.domain.decide import SessionRound
 from saylau.domain.errors import SaylauError
 from saylau.domain.geography import Unit, UnitKind
-from saylau.domain.ids import UnitId
 from saylau.domain.integrity.record import leaf_problems as integrity_leaf_problems
 from saylau.domain.protocols import (
     COUNT_FIELDS,
@@ -29,6 +28,7 @@ from saylau.domain.record.envelope import (
 )
 from saylau.domain.record.signing import verify
 from saylau.domain.record.verify.core import _fail, _names
+from saylau.domain.record.verify.protocols import ProtocolRows, Versions
 
 
 @dataclass
@@ -41,9 +41,8 @@ class _State:
     by_unit: dict[str, Unit] = field(default_factory=dict)
     election: dict[str, Any] | None = None
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
-    versions: dict[tuple[str, str], list[tuple[int, tuple[int, ...], dict[str, int]]]] = field(
-        default_factory=dict)
-    """(contest, station) -> every version as (leaf, counts in COUNT_FIELDS order, votes)."""
+    protocols: ProtocolRows = field(default_factory=ProtocolRows)
+    """Every protocol version read so far (their order is checked once all are read)."""
     sessions: dict[tuple[str, int], list[tuple[int, SessionRound]]] = field(
         default_factory=dict)
     """(Senate seat, round) -> every version of its joint-session protocol as (leaf, round)."""
@@ -56,6 +55,11 @@ class _State:
     (verify/audits.py)."""
     """Unit -> its registered, unrevoked commission keys so far: such a station signs
     (saylau.domain.contests.must_sign)."""
+
+    @property
+    def versions(self) -> Versions:
+        """(contest, station) -> every version read so far, as (leaf, counts, votes)."""
+        return self.protocols.finish().as_versions()
 
     def unsigned_protocol(self, idx: int, station: str) -> None:
         """An unsigned protocol of `station` at leaf `idx`: refused where it had to sign."""
@@ -74,6 +78,7 @@ class _State:
                     station=station)
 
 
+_KINDS = {k.value: k for k in UnitKind}
 _PROTOCOL_KEYS = frozenset({"v", "type", "body", "recorded", "signature"})
 _PROTOCOL_BODY = frozenset({"contest", "station", "version", "counts", "votes", "reason"})
 _COUNT_SET = frozenset(COUNT_FIELDS)
@@ -142,73 +147,8 @@ def _no_float(_text: str) -> Any:
     raise _Float
 
 
-# The canonical bytes of a protocol record whose strings are plain printable ASCII (no escapes)
-# and whose integers have at most 10 digits, spelled out: members in RFC 8785 order, no
-# whitespace, integers without leading zeros. A leaf that matches is canonical and well-formed
-# (the votes' member order is checked after the match); any other leaf takes the full path.
-_S = rb'"([\x20\x21\x23-\x5b\x5d-\x7e]*)"'
-_N = rb"(0|[1-9][0-9]{0,9})"
-_PLAIN_S = rb'"[\x20\x21\x23-\x5b\x5d-\x7e]*"'
-_PLAIN_N = rb"(?:0|[1-9][0-9]{0,9})"
-_PROTOCOL_RE = re.compile(
-    rb'\{"body":(\{"contest":' + _S + rb',"counts":\{"ballots_cancelled":' + _N
-    + rb',"ballots_in_boxes":' + _N + rb',"ballots_issued":' + _N + rb',"ballots_received":'
-    + _N + rb',"both_marked":' + _N + rb',"invalid":' + _N + rb',"registered":' + _N
-    + rb'\},"reason":(null|"[\x20\x21\x23-\x5b\x5d-\x7e]*[\x21\x23-\x5b\x5d-\x7e]'
-    + rb'[\x20\x21\x23-\x5b\x5d-\x7e]*"),"station":' + _S + rb',"version":'
-    + rb"([1-9][0-9]{0,9})" + rb',"votes":\{(' + _PLAIN_S + rb":" + _PLAIN_N + rb"(?:,"
-    + _PLAIN_S + rb":" + _PLAIN_N + rb')*)\}\}),"recorded":\{"at":' + _PLAIN_S + rb',"by":'
-    + _PLAIN_S + rb'\}(?:,"signature":\{"key":"([0-9a-f]{32})","value":"([0-9a-f]{128})"\})?'
-    + rb',"type":"protocol","v":1\}'
-)
-_VOTE_RE = re.compile(rb'"([\x20\x21\x23-\x5b\x5d-\x7e]*)":(0|[1-9][0-9]{0,9})')
-
-
-def _read_protocol_fast(idx: int, data: bytes, state: _State) -> int | None:
-    """A protocol leaf read by _PROTOCOL_RE (most of a big record): the same checks as the
-    full path, without building and re-encoding the JSON. None when the leaf does not match
-    (the full path then reads it); else 1 for an unsigned record, 0 for a signed one."""
-    m = _PROTOCOL_RE.fullmatch(data)
-    if m is None or state.election is None:
-        return None
-    (body, contest, c_can, c_box, c_iss, c_rec, c_both, c_inv, c_reg, reason, station,
-     version, votes_text, key, value) = m.groups()
-    votes = _VOTE_RE.findall(votes_text)
-    names = [n for n, _ in votes]
-    if names != sorted(names) or len(set(names)) != len(names):
-        return None  # not in canonical order: the full path says so
-    st = station.decode()
-    state.counts_by_type["protocol"] = state.counts_by_type.get("protocol", 0) + 1
-    unsigned = 0
-    if key is None:
-        unsigned = 1
-        state.unsigned_protocol(idx, st)
-    else:
-        if len(state.by_unit) != len(state.units):
-            state.by_unit = {u.id: u for u in state.units}
-        message = b'{"body":' + body + b',"type":"protocol","v":1}'
-        _check_key(idx, key.decode(), state.keys, state.by_unit, st,
-                   message, bytes.fromhex(value.decode()) if state.check_signatures else None)
-    v = int(version)
-    history = state.versions.setdefault((contest.decode(), st), [])
-    if v != len(history) + 1:
-        raise _fail(f"leaf {idx}: protocol of station {st} for {contest.decode()} is version "
-                    f"{v}, expected {len(history) + 1}", leaf=idx, station=st)
-    if v > 1 and reason == b"null":
-        raise _fail(f"leaf {idx}: correction {v} of station {st} gives no reason", leaf=idx,
-                    station=st)
-    # COUNT_FIELDS order: registered, received, issued, cancelled, in boxes, invalid, both
-    history.append((idx, (int(c_reg), int(c_rec), int(c_iss), int(c_can), int(c_box),
-                          int(c_inv), int(c_both)),
-                    {n.decode(): int(x) for n, x in votes}))
-    return unsigned
-
-
 def _read_leaf(idx: int, data: bytes, state: _State) -> int:
     """Check one leaf and add it to `state`; returns 1 for an unsigned record, else 0."""
-    fast = _read_protocol_fast(idx, data, state)
-    if fast is not None:
-        return fast
     central_id = state.central_id
     unsigned = 0
     parsed = _parse_fast(data)
@@ -230,11 +170,12 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
     if type_.startswith("rla"):
         state.audit_leaves.append((idx, type_, dict(body)))
     elif type_ == RecordType.GEOGRAPHY:
-        for u in body["units"]:
-            state.units.append(Unit(
-                UnitId(u["id"]), None if u["parent"] is None else UnitId(u["parent"]),
-                UnitKind(u["kind"]), _names(u["name"]), u.get("code"), int(u["registered"]),
-                bool(u["abroad"])))
+        add, kinds = state.units.append, _KINDS
+        for u in body["units"]:  # ids as they are (UnitId is only a type), kinds looked up
+            kind = u["kind"]
+            add(Unit(u["id"], u["parent"], (kinds.get(kind) if isinstance(kind, str) else None)
+                     or UnitKind(kind), _names(u["name"]), u.get("code"),
+                     int(u["registered"]), bool(u["abroad"])))
     elif type_ == RecordType.ELECTION:
         state.election = body
         for k in body["keys"]:
@@ -257,7 +198,7 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
         k["revoked"] = idx
     elif type_ in (RecordType.INTEGRITY_PARAMS, RecordType.PVT_COMMITMENT):
         # integrity analytics (issue 14): fixed before the first protocol, and re-derived
-        problems = integrity_leaf_problems(type_, body, bool(state.versions))
+        problems = integrity_leaf_problems(type_, body, state.protocols.count > 0)
         if problems:
             raise _fail(f"leaf {idx}: {problems[0]['message']}", leaf=idx, problems=problems)
     elif type_ in (RecordType.PROTOCOL, RecordType.TURNOUT):
@@ -274,19 +215,11 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
                 state.by_unit = {u.id: u for u in state.units}
             _check_signed(idx, record, sig["key"], state.keys, state.by_unit, station,
                           bytes.fromhex(sig["value"]) if state.check_signatures else None)
-        if type_ == RecordType.PROTOCOL:
-            key = (str(body["contest"]), station)
-            history = state.versions.setdefault(key, [])
-            v = int(body["version"])
-            if v != len(history) + 1:
-                raise _fail(f"leaf {idx}: protocol of station {station} for {key[0]} is "
-                            f"version {v}, expected {len(history) + 1}", leaf=idx,
-                            station=station)
-            if v > 1 and not body.get("reason"):
-                raise _fail(f"leaf {idx}: correction {v} of station {station} gives no "
-                            "reason", leaf=idx, station=station)
+        if type_ == RecordType.PROTOCOL:  # versions in order: checked once all are read
             c = body["counts"]
-            history.append((idx, tuple(c[f] for f in COUNT_FIELDS), body["votes"]))
+            state.protocols.add(idx, str(body["contest"]), station, int(body["version"]),
+                                bool(body.get("reason")), tuple(c[f] for f in COUNT_FIELDS),
+                                dict(body["votes"]))
     elif type_ == RecordType.SENATE_SESSION:
         _read_session(idx, body, state)
     elif type_ in (RecordType.OBSERVER_COPY, RecordType.OBSERVER_REPORT):
