@@ -19,12 +19,13 @@ from saylau.domain.record.verify.leaves import _covers, _State
 from saylau.domain.record.verify.scan import ChunkScan, Spec, plain
 
 
-def spec_of(state: _State, *, check_signatures: bool) -> Spec:
+def spec_of(election: Mapping[str, Any] | None, keys: Mapping[str, Mapping[str, Any]], *,
+            check_signatures: bool) -> Spec:
     """The contests whose protocols the scan reads (their id and options plain strings), and,
-    when signatures are checked, the public keys registered so far."""
+    when signatures are checked, the public keys of `keys`."""
     contests: dict[str, tuple[str, ...]] = {}
     try:
-        for c in (state.election or {}).get("contests") or ():
+        for c in (election or {}).get("contests") or ():
             cid, options = c["contest"], [o["id"] for o in c["options"]]
             if (isinstance(cid, str) and plain(cid) and options
                     and all(isinstance(o, str) and plain(o) for o in options)
@@ -35,8 +36,8 @@ def spec_of(state: _State, *, check_signatures: bool) -> Spec:
         contests = {}
     public = None
     if check_signatures:
-        public = {kid: str(k["public_key"]) for kid, k in state.keys.items()
-                  if isinstance(k.get("public_key"), str)}
+        public = {kid: str(k["public_key"]) for kid, k in keys.items()
+                  if isinstance(k, Mapping) and isinstance(k.get("public_key"), str)}
     return Spec(contests, public)
 
 

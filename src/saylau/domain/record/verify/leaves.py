@@ -147,10 +147,9 @@ def _no_float(_text: str) -> Any:
     raise _Float
 
 
-def _read_leaf(idx: int, data: bytes, state: _State) -> int:
-    """Check one leaf and add it to `state`; returns 1 for an unsigned record, else 0."""
-    central_id = state.central_id
-    unsigned = 0
+def _well_formed(idx: int, data: bytes) -> Record:
+    """The leaf's record, when its bytes are canonical JSON of a well-formed record; else
+    VerificationFailed naming the leaf. Pure: the batch pass may run it ahead, elsewhere."""
     parsed = _parse_fast(data)
     if parsed is None:
         try:
@@ -164,6 +163,16 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
         if problems:
             raise _fail(f"leaf {idx} is not a well-formed record: {problems[0]['message']}",
                         leaf=idx, problems=problems)
+    return record
+
+
+def _read_leaf(idx: int, data: bytes, state: _State, record: Record | None = None) -> int:
+    """Check one leaf and add it to `state`; returns 1 for an unsigned record, else 0.
+    `record`: what `_well_formed(idx, data)` returned for it already (the batch pass)."""
+    central_id = state.central_id
+    unsigned = 0
+    if record is None:
+        record = _well_formed(idx, data)
     type_ = str(record["type"])
     state.counts_by_type[type_] = state.counts_by_type.get(type_, 0) + 1
     body = record["body"]

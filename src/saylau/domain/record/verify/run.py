@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -14,6 +15,7 @@ from saylau.domain.decide import SessionRound, decide
 from saylau.domain.errors import SaylauError
 from saylau.domain.geography import Geography
 from saylau.domain.ids import ContestId
+from saylau.domain.record.envelope import Record
 from saylau.domain.record.merkle import TreeHead
 from saylau.domain.record.signing import key_id, verify_tree_head
 from saylau.domain.record.verify import scan as _scan
@@ -76,21 +78,18 @@ def verify_record(
     state = _State(central_id, check_signatures=check_signatures)
     reader = _Reader(state, progress)
     chunks = _chunks(leaves)
-    # the record's head (geography, election, keys) by the exact path, up to its first
-    # protocol: what the batch pass needs to know (contests, keys) is there
+    # what the batch pass needs to know (contests, keys) from the record's head, up to its
+    # first protocol: hints only, each scanned leaf is still checked against the record so
+    # far in leaf order
     held: list[list[bytes]] = []
-    for chunk in chunks:
-        held.append(chunk)
-        base = _scan.CHUNK * (len(held) - 1)
-        while reader.next < base + len(chunk) and reader.problem is None:
-            data = chunk[reader.next - base]
-            if batch and state.election is not None and data.endswith(_PROTOCOL_TAIL):
+    hints = _Hints()
+    if batch:
+        for chunk in chunks:
+            held.append(chunk)
+            if hints.read(chunk):
                 break
-            reader.exact(reader.next, data)
-        if reader.next < base + len(chunk) or reader.problem is not None:
-            break
-    spec = spec_of(state, check_signatures=check_signatures) if batch and \
-        reader.problem is None else Spec({})
+    spec = spec_of(hints.election, hints.keys, check_signatures=check_signatures) \
+        if batch else Spec({}, parse=False)
     pending: deque[ScanTask] = deque()
 
     def tasks() -> Iterator[ScanTask]:
@@ -200,6 +199,35 @@ def _check_runoffs(contests: Sequence[Contest], tallies: Mapping[str, Tally], ge
 
 
 _PROTOCOL_TAIL = b',"type":"protocol","v":1}'
+_ELECTION_TAIL = b',"type":"election","v":1}'
+_KEY_TAIL = b',"type":"key","v":1}'
+
+
+class _Hints:
+    """The election's definition and the keys of the record's head, read loosely (a leaf that
+    does not parse is no hint; the exact path judges every leaf)."""
+
+    def __init__(self) -> None:
+        self.election: Mapping[str, Any] | None = None
+        self.keys: dict[str, Mapping[str, Any]] = {}
+
+    def read(self, chunk: Sequence[bytes]) -> bool:
+        """Read the chunk's hints; True at the first protocol."""
+        for data in chunk:
+            if data.endswith(_PROTOCOL_TAIL):
+                return True
+            if not (data.endswith(_ELECTION_TAIL) or data.endswith(_KEY_TAIL)):
+                continue
+            try:
+                body = json.loads(data)["body"]
+                if data.endswith(_KEY_TAIL):
+                    self.keys[str(body["key"])] = body
+                else:
+                    self.election = body
+                    self.keys.update((str(k["key"]), k) for k in body["keys"])
+            except (*MALFORMED, RecursionError):
+                continue
+        return False
 
 
 def _chunks(leaves: Iterable[bytes]) -> Iterator[list[bytes]]:
@@ -221,12 +249,12 @@ class _Reader:
         self.unsigned = 0
         self.problem: tuple[int, Exception] | None = None
 
-    def exact(self, idx: int, data: bytes) -> None:
+    def exact(self, idx: int, data: bytes, record: Record | None = None) -> None:
         if self.progress is not None and idx % 100_000 == 0:
             self.progress(idx)
         self.next = idx + 1
         try:
-            self.unsigned += _read_leaf(idx, data, self.state)
+            self.unsigned += _read_leaf(idx, data, self.state, record)
         except VerificationFailed as exc:
             self.problem = (idx, exc)
         except MALFORMED as exc:
@@ -265,4 +293,4 @@ class _Reader:
                 else:
                     r = stop
                 continue
-            self.exact(start + i, leaves[i])
+            self.exact(start + i, leaves[i], scan.records.get(i))

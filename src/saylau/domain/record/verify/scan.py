@@ -16,6 +16,7 @@ record type, and any protocol the template does not fit) is left to the exact pa
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -24,8 +25,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from saylau.domain.record.envelope import Record
 from saylau.domain.record.merkle import Frontier
 from saylau.domain.record.signing import verify
+from saylau.domain.record.verify.leaves import _well_formed
 
 CHUNK = 1 << 16
 """Leaves per chunk: a power of two, so that each full chunk is one complete subtree of the
@@ -49,6 +52,9 @@ class Spec:
 
     contests: Mapping[str, tuple[str, ...]]
     public_keys: Mapping[str, str] | None = None
+    parse: bool = True
+    """Parse and shape-check the other leaves too (verify/leaves._well_formed), for the
+    verifier to apply in order."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,9 @@ class ChunkScan:
     """Per row: the signature verifies with the spec's public key of its key id (False also
     when the key id is not in the spec: the verifier checks those itself); None when the spec
     has no keys (signature arithmetic not asked for)."""
+    records: dict[int, Record] = field(default_factory=dict)
+    """Position -> the record of each other leaf found canonical and well-formed (a leaf
+    that is not is left out: the exact path names what is wrong with it)."""
     unchecked: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)
     """Row -> (signed message, signature) of each signed row whose signature this scan did
     not find valid (the verifier checks it with the key of the record so far)."""
@@ -141,6 +150,8 @@ def scan_chunk(task: ScanTask) -> ChunkScan:
     end = f.extend(hashes[f.size:]).hashes
 
     patterns = _compiled(task.spec)
+    records: dict[int, Record] = {}
+    parse = task.spec.parse
     pos: list[int] = []
     groups: list[tuple[bytes | None, ...]] = []
     contests: list[str] = []
@@ -148,16 +159,19 @@ def scan_chunk(task: ScanTask) -> ChunkScan:
     for i, data in enumerate(leaves):
         stop = data.find(b'"', _HEAD, _HEAD + 200)
         p = patterns.get(data[_HEAD:stop]) if stop > 0 else None
-        if p is None:
-            continue
-        m = p[2].fullmatch(data)
-        if m is None:
+        m = None if p is None else p[2].fullmatch(data)
+        if m is None or p is None:
+            if parse:  # a leaf it refuses is read again by the exact path, which says why
+                with contextlib.suppress(Exception):
+                    records[i] = _well_formed(task.start + i, data)
             continue
         pos.append(i)
         groups.append(m.groups())
         contests.append(p[0])
         widths.append(p[1])
-    return _columns(task, len(leaves), frontiers, end, pos, groups, contests, widths)
+    scan = _columns(task, len(leaves), frontiers, end, pos, groups, contests, widths)
+    scan.records = records
+    return scan
 
 
 def _columns(task: ScanTask, size: int, frontiers: dict[int, tuple[bytes, ...]],
@@ -200,7 +214,7 @@ def _columns(task: ScanTask, size: int, frontiers: dict[int, tuple[bytes, ...]],
     public = task.spec.public_keys
     if public is not None:
         checked = np.zeros(n, dtype=bool)
-        raw = {k: bytes.fromhex(v) for k, v in public.items()}
+        raw = {k: _unhex(v) for k, v in public.items()}
         for i in np.flatnonzero(signed).tolist():
             g = groups[i]
             message = b'{"body":' + g[0] + b',"type":"protocol","v":1}'  # type: ignore[operator]
@@ -212,7 +226,14 @@ def _columns(task: ScanTask, size: int, frontiers: dict[int, tuple[bytes, ...]],
     return ChunkScan(
         task.start, size, frontiers, end, np.array(pos, dtype=np.int64), contests,
         [g[9].decode() for g in groups], version, counts, votes,  # type: ignore[union-attr]
-        key_text, checked, unchecked)
+        key_text, checked, {}, unchecked)
+
+
+def _unhex(text: str) -> bytes | None:
+    try:
+        return bytes.fromhex(text)
+    except ValueError:  # no key: the verifier checks such a leaf itself
+        return None
 
 
 def head_frontiers(scans_roots: Sequence[bytes], scan: ChunkScan) -> dict[int, Frontier]:
