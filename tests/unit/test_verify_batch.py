@@ -346,3 +346,23 @@ def test_any_change_gives_the_same_outcome_on_both_paths(
         agree(leaves, sizes=(len(leaves) // 2,), check_signatures=check)
     finally:
         scan_module.CHUNK = saved
+
+
+def test_a_malformed_unit_is_named_in_reading_order(chunk: int) -> None:
+    """The shape check vouches only for the units' ids and parents: the first unit, in
+    order, that lacks a member or has one of the wrong type is the one named."""
+
+    def damage(r: dict[str, Any]) -> None:
+        del r["body"]["units"][3]["name"]
+        r["body"]["units"][5]["kind"] = "planet"
+
+    def bad_kind(r: dict[str, Any]) -> None:
+        r["body"]["units"][2]["kind"] = "planet"
+        r["body"]["units"][4]["registered"] = "many"
+
+    leaves = honest()
+    leaves[0] = edit(leaves[0], damage)
+    failure(leaves, "leaf 0 is malformed: KeyError 'name'")
+    leaves = honest()
+    leaves[0] = edit(leaves[0], bad_kind)
+    failure(leaves, "leaf 0 is malformed: ValueError 'planet' is not a valid UnitKind")

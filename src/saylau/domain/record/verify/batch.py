@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from saylau.domain.contests import must_sign
 from saylau.domain.record.envelope import KeyRole
 from saylau.domain.record.signing import verify
 from saylau.domain.record.verify.core import MALFORMED
-from saylau.domain.record.verify.leaves import _covers, _State
+from saylau.domain.record.verify.leaves import _State
 from saylau.domain.record.verify.scan import ChunkScan, Spec, plain
 
 
@@ -43,49 +46,76 @@ def spec_of(election: Mapping[str, Any] | None, keys: Mapping[str, Mapping[str, 
 
 def confirm(state: _State, scan: ChunkScan, r0: int, r1: int, spec: Spec) -> tuple[int, int]:
     """Check rows r0..r1-1 of `scan` (consecutive leaves) against the record so far: returns
-    (unsigned rows confirmed, the first row not confirmed, r1 when all are)."""
+    (unsigned rows confirmed, the first row not confirmed, r1 when all are). Each row as the
+    exact path would: the election defined; unsigned only where the election's rule and the
+    station's own keys allow; else a key registered, not revoked, not an observer's, whose
+    unit covers the station (its units as the geography so far has them), and a signature
+    that verifies with it."""
     election = state.election
     if election is None:
         return 0, r0
-    if len(state.by_unit) != len(state.units):  # the geography leaves come first
-        state.by_unit = {u.id: u for u in state.units}
-    units = state.by_unit
-    keys, stations = scan.key, scan.station
-    policy = election.get("signatures", "optional")
-    valid_policy = policy in ("required", "optional")
-    own = state.own_keys
-    key_ok: dict[str, tuple[bool, str | None, Any]] = {}
-    covered: dict[tuple[str, str | None], bool] = {}
-    checked = scan.signature_ok if state.check_signatures else None
+    n = r1 - r0
+    keys, stations = scan.key[r0:r1], scan.station[r0:r1]
+    bad = np.zeros(n, dtype=bool)
+    unsigned = np.fromiter((k is None for k in keys), dtype=bool, count=n)
+    if unsigned.any():
+        policy = election.get("signatures", "optional")
+        valid = policy in ("required", "optional")
+        own = state.own_keys
+        for j in np.flatnonzero(unsigned).tolist():
+            bad[j] = not valid or must_sign(policy, own.get(stations[j], 0) > 0)
     public = spec.public_keys or {}
-    unsigned = 0
-    for j in range(r0, r1):
-        kid = keys[j]
-        st = stations[j]
-        if kid is None:
-            if not valid_policy or must_sign(policy, own.get(st, 0) > 0):
-                return unsigned, j
-            unsigned += 1
-            continue
-        verdict = key_ok.get(kid)
-        if verdict is None:
-            verdict = key_ok[kid] = _key_verdict(state.keys.get(kid), public.get(kid))
-        ok, scope, same_key = verdict
-        if not ok:
-            return unsigned, j
-        if scope is not None and st != scope:
-            u = units.get(st)
-            parent = None if u is None else u.parent
-            c = covered.get((scope, parent))
-            if c is None:
-                c = covered[(scope, parent)] = parent is not None and _covers(units, scope,
-                                                                              parent)
-            if not c:
-                return unsigned, j
-        if checked is not None and not (checked[j] and same_key) and not _signature_holds(
-                state.keys[kid], scan.unchecked.get(j)):
-            return unsigned, j
-    return unsigned, r1
+    verdicts = {kid: _key_verdict(state.keys.get(kid), public.get(kid))
+                for kid in set(keys) if kid is not None}
+    if verdicts:
+        index, parent = _tree(state)
+        refused = {kid for kid, v in verdicts.items() if not v[0]}
+        scope_at = {kid: index.get(v[1], -2) for kid, v in verdicts.items()
+                    if v[0] and v[1] is not None}
+        if refused:
+            bad |= np.fromiter((k in refused for k in keys), dtype=bool, count=n)
+        if scope_at:
+            scope = np.fromiter((scope_at.get(k, -1) for k in keys),  # type: ignore[arg-type]
+                                dtype=np.int64, count=n)
+            at = np.fromiter((index.get(s, -1) for s in stations), dtype=np.int64, count=n)
+            need = scope != -1
+            covered = at == scope
+            unknown = np.flatnonzero(need & (scope == -2))  # a unit the geography lacks
+            for j in unknown.tolist():
+                covered[j] = stations[j] == verdicts[keys[j]][1]  # type: ignore[index]
+            walk = np.where(need & ~covered, at, -1)
+            for _ in range(len(parent)):  # up the tree, every row at once
+                walk = np.where(walk >= 0, parent[np.maximum(walk, 0)], -1)
+                covered |= (walk >= 0) & (walk == scope)
+                walk[covered] = -1
+                if not (walk >= 0).any():
+                    break
+            bad |= need & ~covered
+        if state.check_signatures:
+            same = {kid for kid, v in verdicts.items() if v[0] and v[2]}
+            checked = scan.signature_ok
+            sig_ok = np.fromiter((k in same for k in keys), dtype=bool, count=n)
+            if checked is not None:
+                sig_ok &= checked[r0:r1]
+            for j in np.flatnonzero(~sig_ok & ~unsigned & ~bad).tolist():
+                kid = keys[j]
+                bad[j] = not _signature_holds(state.keys[kid],  # type: ignore[index]
+                                              scan.unchecked.get(r0 + j))
+    stop = int(np.argmax(bad)) if bad.any() else n
+    return int(unsigned[:stop].sum()), r0 + stop
+
+
+def _tree(state: _State) -> tuple[dict[str, int], npt.NDArray[np.int64]]:
+    """The units so far as an index (id -> its last unit's place, as by_unit keeps it) and
+    each unit's parent's place (-1: none, or not a unit so far); kept until units are added."""
+    cached = state.tree
+    if cached is None or cached[0] != len(state.units):  # the geography leaves come first
+        units = state.units
+        index: dict[str, int] = {u.id: i for i, u in enumerate(units)}
+        parent = np.fromiter((index.get(u.parent, -1)  # type: ignore[arg-type]
+                              for u in units), dtype=np.int64, count=len(units))
+        cached = state.tree = (len(units), index, parent)
+    return cached[1], cached[2]
 
 
 def _key_verdict(k: Mapping[str, Any] | None, spec_public: str | None

@@ -9,6 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from saylau.domain.contests import (
     must_sign,
 )
@@ -16,6 +19,7 @@ from saylau.domain.decide import SessionRound
 from saylau.domain.errors import SaylauError
 from saylau.domain.geography import Unit, UnitKind
 from saylau.domain.integrity.record import leaf_problems as integrity_leaf_problems
+from saylau.domain.names import Names
 from saylau.domain.protocols import (
     COUNT_FIELDS,
 )
@@ -27,7 +31,7 @@ from saylau.domain.record.envelope import (
     record_shape_problems,
 )
 from saylau.domain.record.signing import verify
-from saylau.domain.record.verify.core import _fail, _names
+from saylau.domain.record.verify.core import MALFORMED, _fail, _names
 from saylau.domain.record.verify.protocols import ProtocolRows, Versions
 
 
@@ -41,6 +45,8 @@ class _State:
     by_unit: dict[str, Unit] = field(default_factory=dict)
     election: dict[str, Any] | None = None
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tree: tuple[int, dict[str, int], npt.NDArray[np.int64]] | None = None
+    """The units so far indexed for the batch pass (verify/batch._tree)."""
     protocols: ProtocolRows = field(default_factory=ProtocolRows)
     """Every protocol version read so far (their order is checked once all are read)."""
     sessions: dict[tuple[str, int], list[tuple[int, SessionRound]]] = field(
@@ -79,6 +85,40 @@ class _State:
 
 
 _KINDS = {k.value: k for k in UnitKind}
+
+UnitColumns = tuple[list[Any], list[Any], list[UnitKind], list[str], list[str], list[str],
+                    list[Any], list[int], list[bool]]
+"""A geography part's units as columns: id, parent, kind, name kk, ru, en, code, registered,
+abroad (a few lists cross between processes far faster than a dict per unit)."""
+
+
+def unit_columns(body: Mapping[str, Any]) -> UnitColumns:
+    """The units of a geography part's body, read as the Unit fields; for a unit that lacks
+    one or has one of the wrong type, raises what reading the units one by one raises first
+    (MALFORMED: the shape check before vouches only for their ids and parents)."""
+    units = body["units"]
+    try:
+        kinds = _KINDS
+        kind = [kinds.get(k) if isinstance(k, str) else None for k in (u["kind"] for u in units)]
+        if None in kind:
+            raise ValueError("a kind that is not a unit kind")
+        names = [u["name"] for u in units]
+        return ([u["id"] for u in units], [u["parent"] for u in units],
+                kind,  # type: ignore[return-value]
+                [str(n["kk"]) for n in names], [str(n["ru"]) for n in names],
+                [str(n["en"]) for n in names], [u.get("code") for u in units],
+                [int(u["registered"]) for u in units], [bool(u["abroad"]) for u in units])
+    except MALFORMED:
+        for u in units:  # the first failure in reading order, as each unit is read
+            (u["id"], u["parent"], UnitKind(u["kind"]), _names(u["name"]), u.get("code"),
+             int(u["registered"]), bool(u["abroad"]))
+        raise
+
+
+def units_of(columns: UnitColumns) -> list[Unit]:
+    """The Units of `unit_columns` (ids as they are: UnitId is only a type)."""
+    return [Unit(i, p, k, Names(kk, ru, en), c, r, a)
+            for i, p, k, kk, ru, en, c, r, a in zip(*columns, strict=True)]
 _PROTOCOL_KEYS = frozenset({"v", "type", "body", "recorded", "signature"})
 _PROTOCOL_BODY = frozenset({"contest", "station", "version", "counts", "votes", "reason"})
 _COUNT_SET = frozenset(COUNT_FIELDS)
@@ -166,9 +206,11 @@ def _well_formed(idx: int, data: bytes) -> Record:
     return record
 
 
-def _read_leaf(idx: int, data: bytes, state: _State, record: Record | None = None) -> int:
+def _read_leaf(idx: int, data: bytes, state: _State, record: Record | None = None,
+               columns: UnitColumns | None = None) -> int:
     """Check one leaf and add it to `state`; returns 1 for an unsigned record, else 0.
-    `record`: what `_well_formed(idx, data)` returned for it already (the batch pass)."""
+    `record`: what `_well_formed(idx, data)` returned for it already, and for a geography
+    part `columns`: what `unit_columns` returned for its body (the batch pass)."""
     central_id = state.central_id
     unsigned = 0
     if record is None:
@@ -179,12 +221,7 @@ def _read_leaf(idx: int, data: bytes, state: _State, record: Record | None = Non
     if type_.startswith("rla"):
         state.audit_leaves.append((idx, type_, dict(body)))
     elif type_ == RecordType.GEOGRAPHY:
-        add, kinds = state.units.append, _KINDS
-        for u in body["units"]:  # ids as they are (UnitId is only a type), kinds looked up
-            kind = u["kind"]
-            add(Unit(u["id"], u["parent"], (kinds.get(kind) if isinstance(kind, str) else None)
-                     or UnitKind(kind), _names(u["name"]), u.get("code"),
-                     int(u["registered"]), bool(u["abroad"])))
+        state.units += units_of(unit_columns(body) if columns is None else columns)
     elif type_ == RecordType.ELECTION:
         state.election = body
         for k in body["keys"]:

@@ -29,7 +29,7 @@ from saylau.domain.record.verify.core import (
     _fail,
     _malformed,
 )
-from saylau.domain.record.verify.leaves import _read_leaf, _State
+from saylau.domain.record.verify.leaves import UnitColumns, _read_leaf, _State
 from saylau.domain.record.verify.protocols import version_problem
 from saylau.domain.record.verify.published import compare_published
 from saylau.domain.record.verify.scan import (
@@ -249,12 +249,13 @@ class _Reader:
         self.unsigned = 0
         self.problem: tuple[int, Exception] | None = None
 
-    def exact(self, idx: int, data: bytes, record: Record | None = None) -> None:
+    def exact(self, idx: int, data: bytes, record: Record | None = None,
+              units: UnitColumns | None = None) -> None:
         if self.progress is not None and idx % 100_000 == 0:
             self.progress(idx)
         self.next = idx + 1
         try:
-            self.unsigned += _read_leaf(idx, data, self.state, record)
+            self.unsigned += _read_leaf(idx, data, self.state, record, units)
         except VerificationFailed as exc:
             self.problem = (idx, exc)
         except MALFORMED as exc:
@@ -293,4 +294,4 @@ class _Reader:
                 else:
                     r = stop
                 continue
-            self.exact(start + i, leaves[i], scan.records.get(i))
+            self.exact(start + i, leaves[i], scan.records.get(i), scan.units.get(i))

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from saylau.domain.record.envelope import Record
+from saylau.domain.record.envelope import Record, RecordType
 from saylau.domain.record.merkle import Frontier
 from saylau.domain.record.signing import verify
-from saylau.domain.record.verify.leaves import _well_formed
+from saylau.domain.record.verify.leaves import UnitColumns, _well_formed, unit_columns
 
 CHUNK = 1 << 16
 """Leaves per chunk: a power of two, so that each full chunk is one complete subtree of the
@@ -93,7 +93,10 @@ class ChunkScan:
     has no keys (signature arithmetic not asked for)."""
     records: dict[int, Record] = field(default_factory=dict)
     """Position -> the record of each other leaf found canonical and well-formed (a leaf
-    that is not is left out: the exact path names what is wrong with it)."""
+    that is not is left out: the exact path names what is wrong with it); a geography
+    part's without its units, which are in `units`."""
+    units: dict[int, UnitColumns] = field(default_factory=dict)
+    """Position -> a geography part's units (verify/leaves.unit_columns)."""
     unchecked: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)
     """Row -> (signed message, signature) of each signed row whose signature this scan did
     not find valid (the verifier checks it with the key of the record so far)."""
@@ -143,14 +146,22 @@ def scan_chunk(task: ScanTask) -> ChunkScan:
     sha = hashlib.sha256
     hashes = [sha(b"\x00" + x).digest() for x in leaves]
     frontiers: dict[int, tuple[bytes, ...]] = {}
-    f = Frontier()
-    for r in sorted(set(task.heads)):
-        f = f.extend(hashes[f.size:r])
-        frontiers[r] = f.hashes
-    end = f.extend(hashes[f.size:]).hashes
+    if not task.heads and len(hashes) == CHUNK:  # one complete subtree: level by level
+        level = hashes
+        while len(level) > 1:
+            level = [sha(b"\x01" + level[k] + level[k + 1]).digest()
+                     for k in range(0, len(level), 2)]
+        end: tuple[bytes, ...] = (level[0],)
+    else:
+        f = Frontier()
+        for r in sorted(set(task.heads)):
+            f = f.extend(hashes[f.size:r])
+            frontiers[r] = f.hashes
+        end = f.extend(hashes[f.size:]).hashes
 
     patterns = _compiled(task.spec)
     records: dict[int, Record] = {}
+    units: dict[int, UnitColumns] = {}
     parse = task.spec.parse
     pos: list[int] = []
     groups: list[tuple[bytes | None, ...]] = []
@@ -163,14 +174,18 @@ def scan_chunk(task: ScanTask) -> ChunkScan:
         if m is None or p is None:
             if parse:  # a leaf it refuses is read again by the exact path, which says why
                 with contextlib.suppress(Exception):
-                    records[i] = _well_formed(task.start + i, data)
+                    record = _well_formed(task.start + i, data)
+                    if record["type"] == RecordType.GEOGRAPHY:
+                        units[i] = unit_columns(record["body"])
+                        record = {**record, "body": {}}
+                    records[i] = record
             continue
         pos.append(i)
         groups.append(m.groups())
         contests.append(p[0])
         widths.append(p[1])
     scan = _columns(task, len(leaves), frontiers, end, pos, groups, contests, widths)
-    scan.records = records
+    scan.records, scan.units = records, units
     return scan
 
 
@@ -226,7 +241,7 @@ def _columns(task: ScanTask, size: int, frontiers: dict[int, tuple[bytes, ...]],
     return ChunkScan(
         task.start, size, frontiers, end, np.array(pos, dtype=np.int64), contests,
         [g[9].decode() for g in groups], version, counts, votes,  # type: ignore[union-attr]
-        key_text, checked, {}, unchecked)
+        key_text, checked, unchecked=unchecked)
 
 
 def _unhex(text: str) -> bytes | None:
