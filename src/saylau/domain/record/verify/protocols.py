@@ -43,6 +43,10 @@ class Rows:
     """Row numbers by pair (first leaf), then leaf: every pair's versions in order."""
     current: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
     """The row is its pair's latest version."""
+    contest_code: npt.NDArray[np.int64] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per row, its contest's place in `contest_ids`."""
+    contest_ids: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.leaf)
@@ -134,14 +138,21 @@ def _pairs(rows: Rows) -> None:
     """Number the (contest, station) pairs in the order of their first leaves; sort the rows
     by pair, then leaf; mark each pair's latest version."""
     n = len(rows)
-    codes: dict[tuple[str, str], int] = {}
-    key = np.fromiter((codes.setdefault(k, len(codes))
-                       for k in zip(rows.contest, rows.station, strict=True)),
-                      dtype=np.int64, count=n)
-    # rows are in leaf order, so a pair's code follows the order of its first leaf
-    rows.pair = key
+    contests: dict[str, int] = {}
+    stations: dict[str, int] = {}
+    rows.contest_code = np.fromiter((contests.setdefault(c, len(contests))
+                                     for c in rows.contest), dtype=np.int64, count=n)
+    rows.contest_ids = list(contests)
+    station = np.fromiter((stations.setdefault(s, len(stations)) for s in rows.station),
+                          dtype=np.int64, count=n)
+    both = station * max(len(contests), 1) + rows.contest_code
+    distinct, first_row, inverse = np.unique(both, return_index=True, return_inverse=True)
+    number = np.empty(len(distinct), dtype=np.int64)
+    number[np.argsort(first_row, kind="stable")] = np.arange(len(distinct))
+    # rows are in leaf order: pairs numbered in the order of their first leaves
+    key = rows.pair = number[inverse.reshape(-1)]
     rows.order = np.lexsort((rows.leaf, key)) if n else np.zeros(0, dtype=np.int64)
-    first = np.zeros(len(codes), dtype=np.int64)
+    first = np.zeros(len(distinct), dtype=np.int64)
     if n:
         sorted_key = key[rows.order]
         starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])

@@ -104,7 +104,12 @@ def verify_record(
     head_at = {h.size: h for h in heads}
     roots: list[bytes] = []
     size = 0
-    for scan in (map_chunks or map)(scan_chunk, tasks()):
+    # the first chunk (the record's head: the geography parts to parse) is scanned here while
+    # the others go to `map_chunks` (a pool's map hands them out at once)
+    todo = tasks()
+    first = list(itertools.islice(todo, 1))
+    rest = (map_chunks or map)(scan_chunk, todo)
+    for scan in itertools.chain(map(scan_chunk, first), rest):
         task = pending.popleft()
         if scan.head_frontiers:
             for at, frontier in sorted(head_frontiers(roots, scan).items()):

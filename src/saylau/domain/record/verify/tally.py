@@ -71,20 +71,18 @@ def _check_and_tally(geo: Geography, contests: Sequence[Contest], rows: Rows
     is_station[geo.station_indices] = True
     where = np.fromiter((index.get(s, -1) for s in rows.station),  # type: ignore[call-overload]
                         dtype=np.int64, count=n)
-    contest_rows: dict[str, list[int]] = {}
-    for k, cid in enumerate(rows.contest):
-        contest_rows.setdefault(cid, []).append(k)
+    contest_rows = {cid: np.flatnonzero(rows.contest_code == k)
+                    for k, cid in enumerate(rows.contest_ids)}
     ok_pair = np.zeros(n, dtype=bool)  # per row: its pair's station votes in its contest
-    for cid, ks in contest_rows.items():
+    for cid, at in contest_rows.items():
         contest = by_id.get(ContestId(cid))
         if contest is None:
             continue
-        at = np.array(ks, dtype=np.int64)
         w = where[at]
         good = (w >= 0) & is_station[np.maximum(w, 0)]
         if not (contest.area == geo.root.id and contest.district is None):
             for j in np.flatnonzero(good).tolist():
-                good[j] = contest.votes_at(geo, StationId(UnitId(rows.station[ks[j]])))
+                good[j] = contest.votes_at(geo, StationId(UnitId(rows.station[int(at[j])])))
         ok_pair[at] = good
     bad = np.flatnonzero(~ok_pair[firsts])
     if len(bad):
@@ -105,7 +103,7 @@ def _check_and_tally(geo: Geography, contests: Sequence[Contest], rows: Rows
     for c in contests:
         options = c.option_ids
         known = set(options)
-        rs = np.array(contest_rows.get(c.id, []), dtype=np.int64)
+        rs = contest_rows.get(c.id, np.zeros(0, dtype=np.int64))
         rs = rs[np.argsort(place[rs], kind="stable")]  # pairs by first leaf, then versions
         wrong = [k for k, t in enumerate(distinct) if set(t) != known]
         if wrong:
