@@ -366,3 +366,17 @@ def test_a_malformed_unit_is_named_in_reading_order(chunk: int) -> None:
     leaves = honest()
     leaves[0] = edit(leaves[0], bad_kind)
     failure(leaves, "leaf 0 is malformed: ValueError 'planet' is not a valid UnitKind")
+
+
+def test_characters_beyond_the_basic_plane_take_the_full_parse(chunk: int) -> None:
+    """A 4-byte UTF-8 character (here in a unit's name) sends the leaf to the full canonical
+    parse, which accepts it; a byte that is no UTF-8 at all is refused by name."""
+
+    def emoji(r: dict[str, Any]) -> None:
+        r["body"]["units"][4]["name"]["en"] = "Station \U0001F5F3"
+
+    leaves = honest()
+    leaves[0] = edit(leaves[0], emoji)
+    assert agree(leaves)[0] == "verified"
+    leaves[0] = leaves[0].replace("\U0001F5F3".encode(), b"\xff\xfe\xfd\xfc")
+    failure(leaves, "leaf 0 is not canonical JSON")

@@ -8,6 +8,7 @@ it as if there were no batch pass: it raises the failure with its message, or ac
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
@@ -75,9 +76,10 @@ def confirm(state: _State, scan: ChunkScan, r0: int, r1: int, spec: Spec) -> tup
         if refused:
             bad |= np.fromiter((k in refused for k in keys), dtype=bool, count=n)
         if scope_at:
-            scope = np.fromiter((scope_at.get(k, -1) for k in keys),  # type: ignore[arg-type]
+            minus = itertools.repeat(-1)
+            scope = np.fromiter(map(scope_at.get, keys, minus),  # type: ignore[arg-type]
                                 dtype=np.int64, count=n)
-            at = np.fromiter((index.get(s, -1) for s in stations), dtype=np.int64, count=n)
+            at = np.fromiter(map(index.get, stations, minus), dtype=np.int64, count=n)
             need = scope != -1
             covered = at == scope
             unknown = np.flatnonzero(need & (scope == -2))  # a unit the geography lacks
@@ -109,12 +111,12 @@ def _tree(state: _State) -> tuple[dict[str, int], npt.NDArray[np.int64]]:
     """The units so far as an index (id -> its last unit's place, as by_unit keeps it) and
     each unit's parent's place (-1: none, or not a unit so far); kept until units are added."""
     cached = state.tree
-    if cached is None or cached[0] != len(state.units):  # the geography leaves come first
-        units = state.units
-        index: dict[str, int] = {u.id: i for i, u in enumerate(units)}
-        parent = np.fromiter((index.get(u.parent, -1)  # type: ignore[arg-type]
-                              for u in units), dtype=np.int64, count=len(units))
-        cached = state.tree = (len(units), index, parent)
+    if cached is None or cached[0] != len(state.unit_ids):  # the geography leaves come first
+        ids = state.unit_ids
+        index = dict(zip(ids, range(len(ids)), strict=True))  # a repeated id: its last unit
+        parent = np.fromiter(map(index.get, state.unit_parents,  # type: ignore[arg-type]
+                                 itertools.repeat(-1)), dtype=np.int64, count=len(ids))
+        cached = state.tree = (len(ids), index, parent)
     return cached[1], cached[2]
 
 

@@ -4,7 +4,6 @@ the station, protocol versions in order (a fast path for plain protocol leaves).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +44,9 @@ class _State:
     by_unit: dict[str, Unit] = field(default_factory=dict)
     election: dict[str, Any] | None = None
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unit_ids: list[str] = field(default_factory=list)
+    unit_parents: list[str | None] = field(default_factory=list)
+    """The units' ids and parents, in `units` order (for verify/batch._tree)."""
     tree: tuple[int, dict[str, int], npt.NDArray[np.int64]] | None = None
     """The units so far indexed for the batch pass (verify/batch._tree)."""
     protocols: ProtocolRows = field(default_factory=ProtocolRows)
@@ -130,8 +132,9 @@ def _dumps(value: object) -> bytes:
                       separators=(",", ":")).encode("utf-8")
 
 
-_FOUR_BYTE = re.compile(rb"[\xf0-\xf7]")
-"""The lead byte of a 4-byte UTF-8 sequence: a character beyond U+FFFF."""
+_FOUR_BYTE = 0xF0
+"""The lead bytes of a 4-byte UTF-8 sequence (a character beyond U+FFFF) are 0xF0 to 0xF7;
+bytes from 0xF8 up are no UTF-8 at all: a leaf holding either takes the full path."""
 
 
 def _parse_fast(data: bytes) -> Any:
@@ -142,8 +145,8 @@ def _parse_fast(data: bytes) -> Any:
     in one case: member names containing characters beyond U+FFFF, which RFC 8785 orders by
     UTF-16 code units. Leaves with such characters (a 4-byte UTF-8 sequence) and anything that
     does not re-encode to the same bytes go through canonical.parse_canonical instead."""
-    if _FOUR_BYTE.search(data):
-        return None
+    if data and int(np.frombuffer(data, dtype=np.uint8).max()) >= _FOUR_BYTE:
+        return None  # one vectorised pass: the geography's parts are megabytes
     try:
         r = json.loads(data, parse_float=_no_float)
     except (ValueError, _Float):
@@ -221,7 +224,10 @@ def _read_leaf(idx: int, data: bytes, state: _State, record: Record | None = Non
     if type_.startswith("rla"):
         state.audit_leaves.append((idx, type_, dict(body)))
     elif type_ == RecordType.GEOGRAPHY:
-        state.units += units_of(unit_columns(body) if columns is None else columns)
+        columns = unit_columns(body) if columns is None else columns
+        state.units += units_of(columns)
+        state.unit_ids += columns[0]
+        state.unit_parents += columns[1]
     elif type_ == RecordType.ELECTION:
         state.election = body
         for k in body["keys"]:

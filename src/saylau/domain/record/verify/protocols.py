@@ -5,6 +5,7 @@ the first leaf it fails."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,7 +144,8 @@ def _pairs(rows: Rows) -> None:
     rows.contest_code = np.fromiter((contests.setdefault(c, len(contests))
                                      for c in rows.contest), dtype=np.int64, count=n)
     rows.contest_ids = list(contests)
-    station = np.fromiter((stations.setdefault(s, len(stations)) for s in rows.station),
+    # a station's code: its first row (setdefault keeps the first)
+    station = np.fromiter(map(stations.setdefault, rows.station, itertools.count()),
                           dtype=np.int64, count=n)
     both = station * max(len(contests), 1) + rows.contest_code
     distinct, first_row, inverse = np.unique(both, return_index=True, return_inverse=True)

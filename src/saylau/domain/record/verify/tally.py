@@ -3,6 +3,7 @@ tally from the current versions, and each contest's decision by the one `decide(
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -69,7 +70,7 @@ def _check_and_tally(geo: Geography, contests: Sequence[Contest], rows: Rows
     index = geo.index
     is_station = np.zeros(len(geo.units), dtype=bool)
     is_station[geo.station_indices] = True
-    where = np.fromiter((index.get(s, -1) for s in rows.station),  # type: ignore[call-overload]
+    where = np.fromiter(map(index.get, rows.station, itertools.repeat(-1)),  # type: ignore[arg-type]
                         dtype=np.int64, count=n)
     contest_rows = {cid: np.flatnonzero(rows.contest_code == k)
                     for k, cid in enumerate(rows.contest_ids)}
