@@ -380,3 +380,20 @@ def test_characters_beyond_the_basic_plane_take_the_full_parse(chunk: int) -> No
     assert agree(leaves)[0] == "verified"
     leaves[0] = leaves[0].replace("\U0001F5F3".encode(), b"\xff\xfe\xfd\xfc")
     failure(leaves, "leaf 0 is not canonical JSON")
+
+
+def test_a_geography_part_read_by_its_template_is_what_the_exact_path_reads() -> None:
+    from saylau.domain.record.verify.leaves import _well_formed, unit_columns
+    from saylau.domain.record.verify.scan import geography_part
+
+    data = honest()[0]
+    read = geography_part(data)
+    assert read is not None  # the exporter's parts take the template
+    record = _well_formed(0, data)
+    assert read[1] == unit_columns(record["body"])
+    assert read[0] == {**record, "body": {}}
+    # a part the template does not fit is left to the exact path
+    assert geography_part(data.replace(b'"recorded":{"at":"2022', b'"recorded":{"at":"x022')) \
+        is None
+    assert geography_part(data.replace(b'"kind":"district"', b'"kind":"planet"', 1)) is None
+    assert geography_part(data.replace(b'"abroad":false', b'"abroad":0', 1)) is None

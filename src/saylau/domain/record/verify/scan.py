@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from saylau.domain.record.envelope import Record, RecordType
+from saylau.domain.record.envelope import Record, RecordType, is_timestamp
 from saylau.domain.record.merkle import Frontier
 from saylau.domain.record.signing import verify
-from saylau.domain.record.verify.leaves import UnitColumns, _well_formed, unit_columns
+from saylau.domain.record.verify.leaves import _KINDS, UnitColumns, _well_formed, unit_columns
 
 CHUNK = 1 << 16
 """Leaves per chunk: a power of two, so that each full chunk is one complete subtree of the
@@ -139,6 +139,56 @@ def _compiled(spec: Spec) -> dict[bytes, tuple[str, int, re.Pattern[bytes]]]:
 
 _HEAD = len(b'{"body":{"contest":"')
 
+# A geography part spelled out: every unit exactly as the exporter writes one (members in
+# canonical order, strings without escapes, so that the bytes are their own canonical form),
+# and an unsigned envelope. A part that matches is canonical and well-formed (its `recorded.at`
+# checked as a date-time below); any other takes the exact path.
+_TEXT = rb'[^"\\\x00-\x1f]*'
+_UNIT = (rb'\{"abroad":(true|false),"code":(null|"' + _TEXT + rb'"),"id":"(' + _TEXT + rb')",'
+         rb'"kind":"([a-z_]+)","name":\{"en":"(' + _TEXT + rb')","kk":"(' + _TEXT + rb')",'
+         rb'"ru":"(' + _TEXT + rb')"\},"parent":(null|"' + _TEXT + rb'"),'
+         rb'"registered":(0|[1-9][0-9]{0,15})\}')
+_UNIT_RE = re.compile(_UNIT)
+_UNITS_RE = re.compile(rb"(?:" + re.sub(rb"\((?!\?)", b"(?:", _UNIT) + rb",)*+"
+                       + re.sub(rb"\((?!\?)", b"(?:", _UNIT))
+_GEO_HEAD = b'{"body":{"units":['
+_GEO_TAIL = b',"type":"geography","v":1}'
+_GEO_RECORDED = re.compile(rb'\]\},"recorded":\{"at":"(' + _TEXT + rb')","by":"(' + _TEXT
+                           + rb'+)"\},"type":"geography","v":1\}')
+
+
+def geography_part(data: bytes) -> tuple[Record, UnitColumns] | None:
+    """A geography part read by the template above: its record (without the units) and its
+    units as columns, or None for the exact path."""
+    if not (data.startswith(_GEO_HEAD) and data.endswith(_GEO_TAIL)):
+        return None
+    cut = data.rfind(b']},"recorded":{"at":"')
+    tail = _GEO_RECORDED.fullmatch(data, cut) if cut > 0 else None
+    if tail is None or int(np.frombuffer(data, dtype=np.uint8).max()) >= 0xF0:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    at = tail.group(1).decode()
+    if not is_timestamp(at) or _UNITS_RE.fullmatch(data, len(_GEO_HEAD), cut) is None:
+        return None
+    found = _UNIT_RE.findall(data, len(_GEO_HEAD), cut)
+    kinds = [_KINDS.get(k.decode()) for _a, _c, _i, k, *_rest in found]
+    if None in kinds:
+        return None
+
+    def text(v: bytes) -> str | None:
+        return None if v == b"null" else v[1:-1].decode()
+
+    columns = ([u[2].decode() for u in found], [text(u[7]) for u in found], kinds,
+               [u[5].decode() for u in found], [u[6].decode() for u in found],
+               [u[4].decode() for u in found], [text(u[1]) for u in found],
+               [int(u[8]) for u in found], [u[0] == b"true" for u in found])
+    record = {"body": {}, "recorded": {"at": at, "by": tail.group(2).decode()},
+              "type": "geography", "v": 1}
+    return record, columns  # type: ignore[return-value]
+
 
 def scan_chunk(task: ScanTask) -> ChunkScan:
     """Hash every leaf of the chunk and read its plain protocol leaves into columns."""
@@ -173,6 +223,10 @@ def scan_chunk(task: ScanTask) -> ChunkScan:
         m = None if p is None else p[2].fullmatch(data)
         if m is None or p is None:
             if parse:  # a leaf it refuses is read again by the exact path, which says why
+                part = geography_part(data)
+                if part is not None:
+                    records[i], units[i] = part
+                    continue
                 with contextlib.suppress(Exception):
                     record = _well_formed(task.start + i, data)
                     if record["type"] == RecordType.GEOGRAPHY:
