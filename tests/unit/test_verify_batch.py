@@ -397,3 +397,46 @@ def test_a_geography_part_read_by_its_template_is_what_the_exact_path_reads() ->
         is None
     assert geography_part(data.replace(b'"kind":"district"', b'"kind":"planet"', 1)) is None
     assert geography_part(data.replace(b'"abroad":false', b'"abroad":0', 1)) is None
+
+
+def test_published_figures_compared_as_columns_name_the_first_difference() -> None:
+    import copy
+
+    from saylau.domain.record.verify import published_results
+
+    leaves = honest()
+    hs, central = heads(leaves), public_key_bytes(CENTRAL)
+    _report, v = verify_record(leaves, hs, central)
+    published = published_results(v)
+    report, _v = verify_record(leaves, hs, central, published)
+    assert "published results: every figure" in report.lines[-1]
+    units = published["contests"][CONTEST.id]["units"]
+    station, region = STATIONS[5][0], STATIONS[5][1]
+    cases = [
+        ((station, "invalid", 99), f"unit {station}: published invalid = 99, but the record "
+                                   "gives 2"),
+        ((region, "votes", {"yes": 1, "no": 2}), f"unit {region}: published votes = "),
+        ((station, "votes", {**units[station]["votes"], "maybe": 0}), f"unit {station}: "
+                                                                     "published votes"),
+        ((station, "registered", None), f"unit {station}: published registered = null"),
+    ]
+    for (unit, field, value), message in cases:
+        changed = copy.deepcopy(published)
+        changed["contests"][CONTEST.id]["units"][unit][field] = value
+        with pytest.raises(VerificationFailed, match=message):
+            verify_record(leaves, hs, central, changed)
+    # the first unit in the geography's order is named, whichever changed field comes later
+    both = copy.deepcopy(published)
+    both["contests"][CONTEST.id]["units"][STATIONS[7][0]]["invalid"] = 7
+    both["contests"][CONTEST.id]["units"][region]["both_marked"] = 1
+    first = min((STATIONS[7][0], region), key=lambda u: GEO.index[u])
+    with pytest.raises(VerificationFailed, match=f"unit {first}:"):
+        verify_record(leaves, hs, central, both)
+    missing = copy.deepcopy(published)
+    del missing["contests"][CONTEST.id]["units"][station]
+    with pytest.raises(VerificationFailed, match=f"have no unit {station}"):
+        verify_record(leaves, hs, central, missing)
+    # equal figures of another JSON type are equal, as they always were compared
+    loose = copy.deepcopy(published)
+    loose["contests"][CONTEST.id]["units"][station]["invalid"] = 2.0
+    verify_record(leaves, hs, central, loose)
