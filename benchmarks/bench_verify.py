@@ -227,9 +227,10 @@ def leaf_hashes(leaves: list[bytes]) -> float:
 
 PHASES = (
     ("scan_chunk", "batch pass over the chunks (in the verifier's process here)"),
-    ("_well_formed", "&nbsp;&nbsp;of which: the other leaves (geography parts above all) "
-                     "parsed, canonical form checked, shape checked"),
-    ("unit_columns", "&nbsp;&nbsp;of which: the geography parts' units as columns"),
+    ("geography_part", "&nbsp;&nbsp;of which: the geography parts read by their template "
+                       "into unit columns"),
+    ("_well_formed", "&nbsp;&nbsp;of which: the other leaves parsed, canonical form and shape "
+                     "checked (the election, keys)"),
     ("_read_leaf", "exact path applying the other leaves in order"),
     ("units_of", "&nbsp;&nbsp;of which: the Unit objects of the geography"),
     ("confirm", "keys, scopes and signature rules of the scanned runs"),
