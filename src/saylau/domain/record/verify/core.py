@@ -44,7 +44,7 @@ class VerifiedElection:
 
 
 def _names(d: Mapping[str, Any]) -> Names:
-    return Names(kk=str(d["kk"]), ru=str(d["ru"]), en=str(d["en"]))
+    return Names(str(d["kk"]), str(d["ru"]), str(d["en"]))  # Names(kk, ru, en)
 
 
 def _fail(message: str, **details: Any) -> VerificationFailed:

@@ -4,10 +4,12 @@ the station, protocol versions in order (a fast path for plain protocol leaves).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from saylau.domain.contests import (
     must_sign,
@@ -15,8 +17,8 @@ from saylau.domain.contests import (
 from saylau.domain.decide import SessionRound
 from saylau.domain.errors import SaylauError
 from saylau.domain.geography import Unit, UnitKind
-from saylau.domain.ids import UnitId
 from saylau.domain.integrity.record import leaf_problems as integrity_leaf_problems
+from saylau.domain.names import Names
 from saylau.domain.protocols import (
     COUNT_FIELDS,
 )
@@ -28,7 +30,8 @@ from saylau.domain.record.envelope import (
     record_shape_problems,
 )
 from saylau.domain.record.signing import verify
-from saylau.domain.record.verify.core import _fail, _names
+from saylau.domain.record.verify.core import MALFORMED, _fail, _names
+from saylau.domain.record.verify.protocols import ProtocolRows, Versions
 
 
 @dataclass
@@ -41,9 +44,13 @@ class _State:
     by_unit: dict[str, Unit] = field(default_factory=dict)
     election: dict[str, Any] | None = None
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
-    versions: dict[tuple[str, str], list[tuple[int, tuple[int, ...], dict[str, int]]]] = field(
-        default_factory=dict)
-    """(contest, station) -> every version as (leaf, counts in COUNT_FIELDS order, votes)."""
+    unit_ids: list[str] = field(default_factory=list)
+    unit_parents: list[str | None] = field(default_factory=list)
+    """The units' ids and parents, in `units` order (for verify/batch._tree)."""
+    tree: tuple[int, dict[str, int], npt.NDArray[np.int64]] | None = None
+    """The units so far indexed for the batch pass (verify/batch._tree)."""
+    protocols: ProtocolRows = field(default_factory=ProtocolRows)
+    """Every protocol version read so far (their order is checked once all are read)."""
     sessions: dict[tuple[str, int], list[tuple[int, SessionRound]]] = field(
         default_factory=dict)
     """(Senate seat, round) -> every version of its joint-session protocol as (leaf, round)."""
@@ -56,6 +63,11 @@ class _State:
     (verify/audits.py)."""
     """Unit -> its registered, unrevoked commission keys so far: such a station signs
     (saylau.domain.contests.must_sign)."""
+
+    @property
+    def versions(self) -> Versions:
+        """(contest, station) -> every version read so far, as (leaf, counts, votes)."""
+        return self.protocols.finish().as_versions()
 
     def unsigned_protocol(self, idx: int, station: str) -> None:
         """An unsigned protocol of `station` at leaf `idx`: refused where it had to sign."""
@@ -74,6 +86,41 @@ class _State:
                     station=station)
 
 
+_KINDS = {k.value: k for k in UnitKind}
+
+UnitColumns = tuple[list[Any], list[Any], list[UnitKind], list[str], list[str], list[str],
+                    list[Any], list[int], list[bool]]
+"""A geography part's units as columns: id, parent, kind, name kk, ru, en, code, registered,
+abroad (a few lists cross between processes far faster than a dict per unit)."""
+
+
+def unit_columns(body: Mapping[str, Any]) -> UnitColumns:
+    """The units of a geography part's body, read as the Unit fields; for a unit that lacks
+    one or has one of the wrong type, raises what reading the units one by one raises first
+    (MALFORMED: the shape check before vouches only for their ids and parents)."""
+    units = body["units"]
+    try:
+        kinds = _KINDS
+        kind = [kinds.get(k) if isinstance(k, str) else None for k in (u["kind"] for u in units)]
+        if None in kind:
+            raise ValueError("a kind that is not a unit kind")
+        names = [u["name"] for u in units]
+        return ([u["id"] for u in units], [u["parent"] for u in units],
+                kind,  # type: ignore[return-value]
+                [str(n["kk"]) for n in names], [str(n["ru"]) for n in names],
+                [str(n["en"]) for n in names], [u.get("code") for u in units],
+                [int(u["registered"]) for u in units], [bool(u["abroad"]) for u in units])
+    except MALFORMED:
+        for u in units:  # the first failure in reading order, as each unit is read
+            (u["id"], u["parent"], UnitKind(u["kind"]), _names(u["name"]), u.get("code"),
+             int(u["registered"]), bool(u["abroad"]))
+        raise
+
+
+def units_of(columns: UnitColumns) -> list[Unit]:
+    """The Units of `unit_columns` (ids as they are: UnitId is only a type)."""
+    return [Unit(i, p, k, Names(kk, ru, en), c, r, a)
+            for i, p, k, kk, ru, en, c, r, a in zip(*columns, strict=True)]
 _PROTOCOL_KEYS = frozenset({"v", "type", "body", "recorded", "signature"})
 _PROTOCOL_BODY = frozenset({"contest", "station", "version", "counts", "votes", "reason"})
 _COUNT_SET = frozenset(COUNT_FIELDS)
@@ -85,8 +132,9 @@ def _dumps(value: object) -> bytes:
                       separators=(",", ":")).encode("utf-8")
 
 
-_FOUR_BYTE = re.compile(rb"[\xf0-\xf7]")
-"""The lead byte of a 4-byte UTF-8 sequence: a character beyond U+FFFF."""
+_FOUR_BYTE = 0xF0
+"""The lead bytes of a 4-byte UTF-8 sequence (a character beyond U+FFFF) are 0xF0 to 0xF7;
+bytes from 0xF8 up are no UTF-8 at all: a leaf holding either takes the full path."""
 
 
 def _parse_fast(data: bytes) -> Any:
@@ -97,8 +145,8 @@ def _parse_fast(data: bytes) -> Any:
     in one case: member names containing characters beyond U+FFFF, which RFC 8785 orders by
     UTF-16 code units. Leaves with such characters (a 4-byte UTF-8 sequence) and anything that
     does not re-encode to the same bytes go through canonical.parse_canonical instead."""
-    if _FOUR_BYTE.search(data):
-        return None
+    if data and int(np.frombuffer(data, dtype=np.uint8).max()) >= _FOUR_BYTE:
+        return None  # one vectorised pass: the geography's parts are megabytes
     try:
         r = json.loads(data, parse_float=_no_float)
     except (ValueError, _Float):
@@ -142,75 +190,9 @@ def _no_float(_text: str) -> Any:
     raise _Float
 
 
-# The canonical bytes of a protocol record whose strings are plain printable ASCII (no escapes)
-# and whose integers have at most 10 digits, spelled out: members in RFC 8785 order, no
-# whitespace, integers without leading zeros. A leaf that matches is canonical and well-formed
-# (the votes' member order is checked after the match); any other leaf takes the full path.
-_S = rb'"([\x20\x21\x23-\x5b\x5d-\x7e]*)"'
-_N = rb"(0|[1-9][0-9]{0,9})"
-_PLAIN_S = rb'"[\x20\x21\x23-\x5b\x5d-\x7e]*"'
-_PLAIN_N = rb"(?:0|[1-9][0-9]{0,9})"
-_PROTOCOL_RE = re.compile(
-    rb'\{"body":(\{"contest":' + _S + rb',"counts":\{"ballots_cancelled":' + _N
-    + rb',"ballots_in_boxes":' + _N + rb',"ballots_issued":' + _N + rb',"ballots_received":'
-    + _N + rb',"both_marked":' + _N + rb',"invalid":' + _N + rb',"registered":' + _N
-    + rb'\},"reason":(null|"[\x20\x21\x23-\x5b\x5d-\x7e]*[\x21\x23-\x5b\x5d-\x7e]'
-    + rb'[\x20\x21\x23-\x5b\x5d-\x7e]*"),"station":' + _S + rb',"version":'
-    + rb"([1-9][0-9]{0,9})" + rb',"votes":\{(' + _PLAIN_S + rb":" + _PLAIN_N + rb"(?:,"
-    + _PLAIN_S + rb":" + _PLAIN_N + rb')*)\}\}),"recorded":\{"at":' + _PLAIN_S + rb',"by":'
-    + _PLAIN_S + rb'\}(?:,"signature":\{"key":"([0-9a-f]{32})","value":"([0-9a-f]{128})"\})?'
-    + rb',"type":"protocol","v":1\}'
-)
-_VOTE_RE = re.compile(rb'"([\x20\x21\x23-\x5b\x5d-\x7e]*)":(0|[1-9][0-9]{0,9})')
-
-
-def _read_protocol_fast(idx: int, data: bytes, state: _State) -> int | None:
-    """A protocol leaf read by _PROTOCOL_RE (most of a big record): the same checks as the
-    full path, without building and re-encoding the JSON. None when the leaf does not match
-    (the full path then reads it); else 1 for an unsigned record, 0 for a signed one."""
-    m = _PROTOCOL_RE.fullmatch(data)
-    if m is None or state.election is None:
-        return None
-    (body, contest, c_can, c_box, c_iss, c_rec, c_both, c_inv, c_reg, reason, station,
-     version, votes_text, key, value) = m.groups()
-    votes = _VOTE_RE.findall(votes_text)
-    names = [n for n, _ in votes]
-    if names != sorted(names) or len(set(names)) != len(names):
-        return None  # not in canonical order: the full path says so
-    st = station.decode()
-    state.counts_by_type["protocol"] = state.counts_by_type.get("protocol", 0) + 1
-    unsigned = 0
-    if key is None:
-        unsigned = 1
-        state.unsigned_protocol(idx, st)
-    else:
-        if len(state.by_unit) != len(state.units):
-            state.by_unit = {u.id: u for u in state.units}
-        message = b'{"body":' + body + b',"type":"protocol","v":1}'
-        _check_key(idx, key.decode(), state.keys, state.by_unit, st,
-                   message, bytes.fromhex(value.decode()) if state.check_signatures else None)
-    v = int(version)
-    history = state.versions.setdefault((contest.decode(), st), [])
-    if v != len(history) + 1:
-        raise _fail(f"leaf {idx}: protocol of station {st} for {contest.decode()} is version "
-                    f"{v}, expected {len(history) + 1}", leaf=idx, station=st)
-    if v > 1 and reason == b"null":
-        raise _fail(f"leaf {idx}: correction {v} of station {st} gives no reason", leaf=idx,
-                    station=st)
-    # COUNT_FIELDS order: registered, received, issued, cancelled, in boxes, invalid, both
-    history.append((idx, (int(c_reg), int(c_rec), int(c_iss), int(c_can), int(c_box),
-                          int(c_inv), int(c_both)),
-                    {n.decode(): int(x) for n, x in votes}))
-    return unsigned
-
-
-def _read_leaf(idx: int, data: bytes, state: _State) -> int:
-    """Check one leaf and add it to `state`; returns 1 for an unsigned record, else 0."""
-    fast = _read_protocol_fast(idx, data, state)
-    if fast is not None:
-        return fast
-    central_id = state.central_id
-    unsigned = 0
+def _well_formed(idx: int, data: bytes) -> Record:
+    """The leaf's record, when its bytes are canonical JSON of a well-formed record; else
+    VerificationFailed naming the leaf. Pure: the batch pass may run it ahead, elsewhere."""
     parsed = _parse_fast(data)
     if parsed is None:
         try:
@@ -224,17 +206,28 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
         if problems:
             raise _fail(f"leaf {idx} is not a well-formed record: {problems[0]['message']}",
                         leaf=idx, problems=problems)
+    return record
+
+
+def _read_leaf(idx: int, data: bytes, state: _State, record: Record | None = None,
+               columns: UnitColumns | None = None) -> int:
+    """Check one leaf and add it to `state`; returns 1 for an unsigned record, else 0.
+    `record`: what `_well_formed(idx, data)` returned for it already, and for a geography
+    part `columns`: what `unit_columns` returned for its body (the batch pass)."""
+    central_id = state.central_id
+    unsigned = 0
+    if record is None:
+        record = _well_formed(idx, data)
     type_ = str(record["type"])
     state.counts_by_type[type_] = state.counts_by_type.get(type_, 0) + 1
     body = record["body"]
     if type_.startswith("rla"):
         state.audit_leaves.append((idx, type_, dict(body)))
     elif type_ == RecordType.GEOGRAPHY:
-        for u in body["units"]:
-            state.units.append(Unit(
-                UnitId(u["id"]), None if u["parent"] is None else UnitId(u["parent"]),
-                UnitKind(u["kind"]), _names(u["name"]), u.get("code"), int(u["registered"]),
-                bool(u["abroad"])))
+        columns = unit_columns(body) if columns is None else columns
+        state.units += units_of(columns)
+        state.unit_ids += columns[0]
+        state.unit_parents += columns[1]
     elif type_ == RecordType.ELECTION:
         state.election = body
         for k in body["keys"]:
@@ -257,7 +250,7 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
         k["revoked"] = idx
     elif type_ in (RecordType.INTEGRITY_PARAMS, RecordType.PVT_COMMITMENT):
         # integrity analytics (issue 14): fixed before the first protocol, and re-derived
-        problems = integrity_leaf_problems(type_, body, bool(state.versions))
+        problems = integrity_leaf_problems(type_, body, state.protocols.count > 0)
         if problems:
             raise _fail(f"leaf {idx}: {problems[0]['message']}", leaf=idx, problems=problems)
     elif type_ in (RecordType.PROTOCOL, RecordType.TURNOUT):
@@ -274,19 +267,11 @@ def _read_leaf(idx: int, data: bytes, state: _State) -> int:
                 state.by_unit = {u.id: u for u in state.units}
             _check_signed(idx, record, sig["key"], state.keys, state.by_unit, station,
                           bytes.fromhex(sig["value"]) if state.check_signatures else None)
-        if type_ == RecordType.PROTOCOL:
-            key = (str(body["contest"]), station)
-            history = state.versions.setdefault(key, [])
-            v = int(body["version"])
-            if v != len(history) + 1:
-                raise _fail(f"leaf {idx}: protocol of station {station} for {key[0]} is "
-                            f"version {v}, expected {len(history) + 1}", leaf=idx,
-                            station=station)
-            if v > 1 and not body.get("reason"):
-                raise _fail(f"leaf {idx}: correction {v} of station {station} gives no "
-                            "reason", leaf=idx, station=station)
+        if type_ == RecordType.PROTOCOL:  # versions in order: checked once all are read
             c = body["counts"]
-            history.append((idx, tuple(c[f] for f in COUNT_FIELDS), body["votes"]))
+            state.protocols.add(idx, str(body["contest"]), station, int(body["version"]),
+                                bool(body.get("reason")), tuple(c[f] for f in COUNT_FIELDS),
+                                dict(body["votes"]))
     elif type_ == RecordType.SENATE_SESSION:
         _read_session(idx, body, state)
     elif type_ in (RecordType.OBSERVER_COPY, RecordType.OBSERVER_REPORT):

@@ -6,8 +6,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from saylau.domain.contests import ContestKind
+from saylau.domain.protocols import COUNT_FIELDS
 from saylau.domain.record.verify.core import Report, VerifiedElection, _fail
+from saylau.domain.tally import BOOK_FIELDS, Tally
 
 UNIT_FIGURES = ("stations_expected", "stations_reported", "registered", "ballots_issued",
                 "ballots_in_boxes", "invalid", "both_marked")
@@ -31,27 +36,74 @@ def published_results(v: VerifiedElection) -> dict[str, Any]:
 
 
 def compare_published(v: VerifiedElection, published: Mapping[str, Any], report: Report) -> None:
-    mine = published_results(v)
+    """Every figure of every unit and every decision the server published equal the
+    recomputation; the first that is not is named. Each contest's units are compared as
+    columns first (`_columns_agree`); a contest where that finds any doubt is compared unit
+    by unit, figure by figure, which names the first difference."""
     theirs = published.get("contests", {})
-    for cid, data in mine["contests"].items():
+    rows = 0
+    for c in v.contests:
+        cid = c.id
         if cid not in theirs:
             raise _fail(f"the published results have no contest {cid}", contest=cid)
         pub_units = theirs[cid].get("units", {})
-        for unit, figures in data["units"].items():
-            pub = pub_units.get(unit)
-            if pub is None:
-                raise _fail(f"{cid}: the published results have no unit {unit}", unit=unit)
-            for f, value in figures.items():
-                if pub.get(f) != value:
-                    raise _fail(
-                        f"{cid}: unit {unit}: published {f} = {json.dumps(pub.get(f))}, but "
-                        f"the record gives {json.dumps(value)}", contest=cid, unit=unit,
-                        field=f, expected=value, actual=pub.get(f))
-        if theirs[cid].get("decision") != data["decision"]:
+        t = v.tallies[cid]
+        at = np.zeros(0, dtype=np.int64) if c.kind is ContestKind.SENATE_SEAT else \
+            np.flatnonzero(t.column(0) != 0)  # units with stations expected
+        rows += len(at)
+        if not _columns_agree(v, t, at, pub_units):
+            mine = published_results(v)["contests"][cid]
+            for unit, figures in mine["units"].items():
+                pub = pub_units.get(unit)
+                if pub is None:
+                    raise _fail(f"{cid}: the published results have no unit {unit}", unit=unit)
+                for f, value in figures.items():
+                    if pub.get(f) != value:
+                        raise _fail(
+                            f"{cid}: unit {unit}: published {f} = {json.dumps(pub.get(f))}, "
+                            f"but the record gives {json.dumps(value)}", contest=cid,
+                            unit=unit, field=f, expected=value, actual=pub.get(f))
+        decision = v.decisions[cid]
+        if theirs[cid].get("decision") != decision:
             raise _fail(f"{cid}: the published decision {theirs[cid].get('decision')} differs "
-                        f"from the law applied to the record: {data['decision']}",
-                        contest=cid, expected=data["decision"],
-                        actual=theirs[cid].get("decision"))
-    rows = sum(len(d["units"]) for d in mine["contests"].values())
+                        f"from the law applied to the record: {decision}",
+                        contest=cid, expected=decision, actual=theirs[cid].get("decision"))
     report.ok(f"published results: every figure of {rows:,} unit-contest rows and every "
               "decision equal the recomputation")
+
+
+_COLUMN = {"stations_expected": 0, "stations_reported": 1,
+           **{f: len(BOOK_FIELDS) + COUNT_FIELDS.index(f) for f in UNIT_FIGURES[2:]}}
+
+
+def _columns_agree(v: VerifiedElection, t: Tally, at: npt.NDArray[np.int64],
+                   pub_units: Mapping[str, Any]) -> bool:
+    """Every unit of `at` published, each figure a plain integer equal to the tally's and
+    its votes exactly the tally's options and figures: True; anything else (a missing unit,
+    another type, a difference): False."""
+    units = v.geography.units
+    pubs: list[Any] = [pub_units.get(units[i].id) for i in at.tolist()]
+    if not pubs:
+        return True
+    if set(map(type, pubs)) != {dict}:
+        return False
+    totals = t.totals[at]
+
+    def same(values: list[Any], column: npt.NDArray[np.int64]) -> bool:
+        if set(map(type, values)) != {int}:
+            return False
+        try:
+            got = np.fromiter(values, dtype=np.int64, count=len(values))
+        except OverflowError:
+            return False
+        return bool(np.array_equal(got, column))
+
+    for f in UNIT_FIGURES:
+        if not same([p.get(f) for p in pubs], totals[:, _COLUMN[f]]):
+            return False
+    votes: list[Any] = [p.get("votes") for p in pubs]
+    if set(map(type, votes)) != {dict} or set(map(len, votes)) != {len(t.options)}:
+        return False
+    first = len(BOOK_FIELDS) + len(COUNT_FIELDS)
+    return all(same([d.get(o) for d in votes], totals[:, first + k])
+               for k, o in enumerate(t.options))

@@ -3,6 +3,7 @@ tally from the current versions, and each contest's decision by the one `decide(
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,6 +30,7 @@ from saylau.domain.protocols import (
     run_checks,
 )
 from saylau.domain.record.verify.core import _fail, _names
+from saylau.domain.record.verify.protocols import Rows
 from saylau.domain.rulesets import RulesetName
 from saylau.domain.tally import BOOK_FIELDS, Tally, empty_table, tally
 
@@ -51,64 +53,95 @@ def _contest(election: str, c: Mapping[str, Any]) -> Contest:
     )
 
 
-def _check_and_tally(
-    geo: Geography, contests: Sequence[Contest],
-    versions: Mapping[tuple[str, str], list[tuple[int, tuple[int, ...], dict[str, int]]]],
-) -> dict[str, Tally]:
-    """Every version through the protocol checks (vectorised: protocol_batch.batch_flags,
-    then the scalar checks on flagged rows for the message), then each contest's tally from
-    its current versions."""
+def _check_and_tally(geo: Geography, contests: Sequence[Contest], rows: Rows
+                     ) -> dict[str, Tally]:
+    """Every station-contest pair of a contest the station votes in; every version through
+    the protocol checks (vectorised: protocol_batch.batch_flags, then the scalar checks on
+    flagged rows for the message), then each contest's tally from its current versions.
+    Failures name the first pair (by its first leaf) or row (pairs in that order, each
+    pair's versions in order), as checking them one by one would."""
     by_id = {c.id: c for c in contests}
-    rows: dict[str, list[tuple[int, int, tuple[int, ...], dict[str, int], bool]]] = {
-        c.id: [] for c in contests}
-    for (contest_id, station), history in versions.items():
-        contest = by_id.get(ContestId(contest_id))
-        first = history[0][0]
+    n = len(rows)
+    order = rows.order
+    pair_sorted = rows.pair[order]
+    starts = np.flatnonzero(np.r_[True, pair_sorted[1:] != pair_sorted[:-1]]) if n else \
+        np.zeros(0, dtype=np.int64)
+    firsts = order[starts]  # a row of each pair, pairs in the order of their first leaves
+    index = geo.index
+    is_station = np.zeros(len(geo.units), dtype=bool)
+    is_station[geo.station_indices] = True
+    where = np.fromiter(map(index.get, rows.station, itertools.repeat(-1)),  # type: ignore[arg-type]
+                        dtype=np.int64, count=n)
+    contest_rows = {cid: np.flatnonzero(rows.contest_code == k)
+                    for k, cid in enumerate(rows.contest_ids)}
+    ok_pair = np.zeros(n, dtype=bool)  # per row: its pair's station votes in its contest
+    for cid, at in contest_rows.items():
+        contest = by_id.get(ContestId(cid))
         if contest is None:
+            continue
+        w = where[at]
+        good = (w >= 0) & is_station[np.maximum(w, 0)]
+        if not (contest.area == geo.root.id and contest.district is None):
+            for j in np.flatnonzero(good).tolist():
+                good[j] = contest.votes_at(geo, StationId(UnitId(rows.station[int(at[j])])))
+        ok_pair[at] = good
+    bad = np.flatnonzero(~ok_pair[firsts])
+    if len(bad):
+        r = int(firsts[bad[0]])
+        first, contest_id, station = int(rows.leaf[r]), rows.contest[r], rows.station[r]
+        if ContestId(contest_id) not in by_id:
             raise _fail(f"leaf {first}: protocol for unknown contest {contest_id}", leaf=first)
-        i = geo.index.get(UnitId(station))
-        if i is None or not geo.units[i].is_station or not (
-                (contest.area == geo.root.id and contest.district is None)
-                or contest.votes_at(geo, StationId(UnitId(station)))):
-            raise _fail(f"leaf {first}: station {station} does not vote in {contest_id}",
-                        leaf=first, station=station)
-        for k, (leaf_idx, counts, votes) in enumerate(history):
-            rows[contest.id].append((leaf_idx, i, counts, votes, k == len(history) - 1))
+        raise _fail(f"leaf {first}: station {station} does not vote in {contest_id}",
+                    leaf=first, station=station)
     out: dict[str, Tally] = {}
-    registered = np.fromiter((u.registered for u in geo.units), dtype=np.int64,
-                             count=len(geo.units))
+    registered = geo.registered
+    names_code: dict[tuple[str, ...], int] = {}
+    codes = np.fromiter((names_code.setdefault(t, len(names_code)) for t in rows.names),
+                        dtype=np.int64, count=n)
+    distinct = list(names_code)
+    place = np.empty(n, dtype=np.int64)
+    place[order] = np.arange(n)
     for c in contests:
         options = c.option_ids
         known = set(options)
-        rs = rows[c.id]
-        for leaf_idx, i, _counts, votes, _cur in rs:
-            if set(votes) != known:
-                raise _fail(f"leaf {leaf_idx}: the protocol of station {geo.units[i].id} gives "
-                            f"options {sorted(votes)}, the contest has {sorted(known)}",
-                            leaf=leaf_idx, station=geo.units[i].id)
-        width = len(COUNT_FIELDS) + len(options)
-        matrix = np.array([(*cs, *(v[o] for o in options)) for _l, _i, cs, v, _c in rs],
-                          dtype=np.int64).reshape(len(rs), width)
-        where = np.array([i for _l, i, _c, _v, _cur in rs], dtype=np.int64)
+        rs = contest_rows.get(c.id, np.zeros(0, dtype=np.int64))
+        rs = rs[np.argsort(place[rs], kind="stable")]  # pairs by first leaf, then versions
+        wrong = [k for k, t in enumerate(distinct) if set(t) != known]
+        if wrong:
+            off = np.flatnonzero(np.isin(codes[rs], wrong))
+            if len(off):
+                r = int(rs[off[0]])
+                leaf_idx, sid = int(rows.leaf[r]), rows.station[r]
+                raise _fail(f"leaf {leaf_idx}: the protocol of station {sid} gives options "
+                            f"{sorted(rows.names[r])}, the contest has {sorted(known)}",
+                            leaf=leaf_idx, station=sid)
+        votes = np.zeros((len(rs), len(options)), dtype=np.int64)
+        for k in np.unique(codes[rs]).tolist():
+            sel = np.flatnonzero(codes[rs] == k)
+            perm = [distinct[k].index(o) for o in options]
+            votes[sel] = rows.votes[rs[sel]][:, perm]
+        matrix = np.concatenate([rows.counts[rs], votes], axis=1)
+        at = where[rs]
         flags = batch_flags(matrix, has_both_marked=c.has_both_marked,
-                            list_sizes=registered[where])
-        for bad in np.flatnonzero(flags.error).tolist():
-            leaf_idx, i, counts, votes, _cur = rs[bad]
+                            list_sizes=registered[at])
+        for bad_row in np.flatnonzero(flags.error).tolist():
+            r = int(rs[bad_row])
+            leaf_idx, i = int(rows.leaf[r]), int(at[bad_row])
             sid = StationId(geo.units[i].id)
-            pc = ProtocolCounts.of(votes={OptionId(o): n for o, n in votes.items()},
-                                   **dict(zip(COUNT_FIELDS, counts, strict=True)))
+            pc = ProtocolCounts.of(votes={OptionId(o): n for o, n in rows.votes_of(r).items()},
+                                   **dict(zip(COUNT_FIELDS, rows.counts[r].tolist(),
+                                              strict=True)))
             errors = errors_of(run_checks(ProtocolCheckContext(c, sid, int(registered[i])), pc))
             if errors:
                 raise _fail(f"leaf {leaf_idx}: the protocol of station {sid} fails "
                             f"{errors[0].code}: {errors[0].message}", leaf=leaf_idx,
                             station=sid)
         table = empty_table(geo, c)
-        current = np.array([r[4] for r in rs], dtype=bool)
+        current = rows.current[rs]
         if current.any():
-            at = where[current]
             data = table.data
-            data[at, 1] = 1
-            data[at, len(BOOK_FIELDS):] = matrix[current]
+            data[at[current], 1] = 1
+            data[at[current], len(BOOK_FIELDS):] = matrix[current]
         out[c.id] = tally(geo, table)
     return out
 

@@ -1,0 +1,442 @@
+"""The verifier's batch pass (verify/scan.py, batch.py, protocols.py) and its exact path
+(`verify_record(batch=False)`: every leaf parsed and checked one by one) agree: the same
+report for an honest record, the same failure, naming the same leaf, for a changed one.
+
+Each record is built with the domain's builders over the small country, and its tree head is
+signed again over the changed leaves, so that the change reaches the checks behind the root's.
+The chunk size is made tiny (monkeypatched) in some tests, so that runs of scanned leaves,
+exact leaves and tree heads fall across chunk boundaries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from saylau.domain.contests import QUESTION_2022, referendum_contest
+from saylau.domain.errors import SaylauError
+from saylau.domain.ids import ContestId, ElectionId
+from saylau.domain.record.canonical import canonical_bytes
+from saylau.domain.record.envelope import (
+    KeyRole,
+    election_record,
+    geography_record,
+    key_body,
+    key_record,
+    key_revocation_record,
+    leaf_bytes,
+    make_record,
+    protocol_body,
+)
+from saylau.domain.record.merkle import Frontier, TreeHead, leaf_hash
+from saylau.domain.record.signing import (
+    key_id,
+    private_key_from_seed,
+    public_key_bytes,
+    sign_body,
+    sign_tree_head,
+)
+from saylau.domain.record.verify import VerificationFailed, verify_record
+from saylau.domain.record.verify import scan as scan_module
+from saylau.services.record import contest_json, unit_json
+from tests.conftest import small_country
+
+AT = "2022-06-05T20:00:00Z"
+CENTRAL = private_key_from_seed(b"c" * 32)
+GEO = small_country(3)
+CONTEST = referendum_contest(ContestId("ref.referendum"), ElectionId("ref"), QUESTION_2022,
+                             constitutional=True, area=GEO.root.id)
+TOPS = [u.id for u in GEO.top_level()]
+KEYS = {top: private_key_from_seed(bytes([65 + k]) * 32) for k, top in enumerate(TOPS)}
+STATIONS = [(u.id, GEO.units[int(GEO.top_level_index[GEO.index[u.id]])].id, u.registered)
+            for u in GEO.stations()]
+
+
+def counts(registered: int, k: int) -> tuple[dict[str, int], dict[str, int]]:
+    issued = registered // 2 + k
+    return ({"registered": registered, "ballots_received": issued + 10,
+             "ballots_issued": issued, "ballots_cancelled": 10, "ballots_in_boxes": issued,
+             "invalid": 2, "both_marked": 1},
+            {"yes": issued - 3 - k, "no": k})
+
+
+def protocol(station: str, top: str | None, registered: int, k: int = 0, version: int = 1,
+             reason: str | None = None, signer: Any = None, contest: str = CONTEST.id) -> bytes:
+    c, v = counts(registered, k)
+    pb = protocol_body(contest=contest, station=station, version=version, counts=c, votes=v,
+                       reason=reason)
+    key = signer if signer is not None else (KEYS[top] if top is not None else None)
+    sig = None if key is None else sign_body(key, "protocol", pb)
+    return leaf_bytes(make_record("protocol", pb, recorded_at=AT, recorded_by=f"PEC {station}",
+                                  signature=sig))
+
+
+def head_leaves(signatures: str = "required") -> list[bytes]:
+    leaves = [leaf_bytes(geography_record([unit_json(u) for u in GEO.units],
+                                          recorded_by="cec", recorded_at=AT))]
+    body = {"election": "ref", "name": {"kk": "R", "ru": "R", "en": "R"},
+            "ruleset": "kz-2022", "date": "2022-06-05", "signatures": signatures,
+            "geography_parts": 1, "contests": [contest_json(CONTEST)],
+            "keys": [key_body(election="ref", unit=GEO.root.id, role=KeyRole.CENTRAL,
+                              key=key_id(public_key_bytes(CENTRAL)),
+                              public_key=public_key_bytes(CENTRAL).hex())]}
+    leaves.append(leaf_bytes(election_record(body, recorded_by="cec", recorded_at=AT)))
+    for top in TOPS:
+        leaves.append(register(KEYS[top], top))
+    return leaves
+
+
+def register(key: Any, unit: str) -> bytes:
+    pub = public_key_bytes(key)
+    return leaf_bytes(key_record(election="ref", unit=unit, role=KeyRole.COMMISSION,
+                                 key=key_id(pub), public_key=pub.hex(), recorded_by="cec",
+                                 recorded_at=AT))
+
+
+def honest() -> list[bytes]:
+    leaves = head_leaves()
+    leaves += [protocol(s, top, reg, k) for k, (s, top, reg) in enumerate(STATIONS)]
+    s, top, reg = STATIONS[2]
+    leaves.append(protocol(s, top, reg, 5, version=2, reason="recount"))
+    return leaves
+
+
+def heads(leaves: list[bytes], sizes: tuple[int, ...] = ()) -> list[TreeHead]:
+    out = []
+    for size in (*sizes, len(leaves)):
+        f = Frontier().extend(leaf_hash(x) for x in leaves[:size])
+        out.append(sign_tree_head(TreeHead(size, f.root().hex(), AT), CENTRAL))
+    return out
+
+
+def outcome(leaves: list[bytes], *, batch: bool, sizes: tuple[int, ...] = (),
+            check_signatures: bool = True) -> tuple[Any, ...]:
+    try:
+        report, v = verify_record(leaves, heads(leaves, sizes), public_key_bytes(CENTRAL),
+                                  check_signatures=check_signatures, batch=batch)
+    except VerificationFailed as exc:
+        return ("failed", exc.message, exc.details)
+    except SaylauError as exc:  # e.g. a geography the core refuses: raised as it is
+        return ("refused", type(exc).__name__, exc.message, exc.details)
+    return ("verified", report.lines, v.decisions,
+            {c: v.tallies[c].result(GEO.root.id) for c in v.tallies})
+
+
+def agree(leaves: list[bytes], **kw: Any) -> tuple[Any, ...]:
+    """Both paths' outcome, asserted equal."""
+    fast = outcome(leaves, batch=True, **kw)
+    exact = outcome(leaves, batch=False, **kw)
+    assert fast == exact
+    return fast
+
+
+def edit(data: bytes, edit: Callable[[dict[str, Any]], None]) -> bytes:
+    """The leaf's record changed by `edit`, written canonically (no shape check)."""
+    record = json.loads(data)
+    edit(record)
+    return canonical_bytes(record)
+
+
+@pytest.fixture(params=[4, 1 << 16], ids=["chunks-of-4", "one-chunk"])
+def chunk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr(scan_module, "CHUNK", request.param)
+    return int(request.param)
+
+
+def test_an_honest_record_gives_the_same_report(chunk: int) -> None:
+    leaves = honest()
+    got = agree(leaves, sizes=(3, 7, 8, 9, 17))
+    assert got[0] == "verified"
+    assert any(f"{len(STATIONS) + 1:,} protocol version(s)" in line for line in got[1])
+    assert agree(leaves, check_signatures=False)[0] == "verified"
+
+
+def test_a_changed_tree_head_is_named_first(chunk: int) -> None:
+    leaves = honest()
+    hs = heads(leaves, (9,))
+    bad = [hs[0], sign_tree_head(TreeHead(hs[1].size, "0" * 64, AT), CENTRAL)]
+    for batch in (True, False):
+        with pytest.raises(VerificationFailed, match=f"first {len(leaves)} leaves.*changed"):
+            verify_record(leaves, bad, public_key_bytes(CENTRAL), batch=batch)
+
+
+def failure(leaves: list[bytes], pattern: str, **kw: Any) -> str:
+    got = agree(leaves, **kw)
+    assert got[0] == "failed", got
+    assert pattern in got[1], got[1]
+    return str(got[1])
+
+
+def test_an_edited_vote(chunk: int) -> None:
+    leaves = honest()
+    leaves[7] = leaves[7].replace(b'"no":2,', b'"no":3,')
+    failure(leaves, "leaf 7: the signature of station")
+    failure(leaves, "leaf 7: the protocol of station", check_signatures=False)
+
+
+def test_a_version_gap_and_a_repeated_version(chunk: int) -> None:
+    s, top, reg = STATIONS[4]
+    gap = [*honest(), protocol(s, top, reg, 1, version=3, reason="again")]
+    failure(gap, f"leaf {len(gap) - 1}: protocol of station {s} for ref.referendum is "
+                 "version 3, expected 2")
+    again = honest()
+    again.insert(10, again[8])
+    failure(again, "leaf 10: protocol of station")
+    # a version error before another failure is the one named
+    late = [*gap, protocol(s, None, reg)]
+    failure(late, "is version 3, expected 2")
+
+
+def test_reasons_that_do_not_fit_the_version(chunk: int) -> None:
+
+    def no_reason(r: dict[str, Any]) -> None:
+        r["body"]["reason"] = None
+
+    def reason(r: dict[str, Any]) -> None:
+        r["body"]["reason"] = "why"
+
+    leaves = honest()
+    leaves[-1] = edit(leaves[-1], no_reason)
+    failure(leaves, "must say why")
+    leaves = honest()
+    leaves[6] = edit(leaves[6], reason)
+    failure(leaves, "has no reason")
+    leaves = honest()
+    leaves[-1] = leaves[-1].replace(b'"reason":"recount"', b'"reason":"   "')
+    failure(leaves, "must say why")
+
+
+def test_bytes_that_are_not_canonical(chunk: int) -> None:
+    for old, new in ((b'"version":1', b'"version": 1'), (b'"no":', b'"no" :'),
+                     (b'"version":1', b'"version":01'), (b'"version":1', b'"version":1.0')):
+        leaves = honest()
+        leaves[9] = leaves[9].replace(old, new, 1)
+        failure(leaves, "leaf 9 is not canonical JSON")
+
+
+def test_keys_that_may_not_sign(chunk: int) -> None:
+    s, top, reg = STATIONS[0]
+    other = next(t for t in TOPS if t != top)
+    leaves = honest()
+    leaves[5] = protocol(s, other, reg)
+    failure(leaves, f"leaf 5: key {key_id(public_key_bytes(KEYS[other]))} belongs to "
+                    f"{other}, which does not cover station {s}")
+    stranger = private_key_from_seed(b"z" * 32)
+    leaves[5] = protocol(s, None, reg, signer=stranger)
+    failure(leaves, "leaf 5: signed by key")
+    revoked = honest()
+    kid = key_id(public_key_bytes(KEYS[top]))
+    revoked.insert(8, leaf_bytes(key_revocation_record(election="ref", key=kid, reason="lost",
+                                                       recorded_by="cec", recorded_at=AT)))
+    failure(revoked, "revoked at leaf 8")
+
+
+def test_a_key_registered_late_and_the_central_key(chunk: int) -> None:
+    late = private_key_from_seed(b"L" * 32)
+    s, top, reg = STATIONS[-1]
+    leaves = [*honest(), register(late, top), protocol(s, None, reg, 2, version=2,
+                                                       reason="late key", signer=late)]
+    assert agree(leaves)[0] == "verified"
+    leaves.append(protocol(STATIONS[3][0], None, STATIONS[3][2], 1, version=2, reason="c",
+                           signer=CENTRAL))
+    assert agree(leaves)[0] == "verified"
+
+
+def test_unsigned_protocols(chunk: int) -> None:
+    s, _top, reg = STATIONS[3]
+    leaves = honest()
+    leaves[8] = protocol(s, None, reg)
+    failure(leaves, "leaf 8: the protocol of station")
+    optional = head_leaves("optional") + [protocol(x, None, r, k)
+                                          for k, (x, _t, r) in enumerate(STATIONS)]
+    assert agree(optional)[0] == "verified"
+    own = private_key_from_seed(b"o" * 32)
+    optional.insert(5, register(own, STATIONS[0][0]))
+    failure(optional, "so it must sign")
+
+
+def test_malformed_signatures_stations_options_and_contests(chunk: int) -> None:
+    leaves = honest()
+    leaves[9] = leaves[9].replace(b'"value":"', b'"value":"A', 1).replace(b'"},"type"',
+                                                                          b'"},"type"', 1)
+    value = json.loads(leaves[10])["signature"]["value"]
+    upper = honest()
+    upper[10] = upper[10].replace(value.encode(), value.upper().encode())
+    agree(upper)
+    agree(leaves)
+    unknown = honest()
+    unknown[6] = protocol("KZ-99-S0", TOPS[0], 1000)
+    failure(unknown, "does not cover station KZ-99-S0")
+    unknown[6] = protocol("KZ-99-S0", None, 1000, signer=CENTRAL)
+    failure(unknown, "station KZ-99-S0 does not vote in ref.referendum")
+
+    def extra(r: dict[str, Any]) -> None:
+        r["body"]["votes"]["maybe"] = 0
+
+    options = honest()
+    options[6] = edit(options[6], extra)
+    failure(options, "gives options ['maybe', 'no', 'yes']", check_signatures=False)
+    contest = honest()
+    contest[6] = protocol(STATIONS[0][0], STATIONS[0][1], STATIONS[0][2], contest="other")
+    failure(contest, "protocol for unknown contest other")
+
+
+def test_a_protocol_before_the_election(chunk: int) -> None:
+    leaves = honest()
+    leaves.insert(1, leaves[7])
+    failure(leaves, "leaf 1: a protocol before the election's definition")
+
+
+def test_map_chunks_is_what_runs_the_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scan_module, "CHUNK", 8)
+    seen: list[int] = []
+
+    def mapped(fn: Any, tasks: Any) -> Any:
+        for t in tasks:
+            seen.append(t.start)
+            yield fn(t)
+
+    leaves = honest()
+    report, _v = verify_record(leaves, heads(leaves, (9, 16)), public_key_bytes(CENTRAL),
+                               map_chunks=mapped)
+    assert seen == list(range(8, len(leaves), 8))  # the first chunk: the verifier's own
+    assert report.lines == outcome(leaves, batch=False, sizes=(9, 16))[1]
+
+
+MUTATIONS = st.one_of(
+    st.tuples(st.just("byte"), st.integers(0, 10**6), st.integers(0, 10**6),
+              st.integers(0, 255)),
+    st.tuples(st.just("digit"), st.integers(0, 10**6), st.integers(0, 10**6),
+              st.integers(0, 9)),
+    st.tuples(st.just("copy"), st.integers(0, 10**6), st.integers(0, 10**6), st.just(0)),
+    st.tuples(st.just("drop"), st.integers(0, 10**6), st.just(0), st.just(0)),
+    st.tuples(st.just("swap"), st.integers(0, 10**6), st.integers(0, 10**6), st.just(0)),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(MUTATIONS, min_size=1, max_size=3), st.booleans(), st.sampled_from([4, 8, 64]))
+def test_any_change_gives_the_same_outcome_on_both_paths(
+        mutations: list[tuple[str, int, int, int]], check: bool, size: int) -> None:
+    leaves = honest()
+    for kind, a, b, c in mutations:
+        i, j = a % len(leaves), b % len(leaves)
+        if kind == "byte":
+            data = bytearray(leaves[i])
+            data[b % len(data)] = c
+            leaves[i] = bytes(data)
+        elif kind == "digit":  # a digit changed: often still canonical and well-formed
+            digits = [k for k, x in enumerate(leaves[i]) if 48 <= x <= 57]
+            data = bytearray(leaves[i])
+            data[digits[b % len(digits)]] = 48 + c
+            leaves[i] = bytes(data)
+        elif kind == "copy":
+            leaves.insert(j, leaves[i])
+        elif kind == "drop" and len(leaves) > 1:
+            del leaves[i]
+        elif kind == "swap":
+            leaves[i], leaves[j] = leaves[j], leaves[i]
+    saved = scan_module.CHUNK
+    scan_module.CHUNK = size
+    try:
+        agree(leaves, sizes=(len(leaves) // 2,), check_signatures=check)
+    finally:
+        scan_module.CHUNK = saved
+
+
+def test_a_malformed_unit_is_named_in_reading_order(chunk: int) -> None:
+    """The shape check vouches only for the units' ids and parents: the first unit, in
+    order, that lacks a member or has one of the wrong type is the one named."""
+
+    def damage(r: dict[str, Any]) -> None:
+        del r["body"]["units"][3]["name"]
+        r["body"]["units"][5]["kind"] = "planet"
+
+    def bad_kind(r: dict[str, Any]) -> None:
+        r["body"]["units"][2]["kind"] = "planet"
+        r["body"]["units"][4]["registered"] = "many"
+
+    leaves = honest()
+    leaves[0] = edit(leaves[0], damage)
+    failure(leaves, "leaf 0 is malformed: KeyError 'name'")
+    leaves = honest()
+    leaves[0] = edit(leaves[0], bad_kind)
+    failure(leaves, "leaf 0 is malformed: ValueError 'planet' is not a valid UnitKind")
+
+
+def test_characters_beyond_the_basic_plane_take_the_full_parse(chunk: int) -> None:
+    """A 4-byte UTF-8 character (here in a unit's name) sends the leaf to the full canonical
+    parse, which accepts it; a byte that is no UTF-8 at all is refused by name."""
+
+    def emoji(r: dict[str, Any]) -> None:
+        r["body"]["units"][4]["name"]["en"] = "Station \U0001F5F3"
+
+    leaves = honest()
+    leaves[0] = edit(leaves[0], emoji)
+    assert agree(leaves)[0] == "verified"
+    leaves[0] = leaves[0].replace("\U0001F5F3".encode(), b"\xff\xfe\xfd\xfc")
+    failure(leaves, "leaf 0 is not canonical JSON")
+
+
+def test_a_geography_part_read_by_its_template_is_what_the_exact_path_reads() -> None:
+    from saylau.domain.record.verify.leaves import _well_formed, unit_columns
+    from saylau.domain.record.verify.scan import geography_part
+
+    data = honest()[0]
+    read = geography_part(data)
+    assert read is not None  # the exporter's parts take the template
+    record = _well_formed(0, data)
+    assert read[1] == unit_columns(record["body"])
+    assert read[0] == {**record, "body": {}}
+    # a part the template does not fit is left to the exact path
+    assert geography_part(data.replace(b'"recorded":{"at":"2022', b'"recorded":{"at":"x022')) \
+        is None
+    assert geography_part(data.replace(b'"kind":"district"', b'"kind":"planet"', 1)) is None
+    assert geography_part(data.replace(b'"abroad":false', b'"abroad":0', 1)) is None
+
+
+def test_published_figures_compared_as_columns_name_the_first_difference() -> None:
+    import copy
+
+    from saylau.domain.record.verify import published_results
+
+    leaves = honest()
+    hs, central = heads(leaves), public_key_bytes(CENTRAL)
+    _report, v = verify_record(leaves, hs, central)
+    published = published_results(v)
+    report, _v = verify_record(leaves, hs, central, published)
+    assert "published results: every figure" in report.lines[-1]
+    units = published["contests"][CONTEST.id]["units"]
+    station, region = STATIONS[5][0], STATIONS[5][1]
+    cases = [
+        ((station, "invalid", 99), f"unit {station}: published invalid = 99, but the record "
+                                   "gives 2"),
+        ((region, "votes", {"yes": 1, "no": 2}), f"unit {region}: published votes = "),
+        ((station, "votes", {**units[station]["votes"], "maybe": 0}), f"unit {station}: "
+                                                                     "published votes"),
+        ((station, "registered", None), f"unit {station}: published registered = null"),
+    ]
+    for (unit, field, value), message in cases:
+        changed = copy.deepcopy(published)
+        changed["contests"][CONTEST.id]["units"][unit][field] = value
+        with pytest.raises(VerificationFailed, match=message):
+            verify_record(leaves, hs, central, changed)
+    # the first unit in the geography's order is named, whichever changed field comes later
+    both = copy.deepcopy(published)
+    both["contests"][CONTEST.id]["units"][STATIONS[7][0]]["invalid"] = 7
+    both["contests"][CONTEST.id]["units"][region]["both_marked"] = 1
+    first = min((STATIONS[7][0], region), key=lambda u: GEO.index[u])
+    with pytest.raises(VerificationFailed, match=f"unit {first}:"):
+        verify_record(leaves, hs, central, both)
+    missing = copy.deepcopy(published)
+    del missing["contests"][CONTEST.id]["units"][station]
+    with pytest.raises(VerificationFailed, match=f"have no unit {station}"):
+        verify_record(leaves, hs, central, missing)
+    # equal figures of another JSON type are equal, as they always were compared
+    loose = copy.deepcopy(published)
+    loose["contests"][CONTEST.id]["units"][station]["invalid"] = 2.0
+    verify_record(leaves, hs, central, loose)
