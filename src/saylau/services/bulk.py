@@ -60,12 +60,12 @@ class ImportReport:
 
 
 def import_protocols(app: Saylau, who: Principal, contest_id: str, data: bytes) -> ImportReport:
-    with _collector_paused():
+    with collector_paused():
         return _import(app, who, contest_id, data)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """A million-row file makes millions of small objects that hold no cycles; the cyclic
     garbage collector would rescan them all again and again (seconds). It runs again after."""
     was_enabled = gc.isenabled()
