@@ -381,7 +381,8 @@ def main() -> None:
         f"| verify, all {cores} cores (signature arithmetic apart) | {seconds(m)} | "
         f"{m / b:.2f}x | <= 30 s: {verdict(m <= 30)}; <= 3x: {verdict(m <= 3 * b)} |",
         f"| the same, one core, the verifier's garbage collector paused for the run | "
-        f"{seconds(op)} | {op / b:.2f}x | (what `saylau verify` runs: cli/record.py pauses the collector) |",
+        f"{seconds(op)} | {op / b:.2f}x | "
+        "(what `saylau verify` runs: cli/record.py pauses the collector) |",
         f"| the same, all {cores} cores, its garbage collector paused | {seconds(mp)} | "
         f"{mp / b:.2f}x | |",
         f"| verify with every one of the {sigs}, one core | {seconds(full_one)} (one run) | "
