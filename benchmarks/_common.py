@@ -17,13 +17,16 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +36,9 @@ from saylau.domain.geography import Geography
 from saylau.domain.ids import ActorId
 from saylau.domain.names import Names
 from saylau.domain.protocols import COUNT_FIELDS
+
+if TYPE_CHECKING:
+    import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -399,3 +405,81 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+# --- closed-loop HTTP clients ---------------------------------------------------------------
+
+W = TypeVar("W")
+
+
+@dataclass
+class ClosedLoop:
+    """What `closed_loop` saw: per work item, the latency of its accepted answer (None when
+    the answer was not accepted or the connection broke), the wall time of the whole batch,
+    and the count of each other outcome."""
+
+    per_item: list[float | None]
+    wall: float
+    failures: Counter[str]
+
+    @property
+    def latencies(self) -> list[float]:
+        """The accepted answers' latencies, in the order of the work list."""
+        return [x for x in self.per_item if x is not None]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def closed_loop(base: str, work: Sequence[W], clients: int,
+                send: Callable[[httpx.Client, W], httpx.Response], *,
+                accepted: frozenset[int] = frozenset({201}), show_text: int = 0,
+                reconnect: bool = False) -> ClosedLoop:
+    """`clients` threads, each with its own keep-alive httpx connection to `base`, each sending
+    its share work[k::clients] one request after the other with `send(client, item)`; all start
+    together behind a barrier and the wall time runs from the start to the last thread's end.
+    An answer whose status is in `accepted` is timed (from just before the request to the
+    answer); any other answer is counted as "HTTP <status>" (followed by the first `show_text`
+    characters of its body when `show_text` > 0) and a broken connection as "connection error
+    (<exception>)", never hidden. With `reconnect` the client opens a new connection after a
+    broken one, else it goes on with the same client. No retries: every item is sent once."""
+    import httpx
+
+    got: list[float | None] = [None] * len(work)
+    failures: Counter[str] = Counter()
+    lock = threading.Lock()
+    start = threading.Barrier(clients + 1)
+
+    def client(k: int) -> None:
+        cl = httpx.Client(base_url=base, timeout=120)
+        start.wait()
+        for i in range(k, len(work), clients):
+            t0 = time.perf_counter()
+            try:
+                r = send(cl, work[i])
+            except httpx.HTTPError as exc:
+                with lock:
+                    failures[f"connection error ({type(exc).__name__})"] += 1
+                if reconnect:
+                    cl.close()
+                    cl = httpx.Client(base_url=base, timeout=120)
+                continue
+            if r.status_code in accepted:
+                got[i] = time.perf_counter() - t0
+            else:
+                what = f"HTTP {r.status_code}"
+                if show_text > 0:
+                    what += f": {r.text[:show_text]}"
+                with lock:
+                    failures[what] += 1
+        cl.close()
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for th in threads:
+        th.start()
+    start.wait()
+    t0 = time.perf_counter()
+    for th in threads:
+        th.join()
+    return ClosedLoop(got, time.perf_counter() - t0, failures)

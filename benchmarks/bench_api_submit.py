@@ -22,14 +22,12 @@ floor that durability alone costs.
 from __future__ import annotations
 
 import argparse
-import threading
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import _common as c
-import httpx
 
 from saylau.domain.contests import Contest
 from saylau.domain.geography import Geography
@@ -60,42 +58,12 @@ def run_clients(base: str, contest: str, work: list[tuple[str, dict[str, Any]]],
     """(latencies of the accepted submissions, wall seconds, count of each other outcome).
     An answer other than 201, or a broken connection, is counted (and the client goes on
     with a new connection), never hidden."""
-    lat: list[list[float]] = [[] for _ in range(clients)]
-    failures: Counter[str] = Counter()
-    lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
-
-    def client(k: int) -> None:
-        mine = work[k::clients]
-        cl = httpx.Client(base_url=base, timeout=120)
-        start.wait()
-        for token, body in mine:
-            t0 = time.perf_counter()
-            try:
-                r = cl.post(f"/api/contests/{contest}/protocols", json=body,
-                            headers={"Authorization": f"Bearer {token}"})
-            except httpx.HTTPError as exc:
-                with lock:
-                    failures[f"connection error ({type(exc).__name__})"] += 1
-                cl.close()
-                cl = httpx.Client(base_url=base, timeout=120)
-                continue
-            if r.status_code == 201:
-                lat[k].append(time.perf_counter() - t0)
-            else:
-                with lock:
-                    failures[f"HTTP {r.status_code}"] += 1
-        cl.close()
-
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
-    for th in threads:
-        th.start()
-    start.wait()
-    t0 = time.perf_counter()
-    for th in threads:
-        th.join()
-    wall = time.perf_counter() - t0
-    return [x for xs in lat for x in xs], wall, failures
+    run = c.closed_loop(
+        base, work, clients,
+        lambda cl, w: cl.post(f"/api/contests/{contest}/protocols", json=w[1],
+                              headers=c.bearer(w[0])),
+        reconnect=True)
+    return run.latencies, run.wall, run.failures
 
 
 def baseline(url: str, rows: list[tuple[Any, ...]]) -> tuple[list[float], float]:

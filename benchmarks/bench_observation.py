@@ -25,13 +25,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import threading
 import time
 from collections import Counter
 from typing import Any
 
 import _common as c
-import httpx
 
 from saylau.domain.access import Principal, Role
 from saylau.domain.ids import ActorId
@@ -99,41 +97,6 @@ def memory_at(m: int) -> dict[str, Any]:
     return {"stations": m, "seconds": time.perf_counter() - t0, "statuses": dict(statuses)}
 
 
-def _clients(base: str, work: list[tuple[str, str, dict[str, Any]]], clients: int
-             ) -> tuple[list[float], float, Counter[str]]:
-    lat: list[list[float]] = [[] for _ in range(clients)]
-    failures: Counter[str] = Counter()
-    lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
-
-    def client(k: int) -> None:
-        cl = httpx.Client(base_url=base, timeout=120)
-        start.wait()
-        for url, token, body in work[k::clients]:
-            t0 = time.perf_counter()
-            try:
-                r = cl.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
-            except httpx.HTTPError as exc:
-                with lock:
-                    failures[f"connection error ({type(exc).__name__})"] += 1
-                continue
-            if r.status_code == 201:
-                lat[k].append(time.perf_counter() - t0)
-            else:
-                with lock:
-                    failures[f"HTTP {r.status_code}: {r.text[:80]}"] += 1
-        cl.close()
-
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
-    for th in threads:
-        th.start()
-    start.wait()
-    t0 = time.perf_counter()
-    for th in threads:
-        th.join()
-    return [x for xs in lat for x in xs], time.perf_counter() - t0, failures
-
-
 def api_at(stations: int, seed: int, clients: int) -> dict[str, Any]:
     from saylau.services.context import Saylau
     from saylau.services.observation import deployment, missions
@@ -169,7 +132,10 @@ def api_at(stations: int, seed: int, clients: int) -> dict[str, Any]:
     out: dict[str, Any] = {"stations": stations, "clients": clients}
     with c.server(url, c.free_port()) as base:
         for name, work in (("protocols", protocols), ("copies", copies)):
-            lat, wall, failures = _clients(base, work, clients)
+            run = c.closed_loop(
+                base, work, clients,
+                lambda cl, w: cl.post(w[0], json=w[2], headers=c.bearer(w[1])), show_text=80)
+            lat, wall, failures = run.latencies, run.wall, run.failures
             out[name] = {"n": len(work), "accepted": len(lat), "wall": wall,
                          "per_s": len(lat) / wall if wall else 0.0,
                          "p50": c.percentile(lat, 50) if lat else 0.0,

@@ -36,13 +36,11 @@ import os
 import random
 import resource
 import sqlite3
-import threading
 import time
 from collections import Counter
 from typing import Any
 
 import _common as c
-import httpx
 from bench_observation import MISSIONS, _copies_for
 
 RESULTS = c.WORK / "observation-load.json"
@@ -156,44 +154,16 @@ def api_load(stations: int, incidents: int, seed: int, clients: int) -> dict[str
 def _run(base: str, work: list[tuple[str, str, str, dict[str, Any]]], clients: int
          ) -> tuple[list[float], float, Counter[str], dict[str, list[float]]]:
     """`clients` threads, each with its own keep-alive connection, sending work[k::clients]
-    (as bench_observation._clients does); the latencies of the 201s, also by kind."""
-    got: list[float | None] = [None] * len(work)
-    failures: Counter[str] = Counter()
-    lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
-
-    def client(k: int) -> None:
-        cl = httpx.Client(base_url=base, timeout=120)
-        start.wait()
-        for i in range(k, len(work), clients):
-            _, url, token, body = work[i]
-            t0 = time.perf_counter()
-            try:
-                r = cl.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
-            except httpx.HTTPError as exc:
-                with lock:
-                    failures[f"connection error ({type(exc).__name__})"] += 1
-                continue
-            if r.status_code == 201:
-                got[i] = time.perf_counter() - t0
-            else:
-                with lock:
-                    failures[f"HTTP {r.status_code}: {r.text[:80]}"] += 1
-        cl.close()
-
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
-    for th in threads:
-        th.start()
-    start.wait()
-    t0 = time.perf_counter()
-    for th in threads:
-        th.join()
-    wall = time.perf_counter() - t0
+    (`_common.closed_loop`, as bench_observation does); the latencies of the 201s, also by
+    kind."""
+    run = c.closed_loop(base, work, clients,
+                        lambda cl, w: cl.post(w[1], json=w[3], headers=c.bearer(w[2])),
+                        show_text=80)
     by_kind: dict[str, list[float]] = {}
-    for (kind, *_), x in zip(work, got, strict=True):
+    for (kind, *_), x in zip(work, run.per_item, strict=True):
         if x is not None:
             by_kind.setdefault(kind, []).append(x)
-    return [x for x in got if x is not None], wall, failures, by_kind
+    return run.latencies, run.wall, run.failures, by_kind
 
 
 def report_from_store(stations: int, seed: int) -> dict[str, Any]:
