@@ -22,6 +22,7 @@ floor that durability alone costs.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -131,6 +132,10 @@ def main() -> None:
     args = ap.parse_args()
     work_dir = c.WORK / "submit"
     work_dir.mkdir(parents=True, exist_ok=True)
+    # one central key for the template, its copies and the server (a copied SQLite file names
+    # the key its elections were created with, but the key file beside the template is not
+    # copied; a PostgreSQL store would otherwise look for ./saylau-central.pem)
+    os.environ["SAYLAU_CENTRAL_KEY"] = str(work_dir / "central.pem")
     geo = c.synthetic_country(args.stations, args.seed)
     template = work_dir / "template.db"
     contest = c.sqlite_template(template, geo)
