@@ -389,12 +389,7 @@ def server(url: str, port: int, extra_env: dict[str, str] | None = None) -> Iter
             time.sleep(0.2)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         if log is not subprocess.DEVNULL:
             log.close()
 
@@ -483,3 +478,16 @@ def closed_loop(base: str, work: Sequence[W], clients: int,
     for th in threads:
         th.join()
     return ClosedLoop(got, time.perf_counter() - t0, failures)
+
+
+def stop(proc: Any) -> None:
+    """SIGTERM to a benchmark's server or publisher (a subprocess.Popen); SIGKILL if it is not
+    gone in 20 s."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

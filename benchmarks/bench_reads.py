@@ -232,12 +232,7 @@ def live_publisher(url: str, out: Path, every: float, depth: int, log: Path) -> 
             time.sleep(0.2)
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        c.stop(proc)
 
 
 def wait_for(path: Path, seconds: float = 120) -> None:

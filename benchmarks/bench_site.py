@@ -176,12 +176,7 @@ def nginx(root: Path, port: int, tmp: Path) -> Any:
             time.sleep(0.1)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        c.stop(proc)
 
 
 # --- wrk --------------------------------------------------------------------------------------

@@ -30,6 +30,27 @@ def _counts(body: dict[str, Any]) -> ProtocolCounts:
     return ProtocolCounts.of(votes=body["votes"].items(), **fields)
 
 
+def _pause_first_batch(monkeypatch: pytest.MonkeyPatch
+                       ) -> tuple[threading.Event, threading.Event, list[list[str]]]:
+    """The first batch's insert of protocol versions waits inside its transaction until
+    `release` is set (`inserted` says it got there), so that requests sent meanwhile queue up
+    behind it; returns (inserted, release, the stations of each batch written)."""
+    original = repository.insert_protocols
+    inserted, release = threading.Event(), threading.Event()
+    batches: list[list[str]] = []
+
+    def paused(turn: Any, ps: Any) -> Any:
+        batches.append([p.station for p in ps])
+        out = original(turn, ps)
+        if len(batches) == 1:
+            inserted.set()
+            assert release.wait(30)
+        return out
+
+    monkeypatch.setattr(repository, "insert_protocols", paused)
+    return inserted, release, batches
+
+
 def test_protocols_sent_at_once_share_a_batch_and_each_gets_its_own_answer(
     referendum: tuple[Saylau, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -43,19 +64,7 @@ def test_protocols_sent_at_once_share_a_batch_and_each_gets_its_own_answer(
         heads_before = len(log.heads(conn, "ref"))
 
     # the first batch (one protocol) pauses inside its transaction until the others queue up
-    original = repository.insert_protocols
-    inserted, release = threading.Event(), threading.Event()
-    calls: list[str] = []
-
-    def paused(turn: Any, ps: Any) -> Any:
-        calls.extend(p.station for p in ps)
-        out = original(turn, ps)
-        if len(calls) == 1:
-            inserted.set()
-            assert release.wait(30)
-        return out
-
-    monkeypatch.setattr(repository, "insert_protocols", paused)
+    inserted, release, _batches = _pause_first_batch(monkeypatch)
     answers: dict[str, Any] = {}
 
     def send(station: Any, body: dict[str, Any]) -> None:
@@ -151,19 +160,7 @@ def test_the_grouped_path_and_the_single_path_store_byte_identical_leaves(
 
         # the grouped path: the first batch waits inside its transaction until the six others
         # are queued, which are then written together
-        original = repository.insert_protocols
-        inserted, release = threading.Event(), threading.Event()
-        sizes: list[int] = []
-
-        def paused(turn: Any, ps: Any) -> Any:
-            sizes.append(len(ps))
-            out = original(turn, ps)
-            if len(sizes) == 1:
-                inserted.set()
-                assert release.wait(30)
-            return out
-
-        monkeypatch.setattr(repository, "insert_protocols", paused)
+        inserted, release, batches = _pause_first_batch(monkeypatch)
 
         def send(station: str) -> None:
             protocol_svc.submit_protocol(saylau, ADMIN, contest, station,
@@ -186,7 +183,7 @@ def test_the_grouped_path_and_the_single_path_store_byte_identical_leaves(
         for t in [first, *rest]:
             t.join(60)
             assert not t.is_alive()
-        assert sizes == [1, 6], "the six were not written in one batch"
+        assert [len(b) for b in batches] == [1, 6], "the six were not written in one batch"
 
         with saylau.read() as conn:
             grouped_leaves = log.leaf_rows(conn, "ref")
