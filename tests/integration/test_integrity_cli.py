@@ -85,3 +85,20 @@ def test_a_stored_election_runs_with_its_fixed_parameters_only(tmp_path: Path) -
     assert r.exit_code == 2, r.output
     assert "parameters fixed in the election's record" in r.output
     assert "--draws/--calibration" in r.output
+
+
+@pytest.mark.parametrize(("official", "outside", "said"), [
+    (0.6892, False, "turnout official 68.92% against the quick count's [67.74, 69.24], inside it"),
+    (0.6899, True, "turnout official 68.99% against the quick count's [69.07, 70.59], OUTSIDE it: "
+                   "a signal"),
+])
+def test_demo_line_says_whether_the_official_figure_is_inside_the_interval(
+        official: float, outside: bool, said: str) -> None:
+    """The demo's integrity line once wrote "68.99% in [69.07, 70.59]" for a figure outside its
+    interval: it now says against which interval, and where the figure lies."""
+    from saylau.cli.integrity import against_interval
+
+    low, high = (0.6774, 0.6924) if not outside else (0.6907, 0.7059)
+    c = {"figure": "turnout", "official": official, "outside": outside,
+         "estimate": {"low": low, "high": high}}
+    assert against_interval(c) == said

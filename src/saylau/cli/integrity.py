@@ -373,6 +373,15 @@ def demo_seed(seed: int) -> str:
     return f"saylau-demo-{seed}"
 
 
+def against_interval(c: dict[str, Any]) -> str:
+    """One national figure of the comparison in words: the official figure against the quick
+    count's 95% interval, and whether it lies inside or outside it (a signal to look at)."""
+    low, high = c["estimate"]["low"], c["estimate"]["high"]
+    where = "OUTSIDE it: a signal" if c["outside"] else "inside it"
+    return (f"{c['figure']} official {100 * c['official']:.2f}% against the quick count's "
+            f"[{100 * low:.2f}, {100 * high:.2f}], {where}")
+
+
 def integrity_before_results(app: Any, election: str, seed: str) -> None:
     """Before the first protocol: the tests' parameters and the quick count's commitment go
     in the record."""
@@ -392,10 +401,7 @@ def integrity_after_night(app: Any, election: str, seed: str, console: Console) 
     result = run_election(app, election)
     qc = result.get("quick_count") or {}
     national = [c for c in qc.get("comparison", []) if c["unit"] == ""]
-    lines = ", ".join(
-        f"{c['figure']} {100 * c['official']:.2f}% in "
-        f"[{100 * c['estimate']['low']:.2f}, {100 * c['estimate']['high']:.2f}]"
-        for c in national if c["estimate"]["low"] is not None)
+    lines = ", ".join(against_interval(c) for c in national if c["estimate"]["low"] is not None)
     i = result["integer"]
     console.print(f"integrity: integer-percentage test {'SIGNAL' if i['signal'] else 'no signal'}"
                   f" (excess {i['either']['excess']:+.0f} stations, p {i['either']['p_value']:.3f})"
