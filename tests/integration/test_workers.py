@@ -79,7 +79,7 @@ def _attempt(port: int, server: int, one_process: bool) -> tuple[int, int | None
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     workers = children(proc.pid)  # the processes this test started, to leave none behind
-    proc.send_signal(signal.SIGINT)  # uvicorn's manager stops its workers and exits
+    proc.send_signal(signal.SIGINT)  # the command stops its workers and exits
     try:
         proc.wait(timeout=20)
     finally:
@@ -164,3 +164,70 @@ def test_workers_die_with_a_killed_server(db_url: str, tmp_path: Path) -> None:
     kill_9(proc)  # waits for the workers to be gone; fails naming any that is not
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{base}/healthz", timeout=2)
+
+
+def _listening(port: int) -> int:
+    """How many sockets listen on 127.0.0.1:`port` (/proc/net/tcp, state 0A)."""
+    return sum(1 for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+               if int(line.split()[1].split(":")[1], 16) == port and line.split()[3] == "0A")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_keep_alive_clients_are_spread_over_the_workers(db_url: str, tmp_path: Path) -> None:
+    """Each worker listens on a socket of its own on the port (SO_REUSEPORT, cli/serve.py), so
+    the kernel spreads connections opened at once over the workers. With one socket shared by
+    the workers, one of them took all 8 keep-alive connections of a load test and the other
+    none. 16 connections all landing on one of two workers by an even hash: about 1 in
+    30,000."""
+    import time
+
+    log = tmp_path / "server.log"
+    base, proc = start_saylau(db_url, log, workers=2)
+    conns: list[socket.socket] = []
+    try:
+        wait_ready(base, proc, log)
+        port = int(base.rsplit(":", 1)[1])
+        deadline = time.monotonic() + 90
+        while _listening(port) < 2:  # the second worker may still be starting
+            assert time.monotonic() < deadline, f"{_listening(port)} socket(s) listen on {port}"
+            time.sleep(0.2)
+        conns = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(16)]
+        for c in conns:  # a request on each: each connection is accepted and answered
+            c.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert c.recv(4096).startswith(b"HTTP/1.1 200")
+        owners = [_owner(children(proc.pid), inode) if (inode := _socket_inode(
+            port, c.getsockname()[1])) is not None else None for c in conns]
+        assert None not in owners, owners
+        assert len(set(owners)) == 2, f"every connection went to one worker: {owners}"
+    finally:
+        for c in conns:
+            c.close()
+        _stop(proc)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_killed_worker_is_replaced(db_url: str, tmp_path: Path) -> None:
+    """kill -9 of one worker: the command starts another in its place and goes on serving."""
+    import time
+
+    import httpx
+
+    log = tmp_path / "server.log"
+    base, proc = start_saylau(db_url, log, workers=2)
+    try:
+        wait_ready(base, proc, log)
+        workers = children(proc.pid)
+        assert len(workers) == 2, workers
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 90
+        while True:
+            now = children(proc.pid)
+            if len(now) == 2 and workers[0] not in now:
+                break
+            assert time.monotonic() < deadline, f"no worker replaced {workers[0]}: {now}"
+            time.sleep(0.2)
+        assert proc.poll() is None
+        assert httpx.get(f"{base}/healthz", timeout=10).status_code == 200
+        assert "exited with -9: replacing it" in log.read_text()
+    finally:
+        _stop(proc)
