@@ -360,9 +360,11 @@ def _engine(url: str) -> Any:
 
 
 @contextmanager
-def server(url: str, port: int, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """`saylau serve` in a subprocess on `url`'s store; yields its base URL once /healthz
-    answers. Its output goes to $SAYLAU_BENCH_SERVER_LOG when set, else nowhere."""
+def server(url: str, port: int, extra_env: dict[str, str] | None = None,
+           workers: int = 1) -> Iterator[str]:
+    """`saylau serve` (with `--workers N` when `workers` > 1) in a subprocess on `url`'s
+    store; yields its base URL once /healthz answers. Its output goes to
+    $SAYLAU_BENCH_SERVER_LOG when set, else nowhere."""
     import subprocess
 
     import httpx
@@ -372,7 +374,7 @@ def server(url: str, port: int, extra_env: dict[str, str] | None = None) -> Iter
     log: Any = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "saylau.cli.main", "serve", "--host", "127.0.0.1", "--port",
-         str(port)],
+         str(port), *(["--workers", str(workers)] if workers > 1 else [])],
         env=env, stdout=log, stderr=log,
     )
     base = f"http://127.0.0.1:{port}"

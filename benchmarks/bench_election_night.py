@@ -317,10 +317,11 @@ def issue_tokens(url: str, geo: Geography, stations: Sequence[str]) -> dict[str,
 
 
 @contextmanager
-def serve(url: str, max_age: float) -> Iterator[str]:
+def serve(url: str, max_age: float, workers: int) -> Iterator[str]:
     log = c.WORK / "night" / "server.log"
     os.environ.setdefault("SAYLAU_BENCH_SERVER_LOG", str(log))
-    with c.server(url, c.free_port(), {"SAYLAU_RESULTS_MAX_AGE": str(max_age)}) as base:
+    with c.server(url, c.free_port(), {"SAYLAU_RESULTS_MAX_AGE": str(max_age)},
+                  workers=workers) as base:
         yield base
 
 
@@ -483,7 +484,7 @@ def one_run(database: str, geo: Geography, truths: dict[tuple[str, ...], Truth],
                    for k in range(len(truth.times)) for s in reach]
             night = [Item("protocol", s, truth.protocol(s), tokens[s]) for s in reach]
             phases = [Phase("day: turnout reports"), Phase("night: protocols")]
-            with serve(url, args.results_max_age) as base:
+            with serve(url, args.results_max_age, args.workers) as base:
                 t0 = time.perf_counter()
                 r = httpx.get(f"{base}/api/contests/{contest.id}/results", timeout=600)
                 r.raise_for_status()
@@ -576,13 +577,17 @@ def report(runs: list[Run], args: Any) -> str:
         f"- country: synthetic Kazakhstan (`saylau.domain.generator.generate_kazakhstan`, seed "
         f"{args.seed}) with a constitutional referendum; every figure sent is the generator's "
         "(`benchmarks/_common.synthetic_counts`): the ground truth the store is checked against",
-        f"- full runs: {args.stations:,} stations, each station's turnout at "
+        ("- no full run (--no-small)" if args.no_small else
+         f"- full runs: {args.stations:,} stations, each station's turnout at "
         f"{', '.join(args.turnout_at)} (all stations' first report, then the next...), then "
-        "every station's protocol, stations in a shuffled order"
+        "every station's protocol, stations in a shuffled order")
         + ("" if args.no_big else
            f"; time-boxed runs: {args.big:,} stations, {args.time_box / 2:.0f} s of turnout "
            f"reports ({args.turnout_at[0]}) then {args.time_box / 2:.0f} s of protocols"),
-        f"- server: `saylau serve` (uvicorn, one process, as shipped) in a subprocess, "
+        "- server: `saylau serve"
+        + (f" --workers {args.workers}` ({args.workers} processes, each on its own socket)"
+           if args.workers > 1 else "` (uvicorn, one process)")
+        + " in a subprocess, "
         f"SAYLAU_RESULTS_MAX_AGE={args.results_max_age:g}; writers: {args.writers} threads, "
         f"one keep-alive connection each, closed loop, each request with the station's own "
         f"precinct token (503: retried after a pause, counted); readers: {args.readers} "
@@ -700,6 +705,10 @@ def main() -> None:
     ap.add_argument("--time-box", type=float, default=240.0,
                     help="seconds of the big run (half turnout, half protocols)")
     ap.add_argument("--writers", type=int, default=8)
+    ap.add_argument("--workers", type=int, default=1,
+                    help="server processes (`saylau serve --workers N`)")
+    ap.add_argument("--no-sqlite", action="store_true")
+    ap.add_argument("--no-small", action="store_true", help="only the big, time-boxed run")
     ap.add_argument("--readers", type=int, default=2)
     ap.add_argument("--turnout-at", nargs="+", default=["10:00", "14:00", "18:00"])
     ap.add_argument("--results-max-age", type=float, default=1.0)
@@ -722,11 +731,11 @@ def main() -> None:
     # one central key for the templates, their copies and the servers (a copied SQLite file
     # would otherwise get a new key beside it, and its tree heads would not verify)
     os.environ["SAYLAU_CENTRAL_KEY"] = str(c.WORK / "night" / "central.pem")
-    databases = ["SQLite"]
+    databases = [] if args.no_sqlite else ["SQLite"]
     if not args.no_postgres and c.pg_version() is not None:
         databases.append("PostgreSQL")
     runs: list[Run] = []
-    sizes: list[tuple[int, float | None]] = [(args.stations, None)]
+    sizes: list[tuple[int, float | None]] = [] if args.no_small else [(args.stations, None)]
     if not args.no_big:
         sizes.append((args.big, args.time_box))
     for n, box in sizes:
