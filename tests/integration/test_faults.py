@@ -385,7 +385,7 @@ def _settle_sqlite(db_url: str) -> None:
     recovery) does. With two workers both writing (`--workers 2`, each on its own socket),
     the checks' successive connections saw both: a protocol's or turnout report's row absent
     from the tables read first and its leaf, the log's last, present in the record exported
-    next, no process but the test's having the store open (6 of 7 runs of seed 536071974; the
+    next, no process but the test's having the store open (7 of 8 runs of seed 536071974; the
     saved -shm said 253 frames, the WAL held 260 valid ones, and a fresh process recovered
     all 260). Either outcome is right for a write that was never acknowledged (it is resent:
     'unchanged' if stored, stored if not), but the checks must all look at one of them. A
