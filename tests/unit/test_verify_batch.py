@@ -440,3 +440,74 @@ def test_published_figures_compared_as_columns_name_the_first_difference() -> No
     loose = copy.deepcopy(published)
     loose["contests"][CONTEST.id]["units"][station]["invalid"] = 2.0
     verify_record(leaves, hs, central, loose)
+
+
+def regex_and_template(leaves: list[bytes]) -> tuple[Any, Any]:
+    """The protocol rows the scan's regex reads (those it keeps) and those the column
+    reader (verify/template.py) takes, from the same leaves."""
+    from saylau.domain.record.verify import template
+
+    contests = {CONTEST.id: ("no", "yes")}
+    patterns = scan_module._compiled(scan_module.Spec(contests))
+    pos, groups, names, widths = [], [], [], []
+    for i, data in enumerate(leaves):
+        m = patterns[CONTEST.id.encode()][2].fullmatch(data)
+        if m is not None:
+            pos.append(i)
+            groups.append(m.groups())
+            names.append(CONTEST.id)
+            widths.append(2)
+    regex = scan_module._regex_rows(pos, groups, names, widths, bodies=True)
+    return regex, template.read(leaves, contests, bodies=True)
+
+
+def rows_of(rows: Any, where: Any) -> list[tuple[Any, ...]]:
+    return [(p, c, s, v, tuple(n), tuple(w), k, x, b) for p, c, s, v, n, w, k, x, b in zip(
+        rows.pos.tolist(), rows.contest, rows.station, rows.version.tolist(),
+        rows.counts.tolist(), rows.votes.tolist(), rows.key, rows.value, rows.body,
+        strict=True) if where(p, v)]
+
+
+def assert_template_reads_as_the_regex(leaves: list[bytes]) -> Any:
+    regex, fast = regex_and_template(leaves)
+    taken = set(fast.pos.tolist())
+    # what the columns take, the regex reads with the same values; and it takes every
+    # version 1 the regex keeps (a later one, with its reason, is left to the regex)
+    assert rows_of(fast, lambda p, v: True) == rows_of(regex, lambda p, v: p in taken)
+    def short(p: int) -> bool:  # its strings within the columns' 128 bytes
+        r = json.loads(leaves[p])
+        return max(len(r["body"]["station"]), *map(len, r["recorded"].values())) <= 128
+
+    assert taken == {p for p, v in zip(regex.pos.tolist(), regex.version.tolist(),
+                                       strict=True) if v == 1 and short(p)}
+    return fast
+
+
+def test_the_column_reader_takes_the_plain_protocols_as_the_regex_does() -> None:
+    leaves = honest()
+    fast = assert_template_reads_as_the_regex(leaves)
+    assert len(fast.pos) == len(STATIONS)  # every version 1 of the honest record
+    s, top, reg = STATIONS[0]
+    unsigned = protocol(s, None, reg)
+    long_station = protocol("S" * 200, top, reg)
+    zero = protocol(s, top, 6, 0)  # votes of 0: the one integer with a leading zero
+    leaves = [unsigned, long_station, zero, leaves[-1], b"", b'"', b"{}", *leaves[:3]]
+    fast = assert_template_reads_as_the_regex(leaves)
+    assert fast.pos.tolist() == [0, 2]  # a station beyond 128 bytes: left to the regex
+    assert fast.key[0] is None and fast.key[1] is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6),
+                          st.sampled_from([b"", b"0", b"1", b"9", b'"', b"\\", b"a", b"A",
+                                           b" ", b"\x00", b"\xff", b",", b":", b"}", b"00"]),
+                          st.integers(0, 2)), min_size=1, max_size=4))
+def test_the_column_reader_never_takes_what_the_regex_would_not(
+        changes: list[tuple[int, int, bytes, int]]) -> None:
+    leaves = [protocol(s, top if k % 3 else None, reg, k)
+              for k, (s, top, reg) in enumerate(STATIONS[:6])]
+    for a, b, put, cut in changes:
+        i = a % len(leaves)
+        at = b % (len(leaves[i]) + 1)
+        leaves[i] = leaves[i][:at] + put + leaves[i][at + cut:]
+    assert_template_reads_as_the_regex(leaves)
