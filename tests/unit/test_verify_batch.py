@@ -511,3 +511,41 @@ def test_the_column_reader_never_takes_what_the_regex_would_not(
         at = b % (len(leaves[i]) + 1)
         leaves[i] = leaves[i][:at] + put + leaves[i][at + cut:]
     assert_template_reads_as_the_regex(leaves)
+
+
+def test_a_geography_part_whose_units_do_not_tile_the_array_takes_the_exact_path() -> None:
+    from saylau.domain.record.verify.scan import geography_part
+
+    data = honest()[0]
+    assert geography_part(data) is not None
+    for changed in (data.replace(b'},{"abroad"', b'}{"abroad"', 1),  # no comma
+                    data.replace(b'},{"abroad"', b'},,{"abroad"', 1),
+                    data.replace(b'},{"abroad"', b'}, {"abroad"', 1),
+                    data.replace(b'}]},"recorded"', b'},]},"recorded"', 1),  # a trailing comma
+                    data.replace(b'{"body":{"units":[{', b'{"body":{"units":[x{', 1),
+                    data.replace(b'}]},"recorded"', b'}x]},"recorded"', 1),
+                    data.replace(b'}]},"recorded"', b'}\n]},"recorded"', 1)):
+        assert changed != data
+        assert geography_part(changed) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(
+    [b"", b",", b"}", b"{", b'"', b"\\", b"0", b"1", b" ", b"\n", b"null", b"\xd0\x90"]),
+    st.integers(0, 3)), min_size=1, max_size=3))
+def test_a_geography_part_read_by_its_template_or_left_to_the_exact_path(
+        changes: list[tuple[int, bytes, int]]) -> None:
+    """Whatever the change, the template reads the part as the exact path does, or not at
+    all."""
+    from saylau.domain.record.verify.leaves import _well_formed, unit_columns
+    from saylau.domain.record.verify.scan import geography_part
+
+    data = honest()[0]
+    for at, put, cut in changes:
+        at %= len(data) + 1
+        data = data[:at] + put + data[at + cut:]
+    read = geography_part(data)
+    if read is not None:
+        record = _well_formed(0, data)
+        assert read[1] == unit_columns(record["body"])
+        assert read[0] == {**record, "body": {}}

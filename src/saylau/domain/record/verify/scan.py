@@ -147,9 +147,10 @@ _UNIT = (rb'\{"abroad":(true|false),"code":(null|"' + _TEXT + rb'"),"id":"(' + _
          rb'"kind":"([a-z_]+)","name":\{"en":"(' + _TEXT + rb')","kk":"(' + _TEXT + rb')",'
          rb'"ru":"(' + _TEXT + rb')"\},"parent":(null|"' + _TEXT + rb'"),'
          rb'"registered":(0|[1-9][0-9]{0,15})\}')
-_UNIT_RE = re.compile(_UNIT)
-_UNITS_RE = re.compile(rb"(?:" + re.sub(rb"\((?!\?)", b"(?:", _UNIT) + rb",)*+"
-                       + re.sub(rb"\((?!\?)", b"(?:", _UNIT))
+_UNIT_TEXT = re.compile(_UNIT.decode() + r"(?:,|\Z)")
+_UNIT_FIXED = len('{"abroad":true,"code":null,"id":"","kind":"x","name":{"en":"","kk":"",'
+                  '"ru":""},"parent":null,"registered":0}') - len("truenullx" "null0")
+"""The characters of a unit the template fixes (those outside its groups)."""
 _GEO_HEAD = b'{"body":{"units":['
 _GEO_TAIL = b',"type":"geography","v":1}'
 _GEO_RECORDED = re.compile(rb'\]\},"recorded":\{"at":"(' + _TEXT + rb')","by":"(' + _TEXT
@@ -166,24 +167,32 @@ def geography_part(data: bytes) -> tuple[Record, UnitColumns] | None:
     if tail is None or int(np.frombuffer(data, dtype=np.uint8).max()) >= 0xF0:
         return None
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
     at = tail.group(1).decode()
-    if not is_timestamp(at) or _UNITS_RE.fullmatch(data, len(_GEO_HEAD), cut) is None:
+    # the same templates over the decoded text (a str's groups need no decoding one by one;
+    # on valid UTF-8 a character class excluding ASCII bytes means the same on both)
+    cut = text.rfind(']},"recorded":{"at":"')
+    if not is_timestamp(at):
         return None
-    found = _UNIT_RE.findall(data, len(_GEO_HEAD), cut)
-    kinds = [_KINDS.get(k.decode()) for _a, _c, _i, k, *_rest in found]
+    found = _UNIT_TEXT.findall(text, len(_GEO_HEAD), cut)
+    if not found:
+        return None
+    columns_found = list(zip(*found, strict=True))
+    # the units found tile the array when their lengths and a comma between each two add up
+    # to it (each match is a unit and a comma, or a unit at the array's end: a match
+    # without its comma can only be the last, so a gap would leave the sum short)
+    size = len(found) * _UNIT_FIXED + sum(sum(map(len, c)) for c in columns_found)
+    if size + len(found) - 1 != cut - len(_GEO_HEAD):
+        return None
+    abroad, code, ids, kind, en, kk, ru, parent, registered = columns_found
+    kinds = list(map(_KINDS.get, kind))
     if None in kinds:
         return None
-
-    def text(v: bytes) -> str | None:
-        return None if v == b"null" else v[1:-1].decode()
-
-    columns = ([u[2].decode() for u in found], [text(u[7]) for u in found], kinds,
-               [u[5].decode() for u in found], [u[6].decode() for u in found],
-               [u[4].decode() for u in found], [text(u[1]) for u in found],
-               [int(u[8]) for u in found], [u[0] == b"true" for u in found])
+    columns = (list(ids), [None if v == "null" else v[1:-1] for v in parent], kinds,
+               list(kk), list(ru), list(en), [None if v == "null" else v[1:-1] for v in code],
+               list(map(int, registered)), [a == "true" for a in abroad])
     record = {"body": {}, "recorded": {"at": at, "by": tail.group(2).decode()},
               "type": "geography", "v": 1}
     return record, columns  # type: ignore[return-value]
