@@ -541,8 +541,8 @@ def test_a_geography_part_read_by_its_template_or_left_to_the_exact_path(
     from saylau.domain.record.verify.scan import geography_part
 
     data = honest()[0]
-    for at, put, cut in changes:
-        at %= len(data) + 1
+    for where, put, cut in changes:
+        at = where % (len(data) + 1)
         data = data[:at] + put + data[at + cut:]
     read = geography_part(data)
     if read is not None:

@@ -171,31 +171,34 @@ def geography_part(data: bytes) -> tuple[Record, UnitColumns] | None:
     except UnicodeDecodeError:
         return None
     at = tail.group(1).decode()
-    # the same templates over the decoded text (a str's groups need no decoding one by one;
-    # on valid UTF-8 a character class excluding ASCII bytes means the same on both)
-    cut = text.rfind(']},"recorded":{"at":"')
-    if not is_timestamp(at):
+    columns = _units(text) if is_timestamp(at) else None
+    if columns is None:
         return None
+    record = {"body": {}, "recorded": {"at": at, "by": tail.group(2).decode()},
+              "type": "geography", "v": 1}
+    return record, columns
+
+
+def _units(text: str) -> UnitColumns | None:
+    """The units of a part's text, by the template over the decoded text (a str's groups
+    need no decoding one by one; on valid UTF-8 a class excluding ASCII bytes means the same
+    on both), or None."""
+    cut = text.rfind(']},"recorded":{"at":"')
     found = _UNIT_TEXT.findall(text, len(_GEO_HEAD), cut)
     if not found:
         return None
-    columns_found = list(zip(*found, strict=True))
+    columns = list(zip(*found, strict=True))
     # the units found tile the array when their lengths and a comma between each two add up
     # to it (each match is a unit and a comma, or a unit at the array's end: a match
     # without its comma can only be the last, so a gap would leave the sum short)
-    size = len(found) * _UNIT_FIXED + sum(sum(map(len, c)) for c in columns_found)
-    if size + len(found) - 1 != cut - len(_GEO_HEAD):
-        return None
-    abroad, code, ids, kind, en, kk, ru, parent, registered = columns_found
+    size = len(found) * _UNIT_FIXED + sum(sum(map(len, c)) for c in columns)
+    abroad, code, ids, kind, en, kk, ru, parent, registered = columns
     kinds = list(map(_KINDS.get, kind))
-    if None in kinds:
+    if size + len(found) - 1 != cut - len(_GEO_HEAD) or None in kinds:
         return None
-    columns = (list(ids), [None if v == "null" else v[1:-1] for v in parent], kinds,
-               list(kk), list(ru), list(en), [None if v == "null" else v[1:-1] for v in code],
-               list(map(int, registered)), [a == "true" for a in abroad])
-    record = {"body": {}, "recorded": {"at": at, "by": tail.group(2).decode()},
-              "type": "geography", "v": 1}
-    return record, columns  # type: ignore[return-value]
+    return (list(ids), [None if v == "null" else v[1:-1] for v in parent],  # type: ignore[return-value]
+            kinds, list(kk), list(ru), list(en), [None if v == "null" else v[1:-1] for v in code],
+            list(map(int, registered)), [a == "true" for a in abroad])
 
 
 def scan_chunk(task: ScanTask) -> ChunkScan:
