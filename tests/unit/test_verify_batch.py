@@ -549,3 +549,82 @@ def test_a_geography_part_read_by_its_template_or_left_to_the_exact_path(
         record = _well_formed(0, data)
         assert read[1] == unit_columns(record["body"])
         assert read[0] == {**record, "body": {}}
+
+
+def unit_parts(units: list[dict[str, Any]], size: int = 7) -> list[Any]:
+    from saylau.domain.record.verify.leaves import unit_columns
+
+    return [unit_columns({"units": units[k:k + size]}) for k in range(0, len(units), size)]
+
+
+def test_the_geography_made_from_columns_is_the_one_built_from_units() -> None:
+    import numpy as np
+
+    from saylau.domain.geography import Geography
+    from saylau.domain.record.verify.leaves import _checked_columns, _State, geography_of
+
+    state = _State("c")
+    state.unit_parts = unit_parts([unit_json(u) for u in GEO.units])
+    assert _checked_columns(state.unit_parts) is not None  # the exporter's order and rules
+    geo, built = geography_of(state), Geography.build(state.units)
+    assert geo == built and list(geo.index) == list(built.index)
+    for name in ("parent_index", "depth", "station_indices", "top_level_index", "registered"):
+        assert np.array_equal(getattr(geo, name), getattr(built, name)), name
+    assert {u: geo.children[u] for u in geo.index} == dict(built.children)
+
+
+def _broken(change: Callable[[list[dict[str, Any]]], None]) -> list[dict[str, Any]]:
+    units = [unit_json(u) for u in GEO.units]
+    change(units)
+    return units
+
+
+STATION_AT = next(k for k, u in enumerate(GEO.units) if u.kind == "station")
+DISTRICT_AT = next(k for k, u in enumerate(GEO.units) if u.kind == "district")
+BROKEN = {
+    "a repeated id": lambda us: us[5].update(id=us[4]["id"]),
+    "an unknown parent": lambda us: us[5].update(parent="nowhere"),
+    "a second root": lambda us: us[5].update(parent=None),
+    "a root that is no country": lambda us: us[0].update(kind="region"),
+    "a second country": lambda us: us[STATION_AT].update(kind="country"),
+    "a station's child": lambda us: us[-1].update(parent=us[STATION_AT]["id"]),
+    "a district under the country": lambda us: us[DISTRICT_AT].update(parent=us[0]["id"]),
+    "a region below the top": lambda us: us[DISTRICT_AT].update(kind="region"),
+    "a negative list": lambda us: us[STATION_AT].update(registered=-1),
+    "a district with a list": lambda us: us[DISTRICT_AT].update(registered=5),
+    "a district abroad": lambda us: us[DISTRICT_AT].update(abroad=True),
+    "a list beyond int64": lambda us: us[STATION_AT].update(registered=2**70),
+    "a cycle": lambda us: us[1].update(parent=us[-1]["id"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_geography_breaking_a_rule_is_built_from_units(name: str) -> None:
+    """Columns that break a structural rule are not made a geography: Geography.build over
+    the Units names the problem, as it did before the columns."""
+    from saylau.domain.errors import ValidationFailed
+    from saylau.domain.geography import Geography
+    from saylau.domain.record.verify.leaves import _checked_columns, _State, geography_of
+
+    state = _State("c")
+    state.unit_parts = unit_parts(_broken(BROKEN[name]))
+    assert _checked_columns(state.unit_parts) is None
+    if name == "a list beyond int64":
+        return  # Geography.build takes it (the tally refuses it later)
+    with pytest.raises(ValidationFailed):
+        Geography.build(state.units)
+    with pytest.raises(ValidationFailed):
+        geography_of(state)
+
+
+def test_units_out_of_the_geographys_order_are_built_from_units() -> None:
+    from saylau.domain.geography import Geography
+    from saylau.domain.record.verify.leaves import _checked_columns, _State, geography_of
+
+    units = [unit_json(u) for u in GEO.units]
+    units[-1], units[-2] = units[-2], units[-1]  # children of one parent: still in order
+    units.append(units.pop(1))  # a top-level unit after its children: not
+    state = _State("c")
+    state.unit_parts = unit_parts(units)
+    assert _checked_columns(state.unit_parts) is None
+    assert geography_of(state) == Geography.build(state.units)

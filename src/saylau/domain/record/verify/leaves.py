@@ -3,6 +3,7 @@ the station, protocol versions in order (a fast path for plain protocol leaves).
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,7 +17,9 @@ from saylau.domain.contests import (
 )
 from saylau.domain.decide import SessionRound
 from saylau.domain.errors import SaylauError
-from saylau.domain.geography import Unit, UnitKind
+from saylau.domain.geography import Geography, Unit, UnitKind
+from saylau.domain.geography import columns as geography_columns
+from saylau.domain.geography.units import TOP_LEVEL_KINDS
 from saylau.domain.integrity.record import leaf_problems as integrity_leaf_problems
 from saylau.domain.names import Names
 from saylau.domain.protocols import (
@@ -40,7 +43,12 @@ class _State:
 
     central_id: str
     check_signatures: bool = True
-    units: list[Unit] = field(default_factory=list)
+    unit_parts: list[UnitColumns] = field(default_factory=list)
+    """The geography parts' units as columns, in leaf order (their Units are made only when
+    asked for: `units`)."""
+    made: list[Unit] = field(default_factory=list)
+    """The Units of the first `made_parts` parts."""
+    made_parts: int = 0
     by_unit: dict[str, Unit] = field(default_factory=dict)
     election: dict[str, Any] | None = None
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -63,6 +71,14 @@ class _State:
     (verify/audits.py)."""
     """Unit -> its registered, unrevoked commission keys so far: such a station signs
     (saylau.domain.contests.must_sign)."""
+
+    @property
+    def units(self) -> list[Unit]:
+        """Every unit so far, as Units."""
+        while self.made_parts < len(self.unit_parts):
+            self.made += units_of(self.unit_parts[self.made_parts])
+            self.made_parts += 1
+        return self.made
 
     @property
     def versions(self) -> Versions:
@@ -225,7 +241,7 @@ def _read_leaf(idx: int, data: bytes, state: _State, record: Record | None = Non
         state.audit_leaves.append((idx, type_, dict(body)))
     elif type_ == RecordType.GEOGRAPHY:
         columns = unit_columns(body) if columns is None else columns
-        state.units += units_of(columns)
+        state.unit_parts.append(columns)
         state.unit_ids += columns[0]
         state.unit_parents += columns[1]
     elif type_ == RecordType.ELECTION:
@@ -382,3 +398,62 @@ def _check_key(idx: int, kid: str, keys: Mapping[str, dict[str, Any]],
     if not verify(bytes.fromhex(k["public_key"]), message, value):
         raise _fail(f"leaf {idx}: the signature of station {station}'s record does not verify "
                     f"with key {kid}", leaf=idx, station=station)
+
+
+_KIND_CODE = {k: i for i, k in enumerate(geography_columns.KINDS)}
+
+
+def geography_of(state: _State) -> Geography:
+    """The geography of the record's units: made from their columns (geography.columns, no
+    Unit made until one is asked for) when every structural rule holds, checked as columns;
+    else by Geography.build over the Units, which names every problem."""
+    cols = _checked_columns(state.unit_parts)
+    if cols is None:
+        return Geography.build(state.units)
+    return geography_columns.from_columns(cols)
+
+
+def _checked_columns(parts: list[UnitColumns]) -> geography_columns.UnitColumns | None:
+    """The units of `parts` as a geography's columns, when they are already in the order
+    Geography.build puts them in (the root first, every unit after its parent, each parent's
+    children together in parent order: what the exporter writes) and break none of
+    geography.problems.structural_problems' rules (one root, the country; ids unique;
+    parents known; stations are leaves with a list of 0 or more; other units no list and not
+    abroad; the root's children exactly the top-level units); else None."""
+    ids: list[Any] = [i for p in parts for i in p[0]]
+    n = len(ids)
+    index = dict(zip(ids, range(n), strict=True))
+    if not n or len(index) != n or parts[0][1][0] is not None:
+        return None
+    parents = itertools.chain.from_iterable(p[1] for p in parts)
+    next(parents)  # the root's None
+    # a unit without a parent or with an unknown one: -1 (the root's own is set after)
+    parent = np.fromiter(map(index.get, parents, itertools.repeat(-1)),
+                         dtype=np.int64, count=n - 1)
+    rest = np.arange(1, n)
+    if not (bool((parent >= 0).all()) and bool((parent < rest).all())
+            and bool((np.diff(parent) >= 0).all())):
+        return None
+    parent = np.concatenate([[-1], parent])
+    kind = np.fromiter((_KIND_CODE[k] for p in parts for k in p[2]), dtype=np.int8, count=n)
+    try:
+        registered = np.fromiter((r for p in parts for r in p[7]), dtype=np.int64, count=n)
+    except (OverflowError, TypeError):
+        return None
+    abroad = np.fromiter((a for p in parts for a in p[8]), dtype=bool, count=n)
+    station = _KIND_CODE[UnitKind.STATION]
+    top = np.isin(kind, [_KIND_CODE[k] for k in TOP_LEVEL_KINDS])
+    under_root = parent == 0
+    is_station = kind == station
+    if not (kind[0] == _KIND_CODE[UnitKind.COUNTRY]
+            and not bool((kind[1:] == kind[0]).any())
+            and not bool((kind[parent[1:]] == station).any())
+            and bool((top[1:] == under_root[1:]).all())
+            and bool((registered >= 0).all())
+            and bool(((registered == 0) & ~abroad | is_station).all())):
+        return None
+    return geography_columns.UnitColumns(
+        ids=ids, parent=parent, kind=kind,
+        name_kk=[x for p in parts for x in p[3]], name_ru=[x for p in parts for x in p[4]],
+        name_en=[x for p in parts for x in p[5]], code=[x for p in parts for x in p[6]],
+        registered=registered, abroad=abroad)

@@ -81,8 +81,8 @@ def _columns_agree(v: VerifiedElection, t: Tally, at: npt.NDArray[np.int64],
     """Every unit of `at` published, each figure a plain integer equal to the tally's and
     its votes exactly the tally's options and figures: True; anything else (a missing unit,
     another type, a difference): False."""
-    units = v.geography.units
-    pubs: list[Any] = [pub_units.get(units[i].id) for i in at.tolist()]
+    ids = list(v.geography.index)  # in the units' order (ids are unique)
+    pubs: list[Any] = [pub_units.get(ids[i]) for i in at.tolist()]
     if not pubs:
         return True
     if set(map(type, pubs)) != {dict}:
