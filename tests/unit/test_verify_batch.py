@@ -617,14 +617,22 @@ def test_a_geography_breaking_a_rule_is_built_from_units(name: str) -> None:
         geography_of(state)
 
 
-def test_units_out_of_the_geographys_order_are_built_from_units() -> None:
+@settings(max_examples=30, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_units_in_any_order_make_the_geography_build_makes(rnd: Any) -> None:
+    """In whatever order the record lists the units, the columns are put in the order
+    Geography.build keeps (breadth-first, each parent's children in the record's order)."""
+    import numpy as np
+
     from saylau.domain.geography import Geography
     from saylau.domain.record.verify.leaves import _checked_columns, _State, geography_of
 
     units = [unit_json(u) for u in GEO.units]
-    units[-1], units[-2] = units[-2], units[-1]  # children of one parent: still in order
-    units.append(units.pop(1))  # a top-level unit after its children: not
+    rnd.shuffle(units)
     state = _State("c")
     state.unit_parts = unit_parts(units)
-    assert _checked_columns(state.unit_parts) is None
-    assert geography_of(state) == Geography.build(state.units)
+    assert _checked_columns(state.unit_parts) is not None
+    geo, built = geography_of(state), Geography.build(state.units)
+    assert geo == built and list(geo.index) == list(built.index)
+    for name in ("parent_index", "depth", "station_indices", "top_level_index", "registered"):
+        assert np.array_equal(getattr(geo, name), getattr(built, name)), name

@@ -414,46 +414,80 @@ def geography_of(state: _State) -> Geography:
 
 
 def _checked_columns(parts: list[UnitColumns]) -> geography_columns.UnitColumns | None:
-    """The units of `parts` as a geography's columns, when they are already in the order
-    Geography.build puts them in (the root first, every unit after its parent, each parent's
-    children together in parent order: what the exporter writes) and break none of
-    geography.problems.structural_problems' rules (one root, the country; ids unique;
-    parents known; stations are leaves with a list of 0 or more; other units no list and not
-    abroad; the root's children exactly the top-level units); else None."""
+    """The units of `parts` as a geography's columns, in the order Geography.build puts them
+    in (breadth-first from the root, each parent's children in their order in the record),
+    when they break none of geography.problems.structural_problems' rules (one root, the
+    country; ids unique; parents known; no cycle; stations are leaves with a list of 0 or
+    more; other units no list and not abroad; the root's children exactly the top-level
+    units); else None."""
     ids: list[Any] = [i for p in parts for i in p[0]]
     n = len(ids)
     index = dict(zip(ids, range(n), strict=True))
-    if not n or len(index) != n or parts[0][1][0] is not None:
+    if not n or len(index) != n:
         return None
-    parents = itertools.chain.from_iterable(p[1] for p in parts)
-    next(parents)  # the root's None
-    # a unit without a parent or with an unknown one: -1 (the root's own is set after)
-    parent = np.fromiter(map(index.get, parents, itertools.repeat(-1)),
-                         dtype=np.int64, count=n - 1)
-    rest = np.arange(1, n)
-    if not (bool((parent >= 0).all()) and bool((parent < rest).all())
-            and bool((np.diff(parent) >= 0).all())):
+    parents: list[Any] = [x for p in parts for x in p[1]]
+    # a unit without a parent or with an unknown one: -1
+    parent = np.fromiter(map(index.get, parents, itertools.repeat(-1)), dtype=np.int64,
+                         count=n)
+    roots = np.flatnonzero(parent < 0)
+    if len(roots) != 1 or parents[int(roots[0])] is not None:
         return None
-    parent = np.concatenate([[-1], parent])
-    kind = np.fromiter((_KIND_CODE[k] for p in parts for k in p[2]), dtype=np.int8, count=n)
+    order = _breadth_first(parent, int(roots[0]))
+    if order is None:  # a cycle: units the root does not reach
+        return None
+    place = np.empty(n, dtype=np.int64)
+    place[order] = np.arange(n)
+    new_parent = np.where(parent[order] < 0, -1, place[np.maximum(parent[order], 0)])
+    kind = np.fromiter((_KIND_CODE[k] for p in parts for k in p[2]), dtype=np.int8,
+                       count=n)[order]
     try:
-        registered = np.fromiter((r for p in parts for r in p[7]), dtype=np.int64, count=n)
+        registered = np.fromiter((r for p in parts for r in p[7]), dtype=np.int64,
+                                 count=n)[order]
     except (OverflowError, TypeError):
         return None
-    abroad = np.fromiter((a for p in parts for a in p[8]), dtype=bool, count=n)
+    abroad = np.fromiter((a for p in parts for a in p[8]), dtype=bool, count=n)[order]
     station = _KIND_CODE[UnitKind.STATION]
     top = np.isin(kind, [_KIND_CODE[k] for k in TOP_LEVEL_KINDS])
-    under_root = parent == 0
-    is_station = kind == station
+    under_root = new_parent == 0
     if not (kind[0] == _KIND_CODE[UnitKind.COUNTRY]
             and not bool((kind[1:] == kind[0]).any())
-            and not bool((kind[parent[1:]] == station).any())
+            and not bool((kind[new_parent[1:]] == station).any())
             and bool((top[1:] == under_root[1:]).all())
             and bool((registered >= 0).all())
-            and bool(((registered == 0) & ~abroad | is_station).all())):
+            and bool(((registered == 0) & ~abroad | (kind == station)).all())):
         return None
+    pick = order.tolist()
+
+    def column(k: int) -> list[Any]:
+        values = [x for p in parts for x in p[k]]
+        return [values[i] for i in pick]
+
     return geography_columns.UnitColumns(
-        ids=ids, parent=parent, kind=kind,
-        name_kk=[x for p in parts for x in p[3]], name_ru=[x for p in parts for x in p[4]],
-        name_en=[x for p in parts for x in p[5]], code=[x for p in parts for x in p[6]],
-        registered=registered, abroad=abroad)
+        ids=[ids[i] for i in pick], parent=new_parent, kind=kind, name_kk=column(3),
+        name_ru=column(4), name_en=column(5), code=column(6), registered=registered,
+        abroad=abroad)
+
+
+def _breadth_first(parent: npt.NDArray[np.int64], root: int) -> npt.NDArray[np.int64] | None:
+    """The units breadth-first from `root`, each unit's children in their given order (as
+    geography.tree._parents_first), or None when some unit is not reached."""
+    n = len(parent)
+    by_parent = np.argsort(parent, kind="stable")  # each parent's children together, in order
+    first = np.searchsorted(parent[by_parent], np.arange(n), side="left")
+    end = np.searchsorted(parent[by_parent], np.arange(n), side="right")
+    levels = [np.array([root], dtype=np.int64)]
+    seen = 1
+    while seen < n:
+        level = levels[-1]
+        size = end[level] - first[level]
+        total = int(size.sum())
+        if total == 0:
+            return None
+        # the children of each unit of the level, units in the level's order
+        offset = np.repeat(first[level] - (np.cumsum(size) - size), size)
+        levels.append(by_parent[offset + np.arange(total)])
+        seen += total
+    order = np.concatenate(levels)
+    return order if seen == n else None
+
+
