@@ -636,3 +636,15 @@ def test_units_in_any_order_make_the_geography_build_makes(rnd: Any) -> None:
     assert geo == built and list(geo.index) == list(built.index)
     for name in ("parent_index", "depth", "station_indices", "top_level_index", "registered"):
         assert np.array_equal(getattr(geo, name), getattr(built, name)), name
+
+
+def test_the_column_reader_in_small_batches_reads_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from saylau.domain.record.verify import template
+
+    leaves = honest()
+    whole = assert_template_reads_as_the_regex(leaves)
+    monkeypatch.setattr(template, "_BATCH", 3)  # batches end inside runs of protocols
+    batched = assert_template_reads_as_the_regex(leaves)
+    assert rows_of(batched, lambda p, v: True) == rows_of(whole, lambda p, v: True)
+    assert agree(leaves)[0] == "verified"
