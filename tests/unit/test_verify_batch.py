@@ -458,7 +458,7 @@ def regex_and_template(leaves: list[bytes]) -> tuple[Any, Any]:
             names.append(CONTEST.id)
             widths.append(2)
     regex = scan_module._regex_rows(pos, groups, names, widths, bodies=True)
-    return regex, template.read(leaves, contests, bodies=True)
+    return regex, template.read_protocols(leaves, contests, bodies=True)
 
 
 def rows_of(rows: Any, where: Any) -> list[tuple[Any, ...]]:

@@ -222,7 +222,7 @@ def scan_chunk(task: ScanTask) -> ChunkScan:
 
     spec = task.spec
     bodies = spec.public_keys is not None
-    fast = template.read(leaves, spec.contests, bodies=bodies)  # the common forms at once
+    fast = template.read_protocols(leaves, spec.contests, bodies=bodies)  # common forms
     taken = np.zeros(len(leaves), dtype=bool)
     taken[fast.pos] = True
     patterns = _compiled(spec)

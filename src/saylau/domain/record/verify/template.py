@@ -119,8 +119,8 @@ def templates(contests: Mapping[str, tuple[str, ...]]) -> list[Template]:
     return out
 
 
-def read(leaves: Sequence[bytes], contests: Mapping[str, tuple[str, ...]], *,
-         bodies: bool) -> Rows:
+def read_protocols(leaves: Sequence[bytes], contests: Mapping[str, tuple[str, ...]], *,
+                   bodies: bool) -> Rows:
     """The leaves of `leaves` that are exactly one of the contests' templates, read."""
     wide = max((len(o) for o in contests.values()), default=0)
     kinds = templates(contests)
