@@ -167,7 +167,7 @@ def verify_record(
         except MALFORMED as exc:
             raise _malformed("an audit's leaves", exc) from None
     verified = VerifiedElection(election_body["election"], ruleset, geo, contests, tallies,
-                                summaries)
+                                summaries, dict(counts_by_type))
     if published is not None:
         try:
             compare_published(verified, published, report)

@@ -37,14 +37,13 @@ _TEXT_MAX = 128
 _HEXES = b"0123456789abcdef"
 _BATCH = 4096
 """Leaves read at once: a few megabytes, so that the arrays over their bytes stay in the
-processor's cache (at 4,096 a chunk of 65,536 reads in about half the time it takes in one
-go, docs/benchmarks.md)."""
+processor's cache (measured on a chunk of 65,536 protocol leaves: 0.24 s of process time in
+one go, 0.13 s 4,096 at a time, no gain below)."""
 
 # the kinds of value: n integer, v version (an integer >= 1), t station (plain, not empty),
 # s plain string, k key id (32 lowercase hex), h signature (128 lowercase hex)
 _LENGTHS = {b"n": (1, _DIGITS), b"v": (1, _DIGITS), b"t": (1, _TEXT_MAX),
             b"s": (0, _TEXT_MAX), b"k": (32, 32), b"h": (128, 128)}
-
 
 
 @dataclass(frozen=True)
