@@ -369,3 +369,34 @@ def test_record_seal_covers_leaves_an_operator_has_examined(
     from saylau.services import audit
 
     assert any(e["body"]["action"] == "log_sealed" for e in audit.entries(app))
+
+
+def test_saylau_verify_over_worker_processes_says_what_it_says_alone(
+        night: Night, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`saylau verify --workers N` hands the chunks after the first to N processes (chunks
+    made tiny here so that they do): the same report, and the same mismatch named."""
+    from typer.testing import CliRunner
+
+    from saylau.cli.main import app as cli
+    from saylau.domain.record.verify import scan
+
+    monkeypatch.setattr(scan, "CHUNK", 4)  # the workers are forked after: theirs too
+    out = night.export()
+    alone = CliRunner().invoke(cli, ["verify", str(out), "--workers", "0"])
+    assert alone.exit_code == 0, alone.output
+    pooled = CliRunner().invoke(cli, ["verify", str(out), "--workers", "2"])
+    assert pooled.exit_code == 0, pooled.output
+    assert pooled.output == alone.output
+    # no observer's leaf: the comparison's lines without reading the protocols again, as
+    # reading them gives
+    from saylau.domain.observation.record import verify_published
+
+    lines = verify_published((out / "leaves.jsonl").read_bytes().splitlines(), None)
+    assert lines == verify_published((), None)
+    assert all(f"ok: {line}" in alone.output for line in lines)
+    _edit_leaves(out, lambda lines: [x.replace(b'"invalid":', b'"invalid": ', 1)
+                                     if b'"type":"protocol"' in x else x for x in lines])
+    alone = CliRunner().invoke(cli, ["verify", str(out), "--workers", "0"])
+    pooled = CliRunner().invoke(cli, ["verify", str(out), "--workers", "2"])
+    assert alone.exit_code == pooled.exit_code == 1
+    assert "MISMATCH" in pooled.stderr and pooled.stderr == alone.stderr

@@ -440,3 +440,211 @@ def test_published_figures_compared_as_columns_name_the_first_difference() -> No
     loose = copy.deepcopy(published)
     loose["contests"][CONTEST.id]["units"][station]["invalid"] = 2.0
     verify_record(leaves, hs, central, loose)
+
+
+def regex_and_template(leaves: list[bytes]) -> tuple[Any, Any]:
+    """The protocol rows the scan's regex reads (those it keeps) and those the column
+    reader (verify/template.py) takes, from the same leaves."""
+    from saylau.domain.record.verify import template
+
+    contests = {CONTEST.id: ("no", "yes")}
+    patterns = scan_module._compiled(scan_module.Spec(contests))
+    pos, groups, names, widths = [], [], [], []
+    for i, data in enumerate(leaves):
+        m = patterns[CONTEST.id.encode()][2].fullmatch(data)
+        if m is not None:
+            pos.append(i)
+            groups.append(m.groups())
+            names.append(CONTEST.id)
+            widths.append(2)
+    regex = scan_module._regex_rows(pos, groups, names, widths, bodies=True)
+    return regex, template.read_protocols(leaves, contests, bodies=True)
+
+
+def rows_of(rows: Any, where: Any) -> list[tuple[Any, ...]]:
+    return [(p, c, s, v, tuple(n), tuple(w), k, x, b) for p, c, s, v, n, w, k, x, b in zip(
+        rows.pos.tolist(), rows.contest, rows.station, rows.version.tolist(),
+        rows.counts.tolist(), rows.votes.tolist(), rows.key, rows.value, rows.body,
+        strict=True) if where(p, v)]
+
+
+def assert_template_reads_as_the_regex(leaves: list[bytes]) -> Any:
+    regex, fast = regex_and_template(leaves)
+    taken = set(fast.pos.tolist())
+    # what the columns take, the regex reads with the same values; and it takes every
+    # version 1 the regex keeps (a later one, with its reason, is left to the regex)
+    assert rows_of(fast, lambda p, v: True) == rows_of(regex, lambda p, v: p in taken)
+    def short(p: int) -> bool:  # its strings within the columns' 128 bytes
+        r = json.loads(leaves[p])
+        return max(len(r["body"]["station"]), *map(len, r["recorded"].values())) <= 128
+
+    assert taken == {p for p, v in zip(regex.pos.tolist(), regex.version.tolist(),
+                                       strict=True) if v == 1 and short(p)}
+    return fast
+
+
+def test_the_column_reader_takes_the_plain_protocols_as_the_regex_does() -> None:
+    leaves = honest()
+    fast = assert_template_reads_as_the_regex(leaves)
+    assert len(fast.pos) == len(STATIONS)  # every version 1 of the honest record
+    s, top, reg = STATIONS[0]
+    unsigned = protocol(s, None, reg)
+    long_station = protocol("S" * 200, top, reg)
+    zero = protocol(s, top, 6, 0)  # votes of 0: the one integer with a leading zero
+    leaves = [unsigned, long_station, zero, leaves[-1], b"", b'"', b"{}", *leaves[:3]]
+    fast = assert_template_reads_as_the_regex(leaves)
+    assert fast.pos.tolist() == [0, 2]  # a station beyond 128 bytes: left to the regex
+    assert fast.key[0] is None and fast.key[1] is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6),
+                          st.sampled_from([b"", b"0", b"1", b"9", b'"', b"\\", b"a", b"A",
+                                           b" ", b"\x00", b"\xff", b",", b":", b"}", b"00"]),
+                          st.integers(0, 2)), min_size=1, max_size=4))
+def test_the_column_reader_never_takes_what_the_regex_would_not(
+        changes: list[tuple[int, int, bytes, int]]) -> None:
+    leaves = [protocol(s, top if k % 3 else None, reg, k)
+              for k, (s, top, reg) in enumerate(STATIONS[:6])]
+    for a, b, put, cut in changes:
+        i = a % len(leaves)
+        at = b % (len(leaves[i]) + 1)
+        leaves[i] = leaves[i][:at] + put + leaves[i][at + cut:]
+    assert_template_reads_as_the_regex(leaves)
+
+
+def test_a_geography_part_whose_units_do_not_tile_the_array_takes_the_exact_path() -> None:
+    from saylau.domain.record.verify.scan import geography_part
+
+    data = honest()[0]
+    assert geography_part(data) is not None
+    for changed in (data.replace(b'},{"abroad"', b'}{"abroad"', 1),  # no comma
+                    data.replace(b'},{"abroad"', b'},,{"abroad"', 1),
+                    data.replace(b'},{"abroad"', b'}, {"abroad"', 1),
+                    data.replace(b'}]},"recorded"', b'},]},"recorded"', 1),  # a trailing comma
+                    data.replace(b'{"body":{"units":[{', b'{"body":{"units":[x{', 1),
+                    data.replace(b'}]},"recorded"', b'}x]},"recorded"', 1),
+                    data.replace(b'}]},"recorded"', b'}\n]},"recorded"', 1)):
+        assert changed != data
+        assert geography_part(changed) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(
+    [b"", b",", b"}", b"{", b'"', b"\\", b"0", b"1", b" ", b"\n", b"null", b"\xd0\x90"]),
+    st.integers(0, 3)), min_size=1, max_size=3))
+def test_a_geography_part_read_by_its_template_or_left_to_the_exact_path(
+        changes: list[tuple[int, bytes, int]]) -> None:
+    """Whatever the change, the template reads the part as the exact path does, or not at
+    all."""
+    from saylau.domain.record.verify.leaves import _well_formed, unit_columns
+    from saylau.domain.record.verify.scan import geography_part
+
+    data = honest()[0]
+    for where, put, cut in changes:
+        at = where % (len(data) + 1)
+        data = data[:at] + put + data[at + cut:]
+    read = geography_part(data)
+    if read is not None:
+        record = _well_formed(0, data)
+        assert read[1] == unit_columns(record["body"])
+        assert read[0] == {**record, "body": {}}
+
+
+def unit_parts(units: list[dict[str, Any]], size: int = 7) -> list[Any]:
+    from saylau.domain.record.verify.leaves import unit_columns
+
+    return [unit_columns({"units": units[k:k + size]}) for k in range(0, len(units), size)]
+
+
+def test_the_geography_made_from_columns_is_the_one_built_from_units() -> None:
+    import numpy as np
+
+    from saylau.domain.geography import Geography
+    from saylau.domain.record.verify.leaves import _checked_columns, _State, geography_of
+
+    state = _State("c")
+    state.unit_parts = unit_parts([unit_json(u) for u in GEO.units])
+    assert _checked_columns(state.unit_parts) is not None  # the exporter's order and rules
+    geo, built = geography_of(state), Geography.build(state.units)
+    assert geo == built and list(geo.index) == list(built.index)
+    for name in ("parent_index", "depth", "station_indices", "top_level_index", "registered"):
+        assert np.array_equal(getattr(geo, name), getattr(built, name)), name
+    assert {u: geo.children[u] for u in geo.index} == dict(built.children)
+
+
+def _broken(change: Callable[[list[dict[str, Any]]], None]) -> list[dict[str, Any]]:
+    units = [unit_json(u) for u in GEO.units]
+    change(units)
+    return units
+
+
+STATION_AT = next(k for k, u in enumerate(GEO.units) if u.kind == "station")
+DISTRICT_AT = next(k for k, u in enumerate(GEO.units) if u.kind == "district")
+BROKEN = {
+    "a repeated id": lambda us: us[5].update(id=us[4]["id"]),
+    "an unknown parent": lambda us: us[5].update(parent="nowhere"),
+    "a second root": lambda us: us[5].update(parent=None),
+    "a root that is no country": lambda us: us[0].update(kind="region"),
+    "a second country": lambda us: us[STATION_AT].update(kind="country"),
+    "a station's child": lambda us: us[-1].update(parent=us[STATION_AT]["id"]),
+    "a district under the country": lambda us: us[DISTRICT_AT].update(parent=us[0]["id"]),
+    "a region below the top": lambda us: us[DISTRICT_AT].update(kind="region"),
+    "a negative list": lambda us: us[STATION_AT].update(registered=-1),
+    "a district with a list": lambda us: us[DISTRICT_AT].update(registered=5),
+    "a district abroad": lambda us: us[DISTRICT_AT].update(abroad=True),
+    "a list beyond int64": lambda us: us[STATION_AT].update(registered=2**70),
+    "a cycle": lambda us: us[1].update(parent=us[-1]["id"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_geography_breaking_a_rule_is_built_from_units(name: str) -> None:
+    """Columns that break a structural rule are not made a geography: Geography.build over
+    the Units names the problem, as it did before the columns."""
+    from saylau.domain.errors import ValidationFailed
+    from saylau.domain.geography import Geography
+    from saylau.domain.record.verify.leaves import _checked_columns, _State, geography_of
+
+    state = _State("c")
+    state.unit_parts = unit_parts(_broken(BROKEN[name]))
+    assert _checked_columns(state.unit_parts) is None
+    if name == "a list beyond int64":
+        return  # Geography.build takes it (the tally refuses it later)
+    with pytest.raises(ValidationFailed):
+        Geography.build(state.units)
+    with pytest.raises(ValidationFailed):
+        geography_of(state)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_units_in_any_order_make_the_geography_build_makes(rnd: Any) -> None:
+    """In whatever order the record lists the units, the columns are put in the order
+    Geography.build keeps (breadth-first, each parent's children in the record's order)."""
+    import numpy as np
+
+    from saylau.domain.geography import Geography
+    from saylau.domain.record.verify.leaves import _checked_columns, _State, geography_of
+
+    units = [unit_json(u) for u in GEO.units]
+    rnd.shuffle(units)
+    state = _State("c")
+    state.unit_parts = unit_parts(units)
+    assert _checked_columns(state.unit_parts) is not None
+    geo, built = geography_of(state), Geography.build(state.units)
+    assert geo == built and list(geo.index) == list(built.index)
+    for name in ("parent_index", "depth", "station_indices", "top_level_index", "registered"):
+        assert np.array_equal(getattr(geo, name), getattr(built, name)), name
+
+
+def test_the_column_reader_in_small_batches_reads_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from saylau.domain.record.verify import template
+
+    leaves = honest()
+    whole = assert_template_reads_as_the_regex(leaves)
+    monkeypatch.setattr(template, "_BATCH", 3)  # batches end inside runs of protocols
+    batched = assert_template_reads_as_the_regex(leaves)
+    assert rows_of(batched, lambda p, v: True) == rows_of(whole, lambda p, v: True)
+    assert agree(leaves)[0] == "verified"

@@ -41,6 +41,8 @@ class VerifiedElection:
     tallies: dict[str, Tally]
     decisions: dict[str, dict[str, Any]]
     """Each contest's decision as plain data (see `decision_summary`)."""
+    record_types: Mapping[str, int] = field(default_factory=dict)
+    """How many leaves of each record type the record holds."""
 
 
 def _names(d: Mapping[str, Any]) -> Names:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 from collections.abc import Mapping
 from typing import Any
 
@@ -81,29 +83,39 @@ def _columns_agree(v: VerifiedElection, t: Tally, at: npt.NDArray[np.int64],
     """Every unit of `at` published, each figure a plain integer equal to the tally's and
     its votes exactly the tally's options and figures: True; anything else (a missing unit,
     another type, a difference): False."""
-    units = v.geography.units
-    pubs: list[Any] = [pub_units.get(units[i].id) for i in at.tolist()]
+    ids = list(v.geography.index)  # in the units' order (ids are unique)
+    pubs: list[Any] = [pub_units.get(ids[i]) for i in at.tolist()]
     if not pubs:
         return True
     if set(map(type, pubs)) != {dict}:
         return False
     totals = t.totals[at]
-
-    def same(values: list[Any], column: npt.NDArray[np.int64]) -> bool:
-        if set(map(type, values)) != {int}:
-            return False
-        try:
-            got = np.fromiter(values, dtype=np.int64, count=len(values))
-        except OverflowError:
-            return False
-        return bool(np.array_equal(got, column))
-
-    for f in UNIT_FIGURES:
-        if not same([p.get(f) for p in pubs], totals[:, _COLUMN[f]]):
-            return False
-    votes: list[Any] = [p.get("votes") for p in pubs]
-    if set(map(type, votes)) != {dict} or set(map(len, votes)) != {len(t.options)}:
-        return False
     first = len(BOOK_FIELDS) + len(COUNT_FIELDS)
-    return all(same([d.get(o) for d in votes], totals[:, first + k])
-               for k, o in enumerate(t.options))
+    try:
+        votes: list[Any] = list(map(operator.itemgetter("votes"), pubs))
+        if set(map(type, votes)) != {dict} or set(map(len, votes)) != {len(t.options)}:
+            return False
+        return (_same(_rows(pubs, UNIT_FIGURES), totals[:, [_COLUMN[f] for f in UNIT_FIGURES]])
+                and _same(_rows(votes, t.options),
+                          totals[:, [first + k for k in range(len(t.options))]]))
+    except KeyError:  # a figure or an option missing
+        return False
+
+
+def _rows(dicts: list[dict[str, Any]], keys: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """Each dict's values of `keys`, in that order (KeyError for one missing)."""
+    if len(keys) == 1:
+        return [(d[keys[0]],) for d in dicts]
+    return list(map(operator.itemgetter(*keys), dicts))
+
+
+def _same(rows: list[tuple[Any, ...]], columns: npt.NDArray[np.int64]) -> bool:
+    """Every value a plain integer (not a bool, not a float) and the rows equal `columns`."""
+    values = list(itertools.chain.from_iterable(rows))
+    if values and set(map(type, values)) != {int}:
+        return False
+    try:
+        got = np.fromiter(values, dtype=np.int64, count=len(values))
+    except OverflowError:
+        return False
+    return bool(np.array_equal(got.reshape(columns.shape), columns))

@@ -29,7 +29,7 @@ from saylau.domain.record.verify.core import (
     _fail,
     _malformed,
 )
-from saylau.domain.record.verify.leaves import UnitColumns, _read_leaf, _State
+from saylau.domain.record.verify.leaves import UnitColumns, _read_leaf, _State, geography_of
 from saylau.domain.record.verify.protocols import version_problem
 from saylau.domain.record.verify.published import compare_published
 from saylau.domain.record.verify.scan import (
@@ -130,7 +130,7 @@ def verify_record(
         raise late[1]
     if reader.problem is not None:
         raise reader.problem[1]
-    units, election_body = state.units, state.election
+    election_body = state.election
     counts_by_type = state.counts_by_type
     report.ok(f"{size:,} leaves, every one canonical and well-formed; the Merkle root of each "
               f"signed tree head recomputed and equal")
@@ -140,7 +140,7 @@ def verify_record(
     if election_body is None:
         raise _fail("the record holds no election definition")
     try:
-        geo = Geography.build(units)
+        geo = geography_of(state)
         contests = tuple(_contest(election_body["election"], c)
                          for c in election_body["contests"])
         ruleset = RulesetName(election_body["ruleset"])
@@ -167,7 +167,7 @@ def verify_record(
         except MALFORMED as exc:
             raise _malformed("an audit's leaves", exc) from None
     verified = VerifiedElection(election_body["election"], ruleset, geo, contests, tallies,
-                                summaries)
+                                summaries, dict(counts_by_type))
     if published is not None:
         try:
             compare_published(verified, published, report)

@@ -28,6 +28,7 @@ import numpy.typing as npt
 from saylau.domain.record.envelope import Record, RecordType, is_timestamp
 from saylau.domain.record.merkle import Frontier
 from saylau.domain.record.signing import verify
+from saylau.domain.record.verify import template
 from saylau.domain.record.verify.leaves import _KINDS, UnitColumns, _well_formed, unit_columns
 
 CHUNK = 1 << 16
@@ -37,9 +38,7 @@ Merkle tree and the chunks' roots fold into the tree heads' roots (`head_frontie
 _PLAIN = rb"[\x20\x21\x23-\x5b\x5d-\x7e]"
 _PLAIN_RE = re.compile(_PLAIN + rb"+")
 _N = rb"(0|[1-9][0-9]{0,9}+)"
-_COUNT_NAMES = ("ballots_cancelled", "ballots_in_boxes", "ballots_issued", "ballots_received",
-                "both_marked", "invalid", "registered")
-"""The protocol's counts in canonical (sorted) member order."""
+_COUNT_NAMES = template.COUNT_NAMES
 _HEX = np.zeros(256, dtype=bool)
 _HEX[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = True
 
@@ -148,9 +147,10 @@ _UNIT = (rb'\{"abroad":(true|false),"code":(null|"' + _TEXT + rb'"),"id":"(' + _
          rb'"kind":"([a-z_]+)","name":\{"en":"(' + _TEXT + rb')","kk":"(' + _TEXT + rb')",'
          rb'"ru":"(' + _TEXT + rb')"\},"parent":(null|"' + _TEXT + rb'"),'
          rb'"registered":(0|[1-9][0-9]{0,15})\}')
-_UNIT_RE = re.compile(_UNIT)
-_UNITS_RE = re.compile(rb"(?:" + re.sub(rb"\((?!\?)", b"(?:", _UNIT) + rb",)*+"
-                       + re.sub(rb"\((?!\?)", b"(?:", _UNIT))
+_UNIT_TEXT = re.compile(_UNIT.decode() + r"(?:,|\Z)")
+_UNIT_FIXED = len('{"abroad":true,"code":null,"id":"","kind":"x","name":{"en":"","kk":"",'
+                  '"ru":""},"parent":null,"registered":0}') - len("truenullx" "null0")
+"""The characters of a unit the template fixes (those outside its groups)."""
 _GEO_HEAD = b'{"body":{"units":['
 _GEO_TAIL = b',"type":"geography","v":1}'
 _GEO_RECORDED = re.compile(rb'\]\},"recorded":\{"at":"(' + _TEXT + rb')","by":"(' + _TEXT
@@ -167,27 +167,38 @@ def geography_part(data: bytes) -> tuple[Record, UnitColumns] | None:
     if tail is None or int(np.frombuffer(data, dtype=np.uint8).max()) >= 0xF0:
         return None
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
     at = tail.group(1).decode()
-    if not is_timestamp(at) or _UNITS_RE.fullmatch(data, len(_GEO_HEAD), cut) is None:
+    columns = _units(text) if is_timestamp(at) else None
+    if columns is None:
         return None
-    found = _UNIT_RE.findall(data, len(_GEO_HEAD), cut)
-    kinds = [_KINDS.get(k.decode()) for _a, _c, _i, k, *_rest in found]
-    if None in kinds:
-        return None
-
-    def text(v: bytes) -> str | None:
-        return None if v == b"null" else v[1:-1].decode()
-
-    columns = ([u[2].decode() for u in found], [text(u[7]) for u in found], kinds,
-               [u[5].decode() for u in found], [u[6].decode() for u in found],
-               [u[4].decode() for u in found], [text(u[1]) for u in found],
-               [int(u[8]) for u in found], [u[0] == b"true" for u in found])
     record = {"body": {}, "recorded": {"at": at, "by": tail.group(2).decode()},
               "type": "geography", "v": 1}
-    return record, columns  # type: ignore[return-value]
+    return record, columns
+
+
+def _units(text: str) -> UnitColumns | None:
+    """The units of a part's text, by the template over the decoded text (a str's groups
+    need no decoding one by one; on valid UTF-8 a class excluding ASCII bytes means the same
+    on both), or None."""
+    cut = text.rfind(']},"recorded":{"at":"')
+    found = _UNIT_TEXT.findall(text, len(_GEO_HEAD), cut)
+    if not found:
+        return None
+    columns = list(zip(*found, strict=True))
+    # the units found tile the array when their lengths and a comma between each two add up
+    # to it (each match is a unit and a comma, or a unit at the array's end: a match
+    # without its comma can only be the last, so a gap would leave the sum short)
+    size = len(found) * _UNIT_FIXED + sum(sum(map(len, c)) for c in columns)
+    abroad, code, ids, kind, en, kk, ru, parent, registered = columns
+    kinds = list(map(_KINDS.get, kind))
+    if size + len(found) - 1 != cut - len(_GEO_HEAD) or None in kinds:
+        return None
+    return (list(ids), [None if v == "null" else v[1:-1] for v in parent],  # type: ignore[return-value]
+            kinds, list(kk), list(ru), list(en), [None if v == "null" else v[1:-1] for v in code],
+            list(map(int, registered)), [a == "true" for a in abroad])
 
 
 def scan_chunk(task: ScanTask) -> ChunkScan:
@@ -209,15 +220,21 @@ def scan_chunk(task: ScanTask) -> ChunkScan:
             frontiers[r] = f.hashes
         end = f.extend(hashes[f.size:]).hashes
 
-    patterns = _compiled(task.spec)
+    spec = task.spec
+    bodies = spec.public_keys is not None
+    fast = template.read_protocols(leaves, spec.contests, bodies=bodies)  # common forms
+    taken = np.zeros(len(leaves), dtype=bool)
+    taken[fast.pos] = True
+    patterns = _compiled(spec)
     records: dict[int, Record] = {}
     units: dict[int, UnitColumns] = {}
-    parse = task.spec.parse
+    parse = spec.parse
     pos: list[int] = []
     groups: list[tuple[bytes | None, ...]] = []
     contests: list[str] = []
     widths: list[int] = []
-    for i, data in enumerate(leaves):
+    for i in np.flatnonzero(~taken).tolist():
+        data = leaves[i]
         stop = data.find(b'"', _HEAD, _HEAD + 200)
         p = patterns.get(data[_HEAD:stop]) if stop > 0 else None
         m = None if p is None else p[2].fullmatch(data)
@@ -238,14 +255,16 @@ def scan_chunk(task: ScanTask) -> ChunkScan:
         groups.append(m.groups())
         contests.append(p[0])
         widths.append(p[1])
-    scan = _columns(task, len(leaves), frontiers, end, pos, groups, contests, widths)
+    rows = template.merge([fast, _regex_rows(pos, groups, contests, widths, bodies=bodies)],
+                          fast.votes.shape[1], bodies=bodies)
+    scan = _columns(task, len(leaves), frontiers, end, rows)
     scan.records, scan.units = records, units
     return scan
 
 
-def _columns(task: ScanTask, size: int, frontiers: dict[int, tuple[bytes, ...]],
-             end: tuple[bytes, ...], pos: list[int], groups: list[tuple[bytes | None, ...]],
-             contests: list[str], widths: list[int]) -> ChunkScan:
+def _regex_rows(pos: list[int], groups: list[tuple[bytes | None, ...]], contests: list[str],
+                widths: list[int], *, bodies: bool) -> template.Rows:
+    """The rows the regex read, those the exact path would refuse left out."""
     n = len(pos)
     # groups: body, 7 counts, reason, station, version, the k votes, key, value
     wide = max(widths, default=0)
@@ -253,7 +272,7 @@ def _columns(task: ScanTask, size: int, frontiers: dict[int, tuple[bytes, ...]],
     numbers = np.array([g[1:8] + g[10:11 + w] + pads[w] for g, w in zip(groups, widths,
                                                                           strict=True)],
                        dtype=np.int64).reshape(n, 8 + wide)
-    counts = numbers[:, _TO_COUNT_FIELDS]
+    counts = numbers[:, :7]
     version = numbers[:, 7]
     votes = numbers[:, 8:]
     reason_null = np.fromiter((g[8] == b"null" for g in groups), dtype=bool, count=n)
@@ -275,27 +294,37 @@ def _columns(task: ScanTask, size: int, frontiers: dict[int, tuple[bytes, ...]],
         contests = [contests[i] for i in idx]
         keys = [keys[i] for i in idx]
         pos = [pos[i] for i in idx]
-        counts, version, votes, signed = counts[keep], version[keep], votes[keep], signed[keep]
-        n = len(idx)
-    key_text = [None if k is None else k.decode() for k in keys]
+        counts, version, votes = counts[keep], version[keep], votes[keep]
+    return template.Rows(
+        np.array(pos, dtype=np.int64), contests,
+        [g[9].decode() for g in groups], version, counts, votes,  # type: ignore[union-attr]
+        [None if k is None else k.decode() for k in keys],
+        [None if g[-1] is None else g[-1].decode() for g in groups],
+        [g[0] for g in groups] if bodies else None)  # type: ignore[misc]
+
+
+def _columns(task: ScanTask, size: int, frontiers: dict[int, tuple[bytes, ...]],
+             end: tuple[bytes, ...], rows: template.Rows) -> ChunkScan:
+    n = len(rows.pos)
     checked: npt.NDArray[np.bool_] | None = None
     unchecked: dict[int, tuple[bytes, bytes]] = {}
     public = task.spec.public_keys
     if public is not None:
+        assert rows.body is not None
         checked = np.zeros(n, dtype=bool)
         raw = {k: _unhex(v) for k, v in public.items()}
-        for i in np.flatnonzero(signed).tolist():
-            g = groups[i]
-            message = b'{"body":' + g[0] + b',"type":"protocol","v":1}'  # type: ignore[operator]
-            value = bytes.fromhex(g[-1].decode())  # type: ignore[union-attr]
-            pk = raw.get(key_text[i])  # type: ignore[arg-type]
+        for i, (kid, value_hex) in enumerate(zip(rows.key, rows.value, strict=True)):
+            if kid is None or value_hex is None:
+                continue
+            message = b'{"body":' + rows.body[i] + b',"type":"protocol","v":1}'
+            value = bytes.fromhex(value_hex)
+            pk = raw.get(kid)
             checked[i] = pk is not None and verify(pk, message, value)
             if not checked[i]:
                 unchecked[i] = (message, value)
     return ChunkScan(
-        task.start, size, frontiers, end, np.array(pos, dtype=np.int64), contests,
-        [g[9].decode() for g in groups], version, counts, votes,  # type: ignore[union-attr]
-        key_text, checked, unchecked=unchecked)
+        task.start, size, frontiers, end, rows.pos, rows.contest, rows.station, rows.version,
+        rows.counts[:, _TO_COUNT_FIELDS], rows.votes, rows.key, checked, unchecked=unchecked)
 
 
 def _unhex(text: str) -> bytes | None:
