@@ -142,7 +142,7 @@ def test_turnout_reports_commit_in_seq_order(
     s1, s2 = _stations(api)[:2]
     path = f"/api/contests/{api.contest}/turnout"
     between, after = _interleave(
-        api, db_url, server, monkeypatch, "insert_turnout", path,
+        api, db_url, server, monkeypatch, "insert_turnouts", path,
         {"json": {"station": s1, "at": "10:00", "ballots_issued": 111}},
         {"json": {"station": s2, "at": "10:00", "ballots_issued": 222}})
     assert [(p.ballots_issued, p.stations_reporting) for p in after.turnout] == [(333, 2)], \

@@ -5,11 +5,13 @@ the exported record verifies."""
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from saylau.domain.access import Principal, Role
 from saylau.domain.errors import SaylauError, ValidationFailed
@@ -17,7 +19,7 @@ from saylau.domain.protocols import ProtocolCounts, SlotTaken
 from saylau.services import protocols as protocol_svc
 from saylau.services import record_export
 from saylau.services.context import Saylau
-from saylau.store import log
+from saylau.store import log, tables
 from saylau.store import protocols as repository
 from tests.integration.support import protocol as valid_protocol
 from tests.integration.test_record import verify_dir
@@ -199,3 +201,85 @@ def test_the_grouped_path_and_the_single_path_store_byte_identical_leaves(
         assert len(single_heads) - len(grouped_heads) == 5
     finally:
         single.engine.dispose()
+
+
+def test_turnout_reports_sent_at_once_share_a_batch_each_with_its_own_answer(
+    referendum: tuple[Saylau, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Turnout reports go through the group commit too (the election night's day phase was
+    one transaction per report): while a first report's batch is held inside its transaction,
+    reports sent meanwhile queue and are written together; each gets its own answer: stored,
+    unchanged (sent again), or refused (fewer ballots than the same station reported earlier
+    in the day, or a second figure for a time already reported, even within the batch), and
+    the record verifies with one leaf per stored report."""
+    app, contest = referendum
+    stations = list(app.geography().stations())
+    first, again, fall, *more = stations[:6]
+    protocol_svc.submit_turnout(app, ADMIN, contest, again.id, "10:00", 50)
+    protocol_svc.submit_turnout(app, ADMIN, contest, fall.id, "10:00", 80)
+    original = repository.insert_turnouts
+    inserted, release = threading.Event(), threading.Event()
+    batches: list[list[str]] = []
+
+    def paused(turn: Any, rs: Any, by: Any, at: Any) -> Any:
+        batches.append([f"{r.station}@{r.at:%H:%M}" for r in rs])
+        out = original(turn, rs, by, at)
+        if len(batches) == 1:
+            inserted.set()
+            assert release.wait(30)
+        return out
+
+    monkeypatch.setattr(repository, "insert_turnouts", paused)
+    answers: dict[str, Any] = {}
+
+    def send(name: str, station: str, at: str, n: int) -> None:
+        try:
+            answers[name] = protocol_svc.submit_turnout(app, ADMIN, contest, station, at, n)
+        except SaylauError as exc:
+            answers[name] = exc
+
+    lead = threading.Thread(target=send, args=("lead", first.id, "10:00", 10))
+    lead.start()
+    assert inserted.wait(30)
+    sent = [("again", again.id, "10:00", 50),  # the same report again: unchanged
+            ("fall", fall.id, "14:00", 70),  # fewer than at 10:00: refused
+            ("m0", more[0].id, "10:00", 30),
+            ("m0-twice", more[0].id, "10:00", 31),  # a second figure for 10:00: refused
+            ("m1", more[1].id, "10:00", 40),
+            ("m2", more[2].id, "14:00", 60)]
+    rest = [threading.Thread(target=send, args=a) for a in sent]
+    group = protocol_svc._turnout_group(app, "ref")
+    for k, t in enumerate(rest, start=1):
+        # one after another, each queued before the next: the batch keeps this order
+        t.start()
+        for _ in range(3000):
+            with group._lock:
+                if len(group._queue) == k:
+                    break
+            threading.Event().wait(0.01)
+    assert "lead" not in answers, "acknowledged before its batch committed"
+    release.set()
+    for t in [lead, *rest]:
+        t.join(60)
+        assert not t.is_alive()
+
+    assert [len(b) for b in batches] == [1, 3], batches  # lead; then m0, m1, m2 together
+    assert answers["lead"][1] is True
+    assert answers["again"][1] is False
+    assert isinstance(answers["fall"], ValidationFailed)
+    assert isinstance(answers["m0-twice"], ValidationFailed)
+    assert [answers[n][1] for n in ("m0", "m1", "m2")] == [True, True, True]
+    with app.read() as conn:
+        stored = {(s, at): n for s, at, n in conn.execute(
+            select(tables.turnout_reports.c.station_id, tables.turnout_reports.c.at,
+                   tables.turnout_reports.c.ballots_issued))}
+    assert stored == {(first.id, "10:00"): 10, (again.id, "10:00"): 50,
+                      (fall.id, "10:00"): 80, (more[0].id, "10:00"): 30,
+                      (more[1].id, "10:00"): 40, (more[2].id, "14:00"): 60}
+    out = tmp_path / "record"
+    record_export.export_record(app, "ref", out)
+    verify_dir(out)
+    leaves = [json.loads(x) for x in (out / "leaves.jsonl").read_text().splitlines()]
+    logged = sorted((x["body"]["station"], x["body"]["at"]) for x in leaves
+                    if x["type"] == "turnout")
+    assert logged == sorted(stored)

@@ -283,34 +283,93 @@ def submit_turnout(
     app: Saylau, who: Principal, contest_id: str, station: str, at_: str, ballots_issued: int
 ) -> tuple[TurnoutReport, bool]:
     """Store a turnout report; returns (report, stored) where stored is False when the
-    identical report was already there (idempotent)."""
+    identical report was already there (idempotent). Reports arriving together are written in
+    one transaction of the election's log (services.group_commit), as protocols are; each is
+    checked, answered and refused on its own, and acknowledged only after that COMMIT."""
     contest = get_contest(app, contest_id)
     geo = app.geography()
     unit = station_in_contest(geo, contest, station)
     require_write_scope(who, geo, unit.id)
     report = TurnoutReport(ContestId(contest.id), StationId(unit.id), _time_of_day(at_),
                            ballots_issued)
-    now: datetime = app.clock()
+    job = _TurnoutJob(who.name, contest.election, unit, report)
+    return _turnout_group(app, contest.election).submit(job)
+
+
+@dataclass(frozen=True, slots=True)
+class _TurnoutJob:
+    """One turnout report waiting for its batch (services.group_commit)."""
+
+    by: str
+    election: str
+    unit: Unit
+    report: TurnoutReport
+
+
+def _turnout_group(app: Saylau, election: str) -> Group[_TurnoutJob, tuple[TurnoutReport,
+                                                                          bool]]:
+    """The election's group of turnout writes in this process (beside its protocols' group:
+    both take the same log's turn in the store, one batch at a time)."""
+    key = f"turnout-writes:{election}"
+    group = app.caches.get(key)
+    if not isinstance(group, Group):
+        group = app.caches.setdefault(key, Group(
+            write_batch=lambda jobs: _write_turnout_batch(app, jobs),
+            write_alone=lambda job: _write_turnout_alone(app, job)))
+    return group
+
+
+def _write_turnout_alone(app: Saylau, job: _TurnoutJob) -> tuple[TurnoutReport, bool]:
+    """One report in a transaction of its own: after its batch failed as a whole."""
     for _attempt in range(3):
         try:
-            with app.write() as conn:
-                # the log's turn before reading: the row's seq then commits in order (store.log)
-                # and no concurrent report of the station slips between the check and the insert
-                turn = logs.sequence(conn, contest.election)
-                earlier = report_store.station_turnout(conn, contest.id, unit.id)
-                if any(e == report for e in earlier):
-                    return report, False
-                findings = check_turnout(report, unit.registered, earlier)
-                if findings:
-                    raise turnout_rejected(report, findings)
-                report_store.insert_turnout(turn, report, who.name, now)
-                logs.append(conn, contest.election, _turnout_record(report, who.name, now))
-            return report, True
+            (outcome,) = _write_turnout_batch(app, [job])
         except IntegrityError:
-            # another writer took the same (station, time) slot first (PostgreSQL, concurrent
-            # reports): check again against what is now stored.
+            # another writer (another process) took the same (station, time) slot first:
+            # check again against what is now stored.
             continue
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
     raise store_busy("station")
+
+
+def _write_turnout_batch(app: Saylau, jobs: Sequence[_TurnoutJob]
+                         ) -> list[Outcome[tuple[TurnoutReport, bool]]]:
+    """Check and store a batch of turnout reports of one election in one transaction: one
+    turn of its log, one signed tree head, one COMMIT. Each report is checked against what is
+    stored and what came before it in the batch, exactly as if sent alone in that order."""
+    now: datetime = app.clock()
+    election = jobs[0].election
+    outcomes: list[Outcome[tuple[TurnoutReport, bool]]] = []
+    fresh: list[_TurnoutJob] = []
+    with app.write() as conn:
+        # the log's turn before reading: the rows' seq then commit in order (store.log) and no
+        # concurrent report of a station slips between the check and the insert
+        turn = logs.sequence(conn, election)
+        seen: dict[tuple[str, str], list[TurnoutReport]] = {}
+        for job in jobs:
+            r = job.report
+            slot = (str(r.contest), str(r.station))
+            if slot not in seen:
+                seen[slot] = report_store.station_turnout(conn, r.contest, r.station)
+            earlier = seen[slot]
+            if any(e == r for e in earlier):
+                outcomes.append((r, False))
+                continue
+            findings = check_turnout(r, job.unit.registered, earlier)
+            if findings:
+                outcomes.append(turnout_rejected(r, findings))
+                continue
+            earlier.append(r)
+            fresh.append(job)
+            outcomes.append((r, True))
+        report_store.insert_turnouts(turn, [j.report for j in fresh], [j.by for j in fresh],
+                                     now)
+        logs.append_many(conn, election, [
+            (RecordType.TURNOUT.value, leaf_bytes(_turnout_record(j.report, j.by, now)))
+            for j in fresh])
+    return outcomes
 
 
 def submit_turnout_batch(
@@ -380,7 +439,7 @@ def _store_turnout_batch(
                 "nothing was stored",
                 code="turnout_batch_rejected", details={"rows": problems},
             )
-        report_store.insert_turnouts(turn, fresh, who.name, now)
+        report_store.insert_turnouts(turn, fresh, [who.name] * len(fresh), now)
         logs.append_many(conn, election, [
             (RecordType.TURNOUT.value, leaf_bytes(_turnout_record(r, who.name, now)))
             for r in fresh])

@@ -352,23 +352,17 @@ def max_turnout_seq(conn: Connection, contest: str) -> int:
     return int(v or 0)
 
 
-def insert_turnout(turn: LogTurn, r: TurnoutReport, by: str, at: datetime) -> None:
-    turn.conn.execute(
-        insert(t.turnout_reports).values(
-            contest_id=r.contest, station_id=r.station, at=r.at.strftime("%H:%M"),
-            ballots_issued=r.ballots_issued, submitted_by=by, submitted_at=at.isoformat(),
-        )
-    )
-
-
-def insert_turnouts(turn: LogTurn, rs: Sequence[TurnoutReport], by: str, at: datetime
-                    ) -> None:
+def insert_turnouts(turn: LogTurn, rs: Sequence[TurnoutReport], by: Sequence[str],
+                    at: datetime) -> None:
+    """Many reports in one statement; `by[k]` sent `rs[k]`."""
+    if len(by) != len(rs):
+        raise ValueError(f"insert_turnouts: {len(rs)} reports but {len(by)} senders")
     if rs:
         turn.conn.execute(insert(t.turnout_reports), [
             {"contest_id": r.contest, "station_id": r.station, "at": r.at.strftime("%H:%M"),
-             "ballots_issued": r.ballots_issued, "submitted_by": by,
+             "ballots_issued": r.ballots_issued, "submitted_by": who,
              "submitted_at": at.isoformat()}
-            for r in rs
+            for r, who in zip(rs, by, strict=True)
         ])
 
 
