@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -139,18 +139,23 @@ def _group(app: Saylau, election: str) -> Group[_Job, Submission]:
     if not isinstance(group, Group):
         group = app.caches.setdefault(key, Group(
             write_batch=lambda jobs: _write_batch(app, jobs),
-            write_alone=lambda job: _write_alone(app, job)))
+            write_alone=lambda job: _alone(lambda jobs: _write_batch(app, jobs), job)))
     return group
 
 
-def _write_alone(app: Saylau, job: _Job) -> Submission:
-    """One submission in a transaction of its own: after its batch failed as a whole."""
+J = TypeVar("J")
+R = TypeVar("R")
+
+
+def _alone(write_batch: Callable[[Sequence[J]], list[Outcome[R]]], job: J) -> R:
+    """One job (a protocol, a turnout report) in a transaction of its own, after its batch
+    failed as a whole: its result, or its refusal raised. A lost race for a slot with another
+    process (IntegrityError: a version or a (station, time) taken first) is checked again
+    against what is now stored, up to three times."""
     for _attempt in range(3):
         try:
-            (outcome,) = _write_batch(app, [job])
+            (outcome,) = write_batch([job])
         except IntegrityError:
-            # another writer (another process) took the same version slot first: classify
-            # again against what is now stored.
             continue
         if isinstance(outcome, BaseException):
             raise outcome
@@ -315,23 +320,8 @@ def _turnout_group(app: Saylau, election: str) -> Group[_TurnoutJob, tuple[Turno
     if not isinstance(group, Group):
         group = app.caches.setdefault(key, Group(
             write_batch=lambda jobs: _write_turnout_batch(app, jobs),
-            write_alone=lambda job: _write_turnout_alone(app, job)))
+            write_alone=lambda job: _alone(lambda jobs: _write_turnout_batch(app, jobs), job)))
     return group
-
-
-def _write_turnout_alone(app: Saylau, job: _TurnoutJob) -> tuple[TurnoutReport, bool]:
-    """One report in a transaction of its own: after its batch failed as a whole."""
-    for _attempt in range(3):
-        try:
-            (outcome,) = _write_turnout_batch(app, [job])
-        except IntegrityError:
-            # another writer (another process) took the same (station, time) slot first:
-            # check again against what is now stored.
-            continue
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
-    raise store_busy("station")
 
 
 def _write_turnout_batch(app: Saylau, jobs: Sequence[_TurnoutJob]
