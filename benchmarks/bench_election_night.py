@@ -520,6 +520,7 @@ def baseline(url: str, geo: Geography, contest: Contest, truth: Truth, sample: l
     """The same submissions through the services in process (token check included), one
     thread: {kind: (latencies, wall seconds)}."""
     from saylau.services import protocols as svc
+    from saylau.services import turnout as turnout_svc
     from saylau.services.tokens import authenticate
 
     app = Saylau(db.make_engine(url), _geo=geo)
@@ -535,7 +536,8 @@ def baseline(url: str, geo: Geography, contest: Contest, truth: Truth, sample: l
                 who = authenticate(app, tokens[s])
                 if kind == "turnout":
                     b = truth.turnout(s, 0)
-                    svc.submit_turnout(app, who, contest.id, s, b["at"], b["ballots_issued"])
+                    turnout_svc.submit_turnout(app, who, contest.id, s, b["at"],
+                                               b["ballots_issued"])
                 else:
                     b = truth.protocol(s)
                     counts = ProtocolCounts.of(**{f: b[f] for f in COUNT_FIELDS},

@@ -32,7 +32,8 @@ from saylau.services import backup as bk
 from saylau.services import record as rec
 from saylau.services.context import Saylau
 from saylau.services.keys import generate_keypair
-from saylau.services.protocols import submit_protocol, submit_turnout
+from saylau.services.protocols import submit_protocol
+from saylau.services.turnout import submit_turnout
 from saylau.store import db
 from tests.conftest import PG_ADMIN_URL
 

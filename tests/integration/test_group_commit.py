@@ -18,6 +18,7 @@ from saylau.domain.errors import SaylauError, ValidationFailed
 from saylau.domain.protocols import ProtocolCounts, SlotTaken
 from saylau.services import protocols as protocol_svc
 from saylau.services import record_export
+from saylau.services import turnout as turnout_svc
 from saylau.services.context import Saylau
 from saylau.store import log, tables
 from saylau.store import protocols as repository
@@ -215,8 +216,8 @@ def test_turnout_reports_sent_at_once_share_a_batch_each_with_its_own_answer(
     app, contest = referendum
     stations = list(app.geography().stations())
     first, again, fall, *more = stations[:6]
-    protocol_svc.submit_turnout(app, ADMIN, contest, again.id, "10:00", 50)
-    protocol_svc.submit_turnout(app, ADMIN, contest, fall.id, "10:00", 80)
+    turnout_svc.submit_turnout(app, ADMIN, contest, again.id, "10:00", 50)
+    turnout_svc.submit_turnout(app, ADMIN, contest, fall.id, "10:00", 80)
     original = repository.insert_turnouts
     inserted, release = threading.Event(), threading.Event()
     batches: list[list[str]] = []
@@ -234,7 +235,7 @@ def test_turnout_reports_sent_at_once_share_a_batch_each_with_its_own_answer(
 
     def send(name: str, station: str, at: str, n: int) -> None:
         try:
-            answers[name] = protocol_svc.submit_turnout(app, ADMIN, contest, station, at, n)
+            answers[name] = turnout_svc.submit_turnout(app, ADMIN, contest, station, at, n)
         except SaylauError as exc:
             answers[name] = exc
 
@@ -248,7 +249,7 @@ def test_turnout_reports_sent_at_once_share_a_batch_each_with_its_own_answer(
             ("m1", more[1].id, "10:00", 40),
             ("m2", more[2].id, "14:00", 60)]
     rest = [threading.Thread(target=send, args=a) for a in sent]
-    group = protocol_svc._turnout_group(app, "ref")
+    group = turnout_svc._turnout_group(app, "ref")
     for k, t in enumerate(rest, start=1):
         # one after another, each queued before the next: the batch keeps this order
         t.start()

@@ -24,6 +24,7 @@ from saylau.domain.names import Names
 from saylau.domain.protocols import ProtocolCounts
 from saylau.services import elections as election_svc
 from saylau.services import protocols as protocol_svc
+from saylau.services import turnout as turnout_svc
 from saylau.services.context import Saylau
 from saylau.web.i18n import tr
 
@@ -167,7 +168,7 @@ def test_before_the_first_protocol_the_page_and_the_cli_show_the_days_turnout(
     stations = list(app.geography().stations())[:5]
     for st in stations:
         for at, share in (("10:00", 5), ("12:00", 3)):
-            protocol_svc.submit_turnout(app, ADMIN, contest, st.id, at, st.registered // share)
+            turnout_svc.submit_turnout(app, ADMIN, contest, st.id, at, st.registered // share)
     issued = sum(st.registered // 3 for st in stations)
     listed = sum(st.registered for st in stations)
     expected = len(list(app.geography().stations()))

@@ -561,7 +561,8 @@ def test_the_geography_made_from_columns_is_the_one_built_from_units() -> None:
     import numpy as np
 
     from saylau.domain.geography import Geography
-    from saylau.domain.record.verify.leaves import _checked_columns, _State, geography_of
+    from saylau.domain.record.verify.geography import _checked_columns, geography_of
+    from saylau.domain.record.verify.leaves import _State
 
     state = _State("c")
     state.unit_parts = unit_parts([unit_json(u) for u in GEO.units])
@@ -604,7 +605,8 @@ def test_a_geography_breaking_a_rule_is_built_from_units(name: str) -> None:
     the Units names the problem, as it did before the columns."""
     from saylau.domain.errors import ValidationFailed
     from saylau.domain.geography import Geography
-    from saylau.domain.record.verify.leaves import _checked_columns, _State, geography_of
+    from saylau.domain.record.verify.geography import _checked_columns, geography_of
+    from saylau.domain.record.verify.leaves import _State
 
     state = _State("c")
     state.unit_parts = unit_parts(_broken(BROKEN[name]))
@@ -625,7 +627,8 @@ def test_units_in_any_order_make_the_geography_build_makes(rnd: Any) -> None:
     import numpy as np
 
     from saylau.domain.geography import Geography
-    from saylau.domain.record.verify.leaves import _checked_columns, _State, geography_of
+    from saylau.domain.record.verify.geography import _checked_columns, geography_of
+    from saylau.domain.record.verify.leaves import _State
 
     units = [unit_json(u) for u in GEO.units]
     rnd.shuffle(units)

@@ -15,7 +15,7 @@ from saylau.api.schemas.protocols import (
     TurnoutIn,
     TurnoutOut,
 )
-from saylau.services import protocols as protocol_svc
+from saylau.services import turnout as turnout_svc
 
 router = APIRouter()
 
@@ -25,7 +25,7 @@ router = APIRouter()
 def submit_turnout(
     contest_id: str, body: TurnoutIn, request: Request, response: Response, who: Commission
 ) -> TurnoutOut:
-    report, stored = protocol_svc.submit_turnout(
+    report, stored = turnout_svc.submit_turnout(
         saylau_of(request), who, contest_id, body.station, body.at, body.ballots_issued
     )
     response.status_code = 201 if stored else 200
@@ -38,7 +38,7 @@ def submit_turnout(
 def submit_turnout_batch(
     contest_id: str, body: TurnoutBatchIn, request: Request, who: Commission
 ) -> TurnoutBatchOut:
-    stored, unchanged = protocol_svc.submit_turnout_batch(
+    stored, unchanged = turnout_svc.submit_turnout_batch(
         saylau_of(request), who, contest_id,
         [(r.station, r.at, r.ballots_issued) for r in body.reports],
     )

@@ -29,7 +29,8 @@ from saylau.domain.record.verify.core import (
     _fail,
     _malformed,
 )
-from saylau.domain.record.verify.leaves import UnitColumns, _read_leaf, _State, geography_of
+from saylau.domain.record.verify.geography import geography_of
+from saylau.domain.record.verify.leaves import UnitColumns, _read_leaf, _State
 from saylau.domain.record.verify.protocols import version_problem
 from saylau.domain.record.verify.published import compare_published
 from saylau.domain.record.verify.scan import (
