@@ -122,6 +122,18 @@ def test_protocols_sent_at_once_share_a_batch_and_each_gets_its_own_answer(
 
 
 
+def _start_one_queued_after_another(group: Any, threads: list[threading.Thread]) -> None:
+    """Start `threads` one after another, each once the one before is queued in `group`
+    (waiting behind a paused batch), so that the next batch holds them in this order."""
+    for k, t in enumerate(threads, start=1):
+        t.start()
+        for _ in range(3000):
+            with group._lock:
+                if len(group._queue) == k:
+                    break
+            threading.Event().wait(0.01)
+
+
 def _country_and_referendum(app: Saylau) -> str:
     """The small country and the constitutional referendum of tests/conftest.py's
     `referendum` fixture, on `app`; returns the contest id."""
@@ -174,14 +186,7 @@ def test_the_grouped_path_and_the_single_path_store_byte_identical_leaves(
         assert inserted.wait(30)
         # the rest start one after another, each queued before the next starts, so the batch
         # holds them in the single path's order
-        group = protocol_svc._group(saylau, "ref")
-        for k, t in enumerate(rest, start=1):
-            t.start()
-            for _ in range(3000):
-                with group._lock:
-                    if len(group._queue) == k:
-                        break
-                threading.Event().wait(0.01)
+        _start_one_queued_after_another(protocol_svc._group(saylau, "ref"), rest)
         release.set()
         for t in [first, *rest]:
             t.join(60)
@@ -249,15 +254,7 @@ def test_turnout_reports_sent_at_once_share_a_batch_each_with_its_own_answer(
             ("m1", more[1].id, "10:00", 40),
             ("m2", more[2].id, "14:00", 60)]
     rest = [threading.Thread(target=send, args=a) for a in sent]
-    group = turnout_svc._turnout_group(app, "ref")
-    for k, t in enumerate(rest, start=1):
-        # one after another, each queued before the next: the batch keeps this order
-        t.start()
-        for _ in range(3000):
-            with group._lock:
-                if len(group._queue) == k:
-                    break
-            threading.Event().wait(0.01)
+    _start_one_queued_after_another(turnout_svc._turnout_group(app, "ref"), rest)
     assert "lead" not in answers, "acknowledged before its batch committed"
     release.set()
     for t in [lead, *rest]:

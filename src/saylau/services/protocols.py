@@ -129,12 +129,19 @@ class _Job:
 
 def _group(app: Saylau, election: str) -> Group[_Job, Submission]:
     """The election's group of protocol writes in this process (one per election: one log)."""
-    key = f"protocol-writes:{election}"
+    return election_group(app, f"protocol-writes:{election}",
+                          lambda jobs: _write_batch(app, jobs))
+
+
+def election_group(app: Saylau, key: str, write_batch: Callable[[Sequence[J]], list[Outcome[R]]]
+                   ) -> Group[J, R]:
+    """The process's group commit cached under `key` in `app`, made on first use: batches
+    written by `write_batch`, and a job of a batch that failed as a whole written alone by
+    `write_alone` with the same function."""
     group = app.caches.get(key)
     if not isinstance(group, Group):
         group = app.caches.setdefault(key, Group(
-            write_batch=lambda jobs: _write_batch(app, jobs),
-            write_alone=lambda job: write_alone(lambda jobs: _write_batch(app, jobs), job)))
+            write_batch=write_batch, write_alone=lambda job: write_alone(write_batch, job)))
     return group
 
 

@@ -25,7 +25,7 @@ from saylau.services import logs
 from saylau.services.context import Saylau, retry_lost_races
 from saylau.services.elections import get_contest
 from saylau.services.group_commit import Group, Outcome
-from saylau.services.protocols import station_in_contest, write_alone
+from saylau.services.protocols import election_group, station_in_contest
 from saylau.store import protocols as report_store
 
 
@@ -82,13 +82,8 @@ def _turnout_group(app: Saylau, election: str) -> Group[_TurnoutJob, tuple[Turno
                                                                           bool]]:
     """The election's group of turnout writes in this process (beside its protocols' group:
     both take the same log's turn in the store, one batch at a time)."""
-    key = f"turnout-writes:{election}"
-    group = app.caches.get(key)
-    if not isinstance(group, Group):
-        group = app.caches.setdefault(key, Group(
-            write_batch=lambda jobs: _write_turnout_batch(app, jobs),
-            write_alone=lambda job: write_alone(lambda jobs: _write_turnout_batch(app, jobs), job)))
-    return group
+    return election_group(app, f"turnout-writes:{election}",
+                          lambda jobs: _write_turnout_batch(app, jobs))
 
 
 def _write_turnout_batch(app: Saylau, jobs: Sequence[_TurnoutJob]
